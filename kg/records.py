@@ -1,0 +1,108 @@
+"""Plain records passed between the pipeline stages.
+
+``extract`` turns one parsed file into an :class:`Extraction` (pure, per file, picklable,
+cache-friendly); ``resolve`` merges the mentions of many extractions into entities; ``graph``
+turns entities into nodes and edges.
+
+Example
+-------
+>>> m = Mention(key=0, type="paper", label="Pruning from Scratch", line=7, venue="AAAI", year=2020)
+>>> m.source("notes/a.md")
+{'path': 'notes/a.md', 'line': 7}
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Mention", "Post", "Extraction", "Skipped"]
+
+
+@dataclass
+class Mention:
+    """One entity named at one place in one file.
+
+    Attributes:
+        key: index of this mention in its :class:`Extraction` (``mentions[key] is self``).
+        type: ``topic``, ``method``, ``paper`` or ``venue``.
+        label: the name as written (cleaned of markup and venue/year decorations).
+        line: 1-based source line in the file.
+        parent: ``key`` of the enclosing topic or method mention, or ``None``. The relation
+            to it follows from the types: topic->topic is ``subtopic_of``, anything else
+            ``part_of``.
+        origin: ``"body"`` or ``"front_matter"`` (front-matter mentions become ``tagged``
+            edges from the post instead of ``mentions``).
+        venue: canonical venue name of a paper (``"NeurIPS"``), or ``None``.
+        year: publication year of a paper, or the year of a venue (event) mention.
+        workshop: the paper appeared at a workshop of ``venue``.
+        url: the paper's main link (arXiv, DOI, OpenReview, proceedings page...).
+        ids: identifiers found in links: ``arxiv``, ``doi``, ``openreview``.
+        authors: author names when the note gives them.
+        notes: commentary lines that hang under this entity (not entities themselves).
+        attachments: image paths of the section or item (not entities).
+    """
+
+    key: int
+    type: str
+    label: str
+    line: int
+    parent: int | None = None
+    origin: str = "body"
+    venue: str | None = None
+    year: int | None = None
+    workshop: bool = False
+    url: str | None = None
+    ids: dict[str, str] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+
+    def source(self, path: str) -> dict[str, Any]:
+        """The ``{path, line}`` record stored in node ``sources``."""
+        return {"path": path, "line": self.line}
+
+
+@dataclass
+class Post:
+    """A note file as a node: its path (as given, POSIX separators) and front matter."""
+
+    path: str
+    title: str
+    date: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one file: the post and its mentions, in document order."""
+
+    post: Post
+    mentions: list[Mention] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (for caches)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Extraction:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            post=Post(**data["post"]),
+            mentions=[Mention(**m) for m in data["mentions"]],
+            warnings=list(data.get("warnings", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not used, with a one-line reason naming the file and line."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
