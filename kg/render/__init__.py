@@ -1,0 +1,138 @@
+"""Render a knowledge graph as one self-contained, offline, interactive HTML page.
+
+The page inlines vis-network's JS and CSS (from the pyvis package data, without importing
+``pyvis.network``), its own script and style sheet, and the graph as JSON escaped for
+``<script>``; it makes no network request. It has a legend that toggles each node type, a
+search box (label or alias), a details panel, dashed suggested links with scores, colour by
+type or symmetry class, neighbourhood highlight and node size by degree. Graphs above
+:data:`LAYOUT_THRESHOLD` nodes get a layout computed in Python and physics off.
+
+Example
+-------
+>>> import networkx as nx, tempfile, os
+>>> from kg.graph import KnowledgeGraph
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("topic:gnn", type="topic", label="<b>GNN</b>", aliases=[], sources=[], notes=[])
+>>> html = render_html(KnowledgeGraph(g), title="demo")
+>>> "<b>GNN</b>" in html, "\\\\u003cb\\\\u003eGNN" in html
+(False, True)
+>>> path = write_html(KnowledgeGraph(g), os.path.join(tempfile.mkdtemp(), "graph.html"))
+>>> path.name
+'graph.html'
+"""
+
+from __future__ import annotations
+
+import html as _html
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.graph import atomic_write_text
+from kg.render.assets import load_assets, script_json
+from kg.render.layout import LAYOUT_THRESHOLD, layout_positions, needs_layout
+from kg.render.payload import build_payload
+
+__all__ = [
+    "render_html",
+    "write_html",
+    "open_in_browser",
+    "LAYOUT_THRESHOLD",
+    "HTML_NAME",
+]
+
+#: File name of the page inside an output folder (``kg build`` writes ``kg-out/graph.html``).
+HTML_NAME = "graph.html"
+
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+Suggestions = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+def render_html(
+    kg: Any,
+    *,
+    suggestions: Suggestions | None = None,
+    symmetry: Mapping[str, int] | None = None,
+    title: str | None = None,
+    layout: bool | None = None,
+    threshold: int = LAYOUT_THRESHOLD,
+    seed: int = 0,
+) -> str:
+    """The page for ``kg`` as a string.
+
+    Args:
+        kg: a :class:`~kg.graph.KnowledgeGraph`.
+        suggestions: node id -> list of ``{"id","label","type","score","reasons"}`` (best first).
+        symmetry: node id -> symmetry class id (adds the "colour by symmetry class" toggle).
+        title: page title (default ``"Knowledge graph"``).
+        layout: force (``True``) or skip (``False``) the Python layout; by default it is used
+            above ``threshold`` nodes.
+        threshold: node count above which the layout is computed in Python, physics off.
+        seed: layout seed.
+    """
+    title = title or "Knowledge graph"
+    n = kg.graph.number_of_nodes()
+    use_layout = needs_layout(n, threshold) if layout is None else layout
+    positions = layout_positions(kg.graph, seed=seed) if use_layout else None
+    data = build_payload(
+        kg, suggestions=suggestions, symmetry=symmetry, positions=positions, title=title
+    )
+    assets = load_assets()
+    slots = {
+        "title": _html.escape(title),
+        "vis_css": assets["vis_css"],
+        "page_css": assets["page_css"],
+        "data": script_json(data),
+        "vis_js": assets["vis_js"],
+        "page_js": assets["page_js"],
+    }
+    return _SLOT.sub(lambda m: slots[m.group(1)], assets["template"])
+
+
+def write_html(
+    kg: Any,
+    path: str | os.PathLike[str],
+    *,
+    suggestions: Suggestions | None = None,
+    symmetry: Mapping[str, int] | None = None,
+    title: str | None = None,
+    **options: Any,
+) -> Path:
+    """Write the page for ``kg`` to ``path`` (UTF-8, atomically) and return the path.
+
+    ``options`` are passed to :func:`render_html` (``layout``, ``threshold``, ``seed``).
+    """
+    text = render_html(kg, suggestions=suggestions, symmetry=symmetry, title=title, **options)
+    return atomic_write_text(path, text)
+
+
+def open_in_browser(
+    path: str | os.PathLike[str], *, opener: Callable[[str], Any] | None = None
+) -> str:
+    """Open the page at ``path`` (a file, or a folder holding ``graph.html``) in a browser.
+
+    Args:
+        path: the HTML file or the output folder.
+        opener: called with the ``file://`` URL; default :func:`webbrowser.open`.
+
+    Returns:
+        The URL that was opened.
+
+    Raises:
+        FileNotFoundError: when there is no page at ``path``.
+    """
+    target = Path(path)
+    if target.is_dir():
+        target = target / HTML_NAME
+    if not target.is_file():
+        raise FileNotFoundError(f"{target}: no such page; run `kg build` first")
+    url = target.resolve().as_uri()
+    if opener is None:
+        import webbrowser
+
+        opener = webbrowser.open
+    opener(url)
+    return url

@@ -1,0 +1,501 @@
+/* Behaviour of the knowledge-graph page.
+ *
+ * Reads the JSON in <script id="kg-data"> (written by kg.render.payload), draws it with
+ * vis-network and wires the legend, search box, details panel, suggested links and colour
+ * modes. Every piece of note text reaches the DOM through textContent or vis-network's plain
+ * text tooltips, never as HTML; only http(s) URLs become links.
+ *
+ * window.network is the vis-network Network; window.kg exposes the data and a few helpers
+ * (focusNode, showPanel, clearSelection) for scripts and tests.
+ */
+(function () {
+  "use strict";
+
+  var T0 = (window.performance && performance.now) ? performance.now() : 0;
+  var D = JSON.parse(document.getElementById("kg-data").textContent);
+  var N = D.nodes.id.length;
+  var LARGE = D.xy !== null;            // a Python layout was computed: physics off
+  var TYPE_COLOURS = {
+    post: "#4e79a7", topic: "#59a14f", method: "#f28e2b", paper: "#e15759", venue: "#b07aa1"
+  };
+  var EXTRA_COLOURS = ["#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"];
+  var FADED = "rgba(190,190,190,0.35)";
+  var SUGGEST_COLOUR = "#d97706";
+
+  function typeColour(t) {
+    var name = D.types[t];
+    return TYPE_COLOURS[name] || EXTRA_COLOURS[t % EXTRA_COLOURS.length];
+  }
+
+  // ---- symmetry classes: classes with 2+ members get a hue, singletons are grey -------
+  var symCount = {};
+  var symHue = {};
+  var symShared = 0;
+  if (D.sym) {
+    D.sym.forEach(function (c) { symCount[c] = (symCount[c] || 0) + 1; });
+    var k = 0;
+    Object.keys(symCount).sort(function (a, b) { return symCount[b] - symCount[a]; })
+      .forEach(function (c) {
+        if (symCount[c] > 1 && c !== "-1") { symHue[c] = (k * 137.508) % 360; k += 1; }
+      });
+    symShared = k;
+  }
+  function symColour(i) {
+    var c = D.sym[i];
+    return (c in symHue) ? "hsl(" + symHue[c].toFixed(1) + ",70%,50%)" : "#c8c8c8";
+  }
+
+  var colourMode = "type";
+  function baseColour(i) {
+    return (colourMode === "symmetry" && D.sym) ? symColour(i) : typeColour(D.nodes.type[i]);
+  }
+  function nodeSize(i) {
+    return 6 + 3 * Math.sqrt(D.nodes.deg[i]);
+  }
+
+  // ---- nodes and edges ---------------------------------------------------------------
+  var ids = D.nodes.id;
+  var labels = D.nodes.label;
+  var indexOf = {};
+  var nodeItems = new Array(N);
+  for (var i = 0; i < N; i++) {
+    indexOf[ids[i]] = i;
+    var item = {
+      id: ids[i],
+      label: labels[i],
+      title: labels[i] + "\n(" + D.types[D.nodes.type[i]] + ")",
+      color: baseColour(i),
+      size: nodeSize(i)
+    };
+    if (LARGE) { item.x = D.xy[2 * i]; item.y = D.xy[2 * i + 1]; }
+    nodeItems[i] = item;
+  }
+  var edgeItems = [];
+  for (var e = 0; e < D.edges.length; e += 3) {
+    edgeItems.push({
+      id: "e" + (e / 3),
+      from: ids[D.edges[e]],
+      to: ids[D.edges[e + 1]],
+      title: D.relations[D.edges[e + 2]]
+    });
+  }
+  var nodes = new vis.DataSet(nodeItems);
+  var edges = new vis.DataSet(edgeItems);
+
+  var options = {
+    autoResize: true,
+    nodes: {
+      shape: "dot",
+      borderWidth: 1,
+      font: { size: 14, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
+      scaling: { label: { enabled: false, drawThreshold: 6 } }
+    },
+    edges: {
+      color: { color: "#b9c0c8", highlight: "#555", hover: "#555", inherit: false },
+      width: 1,
+      smooth: false,
+      arrows: LARGE ? {} : { to: { enabled: true, scaleFactor: 0.4 } },
+      selectionWidth: 1.5
+    },
+    layout: { improvedLayout: false, randomSeed: 7 },
+    interaction: {
+      hover: !LARGE,
+      tooltipDelay: 250,
+      hideEdgesOnDrag: LARGE,
+      hideEdgesOnZoom: LARGE,
+      navigationButtons: false,
+      keyboard: false
+    },
+    physics: LARGE ? { enabled: false } : {
+      enabled: true,
+      solver: "barnesHut",
+      barnesHut: {
+        gravitationalConstant: -4000, centralGravity: 0.25, springLength: 110,
+        springConstant: 0.04, damping: 0.35, avoidOverlap: 0.1
+      },
+      minVelocity: 1,
+      stabilization: { enabled: true, iterations: 250, updateInterval: 50, fit: true }
+    }
+  };
+
+  var container = document.getElementById("kg-network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  window.network = network;
+
+  network.once("afterDrawing", function () {
+    var t = (window.performance && performance.now) ? performance.now() : 0;
+    window.kgFirstDrawMs = t;
+    window.kgScriptMs = t - T0;
+    document.body.setAttribute("data-ready", "1");
+  });
+  network.once("stabilizationIterationsDone", function () {
+    document.body.setAttribute("data-stable", "1");
+  });
+  if (LARGE) { document.body.setAttribute("data-stable", "1"); }
+
+  // ---- small DOM helpers (text only) ----------------------------------------------------
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+  function typeBadge(name) {
+    var b = el("span", name, "kg-type");
+    var t = D.types.indexOf(name);
+    b.style.background = t >= 0 ? typeColour(t) : "#888";
+    return b;
+  }
+  function isHttp(url) {
+    try {
+      var p = new URL(url).protocol;
+      return p === "http:" || p === "https:";
+    } catch (err) {
+      return false;
+    }
+  }
+
+  // ---- status line ------------------------------------------------------------------------
+  var status = document.getElementById("kg-status");
+  function setStatus() {
+    status.textContent = N + " nodes · " + edgeItems.length + " links · " +
+      (LARGE ? "precomputed layout" : "physics layout");
+  }
+  document.getElementById("kg-title").textContent = D.title;
+  setStatus();
+
+  // ---- legend: one toggle per type --------------------------------------------------------
+  var hiddenTypes = {};
+  var typeCounts = D.types.map(function () { return 0; });
+  D.nodes.type.forEach(function (t) { typeCounts[t] += 1; });
+  var legend = document.getElementById("kg-legend");
+  var legendNote = el("span", "", "kg-note");
+  function setTypeHidden(t, hidden) {
+    hiddenTypes[t] = hidden;
+    var updates = [];
+    for (var j = 0; j < N; j++) {
+      if (D.nodes.type[j] === t) { updates.push({ id: ids[j], hidden: hidden }); }
+    }
+    nodes.update(updates);
+    var btn = legend.querySelector('button[data-type="' + t + '"]');
+    if (btn) { btn.setAttribute("aria-pressed", hidden ? "false" : "true"); }
+  }
+  D.types.forEach(function (name, t) {
+    if (!typeCounts[t]) { return; }
+    var btn = el("button");
+    btn.type = "button";
+    btn.setAttribute("data-type", String(t));
+    btn.setAttribute("data-type-name", name);
+    btn.setAttribute("aria-pressed", "true");
+    btn.title = "Show or hide " + name + " nodes";
+    var sw = el("span", null, "kg-swatch");
+    sw.style.background = typeColour(t);
+    btn.appendChild(sw);
+    btn.appendChild(el("span", name + " (" + typeCounts[t] + ")"));
+    btn.addEventListener("click", function () { setTypeHidden(t, !hiddenTypes[t]); });
+    legend.appendChild(btn);
+  });
+  legend.appendChild(legendNote);
+
+  // ---- colour modes -------------------------------------------------------------------------
+  function applyColours() {
+    var updates = new Array(N);
+    for (var j = 0; j < N; j++) { updates[j] = { id: ids[j], color: baseColour(j) }; }
+    nodes.update(updates);
+    highlighted = null;
+    legendNote.textContent = colourMode === "symmetry"
+      ? "colour: symmetry class (" + symShared + " classes of 2+ indistinguishable nodes; grey: unique)"
+      : "";
+  }
+  if (D.sym) {
+    document.getElementById("kg-colour-toggle").hidden = false;
+    document.getElementById("kg-colour").addEventListener("change", function (ev) {
+      colourMode = ev.target.value;
+      applyColours();
+      if (selected !== null) { highlight(selected); }
+    });
+  }
+
+  // ---- neighbourhood highlight ------------------------------------------------------------
+  var highlighted = null;   // index whose neighbourhood is shown, or null
+  function highlight(i) {
+    var near = {};
+    near[ids[i]] = true;
+    network.getConnectedNodes(ids[i]).forEach(function (id) { near[id] = true; });
+    var updates = new Array(N);
+    for (var j = 0; j < N; j++) {
+      updates[j] = { id: ids[j], color: near[ids[j]] ? baseColour(j) : FADED };
+    }
+    nodes.update(updates);
+    highlighted = i;
+  }
+  function unhighlight() {
+    if (highlighted === null) { return; }
+    var updates = new Array(N);
+    for (var j = 0; j < N; j++) { updates[j] = { id: ids[j], color: baseColour(j) }; }
+    nodes.update(updates);
+    highlighted = null;
+  }
+
+  // ---- suggested links (dashed, with scores) ----------------------------------------------
+  var suggestKeys = Object.keys(D.suggest);
+  var suggestEdges = [];
+  (function () {
+    var best = {};
+    suggestKeys.forEach(function (key) {
+      var a = Number(key);
+      D.suggest[key].slice(0, 3).forEach(function (row) {
+        var b = row[0];
+        if (b < 0 || b === a) { return; }
+        var pair = a < b ? a + "-" + b : b + "-" + a;
+        if (!(pair in best) || best[pair].score < row[1]) {
+          best[pair] = { a: a, b: b, score: row[1], reasons: row[2] };
+        }
+      });
+    });
+    Object.keys(best).forEach(function (pair) {
+      var s = best[pair];
+      suggestEdges.push({
+        id: "s:" + pair,
+        from: ids[s.a],
+        to: ids[s.b],
+        label: s.score.toFixed(2),
+        title: "suggested link, score " + s.score.toFixed(3) +
+          (s.reasons.length ? "\n" + s.reasons.join("\n") : ""),
+        dashes: [6, 5],
+        width: 1.5,
+        physics: false,
+        arrows: { to: { enabled: false } },
+        color: { color: SUGGEST_COLOUR, highlight: SUGGEST_COLOUR, hover: SUGGEST_COLOUR },
+        font: { size: 11, color: SUGGEST_COLOUR, strokeWidth: 3, strokeColor: "#fff", align: "top" }
+      });
+    });
+  })();
+  var suggestOn = false;
+  function setSuggestions(on) {
+    if (on === suggestOn) { return; }
+    suggestOn = on;
+    if (on) { edges.add(suggestEdges); } else { edges.remove(suggestEdges.map(function (s) { return s.id; })); }
+    document.getElementById("kg-suggest").checked = on;
+  }
+  if (suggestEdges.length) {
+    document.getElementById("kg-suggest-toggle").hidden = false;
+    document.getElementById("kg-suggest").addEventListener("change", function (ev) {
+      setSuggestions(ev.target.checked);
+    });
+    setSuggestions(!LARGE);
+  }
+
+  // ---- details panel ----------------------------------------------------------------------------
+  var panel = document.getElementById("kg-panel");
+  var body = document.getElementById("kg-panel-body");
+  function section(title, items, render) {
+    if (!items || !items.length) { return; }
+    body.appendChild(el("h3", title));
+    var ul = el("ul");
+    items.forEach(function (it) {
+      var li = el("li");
+      render(li, it);
+      ul.appendChild(li);
+    });
+    body.appendChild(ul);
+    return ul;
+  }
+  function more(ul, count, what) {
+    if (ul && count) { ul.appendChild(el("li", "… and " + count + " more " + what, "kg-more")); }
+  }
+  function nodeButton(j, text) {
+    var b = el("button", text, "kg-link");
+    b.type = "button";
+    b.addEventListener("click", function () { focusNode(j); });
+    return b;
+  }
+  function showPanel(i) {
+    var info = D.info[i] || {};
+    var tname = D.types[D.nodes.type[i]];
+    body.textContent = "";
+    var h = el("h2");
+    h.appendChild(typeBadge(tname));
+    h.appendChild(document.createTextNode(labels[i]));
+    body.appendChild(h);
+    body.appendChild(el("div", ids[i], "kg-id"));
+    var facts = [];
+    if (info.v) { facts.push("venue: " + info.v); }
+    if (info.y !== undefined) { facts.push("year: " + info.y); }
+    if (info.d) { facts.push("date: " + info.d); }
+    if (info.p) { facts.push("path: " + info.p); }
+    facts.push("links: " + D.nodes.deg[i]);
+    if (D.sym && D.sym[i] >= 0) {
+      var c = D.sym[i];
+      facts.push("symmetry class " + c + (symCount[c] > 1
+        ? " (shared with " + (symCount[c] - 1) + " other node" + (symCount[c] > 2 ? "s" : "") + ")"
+        : " (unique)"));
+    }
+    section("Facts", facts, function (li, f) { li.textContent = f; });
+    if (info.u && isHttp(info.u)) {
+      body.appendChild(el("h3", "Link"));
+      var a = el("a", info.u);
+      a.href = info.u;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      body.appendChild(a);
+    } else if (info.ut) {
+      body.appendChild(el("h3", "Link (not http, shown as text)"));
+      body.appendChild(el("div", info.ut));
+    }
+    if (info.i) {
+      section("Identifiers", Object.keys(info.i), function (li, k) { li.textContent = k + ": " + info.i[k]; });
+    }
+    section("Authors", info.au, function (li, x) { li.textContent = x; });
+    section("Aliases", info.a, function (li, x) { li.textContent = x; });
+    more(section("Notes", info.n, function (li, x) { li.textContent = x; }), info.nm, "notes");
+    more(section("Sources", info.s, function (li, s) {
+      li.textContent = D.paths[s[0]] + (s[1] !== null ? ":" + s[1] : "");
+    }), info.sm, "sources");
+    var sug = D.suggest[String(i)];
+    section("Suggested links", sug, function (li, row) {
+      li.appendChild(el("span", row[1].toFixed(3), "kg-score"));
+      if (row[0] >= 0) {
+        li.appendChild(typeBadge(D.types[D.nodes.type[row[0]]]));
+        li.appendChild(nodeButton(row[0], labels[row[0]]));
+      } else {
+        li.appendChild(typeBadge(row[4] || "?"));
+        li.appendChild(el("span", row[3]));
+      }
+      if (row[2].length) { li.appendChild(el("div", row[2].join("; "), "kg-reason")); }
+    });
+    panel.hidden = false;
+  }
+  function hidePanel() {
+    panel.hidden = true;
+    body.textContent = "";
+  }
+  document.getElementById("kg-panel-close").addEventListener("click", function () {
+    clearSelection();
+  });
+
+  // ---- selection -------------------------------------------------------------------------------
+  var selected = null;
+  function selectIndex(i) {
+    selected = i;
+    showPanel(i);
+    highlight(i);
+  }
+  function clearSelection() {
+    selected = null;
+    hidePanel();
+    unhighlight();
+    network.unselectAll();
+  }
+  function focusNode(i) {
+    var t = D.nodes.type[i];
+    if (hiddenTypes[t]) { setTypeHidden(t, false); }
+    network.selectNodes([ids[i]]);
+    network.focus(ids[i], {
+      scale: Math.max(network.getScale(), 1.0),
+      animation: LARGE ? false : { duration: 300, easingFunction: "easeInOutQuad" }
+    });
+    selectIndex(i);
+  }
+  network.on("click", function (params) {
+    if (params && params.nodes && params.nodes.length) {
+      var i = indexOf[params.nodes[0]];
+      if (i !== undefined) { selectIndex(i); return; }
+    }
+    if (selected !== null) { clearSelection(); }
+  });
+
+  // ---- search by label or alias -------------------------------------------------------------
+  var keys = new Array(N);
+  for (var s = 0; s < N; s++) {
+    var al = (D.info[s] && D.info[s].a) || [];
+    keys[s] = [labels[s].toLowerCase()].concat(al.map(function (x) { return x.toLowerCase(); }));
+  }
+  function search(q, limit) {
+    q = q.trim().toLowerCase();
+    if (!q) { return []; }
+    var ranked = [[], [], [], []];  // exact label, exact alias, prefix, substring
+    for (var j = 0; j < N; j++) {
+      var ks = keys[j];
+      var rank = -1;
+      for (var m = 0; m < ks.length; m++) {
+        var r = ks[m] === q ? (m === 0 ? 0 : 1) : (ks[m].indexOf(q) === 0 ? 2 : (ks[m].indexOf(q) > 0 ? 3 : -1));
+        if (r >= 0 && (rank < 0 || r < rank)) { rank = r; }
+      }
+      if (rank >= 0) { ranked[rank].push(j); }
+    }
+    var out = [];
+    for (var r2 = 0; r2 < 4 && out.length < limit; r2++) {
+      ranked[r2].sort(function (a, b) { return labels[a].length - labels[b].length; });
+      out = out.concat(ranked[r2].slice(0, limit - out.length));
+    }
+    return out;
+  }
+  var input = document.getElementById("kg-search");
+  var results = document.getElementById("kg-results");
+  var current = [];
+  var active = 0;
+  function renderResults() {
+    results.textContent = "";
+    current.forEach(function (j, k) {
+      var li = el("li");
+      li.setAttribute("role", "option");
+      li.setAttribute("data-id", ids[j]);
+      if (k === active) { li.className = "kg-active"; }
+      li.appendChild(typeBadge(D.types[D.nodes.type[j]]));
+      li.appendChild(document.createTextNode(labels[j]));
+      li.addEventListener("mousedown", function (ev) {
+        ev.preventDefault();
+        choose(j);
+      });
+      results.appendChild(li);
+    });
+    if (!current.length && input.value.trim()) {
+      results.appendChild(el("li", "no match", "kg-more"));
+    }
+    results.hidden = !input.value.trim();
+  }
+  function choose(j) {
+    results.hidden = true;
+    input.value = labels[j];
+    focusNode(j);
+  }
+  input.addEventListener("input", function () {
+    current = search(input.value, 12);
+    active = 0;
+    renderResults();
+  });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      if (!current.length) { current = search(input.value, 12); }
+      if (current.length) { choose(current[Math.min(active, current.length - 1)]); }
+      ev.preventDefault();
+    } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (current.length) {
+        active = (active + (ev.key === "ArrowDown" ? 1 : current.length - 1)) % current.length;
+        renderResults();
+      }
+      ev.preventDefault();
+    } else if (ev.key === "Escape") {
+      results.hidden = true;
+    }
+  });
+  input.addEventListener("blur", function () { results.hidden = true; });
+
+  window.kg = {
+    data: D,
+    nodes: nodes,
+    edges: edges,
+    indexOf: indexOf,
+    search: search,
+    focusNode: function (id) {
+      var j = indexOf[id];
+      if (j === undefined) { return false; }
+      focusNode(j);
+      return true;
+    },
+    showPanel: function (id) { if (id in indexOf) { showPanel(indexOf[id]); } },
+    clearSelection: clearSelection,
+    setSuggestions: setSuggestions
+  };
+})();

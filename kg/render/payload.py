@@ -1,0 +1,251 @@
+"""The data a page needs, as compact JSON-ready columns.
+
+One job: turn a :class:`~kg.graph.KnowledgeGraph` (plus optional suggestions, symmetry classes
+and positions) into the dict that the page script reads. Nodes are columns indexed by
+position; edges and suggestions refer to nodes by that index; source paths are interned. This
+keeps a 10,000-node page well under 1 KB per node.
+
+Long notes are shortened for the page (the full text stays in ``graph.json``): at most
+:data:`MAX_NOTES` notes of :data:`MAX_NOTE_CHARS` characters and :data:`MAX_SOURCES` sources per
+node are kept, with the number left out.
+
+Example
+-------
+>>> import networkx as nx
+>>> from kg.graph import KnowledgeGraph
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("topic:gnn", type="topic", label="GNN", aliases=["图神经网络"],
+...            sources=[{"path": "a.md", "line": 3}], notes=[])
+>>> g.add_node("paper:gcn", type="paper", label="GCN", aliases=[], sources=[], notes=[],
+...            venue="ICLR", year=2017, url="https://arxiv.org/abs/1609.02907", ids={}, authors=[])
+>>> _ = g.add_edge("paper:gcn", "topic:gnn", key="part_of", relation="part_of")
+>>> p = build_payload(KnowledgeGraph(g))
+>>> p["nodes"]["label"], p["edges"], p["relations"]
+(['GNN', 'GCN'], [1, 0, 0], ['part_of'])
+>>> p["info"][1]["v"], p["info"][1]["y"], p["info"][0]["s"], p["paths"]
+('ICLR', 2017, [[0, 3]], ['a.md'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kg.schema import NODE_TYPES
+
+__all__ = [
+    "build_payload",
+    "safe_url",
+    "MAX_NOTES",
+    "MAX_NOTE_CHARS",
+    "MAX_SOURCES",
+    "MAX_SUGGESTIONS",
+]
+
+MAX_NOTES = 8
+MAX_NOTE_CHARS = 400
+MAX_SOURCES = 12
+#: Suggestions kept per node in the details panel.
+MAX_SUGGESTIONS = 10
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` when it is an http(s) link, else ``None`` (``javascript:`` never becomes a link).
+
+    >>> safe_url("https://arxiv.org/abs/1"), safe_url(" JavaScript:alert(1)"), safe_url(None)
+    ('https://arxiv.org/abs/1', None, None)
+    """
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    low = url.lower()
+    if (low.startswith("http://") or low.startswith("https://")) and not any(
+        c in url for c in "\n\r\t "
+    ):
+        return url
+    return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _strings(values: Any) -> list[str]:
+    if not values:
+        return []
+    if isinstance(values, str):
+        return [values]
+    return [_text(v) for v in values if v is not None and _text(v)]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None and str(value).strip() else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _info(attrs: Mapping[str, Any], paths: dict[str, int]) -> dict[str, Any]:
+    """Details of one node, with short keys and empty fields left out."""
+    out: dict[str, Any] = {}
+    aliases = _strings(attrs.get("aliases"))
+    if aliases:
+        out["a"] = aliases
+    notes = _strings(attrs.get("notes"))
+    if notes:
+        out["n"] = [_clip(n, MAX_NOTE_CHARS) for n in notes[:MAX_NOTES]]
+        if len(notes) > MAX_NOTES:
+            out["nm"] = len(notes) - MAX_NOTES
+    sources = attrs.get("sources") or []
+    if isinstance(sources, Sequence) and sources:
+        rows = []
+        for src in sources[:MAX_SOURCES]:
+            if isinstance(src, Mapping):
+                path, line = _text(src.get("path")), src.get("line")
+            else:
+                path, line = _text(src), None
+            idx = paths.setdefault(path, len(paths))
+            rows.append([idx, line if isinstance(line, int) else None])
+        out["s"] = rows
+        if len(sources) > MAX_SOURCES:
+            out["sm"] = len(sources) - MAX_SOURCES
+    for key, short in (("venue", "v"), ("date", "d"), ("path", "p")):
+        value = attrs.get(key)
+        if value:
+            out[short] = _text(value)
+    year = _year(attrs.get("year"))
+    if year is not None:
+        out["y"] = year
+    url = attrs.get("url")
+    if url:
+        link = safe_url(url)
+        if link:
+            out["u"] = link
+        else:
+            out["ut"] = _text(url)  # shown as text, never as a link
+    ids = attrs.get("ids")
+    if isinstance(ids, Mapping) and ids:
+        out["i"] = {_text(k): _text(v) for k, v in ids.items()}
+    authors = _strings(attrs.get("authors"))
+    if authors:
+        out["au"] = authors
+    return out
+
+
+def _suggestion_rows(
+    items: Sequence[Mapping[str, Any]] | None, index: dict[str, int]
+) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for item in list(items or [])[:MAX_SUGGESTIONS]:
+        if not isinstance(item, Mapping):
+            continue
+        target = _text(item.get("id"))
+        try:
+            score = float(item.get("score", 0.0))
+        except (TypeError, ValueError):
+            score = 0.0
+        if score != score or score in (float("inf"), float("-inf")):
+            score = 0.0
+        reasons = _strings(item.get("reasons"))
+        row: list[Any] = [index.get(target, -1), round(score, 4), reasons]
+        if row[0] < 0:  # not in the graph: keep what the panel needs to show it
+            row += [_text(item.get("label")) or target, _text(item.get("type"))]
+        rows.append(row)
+    return rows
+
+
+def build_payload(
+    kg: Any,
+    *,
+    suggestions: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    symmetry: Mapping[str, int] | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    title: str = "Knowledge graph",
+) -> dict[str, Any]:
+    """The page data for ``kg``.
+
+    Args:
+        kg: a :class:`~kg.graph.KnowledgeGraph` (anything with a networkx ``.graph``).
+        suggestions: node id -> list of ``{"id","label","type","score","reasons"}``.
+        symmetry: node id -> symmetry class id.
+        positions: node id -> ``(x, y)`` in page pixels; when given, physics is off.
+        title: page title.
+
+    Returns:
+        A JSON-ready dict; see ``page.js`` for how each key is read.
+    """
+    g = kg.graph
+    ids = list(g.nodes)
+    index = {n: i for i, n in enumerate(ids)}
+    types = list(NODE_TYPES)
+    type_index = {t: i for i, t in enumerate(types)}
+    paths: dict[str, int] = {}
+    labels, tcol, info = [], [], []
+    for n in ids:
+        attrs = g.nodes[n]
+        t = _text(attrs.get("type")) or n.partition(":")[0] or "node"
+        if t not in type_index:
+            type_index[t] = len(types)
+            types.append(t)
+        tcol.append(type_index[t])
+        labels.append(_text(attrs.get("label")) or n)
+        info.append(_info(attrs, paths))
+
+    # one drawn edge per node pair and direction; the relations of parallel edges are merged
+    pair_rels: dict[tuple[int, int], list[str]] = {}
+    for u, v, data in g.edges(data=True):
+        rel = _text(data.get("relation")) or "related"
+        rels = pair_rels.setdefault((index[u], index[v]), [])
+        if rel not in rels:
+            rels.append(rel)
+    relations: list[str] = []
+    rel_index: dict[str, int] = {}
+    edges: list[int] = []
+    degree = [0] * len(ids)
+    for (a, b), rels in pair_rels.items():
+        rel = ", ".join(rels)
+        if rel not in rel_index:
+            rel_index[rel] = len(relations)
+            relations.append(rel)
+        edges += [a, b, rel_index[rel]]
+        if a != b and (a > b or (b, a) not in pair_rels):
+            degree[a] += 1
+            degree[b] += 1
+
+    suggest: dict[str, list[list[Any]]] = {}
+    for n, items in (suggestions or {}).items():
+        if n in index:
+            rows = _suggestion_rows(items, index)
+            if rows:
+                suggest[str(index[n])] = rows
+
+    sym = None
+    if symmetry:
+        sym = []
+        for n in ids:
+            c = symmetry.get(n)
+            sym.append(int(c) if c is not None else -1)
+
+    payload: dict[str, Any] = {
+        "title": title,
+        "types": types,
+        "relations": relations,
+        "nodes": {"id": ids, "label": labels, "type": tcol, "deg": degree},
+        "info": info,
+        "paths": list(paths),
+        "edges": edges,
+        "suggest": suggest,
+        "sym": sym,
+        "xy": None,
+    }
+    if positions is not None:
+        xy: list[int] = []
+        for n in ids:
+            x, y = positions.get(n, (0.0, 0.0))
+            xy += [round(float(x)), round(float(y))]
+        payload["xy"] = xy
+    return payload
