@@ -41,9 +41,13 @@ def vis_dir() -> Path:
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("pyvis is not installed; `pip install pyvis>=0.3.2`")
-    folder = Path(list(spec.submodule_search_locations)[0]) / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    folder = (
+        Path(list(spec.submodule_search_locations)[0]) / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    )
     if not (folder / "vis-network.min.js").is_file():
-        raise FileNotFoundError(f"{folder}: vis-network {VIS_VERSION} not found in the pyvis package")
+        raise FileNotFoundError(
+            f"{folder}: vis-network {VIS_VERSION} not found in the pyvis package"
+        )
     return folder
 
 

@@ -77,4 +77,6 @@ def layout_positions(
     scale = EDGE_PX / mean if mean > 0 else 1.0
     cx = sum(c[0] for c in coords) / n
     cy = sum(c[1] for c in coords) / n
-    return {v: ((coords[i][0] - cx) * scale, (coords[i][1] - cy) * scale) for i, v in enumerate(nodes)}
+    return {
+        v: ((coords[i][0] - cx) * scale, (coords[i][1] - cy) * scale) for i, v in enumerate(nodes)
+    }
