@@ -1,0 +1,774 @@
+"""Parse one Markdown note into a :class:`Document`: front matter, heading tree, lists, tables.
+
+The parser keeps what extraction needs and drops the rest:
+
+* kept: front matter (``title``, ``date``, ``categories``/``category``, ``tags``/``tag``,
+  ``keywords``/``keyword``), the heading tree, nested ordered and bullet lists (task
+  checkboxes ``[x]``/``[ ]`` stripped and recorded), GFM tables, paragraphs, links (text, URL
+  and the arXiv / DOI / OpenReview ids found in them), bold / italic / code marks, and the
+  1-based source line of every line of text;
+* images (``![](src)`` and ``<img src>``) become ``attachments`` of their section or item;
+* dropped: code fences and indented code, HTML blocks and inline HTML, HTML comments,
+  Liquid tags (``{% ... %}``, ``{{ ... }}``, ``{% highlight %}`` blocks), kramdown attribute
+  lists (``{:toc}``, ``{:.class}``) and math (``$...$``, ``$$...$$``).
+
+Two Markdown back ends produce equal documents: markdown-it-pyrs (the Rust build of
+markdown-it, used by default) and markdown-it-py (used when ``KG_MARKDOWN=py`` is set or the
+Rust build is not importable).
+
+Example
+-------
+>>> doc = parse_text("---\\ntitle: Notes\\ncategories: [VALSE2020]\\n---\\n# 1 Pruning\\n"
+...                  "- Pruning from Scratch (AAAI2020)\\n")
+>>> doc.title, doc.categories
+('Notes', ['VALSE2020'])
+>>> sec = doc.root.sections[0]
+>>> sec.title, sec.line
+('1 Pruning', 5)
+>>> item = sec.blocks[0].items[0]
+>>> item.text, item.line
+('Pruning from Scratch (AAAI2020)', 6)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+__all__ = [
+    "ParseError",
+    "Span",
+    "Line",
+    "Paragraph",
+    "Item",
+    "ItemList",
+    "Table",
+    "Row",
+    "Section",
+    "Document",
+    "parse_text",
+    "parse_bytes",
+    "parse_file",
+    "decode",
+    "backend",
+    "find_ids",
+]
+
+
+class ParseError(ValueError):
+    """Bad input: ``str(err)`` is one line ``"<path>:<line>: <reason>"``.
+
+    >>> str(ParseError("a.md", 3, "broken front matter"))
+    'a.md:3: broken front matter'
+    """
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = " ".join(reason.split())
+        super().__init__(f"{path}:{line}: {self.reason}")
+
+
+# --------------------------------------------------------------------------- document types
+
+
+class Span(NamedTuple):
+    """A run of inline text with its marks: bold, italic, code, link target."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Line:
+    """One source line of inline content (a paragraph or item is a list of these)."""
+
+    line: int
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The plain text of the line (marks and link targets dropped).
+
+        >>> Line(1, [Span("A "), Span("B", bold=True)]).text
+        'A B'
+        """
+        return "".join(s.text for s in self.spans).strip()
+
+    @property
+    def links(self) -> list[Span]:
+        """The spans that carry a link target."""
+        return [s for s in self.spans if s.url]
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """A paragraph (or block quote paragraph) of a section."""
+
+    line: int
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All lines' text joined by newlines."""
+        return "\n".join(ln.text for ln in self.lines)
+
+
+@dataclass(slots=True)
+class Item:
+    """A list item: its own text lines, task state, attachments and nested items."""
+
+    line: int
+    lines: list[Line] = field(default_factory=list)
+    children: list[Item] = field(default_factory=list)
+    ordered: bool = False
+    checked: bool | None = None
+    attachments: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The text of the item's first non-empty line ('' when it has none)."""
+        for ln in self.lines:
+            if ln.text:
+                return ln.text
+        return ""
+
+
+@dataclass(slots=True)
+class ItemList:
+    """A bullet or ordered list."""
+
+    line: int
+    ordered: bool
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Row:
+    """A table body row: one list of spans per cell."""
+
+    line: int
+    cells: list[list[Span]] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        """The plain text of each cell."""
+        return ["".join(s.text for s in c).strip() for c in self.cells]
+
+
+@dataclass(slots=True)
+class Table:
+    """A GFM table: header cells (text) and body rows."""
+
+    line: int
+    header: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+
+Block = Paragraph | ItemList | Table
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and everything up to the next heading of the same or a higher level.
+
+    The document root is a section of level 0 with an empty title.
+    """
+
+    level: int
+    title: str
+    line: int
+    spans: list[Span] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+
+    def walk(self):
+        """Yield this section and all its subsections, depth first, in document order."""
+        yield self
+        for s in self.sections:
+            yield from s.walk()
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed note file."""
+
+    path: str
+    root: Section
+    title: str | None = None
+    date: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    #: front-matter key -> the 1-based line it is on
+    front_matter_lines: dict[str, int] = field(default_factory=dict)
+    encoding: str = "utf-8"
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode file bytes: UTF-8 (BOM allowed), UTF-16 with a BOM, then GB18030.
+
+    Returns ``(text, encoding)``; raises :class:`ParseError` for binary or undecodable data.
+
+    >>> decode("模型".encode("gb18030"))
+    ('模型', 'gb18030')
+    >>> decode(b"\\x00\\x01\\x02", "x.md")
+    Traceback (most recent call last):
+    ...
+    kg.parse.ParseError: x.md:1: binary file (NUL byte), not a text note
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as err:
+            raise ParseError(path, data[: err.start].count(b"\n") + 1, "invalid UTF-16") from None
+    head = data[:8192]
+    if b"\x00" in head:
+        line = head[: head.index(b"\x00")].count(b"\n") + 1
+        raise ParseError(path, line, "binary file (NUL byte), not a text note")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        line = data[:first_bad].count(b"\n") + 1
+        raise ParseError(
+            path, line, f"not UTF-8 or GB18030 text (bad byte 0x{data[first_bad]:02x})"
+        ) from None
+
+
+# --------------------------------------------------------------------------- pre-processing
+
+def _blank(m: re.Match[str]) -> str:
+    """Replace a match by its newlines only, so line numbers stay put."""
+    return "\n" * m.group(0).count("\n")
+
+
+# Liquid blocks whose content is code or commentary, and display math: blanked out.
+_DROP_BLOCKS = re.compile(
+    r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}|\$\$.+?\$\$", re.DOTALL
+)
+# Liquid tags and output ({% .. %}, {{ .. }}) and kramdown attribute lists ({:toc}, {:.cls}).
+_DROP_BRACES = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{:[^}\n]*\}", re.DOTALL)
+# Inline math: $x$ with no space inside the dollars (so prices like "$5 and $6" survive).
+_DROP_MATH = re.compile(r"\$(?=[^\s$])[^$\n]{1,300}?(?<=[^\s\\])\$(?![\w$])")
+# Lines of only (Unicode) white space are blank lines; then both back ends agree on them.
+_BLANK_LINE = re.compile(r"(?<=\n)[^\S\n]+(?=\n)")
+
+
+def _preprocess(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _BLANK_LINE.sub("", text)
+    if "{%" in text or "$$" in text:
+        text = _DROP_BLOCKS.sub(_blank, text)
+    if "{%" in text or "{{" in text or "{:" in text:
+        text = _DROP_BRACES.sub(_blank, text)
+    if "$" in text:
+        text = _DROP_MATH.sub("", text)
+    return text
+
+
+# --------------------------------------------------------------------------- front matter
+
+_FM_OPEN = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FM_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
+
+
+def _yaml_load(fm: str) -> Any:
+    import frontmatter
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return frontmatter.YAMLHandler().load(fm, Loader=loader)
+
+
+def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, int], str]:
+    """Return (metadata, key -> line, text with the front matter blanked)."""
+    m = _FM_OPEN.match(text)
+    if not m or not text.startswith("---"):
+        return {}, {}, text
+    close = _FM_CLOSE.search(text, m.end())
+    if close is None:
+        raise ParseError(path, 1, "front matter opened with '---' is never closed")
+    fm = text[m.end() : close.start()]
+    try:
+        meta = _yaml_load(fm)
+    except Exception as err:  # yaml.YAMLError and its subclasses
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = 2 + (mark.line if mark is not None else 0)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ParseError(path, line, f"broken front matter YAML: {problem}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ParseError(path, 2, f"front matter is a {type(meta).__name__}, not a mapping")
+    key_lines = {k.group(1): 2 + fm.count("\n", 0, k.start()) for k in _FM_KEY.finditer(fm)}
+    end = close.end()
+    return meta, key_lines, "\n" * text.count("\n", 0, end) + text[end:]
+
+
+def _as_list(value: Any) -> list[str]:
+    """Front-matter value -> list of non-empty strings (comma-separated strings split).
+
+    >>> _as_list("AI, DL ,compression")
+    ['AI', 'DL', 'compression']
+    >>> _as_list(["a", ["b", 2020], None])
+    ['a', 'b', '2020']
+    """
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        out: list[str] = []
+        for v in value:
+            out.extend(_as_list(v))
+        return out
+    text = str(value)
+    parts = re.split(r"[,，、]", text) if re.search(r"[,，、]", text) else [text]
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _as_date(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value).strip() or None
+
+
+_JEKYLL_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+
+
+# --------------------------------------------------------------------------- ids in links
+
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})", re.I)
+_DOI = re.compile(r"(?:doi\.org/|/doi/(?:abs/|full/|pdf/)?)(10\.\d{4,9}/[^\s?#]+)", re.I)
+_OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([\w-]+)", re.I)
+
+
+def find_ids(url: str) -> dict[str, str]:
+    """The arXiv, DOI and OpenReview identifiers in ``url``.
+
+    >>> find_ids("http://cn.arxiv.org/abs/1905.10324v2")
+    {'arxiv': '1905.10324'}
+    >>> find_ids("https://openreview.net/forum?id=SJU4ayYgl")
+    {'openreview': 'SJU4ayYgl'}
+    >>> find_ids("https://doi.org/10.1016/j.aiopen.2021.01.001")
+    {'doi': '10.1016/j.aiopen.2021.01.001'}
+    """
+    ids: dict[str, str] = {}
+    if "arxiv" in url.lower() and (m := _ARXIV.search(url)):
+        ids["arxiv"] = m.group(1)
+    if "10." in url and (m := _DOI.search(url)):
+        ids["doi"] = m.group(1).rstrip(".").removesuffix(".pdf")
+    if "openreview" in url.lower() and (m := _OPENREVIEW.search(url)):
+        ids["openreview"] = m.group(1)
+    return ids
+
+
+# --------------------------------------------------------------------------- tree adapters
+# Both back ends are converted to one small block shape: (name, line, children, info).  For
+# blocks with inline content (paragraph, heading, table cell) ``children`` is the back end's
+# own list of inline nodes and ``info`` the walker that flattens them (see ``_Inline``).
+# markdown-it-pyrs omits tight-list paragraphs: its loose inline children are wrapped here.
+
+_Node = tuple[str, int, Any, Any]
+
+_INLINE_PYRS = frozenset(
+    ("text", "text_special", "softbreak", "hardbreak", "strong", "em", "link", "autolink",
+     "code_inline", "image", "html_inline")
+)  # fmt: skip
+
+
+def backend() -> str:
+    """The Markdown back end in use: ``"pyrs"`` or ``"py"`` (``KG_MARKDOWN=py`` forces it)."""
+    if os.environ.get("KG_MARKDOWN", "").lower() in ("py", "python", "markdown-it-py"):
+        return "py"
+    try:
+        import markdown_it_pyrs  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the installation
+        return "py"
+    return "pyrs"
+
+
+_PARSERS: dict[str, Any] = {}
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def _html_images(html: str) -> list[str]:
+    return _IMG_SRC.findall(html) if "<img" in html or "<IMG" in html else []
+
+
+class _Inline:
+    """Flattens inline nodes into :class:`Line` objects with marks.
+
+    ``runs`` holds, per source line, ``[line, [text, marks], ...]`` where ``marks`` is the
+    tuple ``(bold, italic, code, url)``; adjacent runs with equal marks are merged.
+    """
+
+    __slots__ = ("rows", "cur", "attachments")
+
+    def __init__(self, line: int) -> None:
+        self.cur: list[Any] = [line]
+        self.rows = [self.cur]
+        self.attachments: list[str] = []
+
+    def newline(self, count: int = 1) -> None:
+        self.cur = [self.cur[0] + count]
+        self.rows.append(self.cur)
+
+    def add(self, text: str, marks: tuple) -> None:
+        cur = self.cur
+        if len(cur) > 1 and cur[-1][1] == marks:
+            cur[-1][0] += text
+        elif text:
+            cur.append([text, marks])
+
+    # markdown-it-pyrs nodes
+    def walk_pyrs(self, nodes: Any, marks: tuple = (False, False, False, None)) -> None:
+        for n in nodes:
+            name = n.name
+            if name == "text" or name == "text_special":
+                self.add(n.meta.get("content", ""), marks)
+            elif name == "softbreak" or name == "hardbreak":
+                self.newline()
+            elif name == "strong":
+                self.walk_pyrs(n.children, (True, *marks[1:]))
+            elif name == "em":
+                self.walk_pyrs(n.children, (marks[0], True, *marks[2:]))
+            elif name == "link":
+                self.walk_pyrs(n.children, (*marks[:3], n.meta.get("url") or marks[3]))
+            elif name == "autolink":  # shown as its target, like markdown-it-py's href
+                url = n.meta.get("url") or ""
+                self.add(url, (*marks[:3], url or marks[3]))
+            elif name == "code_inline":
+                text = "".join(c.meta.get("content", "") for c in n.children)
+                self.add(text, (marks[0], marks[1], True, marks[3]))
+            elif name == "image":
+                url = n.meta.get("url")
+                if url:
+                    self.attachments.append(url)
+            elif name == "html_inline":
+                html = n.meta.get("content", "")
+                self.attachments.extend(_html_images(html))
+                if "\n" in html:
+                    self.newline(html.count("\n"))
+            else:  # unknown inline (e.g. strikethrough): keep its text
+                self.walk_pyrs(n.children, marks)
+
+    # markdown-it-py SyntaxTreeNode nodes
+    def walk_py(self, nodes: Any, marks: tuple = (False, False, False, None)) -> None:
+        for n in nodes:
+            t = n.type
+            if t == "text":
+                self.add(n.content, marks)
+            elif t == "softbreak" or t == "hardbreak":
+                self.newline()
+            elif t == "strong":
+                self.walk_py(n.children, (True, *marks[1:]))
+            elif t == "em":
+                self.walk_py(n.children, (marks[0], True, *marks[2:]))
+            elif t == "link":
+                url = n.attrs.get("href")
+                if n.markup == "autolink":
+                    self.add(url or "", (*marks[:3], url or marks[3]))
+                else:
+                    self.walk_py(n.children, (*marks[:3], url or marks[3]))
+            elif t == "code_inline":
+                self.add(n.content, (marks[0], marks[1], True, marks[3]))
+            elif t == "image":
+                url = n.attrs.get("src")
+                if url:
+                    self.attachments.append(url)
+            elif t == "html_inline":
+                html = n.content
+                self.attachments.extend(_html_images(html))
+                if "\n" in html:
+                    self.newline(html.count("\n"))
+            else:
+                self.walk_py(n.children, marks)
+
+    def finish(self) -> list[Line]:
+        out = []
+        for row in self.rows:
+            if len(row) < 2:
+                continue
+            spans = []
+            for text, (bold, italic, code, url) in row[1:]:
+                if "  " in text or "\t" in text or "\xa0" in text or "\u3000" in text:
+                    text = _WS.sub(" ", text)
+                spans.append(Span(text, bold, italic, code, url))
+            first = spans[0]
+            if first.text[:1].isspace():
+                spans[0] = first._replace(text=first.text.lstrip())
+            last = spans[-1]
+            if last.text[-1:].isspace():
+                spans[-1] = last._replace(text=last.text.rstrip())
+            spans = [sp for sp in spans if sp.text]
+            if spans:
+                out.append(Line(row[0], spans))
+        return out
+
+
+def _pyrs_tree(text: str) -> _Node:
+    md = _PARSERS.get("pyrs")
+    if md is None:
+        from markdown_it_pyrs import MarkdownIt
+
+        md = _PARSERS["pyrs"] = MarkdownIt("commonmark").enable("table")
+    root = md.tree(text)
+    data = text.encode("utf-8")
+    starts = [0]
+    find = data.find
+    i = find(b"\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find(b"\n", i + 1)
+    walk = _Inline.walk_pyrs
+
+    def line_of(n: Any) -> int:
+        sm = n.srcmap
+        return bisect_right(starts, sm[0]) if sm else 0
+
+    def conv(n: Any) -> _Node:
+        name = n.name
+        if name == "heading" or name == "lheading":
+            return ("heading", line_of(n), n.children, (walk, n.meta["level"]))
+        if name == "paragraph" or name == "tcell":
+            return ("paragraph" if name == "paragraph" else "cell", line_of(n), n.children, walk)
+        if name == "html_block" or name == "fence" or name == "code_block":
+            return (name, line_of(n), [], n.meta.get("content", ""))
+        out: list[_Node] = []
+        pending: list[Any] = []
+        pending_line = 0
+        for c in n.children:
+            if c.name in _INLINE_PYRS:
+                if not pending:
+                    pending_line = line_of(c)
+                pending.append(c)
+                continue
+            if pending:
+                out.append(("paragraph", pending_line, pending, walk))
+                pending = []
+            out.append(conv(c))
+        if pending:
+            out.append(("paragraph", pending_line, pending, walk))
+        return ("tr" if name == "trow" else name, line_of(n), out, None)
+
+    return conv(root)
+
+
+def _py_tree(text: str) -> _Node:
+    md = _PARSERS.get("py")
+    if md is None:
+        from markdown_it import MarkdownIt
+
+        md = _PARSERS["py"] = MarkdownIt("commonmark").enable("table")
+    from markdown_it.tree import SyntaxTreeNode
+
+    root = SyntaxTreeNode(md.parse(text))
+    walk = _Inline.walk_py
+
+    def inline_children(n: Any) -> list[Any]:
+        out: list[Any] = []
+        for c in n.children:
+            if c.type == "inline":
+                out.extend(c.children)
+        return out
+
+    def conv(n: Any, line: int = 0) -> _Node:
+        t = n.type
+        ln = n.map[0] + 1 if not n.is_root and n.map else line
+        if t == "heading":
+            return ("heading", ln, inline_children(n), (walk, int(n.tag[1])))
+        if t == "paragraph":
+            return ("paragraph", ln, inline_children(n), walk)
+        if t == "th" or t == "td":
+            return ("cell", line, inline_children(n), walk)
+        if t in ("html_block", "fence", "code_block"):
+            return (t, ln, [], n.content)
+        return (t, ln, [conv(c, ln) for c in n.children], None)
+
+    return conv(root, 0)
+
+
+# --------------------------------------------------------------------------- builder
+
+_TASK = re.compile(r"^\[([ xX])\]\s+")
+_WS = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def _inline(node: _Node) -> tuple[list[Line], list[str]]:
+    """Flatten a paragraph / heading / cell node into lines (and image attachments)."""
+    _, line, children, info = node
+    acc = _Inline(line)
+    walk = info[0] if isinstance(info, tuple) else info
+    walk(acc, children)
+    return acc.finish(), acc.attachments
+
+
+def _build_item(node: _Node, ordered: bool) -> Item:
+    item = Item(line=node[1], ordered=ordered)
+    for child in node[2]:
+        name = child[0]
+        if name == "paragraph":
+            lines, att = _inline(child)
+            item.lines.extend(lines)
+            item.attachments.extend(att)
+        elif name in ("bullet_list", "ordered_list"):
+            item.children.extend(_build_item(c, name == "ordered_list") for c in child[2])
+        elif name == "blockquote":
+            for sub in child[2]:
+                if sub[0] == "paragraph":
+                    lines, att = _inline(sub)
+                    item.lines.extend(lines)
+                    item.attachments.extend(att)
+        elif name == "html_block":
+            item.attachments.extend(_html_images(child[3]))
+    if item.lines:
+        first = item.lines[0]
+        m = _TASK.match(first.spans[0].text) if first.spans and not first.spans[0].code else None
+        if m:
+            item.checked = m.group(1) != " "
+            s0 = first.spans[0]
+            rest = s0.text[m.end() :]
+            spans = ([s0._replace(text=rest)] if rest else []) + first.spans[1:]
+            if spans:
+                item.lines[0] = Line(first.line, spans)
+            else:
+                item.lines.pop(0)
+    return item
+
+
+def _cell_text(spans: list[Span]) -> str:
+    return "".join(s.text for s in spans).strip()
+
+
+def _build_table(node: _Node) -> Table:
+    table = Table(line=node[1])
+    for part in node[2]:
+        for tr in part[2]:
+            cells = []
+            for cell in tr[2]:
+                lines, _ = _inline(cell)
+                cells.append([s for ln in lines for s in ln.spans])
+            if part[0] == "thead":
+                table.header = [_cell_text(c) for c in cells]
+            else:
+                table.rows.append(Row(tr[1], cells))
+    return table
+
+
+def _build(root: _Node) -> Section:
+    top = Section(level=0, title="", line=1)
+    stack = [top]
+
+    def add_blocks(nodes: list[_Node]) -> None:
+        for node in nodes:
+            name, line, children, info = node
+            sec = stack[-1]
+            if name == "heading":
+                level = info[1]
+                while stack[-1].level >= level:
+                    stack.pop()
+                lines, att = _inline(node)
+                spans = [s for ln in lines for s in ln.spans]
+                title = " ".join(ln.text for ln in lines)
+                new = Section(level=level, title=title, line=line, spans=spans, attachments=att)
+                stack[-1].sections.append(new)
+                stack.append(new)
+            elif name == "paragraph":
+                lines, att = _inline(node)
+                sec.attachments.extend(att)
+                if lines:
+                    sec.blocks.append(Paragraph(line, lines))
+            elif name in ("bullet_list", "ordered_list"):
+                ordered = name == "ordered_list"
+                sec.blocks.append(
+                    ItemList(line, ordered, [_build_item(c, ordered) for c in children])
+                )
+            elif name == "table":
+                sec.blocks.append(_build_table(node))
+            elif name == "blockquote":
+                add_blocks([c for c in children if c[0] != "heading"])
+            elif name == "html_block":
+                sec.attachments.extend(_html_images(info))
+            # fence, code_block, hr: ignored
+
+    add_blocks(root[2])
+    return top
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -> Document:
+    """Parse Markdown ``text`` (front matter included) into a :class:`Document`.
+
+    ``path`` is only used in error messages and as :attr:`Document.path`.
+
+    >>> parse_text("---\\ntitle: [unclosed\\n---\\n", "bad.md")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.parse.ParseError: bad.md:3: broken front matter YAML: ...
+    """
+    text = text.lstrip("\ufeff")
+    meta, key_lines, body = _split_front_matter(text.replace("\r\n", "\n"), path)
+    body = _preprocess(body)
+    tree = _pyrs_tree(body) if backend() == "pyrs" else _py_tree(body)
+    root = _build(tree)
+
+    def pick(*keys: str) -> Any:
+        for k in keys:
+            if k in meta and meta[k] is not None:
+                return meta[k]
+        return None
+
+    title = pick("title")
+    date = _as_date(pick("date"))
+    if date is None and (m := _JEKYLL_DATE.match(Path(path).name)):
+        date = m.group(1)
+    return Document(
+        path=path,
+        root=root,
+        title=" ".join(str(title).split()) if title is not None else None,
+        date=date,
+        categories=_as_list(pick("categories", "category")),
+        tags=_as_list(pick("tags", "tag")),
+        keywords=_as_list(pick("keywords", "keyword")),
+        front_matter_lines=key_lines,
+        encoding=_encoding,
+    )
+
+
+def parse_bytes(data: bytes, path: str = "<bytes>") -> Document:
+    """Decode (see :func:`decode`) and parse file content."""
+    text, encoding = decode(data, path)
+    return parse_text(text, path, _encoding=encoding)
+
+
+def parse_file(path: str | os.PathLike[str], display_path: str | None = None) -> Document:
+    """Parse the note at ``path``; errors and :attr:`Document.path` use ``display_path``.
+
+    A pure function of the file's bytes. Raises :class:`ParseError` (one line naming the file
+    and line) for binary, undecodable or unreadable files and broken front matter.
+    """
+    shown = display_path if display_path is not None else Path(path).as_posix()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise ParseError(shown, 0, f"cannot read file: {err.strerror or err}") from None
+    return parse_bytes(data, shown)
