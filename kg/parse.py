@@ -252,6 +252,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- pre-processing
 
+
 def _blank(m: re.Match[str]) -> str:
     """Replace a match by its newlines only, so line numbers stay put."""
     return "\n" * m.group(0).count("\n")
@@ -354,7 +355,9 @@ _JEKYLL_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 # --------------------------------------------------------------------------- ids in links
 
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})", re.I)
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html)/([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})", re.I
+)
 _DOI = re.compile(r"(?:doi\.org/|/doi/(?:abs/|full/|pdf/)?)(10\.\d{4,9}/[^\s?#]+)", re.I)
 _OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([\w-]+)", re.I)
 
