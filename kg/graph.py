@@ -3,7 +3,14 @@
 Node ids are ``type:slug`` (see :mod:`kg.schema`). Node attributes: ``type``, ``label``,
 ``aliases`` (list), ``sources`` (list of ``{path, line}``), ``notes`` (list); papers also
 ``venue``, ``year``, ``url``, ``ids``, ``authors``. Edges carry ``relation`` (and ``year``
-on ``published_at``).
+on ``published_at``); the multigraph edge key is the relation, so there is at most one edge
+of each relation between two nodes.
+
+networkx takes a quarter of a second to import, so a graph made by :func:`kg.build.build`
+(or read by :meth:`KnowledgeGraph.load`) keeps plain node and edge records until
+``.graph`` is first asked for; everything the build path needs (counts, nodes, edges,
+JSON, GraphML) works on those records. Once ``.graph`` has been built it is the one
+source of truth, so code that edits ``kg.graph`` sees its edits everywhere.
 
 Example
 -------
@@ -17,6 +24,12 @@ Example
 >>> _ = kg.save(d)
 >>> KnowledgeGraph.load(d).fingerprint() == kg.fingerprint()
 True
+>>> lazy = KnowledgeGraph.from_records(
+...     {"topic:a": {"type": "topic", "label": "A"}, "topic:b": {"type": "topic", "label": "B"}},
+...     [("topic:a", "topic:b", "subtopic_of", {"relation": "subtopic_of"})],
+... )
+>>> lazy.counts(), lazy.graph.number_of_edges()
+({'topic': 2}, 1)
 """
 
 from __future__ import annotations
@@ -24,28 +37,44 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import networkx as nx
+from xml.sax.saxutils import escape, quoteattr
 
 from kg.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
     from kg.lookup import Match
 
-__all__ = ["KnowledgeGraph", "atomic_write_text", "GRAPH_JSON", "GRAPH_GRAPHML"]
+__all__ = [
+    "KnowledgeGraph",
+    "atomic_write_text",
+    "graphml_text",
+    "GRAPH_JSON",
+    "GRAPH_GRAPHML",
+]
 
 GRAPH_JSON = "graph.json"
 GRAPH_GRAPHML = "graph.graphml"
+
+#: ``(source, target, key, attributes)``; ``key`` is the relation.
+EdgeRecord = tuple[str, str, str, dict[str, Any]]
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` as UTF-8 to ``path`` atomically (temp file in the same folder + rename).
 
     A reader never sees a half-written file, and an interrupted write leaves the old file.
+
+    >>> import tempfile, pathlib
+    >>> p = atomic_write_text(pathlib.Path(tempfile.mkdtemp()) / "a" / "x.txt", "hi")
+    >>> p.read_text()
+    'hi'
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,22 +98,100 @@ class KnowledgeGraph:
     """
 
     def __init__(self, graph: nx.MultiDiGraph, report: Any = None) -> None:
-        self.graph = graph
-        self.graph.graph.setdefault("schema_version", SCHEMA_VERSION)
+        graph.graph.setdefault("schema_version", SCHEMA_VERSION)
+        self._graph: nx.MultiDiGraph | None = graph
+        self._nodes: dict[str, dict[str, Any]] = {}
+        self._edges: list[EdgeRecord] = []
+        self._meta: dict[str, Any] = {}
         self.report = report
+
+    @classmethod
+    def from_records(
+        cls,
+        nodes: dict[str, dict[str, Any]],
+        edges: Iterable[EdgeRecord],
+        *,
+        meta: dict[str, Any] | None = None,
+        report: Any = None,
+    ) -> KnowledgeGraph:
+        """A graph from plain records, without importing networkx until ``.graph`` is used.
+
+        Args:
+            nodes: node id -> attributes (must include ``type`` and ``label``).
+            edges: ``(source, target, relation, attributes)``; a repeated
+                ``(source, target, relation)`` updates the earlier edge, as in networkx.
+            meta: graph attributes (``schema_version`` is added).
+            report: the build report.
+
+        >>> kg = KnowledgeGraph.from_records({"venue:icml": {"type": "venue", "label": "ICML"}}, [])
+        >>> kg.nodes()[0]["label"]
+        'ICML'
+        """
+        self = cls.__new__(cls)
+        self._graph = None
+        self._nodes = dict(nodes)
+        merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for u, v, k, attrs in edges:
+            if u not in self._nodes or v not in self._nodes:
+                raise ValueError(f"edge {u} -> {v} ({k}) names a node that is not in the graph")
+            merged.setdefault((u, v, k), {}).update(attrs)
+        self._edges = [(u, v, k, attrs) for (u, v, k), attrs in merged.items()]
+        self._meta = {**(meta or {}), "schema_version": SCHEMA_VERSION}
+        self.report = report
+        return self
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx ``MultiDiGraph`` (built from the records on first use)."""
+        if self._graph is None:
+            import networkx as nx
+
+            g = nx.MultiDiGraph(**self._meta)
+            g.add_nodes_from(self._nodes.items())
+            for u, v, k, attrs in self._edges:
+                g.add_edge(u, v, key=k, **attrs)
+            self._graph, self._nodes, self._edges, self._meta = g, {}, [], {}
+        return self._graph
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{t}={n}" for t, n in sorted(self.counts().items()))
-        return f"KnowledgeGraph({counts}, edges={self.graph.number_of_edges()})"
+        return f"KnowledgeGraph({counts}, edges={self.number_of_edges()})"
 
     def __len__(self) -> int:
-        return self.graph.number_of_nodes()
+        return len(self._graph) if self._graph is not None else len(self._nodes)
+
+    def __contains__(self, nid: object) -> bool:
+        return nid in (self._graph if self._graph is not None else self._nodes)
+
+    # -- raw iteration (records or networkx, whichever is current) ----------------------
+    def iter_nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, attributes)`` for every node (the attribute dicts are live, not copies)."""
+        if self._graph is not None:
+            return iter(self._graph.nodes(data=True))
+        return iter(self._nodes.items())
+
+    def iter_edges(self) -> Iterator[EdgeRecord]:
+        """``(source, target, relation, attributes)`` for every edge."""
+        if self._graph is not None:
+            return iter(self._graph.edges(keys=True, data=True))
+        return iter(self._edges)
+
+    def number_of_edges(self) -> int:
+        """How many edges the graph has."""
+        if self._graph is not None:
+            return self._graph.number_of_edges()
+        return len(self._edges)
+
+    def meta(self) -> dict[str, Any]:
+        """The graph attributes (``schema_version`` and whatever the build recorded)."""
+        return self._graph.graph if self._graph is not None else self._meta
 
     # -- queries -----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Number of nodes per type."""
         out: dict[str, int] = {}
-        for _, t in self.graph.nodes(data="type"):
+        for _, attrs in self.iter_nodes():
+            t = attrs.get("type")
             out[t] = out.get(t, 0) + 1
         return out
 
@@ -93,13 +200,26 @@ class KnowledgeGraph:
         types = {type} if isinstance(type, str) else (set(type) if type is not None else None)
         return [
             {"id": n, **attrs}
-            for n, attrs in self.graph.nodes(data=True)
+            for n, attrs in self.iter_nodes()
             if types is None or attrs.get("type") in types
+        ]
+
+    def node(self, nid: str) -> dict[str, Any]:
+        """One node as a dict (``id`` plus attributes); ``KeyError`` when absent."""
+        attrs = self._graph.nodes[nid] if self._graph is not None else self._nodes[nid]
+        return {"id": nid, **attrs}
+
+    def edges(self, relation: str | None = None) -> list[dict[str, Any]]:
+        """Edges as dicts (``source``, ``target`` plus attributes), optionally of one relation."""
+        return [
+            {"source": u, "target": v, **attrs}
+            for u, v, k, attrs in self.iter_edges()
+            if relation is None or k == relation
         ]
 
     def label(self, nid: str) -> str:
         """The display label of node ``nid``."""
-        return self.graph.nodes[nid].get("label", nid)
+        return self.node(nid).get("label", nid)
 
     def find(self, text: str, type: str | None = None, limit: int = 10) -> list[Match]:  # noqa: A002
         """Nodes matching ``text``: exact label, then alias, then fuzzy (best first)."""
@@ -115,9 +235,27 @@ class KnowledgeGraph:
 
     # -- persistence -------------------------------------------------------------------
     def to_json_data(self) -> dict[str, Any]:
-        """networkx node-link data with ``schema_version`` in the graph attributes."""
-        self.graph.graph["schema_version"] = SCHEMA_VERSION
-        return nx.node_link_data(self.graph, edges="links")
+        """networkx node-link data with ``schema_version`` in the graph attributes.
+
+        The same layout as ``networkx.node_link_data(G, edges="links")``, so
+        ``networkx.node_link_graph(data, edges="links")`` reads it back.
+        """
+        meta = self.meta()
+        meta["schema_version"] = SCHEMA_VERSION
+        return {
+            "directed": True,
+            "multigraph": True,
+            "graph": meta,
+            "nodes": [{**attrs, "id": n} for n, attrs in self.iter_nodes()],
+            "links": [
+                {**attrs, "source": u, "target": v, "key": k}
+                for u, v, k, attrs in self.iter_edges()
+            ],
+        }
+
+    def to_json_text(self) -> str:
+        """The text of ``graph.json``."""
+        return json.dumps(self.to_json_data(), ensure_ascii=False, indent=1, default=str)
 
     def fingerprint(self) -> str:
         """A SHA-256 of the graph's canonical JSON (nodes, edges and attributes, sorted)."""
@@ -133,9 +271,8 @@ class KnowledgeGraph:
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write ``graph.json`` and ``graph.graphml`` into ``directory`` (atomically)."""
         directory = Path(directory)
-        text = json.dumps(self.to_json_data(), ensure_ascii=False, indent=1, default=str)
-        atomic_write_text(directory / GRAPH_JSON, text)
-        atomic_write_text(directory / GRAPH_GRAPHML, _graphml_text(self.graph))
+        atomic_write_text(directory / GRAPH_JSON, self.to_json_text())
+        atomic_write_text(directory / GRAPH_GRAPHML, graphml_text(self))
         return directory
 
     @classmethod
@@ -144,28 +281,113 @@ class KnowledgeGraph:
         path = Path(directory) / GRAPH_JSON
         if not path.exists():
             raise FileNotFoundError(f"{path}: no graph here; run `kg build` first")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
         version = data.get("graph", {}).get("schema_version")
         if version != SCHEMA_VERSION:
             raise ValueError(
                 f"{path}: schema_version {version!r}, this kg reads {SCHEMA_VERSION}; rebuild it"
             )
-        graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
-        return cls(graph)
+        nodes = {}
+        for rec in data["nodes"]:
+            attrs = dict(rec)
+            nodes[attrs.pop("id")] = attrs
+        edges = []
+        for rec in data["links"]:
+            attrs = dict(rec)
+            u, v, k = attrs.pop("source"), attrs.pop("target"), attrs.pop("key")
+            edges.append((u, v, k, attrs))
+        return cls.from_records(nodes, edges, meta=dict(data.get("graph", {})))
 
 
-def _graphml_text(graph: nx.MultiDiGraph) -> str:
-    """GraphML for Gephi: list/dict attributes become JSON strings, ``None`` is dropped."""
-    flat = nx.MultiDiGraph()
-    flat.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
-    for n, attrs in graph.nodes(data=True):
-        flat.add_node(n, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
-    for u, v, k, attrs in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in attrs.items() if b is not None})
-    return "\n".join(nx.generate_graphml(flat, encoding="utf-8", prettyprint=True))
+# -- GraphML -------------------------------------------------------------------------------
+_GRAPHML_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
 
 
-def _scalar(value: Any) -> Any:
+def _scalar(value: Any) -> str | int | float | bool:
     if isinstance(value, (str, int, float, bool)):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _graphml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _graphml_value(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(_XML_BAD.sub("", str(value)))
+
+
+def graphml_text(kg: KnowledgeGraph) -> str:
+    """GraphML for Gephi and ``networkx.read_graphml``.
+
+    Lists and dicts become JSON strings and ``None`` values are left out; an attribute that
+    holds values of several kinds is written as a string.
+
+    >>> kg = KnowledgeGraph.from_records({"venue:icml": {"type": "venue", "label": "ICML"}}, [])
+    >>> "<data key=\\"n1\\">ICML</data>" in graphml_text(kg)
+    True
+    """
+    nodes = [
+        (n, {k: _scalar(v) for k, v in a.items() if v is not None}) for n, a in kg.iter_nodes()
+    ]
+    edges = [
+        (u, v, key, {k: _scalar(x) for k, x in a.items() if x is not None})
+        for u, v, key, a in kg.iter_edges()
+    ]
+    meta = {k: _scalar(v) for k, v in kg.meta().items() if v is not None}
+
+    def declare(domain: str, records: Iterable[dict[str, Any]], prefix: str) -> dict[str, str]:
+        kinds: dict[str, set[str]] = {}
+        for attrs in records:
+            for k, v in attrs.items():
+                kinds.setdefault(k, set()).add(_graphml_type(v))
+        ids: dict[str, str] = {}
+        for i, (name, ts) in enumerate(kinds.items()):
+            kind = ts.pop() if len(ts) == 1 else "string"
+            ids[name] = f"{prefix}{i}"
+            out.append(
+                f'  <key id="{prefix}{i}" for="{domain}" attr.name={quoteattr(name)} '
+                f'attr.type="{kind}" />\n'
+            )
+        return ids
+
+    out: list[str] = [_GRAPHML_HEAD]
+    gids = declare("graph", [meta], "g")
+    nids = declare("node", (a for _, a in nodes), "n")
+    eids = declare("edge", (a for *_, a in edges), "e")
+    out.append('  <graph edgedefault="directed">\n')
+    out.extend(f'    <data key="{gids[k]}">{_graphml_value(v)}</data>\n' for k, v in meta.items())
+    for n, attrs in nodes:
+        out.append(f"    <node id={quoteattr(n)}>\n")
+        out.extend(
+            f'      <data key="{nids[k]}">{_graphml_value(v)}</data>\n' for k, v in attrs.items()
+        )
+        out.append("    </node>\n")
+    for u, v, key, attrs in edges:
+        out.append(f"    <edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(key)}>\n")
+        out.extend(
+            f'      <data key="{eids[k]}">{_graphml_value(x)}</data>\n' for k, x in attrs.items()
+        )
+        out.append("    </edge>\n")
+    out.append("  </graph>\n</graphml>\n")
+    return "".join(out)

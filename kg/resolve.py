@@ -1,0 +1,457 @@
+"""Resolution: merge the mentions of many files into entities, one per real-world thing.
+
+Mentions are merged per type (a method and a topic of the same name stay two nodes):
+
+1. **Same key.** :func:`match_key` folds Unicode (NFKC: full-width letters and punctuation
+   become ASCII), case, and drops everything that is not a letter or a digit, so
+   ``Data-free compression``, ``data free Compression`` and ``Ｄａｔａ－ｆｒｅｅ Ｃｏｍｐｒｅｓｓｉｏｎ``
+   share one key.
+2. **Small typos.** Two ASCII keys of at least :data:`FUZZY_MIN_LEN` characters are the same
+   entity when their Levenshtein distance is at most ``len // 16`` (at least 1) *and* they
+   hold the same digits (``ResNet-50`` is not ``ResNet-56``, ``YOLOv2`` is not ``YOLOv3``).
+   Candidates are found by blocking (:func:`blocking_keys`: the first and last 4
+   characters of a short key, 10 of a long one), never by comparing everything with
+   everything. Keys with Chinese (or other
+   non-ASCII) letters merge only on the same key: one changed character there is a
+   different word (``单目`` and ``双目``), not a typo.
+3. **Subtitles** (papers only). ``Title`` and ``Title: A Subtitle`` are one paper when exactly
+   one subtitled paper has that head; two different subtitles (``Graph Neural Networks: A
+   Review ...`` and ``Graph Neural Networks: A Comprehensive ...``) stay two papers, and a
+   longer title (``Graph Attention Networks for X``) is never merged with its prefix.
+4. **Catalogue** (papers only, optional). A BibTeX catalogue (:mod:`kg.bib`) gives matching
+   papers their canonical title, venue, year and authors; papers that match the same entry
+   become one.
+
+The label of an entity is its most frequent spelling (papers prefer the full, subtitled
+title; first seen wins ties); the other spellings become ``aliases``. Sources and notes are
+merged in input order. Venue names come canonical from extraction and merge on their key.
+
+Example
+-------
+>>> from kg.records import Extraction, Mention, Post
+>>> a = Extraction(Post("a.md", "A"), [Mention(0, "paper", "Pruning from Scratch", 3,
+...                                            venue="AAAI", year=2020)])
+>>> b = Extraction(Post("b.md", "B"), [Mention(0, "paper", "pruning from scratch.", 9)])
+>>> res = resolve([a, b])
+>>> ent = res.entities["paper:pruning-from-scratch"]
+>>> ent.aliases, ent.venue, ent.year, [s["path"] for s in ent.sources]
+(['pruning from scratch.'], 'AAAI', 2020, ['a.md', 'b.md'])
+>>> res.id_of(1, 0)
+'paper:pruning-from-scratch'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kg.records import Extraction, Mention
+from kg.schema import ENTITY_TYPES, node_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.bib import BibEntry, Catalogue
+
+__all__ = [
+    "Entity",
+    "Resolution",
+    "resolve",
+    "match_key",
+    "title_head",
+    "same_entity",
+    "FUZZY_MIN_LEN",
+    "blocking_keys",
+]
+
+#: Keys shorter than this merge only when equal (``NAS`` vs ``NAT`` are different things).
+FUZZY_MIN_LEN = 8
+
+_NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+_COLON = re.compile(r"\s*[:：]\s*")
+_HAS_COLON = re.compile("[:：﹕︓]")
+
+
+def match_key(text: str) -> str:
+    """The merge key of a name: NFKC, case-folded, letters and digits only.
+
+    >>> match_key("Data-free  Compression")
+    'datafreecompression'
+    >>> match_key("ＮＡＳ：搜索")
+    'nas搜索'
+    """
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def title_head(text: str) -> str | None:
+    """The key of the part before a subtitle colon, or ``None`` when there is no subtitle.
+
+    >>> title_head("BERT: Pre-training of Deep Bidirectional Transformers")
+    'bert'
+    >>> title_head("Graph Attention Networks") is None
+    True
+    """
+    if not _HAS_COLON.search(text):
+        return None
+    parts = _COLON.split(unicodedata.normalize("NFKC", text).strip(), maxsplit=1)
+    if len(parts) < 2 or not match_key(parts[1]):
+        return None
+    head = match_key(parts[0])
+    return head or None
+
+
+def blocking_keys(key: str) -> list[tuple[str, str]]:
+    """The blocks a key is filed under; two keys within typo distance share at least one.
+
+    Keys shorter than 24 characters are filed by their first and last 4 characters, keys
+    of 18 or more by their first and last 10 (both in between, so that lengths that may
+    match always meet). A pair is missed only when typos hit both ends of the key.
+
+    >>> blocking_keys("rethinkingnetworkpruning")
+    [('p10', 'rethinking'), ('s10', 'orkpruning')]
+    """
+    out = []
+    if len(key) < 24:
+        out += [("p4", key[:4]), ("s4", key[-4:])]
+    if len(key) >= 18:
+        out += [("p10", key[:10]), ("s10", key[-10:])]
+    return out
+
+
+def _allowed_distance(length: int) -> int:
+    return max(1, length // 16)
+
+
+def same_entity(a: str, b: str) -> bool:
+    """Whether two names are the same entity by key or by a small typo (rule 2 above).
+
+    >>> same_entity("Post trainning 4-bit quentization of concolutional networks",
+    ...             "Post training 4-bit quantization of convolutional networks")
+    True
+    >>> same_entity("ResNet-50 features", "ResNet-56 features")
+    False
+    >>> same_entity("Graph Attention Networks", "Graph Attention Networks for Graphs")
+    False
+    """
+    ka, kb = match_key(a), match_key(b)
+    return ka == kb or _fuzzy_equal(ka, kb)
+
+
+def _fuzzy_equal(ka: str, kb: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    if not (ka.isascii() and kb.isascii()):
+        return False
+    short = min(len(ka), len(kb))
+    if short < FUZZY_MIN_LEN:
+        return False
+    limit = _allowed_distance(short)
+    if abs(len(ka) - len(kb)) > limit or _DIGITS.findall(ka) != _DIGITS.findall(kb):
+        return False
+    return Levenshtein.distance(ka, kb, score_cutoff=limit) <= limit
+
+
+@dataclass
+class Entity:
+    """One resolved entity: the attributes of its node.
+
+    ``venues`` lists every ``(venue, year, workshop)`` a paper was given (one
+    ``published_at`` edge each); ``venue``/``year`` are the preferred pair (a venue other
+    than arXiv first).
+    """
+
+    id: str
+    type: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    venue: str | None = None
+    year: int | None = None
+    url: str | None = None
+    ids: dict[str, str] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    venues: list[tuple[str, int | None, bool]] = field(default_factory=list)
+    bib_key: str | None = None
+
+    def attributes(self) -> dict[str, Any]:
+        """Node attributes per :mod:`kg.schema` (papers get the paper attributes)."""
+        attrs: dict[str, Any] = {
+            "type": self.type,
+            "label": self.label,
+            "aliases": list(self.aliases),
+            "sources": list(self.sources),
+            "notes": list(self.notes),
+        }
+        if self.type == "paper":
+            attrs.update(
+                venue=self.venue,
+                year=self.year,
+                url=self.url,
+                ids=dict(self.ids),
+                authors=list(self.authors),
+            )
+            if self.bib_key:
+                attrs["bib_key"] = self.bib_key
+        return attrs
+
+
+@dataclass
+class Resolution:
+    """The result of :func:`resolve`.
+
+    Attributes:
+        entities: entity id -> :class:`Entity`, by type, then in order of first mention.
+        assignment: ``assignment[i][j]`` is the entity id of mention ``j`` (its ``key``) of
+            extraction ``i`` (``None`` for a mention that names nothing, e.g. an empty label).
+        warnings: one line per dropped mention, naming file and line.
+    """
+
+    entities: dict[str, Entity]
+    assignment: list[list[str | None]]
+    warnings: list[str] = field(default_factory=list)
+
+    def id_of(self, extraction: int, key: int) -> str | None:
+        """Entity id of mention ``key`` in extraction number ``extraction``."""
+        return self.assignment[extraction][key]
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the group seen first stays the root, so results follow input order
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+@dataclass
+class _Group:
+    """All mentions of one type sharing one key."""
+
+    key: str
+    refs: list[tuple[int, int, Mention]] = field(default_factory=list)
+
+
+def _fuzzy_unions(groups: list[_Group], uf: _UnionFind) -> None:
+    """Union groups whose keys differ by a small typo, comparing only blocked candidates."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    blocks: dict[tuple[str, str], list[int]] = {}
+    for gi, g in enumerate(groups):
+        k = g.key
+        if len(k) < FUZZY_MIN_LEN or not k.isascii():
+            continue
+        for block in blocking_keys(k):
+            blocks.setdefault(block, []).append(gi)
+    digits: dict[int, list[str]] = {}
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        keys = [groups[gi].key for gi in members]
+        for x, gi in enumerate(members):
+            ka = keys[x]
+            limit = _allowed_distance(len(ka))
+            # one C call per key over its block; only near keys come back
+            hits = process.extract(
+                ka, keys, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+            )
+            for kb, dist, y in hits:
+                if y <= x or dist > _allowed_distance(min(len(ka), len(kb))):
+                    continue
+                gj = members[y]
+                da = digits.setdefault(gi, _DIGITS.findall(ka))
+                db = digits.setdefault(gj, _DIGITS.findall(kb))
+                if da == db:
+                    uf.union(gi, gj)
+
+
+def _subtitle_unions(groups: list[_Group], uf: _UnionFind) -> None:
+    """Union ``Title`` with ``Title: Subtitle`` when exactly one subtitled paper has that head."""
+    by_key = {g.key: gi for gi, g in enumerate(groups)}
+    heads: dict[str, set[int]] = {}
+    head_of: dict[int, str] = {}
+    for gi, g in enumerate(groups):
+        for label in {m.label for _, _, m in g.refs}:
+            head = title_head(label)
+            if head and head != g.key:
+                head_of[gi] = head
+                break
+    for gi, head in head_of.items():
+        heads.setdefault(head, set()).add(uf.find(gi))
+    for head, roots in heads.items():
+        plain = by_key.get(head)
+        if plain is not None and len(roots) == 1:
+            uf.union(plain, next(iter(roots)))
+
+
+def _catalogue_unions(
+    groups: list[_Group], uf: _UnionFind, catalogue: Catalogue
+) -> dict[int, BibEntry]:
+    """Match every paper group against the catalogue; union groups matching one entry."""
+    matched: dict[int, BibEntry] = {}
+    by_entry: dict[str, int] = {}
+    for gi, g in enumerate(groups):
+        entry = catalogue.match(g.refs[0][2].label)
+        if entry is None:
+            continue
+        matched[gi] = entry
+        if entry.key in by_entry:
+            uf.union(by_entry[entry.key], gi)
+        else:
+            by_entry[entry.key] = gi
+    return {uf.find(gi): entry for gi, entry in matched.items()}
+
+
+def _pick_label(type_: str, labels: list[str]) -> str:
+    counts = Counter(labels)
+    if len(counts) == 1:
+        return labels[0]
+    order = {label: i for i, label in reversed(list(enumerate(labels)))}
+
+    def score(label: str) -> tuple[int, int, int]:
+        subtitled = 1 if type_ == "paper" and title_head(label) is not None else 0
+        return (subtitled, counts[label], -order[label])
+
+    return max(counts, key=score)
+
+
+def _merge(type_: str, refs: list[tuple[int, int, Mention]], paths: list[str]) -> Entity:
+    labels = [m.label.strip() for _, _, m in refs]
+    label = _pick_label(type_, labels)
+    aliases = dict.fromkeys(labels)
+    aliases.pop(label, None)
+    sources = dict.fromkeys((paths[i], m.line) for i, _, m in refs)
+    ent = Entity(
+        id="",
+        type=type_,
+        label=label,
+        aliases=list(aliases),
+        sources=[{"path": p, "line": line} for p, line in sources],
+        notes=list(dict.fromkeys(n for _, _, m in refs for n in m.notes)),
+    )
+    for _, _, m in refs:
+        if m.venue and (m.venue, m.year, m.workshop) not in ent.venues:
+            ent.venues.append((m.venue, m.year, m.workshop))
+        if ent.year is None and m.year is not None:
+            ent.year = m.year
+        if ent.url is None and m.url:
+            ent.url = m.url
+        if m.ids:
+            for k, v in m.ids.items():
+                ent.ids.setdefault(k, v)
+        if not ent.authors and m.authors:
+            ent.authors = list(m.authors)
+    if ent.venues:
+        best = next((v for v in ent.venues if v[0].casefold() != "arxiv"), ent.venues[0])
+        ent.venue = best[0]
+        if best[1] is not None:
+            ent.year = best[1]
+    return ent
+
+
+def _apply_entry(ent: Entity, entry: BibEntry) -> None:
+    if entry.title and entry.title != ent.label:
+        if ent.label not in ent.aliases:
+            ent.aliases.insert(0, ent.label)
+        ent.label = entry.title
+        if entry.title in ent.aliases:
+            ent.aliases.remove(entry.title)
+    if entry.venue:
+        ent.venue = entry.venue
+        ent.year = entry.year if entry.year is not None else ent.year
+        pair = (entry.venue, entry.year, entry.workshop)
+        ent.venues = [pair] + [v for v in ent.venues if v[0] != entry.venue]
+    elif entry.year is not None:
+        ent.year = entry.year
+    if entry.authors:
+        ent.authors = list(entry.authors)
+    if entry.url and not ent.url:
+        ent.url = entry.url
+    for k, v in entry.ids.items():
+        ent.ids.setdefault(k, v)
+    ent.bib_key = entry.key
+
+
+def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = None) -> Resolution:
+    """Merge the mentions of ``extractions`` into entities (see the module docs for the rules).
+
+    Args:
+        extractions: per-file extractions, in a deterministic order (the build sorts paths).
+        catalogue: optional :class:`kg.bib.Catalogue` supplying canonical paper metadata.
+
+    Returns:
+        A :class:`Resolution` with the entities and the mention -> entity id assignment.
+    """
+    paths = [e.post.path for e in extractions]
+    assignment: list[list[str | None]] = [[None] * len(e.mentions) for e in extractions]
+    warnings: list[str] = []
+    by_type: dict[str, dict[str, _Group]] = {t: {} for t in ENTITY_TYPES}
+    keys: dict[str, str] = {}
+    for i, ext in enumerate(extractions):
+        for j, m in enumerate(ext.mentions):
+            groups = by_type.get(m.type)
+            if groups is None:
+                warnings.append(f"{paths[i]}:{m.line}: unknown entity type {m.type!r}; ignored")
+                continue
+            key = keys.get(m.label)
+            if key is None:
+                key = keys[m.label] = match_key(m.label)
+            if not key:
+                warnings.append(f"{paths[i]}:{m.line}: {m.type} {m.label!r} has no name; ignored")
+                continue
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group(key)
+            group.refs.append((i, j, m))
+
+    entities: dict[str, Entity] = {}
+    for type_ in ENTITY_TYPES:
+        groups = list(by_type[type_].values())
+        uf = _UnionFind(len(groups))
+        entries: dict[int, BibEntry] = {}
+        if type_ != "venue":
+            _fuzzy_unions(groups, uf)
+        if type_ == "paper":
+            _subtitle_unions(groups, uf)
+            if catalogue is not None:
+                entries = _catalogue_unions(groups, uf, catalogue)
+        clusters: dict[int, list[int]] = {}
+        for gi in range(len(groups)):
+            clusters.setdefault(uf.find(gi), []).append(gi)
+        for members in clusters.values():
+            refs = sorted((ref for gi in members for ref in groups[gi].refs), key=lambda r: r[:2])
+            ent = _merge(type_, refs, paths)
+            entry = next((entries[uf.find(gi)] for gi in members if uf.find(gi) in entries), None)
+            if entry is not None:
+                _apply_entry(ent, entry)
+            ent.id = _unique_id(node_id(type_, ent.label), entities)
+            entities[ent.id] = ent
+            for i, j, _ in refs:
+                assignment[i][j] = ent.id
+    return Resolution(entities=entities, assignment=assignment, warnings=warnings)
+
+
+def _unique_id(nid: str, taken: dict[str, Entity]) -> str:
+    if nid not in taken:
+        return nid
+    n = 2
+    while f"{nid}-{n}" in taken:
+        n += 1
+    return f"{nid}-{n}"

@@ -1,0 +1,88 @@
+"""Finding nodes: exact, alias, fuzzy; resolve_query's one answer or one-line error."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.graph import KnowledgeGraph
+from kg.lookup import Match, find, resolve_query
+
+
+def node(type_: str, label: str, *aliases: str) -> dict:
+    return {"type": type_, "label": label, "aliases": list(aliases), "sources": [], "notes": []}
+
+
+@pytest.fixture
+def kg() -> KnowledgeGraph:
+    return KnowledgeGraph.from_records(
+        {
+            "paper:pruning-from-scratch": node("paper", "Pruning from Scratch"),
+            "paper:rethinking-the-value-of-network-pruning": node(
+                "paper", "Rethinking the Value of Network Pruning", "Rethinking Pruning Value"
+            ),
+            "method:rethinking-network-pruning": node("method", "Rethinking Network Pruning"),
+            "method:nas": node("method", "NAS"),
+            "topic:nas": node("topic", "NAS"),
+            "topic:模型压缩": node("topic", "模型压缩", "Model Compression"),
+            "venue:neurips": node("venue", "NeurIPS", "NIPS"),
+        },
+        [],
+    )
+
+
+def test_exact_label_ignores_case_width_and_punctuation(kg) -> None:
+    (m,) = [m for m in find(kg, "PRUNING-FROM-SCRATCH") if m.how == "exact"]
+    assert m == Match("paper:pruning-from-scratch", "Pruning from Scratch", "paper", 100.0, "exact")
+    assert find(kg, "ｎｅｕｒｉｐｓ")[0].id == "venue:neurips"
+
+
+def test_node_id_is_exact(kg) -> None:
+    assert find(kg, "topic:nas")[0] == Match("topic:nas", "NAS", "topic", 100.0, "exact")
+
+
+def test_alias_then_fuzzy_ranked(kg) -> None:
+    got = find(kg, "nips")
+    assert (got[0].id, got[0].how) == ("venue:neurips", "alias")
+    got = find(kg, "Rethinking Network Prunin")
+    assert got[0].id == "method:rethinking-network-pruning" and got[0].how == "fuzzy"
+    assert got[0].score >= 90
+    assert all(a.score >= b.score for a, b in zip(got, got[1:], strict=False))
+
+
+def test_type_filter_and_limit(kg) -> None:
+    assert [m.id for m in find(kg, "NAS", type="topic")] == ["topic:nas"]
+    assert len(find(kg, "pruning", limit=2)) == 2
+
+
+def test_chinese_label_and_english_alias(kg) -> None:
+    assert resolve_query(kg, "模型压缩") == "topic:模型压缩"
+    assert resolve_query(kg, "model compression") == "topic:模型压缩"
+
+
+def test_resolve_query_one_answer(kg) -> None:
+    assert resolve_query(kg, "method:nas") == "method:nas"
+    assert resolve_query(kg, "NAS", type="topic") == "topic:nas"
+    assert resolve_query(kg, "pruning from scrach") == "paper:pruning-from-scratch"
+
+
+def test_resolve_query_ambiguous_lists_candidates(kg) -> None:
+    with pytest.raises(LookupError) as err:
+        resolve_query(kg, "nas")
+    msg = str(err.value)
+    assert "ambiguous" in msg and "method:nas" in msg and "topic:nas" in msg
+    assert "\n" not in msg
+
+
+def test_resolve_query_unknown_lists_closest(kg) -> None:
+    with pytest.raises(LookupError) as err:
+        resolve_query(kg, "network pruning value")
+    msg = str(err.value)
+    assert msg.startswith("no node matches 'network pruning value'; closest: ")
+    assert "paper:rethinking-the-value-of-network-pruning" in msg
+    assert "\n" not in msg
+    with pytest.raises(LookupError, match="^no paper node matches 'zzzz'$"):
+        resolve_query(kg, "zzzz", type="paper")
+
+
+def test_knowledge_graph_find_delegates(kg) -> None:
+    assert kg.find("NIPS")[0].id == "venue:neurips"
