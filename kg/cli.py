@@ -24,3 +24,60 @@ def cli() -> None:
 
 
 # ---- commands (one block each, in pipeline order: build, train, suggest, eval, symmetry, view)
+
+
+# ---- suggest -------------------------------------------------------------------------------
+@cli.command("suggest")
+@click.argument("query")
+@click.option(
+    "--out",
+    default="kg-out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder written by `kg build` / `kg train`.",
+)
+@click.option("-k", default=10, show_default=True, type=click.IntRange(min=1), help="How many.")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(["paper", "method", "topic", "venue"]),
+    help="Only suggest nodes of this type (repeat for several).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
+def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_json: bool) -> None:
+    """Suggest nodes related to QUERY that the notes do not link to it yet.
+
+    QUERY is a node id, a label, an alias or a near miss. Each suggestion comes with the
+    model's score and why (shared neighbours, a short path, the posts and lines). Candidates
+    the model cannot tell apart are marked "=tie N". Uses the trained model's saved
+    embeddings with NumPy only (torch is not imported).
+
+    Exit status 2 when QUERY is unknown or ambiguous (the closest matches are listed).
+
+    Example:
+
+        kg suggest "Pruning from Scratch" --out kg-out -k 5 --type paper
+    """
+    import json
+    import warnings
+
+    from kg.suggest import Suggester, format_suggestions
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            suggester = Suggester.load(out)
+            nid = suggester.resolve(query)
+            found = suggester.suggest(nid, k=k, types=types or None)
+    except LookupError as exc:
+        click.echo(f"Error: {exc.args[0] if exc.args else exc}", err=True)
+        raise SystemExit(2) from None
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_suggestions(f"{suggester.index.label(nid)} ({nid})", found))

@@ -1,0 +1,645 @@
+"""Suggest related works the notes do not link yet, from a trained model, with NumPy only.
+
+``kg train`` (or ``kg build``) leaves three files in its output folder: ``graph.json``,
+``model.json`` (the training configuration, with the ``graph_fingerprint`` of the graph it
+was trained on) and ``embeddings.npz`` (node ``ids``, ``types``, final embeddings ``z`` and
+the decoder in NumPy form, see :mod:`kg.nn`). :func:`suggest` reads them without importing
+torch or networkx, resolves the query (node id, label, alias, then fuzzy; see
+:mod:`kg.lookup`), scores every candidate of the wanted types that is not already linked to
+the query (any relation, either direction) and returns the best ``k`` as
+:class:`Suggestion` records, each with the reasons of :func:`kg.reasons.explain`.
+
+Scores: ``logit = z_u . z_v`` for the ``dot`` decoder; for ``mlp``,
+``h_0 = z_u * z_v``, ``h_{i+1} = relu(h_i @ dec_w{i} + dec_b{i})`` between layers, and the
+last layer gives the logit; ``score = sigmoid(logit)``. Candidates are ranked by logit, then
+by node id.
+
+Ties: candidates whose logits agree within ``tie_tol`` (relative, default ``1e-6``) form a
+*tie group* -- the model cannot tell them apart (for instance nodes in one automorphism
+orbit, which a message-passing GNN embeds identically). Each such :class:`Suggestion` has
+``tie`` (the group number, 1, 2, ... in rank order), ``tie_size`` and ``tied_with`` (the
+other members, also those ranked below ``k``); the text output marks them ``=tie N``.
+
+A model whose ``graph_fingerprint`` differs from the graph's raises a
+:class:`StaleModelWarning` (the suggestions still come, from the old embeddings).
+
+Example
+-------
+>>> import json, tempfile, numpy as np
+>>> from pathlib import Path
+>>> d = Path(tempfile.mkdtemp())
+>>> graph = {"directed": True, "multigraph": True, "graph": {"schema_version": 1},
+...   "nodes": [{"id": "topic:pruning", "type": "topic", "label": "Pruning"},
+...             {"id": "paper:a", "type": "paper", "label": "A"},
+...             {"id": "paper:b", "type": "paper", "label": "B"},
+...             {"id": "paper:c", "type": "paper", "label": "C"}],
+...   "links": [{"source": "paper:a", "target": "topic:pruning", "key": "part_of",
+...              "relation": "part_of"},
+...             {"source": "paper:b", "target": "topic:pruning", "key": "part_of",
+...              "relation": "part_of"}]}
+>>> _ = (d / "graph.json").write_text(json.dumps(graph))
+>>> _ = (d / "model.json").write_text(json.dumps({"graph_fingerprint": graph_fingerprint(graph)}))
+>>> z = np.array([[1, 0], [1, 1], [1, 1], [0, 1]], dtype=np.float32)
+>>> np.savez(d / "embeddings.npz", ids=np.array([n["id"] for n in graph["nodes"]]),
+...          types=np.array([n["type"] for n in graph["nodes"]]), z=z, decoder=np.array("dot"))
+>>> [(s.rank, s.id, round(s.score, 3)) for s in suggest(d, "A", k=2)]
+[(1, 'paper:b', 0.881), (2, 'paper:c', 0.731)]
+>>> suggest(d, "A", k=1)[0].reasons
+['shared neighbours: Pruning (topic)']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kg.reasons import GraphIndex, explain
+from kg.schema import ENTITY_TYPES, NODE_TYPES
+
+__all__ = [
+    "Suggestion",
+    "Suggester",
+    "EmbeddingScorer",
+    "StaleModelWarning",
+    "suggest",
+    "suggestions_for_all",
+    "format_suggestions",
+    "graph_fingerprint",
+    "TIE_TOL",
+]
+
+#: Relative tolerance under which two candidates' logits count as tied.
+TIE_TOL = 1e-6
+#: At most this many ids are listed in :attr:`Suggestion.tied_with`.
+MAX_TIED_LISTED = 50
+
+GRAPH_JSON = "graph.json"
+MODEL_JSON = "model.json"
+EMBEDDINGS_NPZ = "embeddings.npz"
+
+
+class StaleModelWarning(UserWarning):
+    """The model was trained on another version of the graph."""
+
+
+@dataclass
+class Suggestion:
+    """One suggested node for a query.
+
+    Attributes:
+        rank: 1-based rank.
+        id: node id.
+        label: node label.
+        type: node type.
+        score: ``sigmoid(logit)``, the predicted probability of a link.
+        reasons: why, from the graph (see :func:`kg.reasons.explain`).
+        tie: number of the tie group (1, 2, ... in rank order) when the model scores other
+            candidates the same; ``None`` when the score is unique.
+        tie_size: how many candidates share this score (0 when not tied).
+        tied_with: the other candidates of the tie group (at most 50 listed).
+        logit: the decoder's raw output (ranking uses it; ``score`` may round to 1.0).
+    """
+
+    rank: int
+    id: str
+    label: str
+    type: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    tie: int | None = None
+    tie_size: int = 0
+    tied_with: list[str] = field(default_factory=list)
+    logit: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"rank", "id", "label", "type", "score", "reasons"}``, plus ``tie``,
+        ``tie_size`` and ``tied_with`` when the candidate is tied."""
+        out: dict[str, Any] = {
+            "rank": self.rank,
+            "id": self.id,
+            "label": self.label,
+            "type": self.type,
+            "score": self.score,
+            "reasons": list(self.reasons),
+        }
+        if self.tie is not None:
+            out.update(tie=self.tie, tie_size=self.tie_size, tied_with=list(self.tied_with))
+        return out
+
+
+# -- files ---------------------------------------------------------------------------------
+def graph_fingerprint(data: Mapping[str, Any]) -> str:
+    """SHA-256 of node-link data, equal to :meth:`kg.graph.KnowledgeGraph.fingerprint`.
+
+    Computed on the parsed ``graph.json`` directly (no networkx, no graph object).
+
+    >>> graph_fingerprint({"nodes": [], "links": []})[:12]
+    'a683096011db'
+    """
+    nodes = sorted(data["nodes"], key=lambda n: n["id"])
+    links = sorted(
+        data.get("links", []),
+        key=lambda e: (e["source"], e["target"], json.dumps(e, sort_keys=True, default=str)),
+    )
+    canon = json.dumps([nodes, links], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    out = np.empty_like(x, dtype=np.float64)
+    pos = x >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
+    ex = np.exp(x[~pos])
+    out[~pos] = ex / (1.0 + ex)
+    return out
+
+
+class EmbeddingScorer:
+    """The saved embeddings and decoder, scored with NumPy.
+
+    Args:
+        ids: node ids, one per row of ``z``.
+        types: node types, one per row.
+        z: node embeddings ``[n, d]``.
+        decoder: ``"dot"`` or ``"mlp"``.
+        layers: for ``mlp``, ``(W_i, b_i)`` with ``W_i`` of shape ``[in, out]``.
+
+    Example:
+        >>> s = EmbeddingScorer(["a", "b"], ["paper", "paper"], np.eye(2, dtype=np.float32))
+        >>> s.logits(0, np.array([0, 1])).tolist()
+        [1.0, 0.0]
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        types: Sequence[str],
+        z: np.ndarray,
+        decoder: str = "dot",
+        layers: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+    ) -> None:
+        if decoder not in ("dot", "mlp"):
+            raise ValueError(f"unknown decoder {decoder!r}; expected dot or mlp")
+        if decoder == "mlp" and not layers:
+            raise ValueError("an mlp decoder needs its layers (dec_w0, dec_b0, ...)")
+        self.ids = [str(i) for i in ids]
+        self.types = [str(t) for t in types]
+        self.z = np.asarray(z, dtype=np.float32)
+        if self.z.ndim != 2 or self.z.shape[0] != len(self.ids) or len(self.types) != len(self.ids):
+            raise ValueError(
+                f"embeddings do not match: z {self.z.shape}, {len(self.ids)} ids, {len(self.types)} types"
+            )
+        self.decoder = decoder
+        self.layers = [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in layers]
+        self.row = {nid: i for i, nid in enumerate(self.ids)}
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> EmbeddingScorer:
+        """Read ``embeddings.npz`` (see the module docstring for its arrays)."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: not a readable embeddings file ({exc})") from None
+        missing = [k for k in ("ids", "types", "z", "decoder") if k not in arrays]
+        if missing:
+            raise ValueError(f"{path}: missing arrays {', '.join(missing)}; retrain with `kg train`")
+        decoder = str(arrays["decoder"])
+        layers = []
+        i = 0
+        while f"dec_w{i}" in arrays:
+            layers.append((arrays[f"dec_w{i}"], arrays[f"dec_b{i}"]))
+            i += 1
+        return cls(arrays["ids"].tolist(), arrays["types"].tolist(), arrays["z"], decoder, layers)
+
+    def logits(self, query: int, candidates: np.ndarray) -> np.ndarray:
+        """Decoder logits of row ``query`` against the rows ``candidates`` (float64)."""
+        zq = self.z[query].astype(np.float64)
+        zc = self.z[candidates].astype(np.float64)
+        if self.decoder == "dot":
+            return zc @ zq
+        h = zc * zq
+        for i, (w, b) in enumerate(self.layers):
+            if i:
+                h = np.maximum(h, 0.0)
+            h = h @ w + b
+        return h[:, 0]
+
+    def scores(self, query: int, candidates: np.ndarray) -> np.ndarray:
+        """``sigmoid`` of :meth:`logits`: predicted link probabilities."""
+        return _sigmoid(self.logits(query, candidates))
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+class Suggester:
+    """A graph index plus a scorer: what :func:`suggest` needs, loaded once.
+
+    Args:
+        index: the graph (see :class:`kg.reasons.GraphIndex`).
+        scorer: the embeddings and decoder.
+        stale: a message when the model was trained on another graph, else ``None``.
+        directory: the folder the files came from, if any.
+    """
+
+    def __init__(
+        self,
+        index: GraphIndex,
+        scorer: EmbeddingScorer,
+        *,
+        stale: str | None = None,
+        directory: Path | None = None,
+    ) -> None:
+        self.index = index
+        self.scorer = scorer
+        self.stale = stale
+        self.directory = directory
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> Suggester:
+        """Read ``graph.json``, ``model.json`` and ``embeddings.npz`` from ``directory``.
+
+        Raises:
+            FileNotFoundError: no graph, or no trained model (the message says what to run).
+            ValueError: a file that cannot be read (the message names it).
+        """
+        directory = Path(directory)
+        gpath, mpath, epath = (directory / n for n in (GRAPH_JSON, MODEL_JSON, EMBEDDINGS_NPZ))
+        if not gpath.exists():
+            raise FileNotFoundError(f"{gpath}: no graph here; run `kg build NOTES --out {directory}`")
+        if not epath.exists() or not mpath.exists():
+            missing = epath if not epath.exists() else mpath
+            raise FileNotFoundError(
+                f"{missing}: no trained model here; run `kg train --out {directory}` "
+                f"(or `kg build` without --no-train)"
+            )
+        data = _read_json(gpath)
+        model = _read_json(mpath)
+        stale = None
+        trained_on = model.get("graph_fingerprint")
+        if trained_on != graph_fingerprint(data):
+            stale = (
+                f"{mpath}: the model was trained on another version of {gpath.name}; "
+                f"run `kg train --out {directory}` to refresh it"
+            )
+        return cls(
+            GraphIndex.from_node_link(data),
+            EmbeddingScorer.load(epath),
+            stale=stale,
+            directory=directory,
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        graph: Any,
+        ids: Sequence[str],
+        types: Sequence[str],
+        z: np.ndarray,
+        decoder: str = "dot",
+        layers: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+    ) -> Suggester:
+        """A suggester over a graph in memory (KnowledgeGraph, networkx graph or node-link data)."""
+        if isinstance(graph, Mapping):
+            index = GraphIndex.from_node_link(graph)
+        elif hasattr(graph, "iter_nodes") and hasattr(graph, "iter_edges"):
+            index = GraphIndex({str(n): dict(a) for n, a in graph.iter_nodes()})
+            index.adj = {n: {} for n in index.nodes}
+            for u, v, k, attrs in graph.iter_edges():
+                index._add(str(u), str(v), str(attrs.get("relation", k)))
+        else:
+            index = GraphIndex.from_graph(graph)
+        return cls(index, EmbeddingScorer(ids, types, z, decoder, layers))
+
+    @classmethod
+    def from_predictor(cls, predictor: Any, graph: Any = None) -> Suggester:
+        """A suggester over a trained :class:`kg.predictor.LinkPredictor`.
+
+        Args:
+            predictor: has ``ids``, ``types``, ``z``, ``decoder`` (dict of NumPy arrays),
+                ``config`` and ``path``.
+            graph: the graph it was trained on; default ``predictor.path / "graph.json"``.
+
+        Raises:
+            ValueError: no graph given and the predictor has no folder with one.
+        """
+        decoder = dict(predictor.decoder)
+        kind = str(decoder.get("decoder", "dot"))
+        layers = []
+        i = 0
+        while f"dec_w{i}" in decoder:
+            layers.append((decoder[f"dec_w{i}"], decoder[f"dec_b{i}"]))
+            i += 1
+        trained_on = (getattr(predictor, "config", None) or {}).get("graph_fingerprint")
+        path = getattr(predictor, "path", None)
+        if graph is None:
+            gpath = Path(path) / GRAPH_JSON if path is not None else None
+            if gpath is None or not gpath.exists():
+                raise ValueError(
+                    "this predictor has no graph.json beside it; pass graph= (the graph it "
+                    "was trained on) or save it into the build's output folder first"
+                )
+            graph = _read_json(gpath)
+        self = cls.from_arrays(graph, predictor.ids, predictor.types, predictor.z, kind, layers)
+        if trained_on is not None:
+            if isinstance(graph, Mapping):
+                now = graph_fingerprint(graph)
+            elif hasattr(graph, "fingerprint"):
+                now = graph.fingerprint()
+            else:
+                now = trained_on  # a bare networkx graph: nothing to compare with
+            if now != trained_on:
+                self.stale = "the model was trained on another version of the graph; retrain it"
+        self.directory = Path(path) if path is not None else None
+        return self
+
+    # -- queries ------------------------------------------------------------------------
+    def resolve(self, text: str) -> str:
+        """The node id ``text`` names (id, label, alias, then fuzzy; see :mod:`kg.lookup`).
+
+        Raises:
+            LookupError: unknown or ambiguous, with the closest matches on one line.
+        """
+        stripped = text.strip()
+        if stripped in self.index.nodes:
+            return stripped
+        from kg.resolve import match_key
+
+        key = match_key(text)
+        if key:
+            # the exact and alias tiers of kg.lookup.resolve_query, without rapidfuzz
+            for how in ("label", "alias"):
+                hits = [
+                    nid
+                    for nid, a in self.index.nodes.items()
+                    if (
+                        match_key(str(a.get("label", nid))) == key
+                        if how == "label"
+                        else any(match_key(str(x)) == key for x in a.get("aliases") or [])
+                    )
+                ]
+                if len(hits) == 1:
+                    return hits[0]
+                if hits:
+                    break
+        from kg.graph import KnowledgeGraph
+        from kg.lookup import resolve_query
+
+        return resolve_query(KnowledgeGraph.from_records(self.index.nodes, []), text)
+
+    def linked(self, nid: str) -> set[str]:
+        """Nodes joined to ``nid`` by any relation, in either direction."""
+        return set(self.index.neighbors(nid))
+
+    def _candidates(self, query: str, types: Iterable[str] | None) -> np.ndarray:
+        wanted = _check_types(types)
+        linked = self.linked(query)
+        rows = [
+            i
+            for i, (nid, t) in enumerate(zip(self.scorer.ids, self.scorer.types, strict=True))
+            if t in wanted and nid != query and nid not in linked and nid in self.index.nodes
+        ]
+        return np.asarray(rows, dtype=np.int64)
+
+    def suggest(
+        self,
+        query: str,
+        k: int = 10,
+        types: Iterable[str] | None = None,
+        *,
+        reasons: bool = True,
+        tie_tol: float = TIE_TOL,
+        max_path: int = 4,
+    ) -> list[Suggestion]:
+        """The ``k`` best candidates for ``query`` (resolved with :meth:`resolve`).
+
+        Args:
+            query: a node id, label, alias or approximate name.
+            k: how many suggestions.
+            types: candidate types (default: topic, method, paper, venue).
+            reasons: compute the reasons (skip for speed).
+            tie_tol: relative tolerance for tied logits.
+            max_path: longest path searched for a reason.
+        """
+        if self.stale:
+            warnings.warn(self.stale, StaleModelWarning, stacklevel=2)
+        nid = self.resolve(query)
+        row = self.scorer.row.get(nid)
+        if row is None:
+            raise LookupError(
+                f"{nid} has no embedding: the model predates it; run `kg train` to refresh it"
+            )
+        cands = self._candidates(nid, types)
+        if k <= 0 or cands.size == 0:
+            return []
+        logits = self.scorer.logits(row, cands)
+        order = np.lexsort((np.asarray([self.scorer.ids[c] for c in cands]), -logits))
+        return self._build(nid, cands[order], logits[order], k, reasons, tie_tol, max_path)
+
+    def _build(
+        self,
+        query: str,
+        ranked: np.ndarray,
+        logits: np.ndarray,
+        k: int,
+        with_reasons: bool,
+        tie_tol: float,
+        max_path: int,
+    ) -> list[Suggestion]:
+        ids = self.scorer.ids
+        top = min(k, ranked.size)
+        probs = _sigmoid(logits[:top])
+        out: list[Suggestion] = []
+        group = 0
+        i = 0
+        while i < top:
+            # the tie group that starts at i: every later logit close to the leader's
+            lead = logits[i]
+            tol = tie_tol * max(1.0, abs(float(lead)))
+            j = i + 1
+            while j < ranked.size and abs(float(logits[j]) - lead) <= tol:
+                j += 1
+            members = [ids[r] for r in ranked[i:j]]
+            if len(members) > 1:
+                group += 1
+            for pos in range(i, min(j, top)):
+                nid = ids[ranked[pos]]
+                out.append(
+                    Suggestion(
+                        rank=pos + 1,
+                        id=nid,
+                        label=self.index.label(nid),
+                        type=self.index.type(nid),
+                        score=float(probs[pos]),
+                        reasons=(
+                            explain(self.index, query, nid, max_path=max_path)
+                            if with_reasons
+                            else []
+                        ),
+                        tie=group if len(members) > 1 else None,
+                        tie_size=len(members) if len(members) > 1 else 0,
+                        tied_with=[m for m in members if m != nid][:MAX_TIED_LISTED],
+                        logit=float(logits[pos]),
+                    )
+                )
+            i = j
+        return out
+
+    def suggestions_for_all(
+        self,
+        k: int = 5,
+        types: Iterable[str] | None = None,
+        *,
+        nodes: Iterable[str] | None = None,
+        reasons: bool = True,
+        max_path: int = 3,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Top-``k`` suggestions of every node (default: every entity node with an embedding).
+
+        Returns ``{node_id: [{"id", "label", "type", "score", "reasons"}, ...]}`` for the HTML
+        page (tied candidates also carry ``tie``, ``tie_size`` and ``tied_with``).
+        """
+        if self.stale:
+            warnings.warn(self.stale, StaleModelWarning, stacklevel=2)
+        if nodes is None:
+            nodes = [
+                n
+                for n, t in zip(self.scorer.ids, self.scorer.types, strict=True)
+                if t in ENTITY_TYPES and n in self.index.nodes
+            ]
+        out: dict[str, list[dict[str, Any]]] = {}
+        for nid in nodes:
+            row = self.scorer.row.get(nid)
+            if row is None:
+                continue
+            cands = self._candidates(nid, types)
+            if cands.size == 0:
+                out[nid] = []
+                continue
+            logits = self.scorer.logits(row, cands)
+            # only the best k (plus their ties) need a full sort
+            if cands.size > 4 * k + 64:
+                keep = np.argpartition(-logits, 4 * k + 63)[: 4 * k + 64]
+                cands, logits = cands[keep], logits[keep]
+            order = np.lexsort((np.asarray([self.scorer.ids[c] for c in cands]), -logits))
+            found = self._build(nid, cands[order], logits[order], k, reasons, TIE_TOL, max_path)
+            out[nid] = [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found]
+        return out
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+
+
+def _check_types(types: Iterable[str] | None) -> set[str]:
+    if types is None:
+        return set(ENTITY_TYPES)
+    wanted = {types} if isinstance(types, str) else set(types)
+    bad = sorted(wanted - set(NODE_TYPES))
+    if bad:
+        raise ValueError(f"unknown node type {', '.join(bad)}; expected one of {', '.join(NODE_TYPES)}")
+    return wanted
+
+
+def _as_suggester(source: Any, graph: Any = None) -> Suggester:
+    if isinstance(source, Suggester):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        return Suggester.load(source)
+    if all(hasattr(source, a) for a in ("ids", "types", "z", "decoder")):
+        return Suggester.from_predictor(source, graph)
+    raise TypeError(
+        f"expected an output folder, a Suggester or a LinkPredictor, got {type(source).__name__}"
+    )
+
+
+def suggest(
+    source: str | os.PathLike[str] | Suggester | Any,
+    query: str | None = None,
+    k: int = 10,
+    types: Iterable[str] | None = None,
+    *,
+    graph: Any = None,
+    predictor: Any = None,
+    **options: Any,
+) -> list[Suggestion]:
+    """Suggest the ``k`` nodes most likely related to ``query`` that it does not link yet.
+
+    Args:
+        source: an output folder of ``kg build``/``kg train``, a :class:`Suggester`, or a
+            trained :class:`kg.predictor.LinkPredictor`.
+        query: a node id, label, alias or approximate name.
+        k: how many suggestions.
+        types: candidate types (default: topic, method, paper, venue).
+        graph: with a predictor, the graph it was trained on (default: the ``graph.json``
+            beside the predictor's files).
+        predictor: the predictor, as a keyword (then the first argument is the query).
+        **options: ``reasons``, ``tie_tol``, ``max_path`` (see :meth:`Suggester.suggest`).
+
+    Raises:
+        FileNotFoundError: no graph or no trained model in the folder.
+        LookupError: ``query`` is unknown or ambiguous (the message lists closest matches).
+    """
+    if predictor is not None:
+        source, query = predictor, source if query is None else query
+    if query is None:
+        raise TypeError("suggest() needs a query")
+    return _as_suggester(source, graph).suggest(query, k=k, types=types, **options)
+
+
+def suggestions_for_all(
+    source: str | os.PathLike[str] | Suggester | Any = None,
+    k: int = 5,
+    *,
+    graph: Any = None,
+    predictor: Any = None,
+    **options: Any,
+) -> dict[str, list[dict[str, Any]]]:
+    """Top-``k`` suggestions for every entity node: ``{node_id: [{id, label, type, score,
+    reasons}, ...]}`` (see :meth:`Suggester.suggestions_for_all`; ``source``, ``graph`` and
+    ``predictor`` as in :func:`suggest`)."""
+    return _as_suggester(predictor if predictor is not None else source, graph).suggestions_for_all(
+        k=k, **options
+    )
+
+
+def format_suggestions(query_label: str, suggestions: Sequence[Suggestion]) -> str:
+    """The text that ``kg suggest`` prints: one block per suggestion, reasons indented.
+
+    >>> s = [Suggestion(1, "paper:b", "B", "paper", 0.88, ["shared neighbours: P (topic)"]),
+    ...      Suggestion(2, "paper:c", "C", "paper", 0.73, [], tie=1, tie_size=2,
+    ...                 tied_with=["paper:d"])]
+    >>> print(format_suggestions("A", s))
+    Suggestions for A:
+     1. B  [paper]  0.8800
+        shared neighbours: P (topic)
+     2. C  [paper]  0.7300  =tie 1: the model cannot tell 2 candidates apart
+    """
+    if not suggestions:
+        return f"No suggestions for {query_label}: every candidate is already linked."
+    width = len(str(suggestions[-1].rank))
+    lines = [f"Suggestions for {query_label}:"]
+    for s in suggestions:
+        mark = (
+            f"  =tie {s.tie}: the model cannot tell {s.tie_size} candidates apart"
+            if s.tie is not None
+            else ""
+        )
+        lines.append(f" {s.rank:>{width}}. {s.label}  [{s.type}]  {s.score:.4f}{mark}")
+        lines.extend(f" {'':>{width}}  {r}" for r in s.reasons)
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""kg.reasons: shared neighbours, shortest paths and source lines, on small hand-made graphs."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+from _handmade import handmade_graph
+
+from kg.reasons import (
+    GraphIndex,
+    explain,
+    format_path,
+    format_sources,
+    shared_neighbors,
+    short_path,
+)
+
+
+def _index(tmp_path) -> GraphIndex:  # noqa: ANN001
+    kg = handmade_graph()
+    kg.save(tmp_path)
+    return GraphIndex.from_node_link(json.loads((tmp_path / "graph.json").read_text("utf-8")))
+
+
+def test_node_link_and_networkx_views_agree(tmp_path) -> None:  # noqa: ANN001
+    a = _index(tmp_path)
+    b = GraphIndex.from_graph(handmade_graph())
+    assert a.nodes.keys() == b.nodes.keys()
+    assert {n: sorted(a.adj[n].items()) for n in a.adj} == {n: sorted(b.adj[n].items()) for n in b.adj}
+    assert a.adj["topic:pruning"]["paper:pfs"] == [("part_of", False)]
+    assert a.adj["paper:pfs"]["topic:pruning"] == [("part_of", True)]
+
+
+def test_undirected_networkx_graph_and_self_loops() -> None:
+    g = nx.Graph([("a", "b"), ("b", "c"), ("c", "c")])
+    idx = GraphIndex.from_graph(g)
+    assert set(idx.neighbors("b")) == {"a", "c"}
+    assert "c" not in idx.neighbors("c")
+    assert idx.label("a") == "a" and idx.degree("b") == 2
+
+
+def test_shared_neighbors_rarest_first(tmp_path) -> None:  # noqa: ANN001
+    idx = _index(tmp_path)
+    # LTH and PFS share the topic (degree 4) and the post (degree 6)
+    assert shared_neighbors(idx, "paper:pfs", "paper:lth") == ["topic:pruning", "post:valse"]
+    assert shared_neighbors(idx, "paper:pfs", "paper:twin-a") == []
+
+
+def test_short_path_is_shortest_deterministic_and_bounded() -> None:
+    star = nx.star_graph(5)
+    cycle = nx.cycle_graph(8)
+    idx = GraphIndex.from_graph(cycle)
+    assert short_path(idx, "0", "4") == ["0", "1", "2", "3", "4"]  # two shortest: lowest ids
+    assert short_path(idx, "0", "3") == ["0", "1", "2", "3"]
+    assert short_path(idx, "0", "5") == ["0", "7", "6", "5"]
+    assert short_path(idx, "0", "4", max_len=3) is None
+    assert short_path(idx, "2", "2") == ["2"]
+    s = GraphIndex.from_graph(star)
+    assert short_path(s, "1", "2") == ["1", "0", "2"]
+    assert short_path(s, "1", "2", max_visits=0) is None
+    assert short_path(s, "1", "missing") is None
+
+
+def test_paths_prefer_entities_over_posts(tmp_path) -> None:  # noqa: ANN001
+    idx = _index(tmp_path)
+    path = short_path(idx, "paper:pfs", "paper:twin-a")
+    assert path is not None and len(path) == 5
+    assert "post:valse" not in path
+    assert format_path(idx, path) == (
+        "Pruning from Scratch -part_of-> 模型剪枝 <-part_of- The Lottery Ticket Hypothesis "
+        "-published_at-> ICLR <-published_at- Twin A"
+    )
+
+
+def test_format_sources() -> None:
+    src = [{"path": f"f{i}.md", "line": i} for i in range(5)] + [{"path": "f0.md", "line": 9}]
+    assert format_sources(src) == "f0.md:0, 9; f1.md:1; f2.md:2 (+2 more files)"
+    assert format_sources([{"path": "a.md", "line": None}, {"line": 3}]) == "a.md"
+
+
+def test_explain_sentences(tmp_path) -> None:  # noqa: ANN001
+    idx = _index(tmp_path)
+    assert explain(idx, "paper:pfs", "paper:lth") == [
+        "shared neighbours: 模型剪枝 (topic)",
+        "both in post VALSE 2020 notes (notes/valse.md lines 5, 7)",
+    ]
+    twin = explain(idx, "paper:pfs", "paper:twin-a")
+    assert twin[0].startswith("path: Pruning from Scratch -part_of-> 模型剪枝")
+    assert twin[1] == "noted at other/b.md:1"
+    # a node with no path at all
+    idx.nodes["paper:alone"] = {"type": "paper", "label": "Alone"}
+    assert explain(idx, "paper:pfs", "paper:alone") == [
+        "no path within 4 steps: the score comes from the model alone"
+    ]
+    assert explain(idx, "paper:pfs", "paper:twin-a", max_path=2)[0].startswith("no path within 2")
+
+
+def test_explain_limits_long_lists() -> None:
+    data = {
+        "nodes": [{"id": "paper:a", "label": "A"}, {"id": "paper:b", "label": "B"}]
+        + [{"id": f"topic:t{i}", "type": "topic", "label": f"T{i}"} for i in range(5)],
+        "links": [{"source": p, "target": f"topic:t{i}", "relation": "part_of"}
+                  for p in ("paper:a", "paper:b") for i in range(5)],
+    }
+    idx = GraphIndex.from_node_link(data)
+    assert explain(idx, "paper:a", "paper:b", max_shared=2) == [
+        "shared neighbours: T0 (topic), T1 (topic) and 3 more"
+    ]

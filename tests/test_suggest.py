@@ -1,0 +1,303 @@
+"""kg.suggest: NumPy scoring from saved files, ranking, ties, staleness, lookups."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _handmade import EXPECTED, NODES, handmade_graph, trainable_graph, write_model_dir
+
+from kg.suggest import (
+    EmbeddingScorer,
+    StaleModelWarning,
+    Suggester,
+    Suggestion,
+    format_suggestions,
+    graph_fingerprint,
+    suggest,
+    suggestions_for_all,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def model_dir(tmp_path: Path) -> Path:
+    return write_model_dir(tmp_path / "out")
+
+
+def test_ranking_known_by_hand(model_dir: Path) -> None:
+    found = suggest(model_dir, "Pruning from Scratch")
+    assert [s.id for s in found] == EXPECTED
+    assert [s.rank for s in found] == list(range(1, len(EXPECTED) + 1))
+    # score = sigmoid(z_q . z_c); z_q = [1, 0, 0] so the logit is the first coordinate
+    assert found[0].score == pytest.approx(1 / (1 + np.exp(-0.9)))
+    assert found[0].logit == pytest.approx(0.9)
+    assert found[0].label == "The Lottery Ticket Hypothesis"
+    assert found[0].type == "paper"
+
+
+def test_linked_nodes_and_query_are_never_suggested(model_dir: Path) -> None:
+    ids = {s.id for s in suggest(model_dir, "paper:pfs", k=100)}
+    # pruning (out-edge), aaai (out-edge), the post (in-edge) have the highest logits
+    assert not ids & {"paper:pfs", "topic:pruning", "venue:aaai", "post:valse"}
+    # a venue query: its papers are linked by in-edges only
+    ids = {s.id for s in suggest(model_dir, "ICLR", k=100)}
+    assert not ids & {"paper:lth", "paper:twin-a", "paper:twin-b", "venue:iclr"}
+
+
+def test_k_and_types(model_dir: Path) -> None:
+    assert [s.id for s in suggest(model_dir, "PFS", k=2)] == EXPECTED[:2]
+    assert [s.id for s in suggest(model_dir, "PFS", types=["topic", "venue"])] == [
+        "venue:iclr",
+        "topic:nas",
+    ]
+    assert [s.id for s in suggest(model_dir, "PFS", types="topic")] == ["topic:nas"]
+    assert suggest(model_dir, "PFS", k=0) == []
+    with pytest.raises(ValueError, match="unknown node type book"):
+        suggest(model_dir, "PFS", types=["book"])
+
+
+def test_ties_are_marked_even_across_the_cut(model_dir: Path) -> None:
+    found = suggest(model_dir, "PFS", k=3)  # Twin B (tied with Twin A) falls below k
+    twin = found[2]
+    assert (twin.id, twin.tie, twin.tie_size, twin.tied_with) == ("paper:twin-a", 1, 2, ["paper:twin-b"])
+    assert all(s.tie is None and s.tied_with == [] for s in found[:2])
+    full = suggest(model_dir, "PFS")
+    assert [s.tie for s in full] == [None, None, 1, 1, None, None, None]
+    assert full[3].tied_with == ["paper:twin-a"]
+    text = format_suggestions("PFS", full)
+    assert text.count("=tie 1") == 2
+    d = full[2].to_dict()
+    assert d["tie"] == 1 and d["tied_with"] == ["paper:twin-b"]
+    assert set(full[0].to_dict()) == {"rank", "id", "label", "type", "score", "reasons"}
+
+
+def test_near_ties_within_tolerance(tmp_path: Path) -> None:
+    d = write_model_dir(tmp_path)
+    with np.load(d / "embeddings.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    ids = arrays["ids"].tolist()
+    arrays["z"][ids.index("paper:twin-b"), 0] = np.nextafter(np.float32(0.5), np.float32(1))
+    np.savez(d / "embeddings.npz", **arrays)
+    found = suggest(d, "PFS")
+    assert found[2].tie == 1 and found[3].tie == 1  # one float32 ulp apart: the model can't tell
+    assert [s.tie for s in suggest(d, "PFS", tie_tol=0.0)] == [None] * 7
+
+
+def test_reasons_come_from_the_graph(model_dir: Path) -> None:
+    by_id = {s.id: s for s in suggest(model_dir, "PFS")}
+    assert by_id["paper:lth"].reasons[:2] == [
+        "shared neighbours: 模型剪枝 (topic)",
+        "both in post VALSE 2020 notes (notes/valse.md lines 5, 7)",
+    ]
+    assert by_id["paper:twin-a"].reasons[0].startswith("path: Pruning from Scratch -")
+    assert by_id["paper:twin-a"].reasons[-1] == "noted at other/b.md:1"
+    assert suggest(model_dir, "PFS", reasons=False)[0].reasons == []
+
+
+def test_resolves_id_label_alias_and_near_misses(model_dir: Path) -> None:
+    sg = Suggester.load(model_dir)
+    assert sg.resolve("paper:pfs") == "paper:pfs"
+    assert sg.resolve("pruning FROM scratch!") == "paper:pfs"
+    assert sg.resolve("PFS") == "paper:pfs"
+    assert sg.resolve("network pruning") == "topic:pruning"
+    assert sg.resolve("模型剪枝") == "topic:pruning"
+    assert sg.resolve("Pruning from Scrach") == "paper:pfs"  # fuzzy, via kg.lookup
+    with pytest.raises(LookupError, match="no node matches 'Quantum Gravity'"):
+        sg.resolve("Quantum Gravity")
+    with pytest.raises(LookupError, match=r"'Twin' is ambiguous: paper:twin-a \(Twin A\), paper:twin-b"):
+        sg.resolve("Twin")
+    with pytest.raises(LookupError, match=r"no node matches 'DART nets'; closest: paper:darts \(DARTS\)"):
+        sg.resolve("DART nets")
+
+
+def test_ambiguous_label_lists_both(tmp_path: Path) -> None:
+    kg = handmade_graph()
+    nodes = {n: dict(a) for n, a in kg.iter_nodes()}
+    nodes["method:nas"] = {"type": "method", "label": "NAS", "aliases": []}
+    sg = Suggester.from_arrays(
+        {"nodes": [{"id": n, **a} for n, a in nodes.items()], "links": []},
+        list(nodes),
+        [a["type"] for a in nodes.values()],
+        np.zeros((len(nodes), 2), dtype=np.float32),
+    )
+    with pytest.raises(LookupError, match=r"'NAS' is ambiguous: method:nas \(NAS\), topic:nas"):
+        sg.resolve("NAS")
+
+
+def test_missing_and_broken_files_give_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no graph here; run `kg build"):
+        suggest(tmp_path, "PFS")
+    handmade_graph().save(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"embeddings.npz: no trained model here; run `kg train"):
+        suggest(tmp_path, "PFS")
+    d = write_model_dir(tmp_path / "bad")
+    (d / "embeddings.npz").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="embeddings.npz: not a readable embeddings file"):
+        suggest(d, "PFS")
+    (d / "model.json").write_text("{\n oops", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"model.json:2: not valid JSON"):
+        suggest(d, "PFS")
+
+
+def test_stale_model_warns_but_still_answers(tmp_path: Path) -> None:
+    d = write_model_dir(tmp_path, stale=True)
+    with pytest.warns(StaleModelWarning, match="trained on another version of graph.json"):
+        found = suggest(d, "PFS")
+    assert [s.id for s in found] == EXPECTED
+    fresh = write_model_dir(tmp_path / "fresh")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        suggest(fresh, "PFS")
+
+
+def test_node_missing_from_the_embeddings(tmp_path: Path) -> None:
+    d = write_model_dir(tmp_path)
+    with np.load(d / "embeddings.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    keep = arrays["ids"] != "paper:darts"
+    np.savez(d / "embeddings.npz", **{**arrays, **{k: arrays[k][keep] for k in ("ids", "types", "z")}})
+    with pytest.raises(LookupError, match="paper:darts has no embedding"):
+        suggest(d, "DARTS")
+    assert "paper:darts" not in [s.id for s in suggest(d, "PFS")]
+
+
+def test_fingerprint_matches_the_graph_class(tmp_path: Path) -> None:
+    kg = handmade_graph()
+    kg.save(tmp_path)
+    data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
+    assert graph_fingerprint(data) == kg.fingerprint()
+    data["nodes"][0]["label"] = "changed"
+    assert graph_fingerprint(data) != kg.fingerprint()
+
+
+def test_mlp_decoder_in_numpy(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    w0, b0 = rng.normal(size=(3, 4)), rng.normal(size=4)
+    w1, b1 = rng.normal(size=(4, 1)), rng.normal(size=1)
+    dec = {"decoder": np.array("mlp"), "dec_w0": w0, "dec_b0": b0, "dec_w1": w1, "dec_b1": b1}
+    d = write_model_dir(tmp_path, decoder=dec)
+    sg = Suggester.load(d)
+    z = sg.scorer.z.astype(np.float64)
+    q = sg.scorer.row["paper:pfs"]
+    found = sg.suggest("PFS", k=100)
+    for s in found:
+        h = np.maximum((z[q] * z[sg.scorer.row[s.id]]) @ w0 + b0, 0.0) @ w1 + b1
+        assert s.logit == pytest.approx(float(h[0]), abs=1e-9)
+    assert [s.logit for s in found] == sorted((s.logit for s in found), reverse=True)
+
+
+def test_numpy_scores_equal_the_torch_decoder() -> None:
+    torch = pytest.importorskip("torch")
+    nn = pytest.importorskip("kg.nn")
+    torch.manual_seed(0)
+    for decoder in ("mlp", "dot"):
+        model = nn.LinkModel(5, hidden=8, layers=2, decoder=decoder).eval()
+        x = torch.randn(6, 5)
+        edge_index = torch.tensor([[0, 1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 0]])
+        with torch.no_grad():
+            z = model.encode(x, edge_index)
+            pairs = torch.tensor([[0] * 6, list(range(6))])
+            want = model.decode(z, pairs).numpy()
+        arrays = nn.decoder_arrays(model)
+        layers = []
+        i = 0
+        while f"dec_w{i}" in arrays:
+            layers.append((arrays[f"dec_w{i}"], arrays[f"dec_b{i}"]))
+            i += 1
+        scorer = EmbeddingScorer(
+            [f"paper:{i}" for i in range(6)], ["paper"] * 6, z.numpy(), str(arrays["decoder"]), layers
+        )
+        got = scorer.logits(0, np.arange(6))
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_suggestions_for_all(model_dir: Path) -> None:
+    allsug = suggestions_for_all(model_dir, k=2)
+    entity_ids = {n for n, a in NODES.items() if a["type"] != "post"}
+    assert set(allsug) == entity_ids
+    assert [d["id"] for d in allsug["paper:pfs"]] == EXPECTED[:2]
+    first = allsug["paper:pfs"][0]
+    assert set(first) == {"id", "label", "type", "score", "reasons"}
+    assert first["reasons"]
+    tied = suggestions_for_all(model_dir, k=4)["paper:pfs"]
+    assert [d.get("tie") for d in tied] == [None, None, 1, 1]
+
+
+def test_predictor_sources(tmp_path: Path, model_dir: Path) -> None:
+    pred_mod = pytest.importorskip("kg.predictor")
+    with np.load(model_dir / "embeddings.npz") as npz:
+        ids, types, z = npz["ids"].tolist(), npz["types"].tolist(), npz["z"]
+    kg = handmade_graph()
+    pred = pred_mod.LinkPredictor(
+        config={"graph_fingerprint": kg.fingerprint()},
+        metrics={},
+        timings={},
+        ids=ids,
+        types=types,
+        z=z,
+        decoder={"decoder": "dot"},
+    )
+    assert [s.id for s in suggest(pred, "PFS", graph=kg)] == EXPECTED
+    # the keyword form LinkPredictor.suggest uses
+    assert [s.id for s in suggest("PFS", predictor=pred, graph=kg, k=3)] == EXPECTED[:3]
+    assert list(suggestions_for_all(predictor=pred, graph=kg, k=1)["paper:pfs"][0].values())[0] == EXPECTED[0]
+    with pytest.raises(ValueError, match="pass graph="):
+        suggest(pred, "PFS")
+    pred.path = model_dir  # graph.json beside it
+    assert [s.id for s in suggest(pred, "PFS")] == EXPECTED
+    pred.config["graph_fingerprint"] = "old"
+    with pytest.warns(StaleModelWarning):
+        suggest(pred, "PFS", graph=kg)
+
+
+def test_same_files_same_ranking(model_dir: Path) -> None:
+    a = [s.to_dict() for s in suggest(model_dir, "PFS")]
+    b = [s.to_dict() for s in suggest(model_dir, "PFS")]
+    assert a == b
+
+
+@pytest.mark.slow
+def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(tmp_path: Path) -> None:
+    train_mod = pytest.importorskip("kg.train")
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    kg = trainable_graph()
+    rankings = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        kg.save(out)
+        # structure-only features: Twin A and Twin B (each linked to ICLR only) are automorphic,
+        # so a message-passing GNN must embed them identically
+        p = train_mod.train(kg, epochs=5, hidden=8, seed=3, features="type", progress=False)
+        p.save(out)
+        found = suggest(out, "PFS", k=100)
+        rankings.append([(s.id, s.score, s.tie) for s in found])
+    assert rankings[0] == rankings[1]
+    by_id = {s.id: s for s in found}
+    assert len(found) > 20  # a real ranking came back
+    assert by_id["paper:twin-a"].tie is not None
+    assert by_id["paper:twin-a"].tie == by_id["paper:twin-b"].tie
+    assert "paper:twin-b" in by_id["paper:twin-a"].tied_with
+
+
+def test_suggest_never_imports_torch_or_networkx(model_dir: Path) -> None:
+    code = (
+        "import sys; from kg.suggest import suggest; "
+        f"r = suggest({str(model_dir)!r}, 'Pruning from Scratch'); "
+        "print(len(r), 'torch' in sys.modules, 'networkx' in sys.modules, 'rapidfuzz' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == [str(len(EXPECTED)), "False", "False", "False"]
+
+
+def test_format_without_suggestions() -> None:
+    assert "already linked" in format_suggestions("X", [])
+    s = Suggestion(1, "paper:a", "A", "paper", 0.5)
+    assert format_suggestions("X", [s]).splitlines()[1] == " 1. A  [paper]  0.5000"
