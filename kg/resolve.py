@@ -5,7 +5,8 @@ Mentions are merged per type (a method and a topic of the same name stay two nod
 1. **Same key.** :func:`match_key` folds Unicode (NFKC: full-width letters and punctuation
    become ASCII), case, and drops everything that is not a letter or a digit, so
    ``Data-free compression``, ``data free Compression`` and ``Ｄａｔａ－ｆｒｅｅ Ｃｏｍｐｒｅｓｓｉｏｎ``
-   share one key.
+   share one key. Paper titles also drop a leading article (:func:`title_key`: ``The
+   Lottery Ticket Hypothesis`` is ``Lottery Ticket Hypothesis``).
 2. **Small typos.** Two ASCII keys of at least :data:`FUZZY_MIN_LEN` characters are the same
    entity when their Levenshtein distance is at most ``len // 16`` (at least 1) *and* they
    hold the same digits (``ResNet-50`` is not ``ResNet-56``, ``YOLOv2`` is not ``YOLOv3``).
@@ -60,6 +61,7 @@ __all__ = [
     "Resolution",
     "resolve",
     "match_key",
+    "title_key",
     "title_head",
     "same_entity",
     "FUZZY_MIN_LEN",
@@ -73,6 +75,7 @@ _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
 _COLON = re.compile(r"\s*[:：]\s*")
 _HAS_COLON = re.compile("[:：﹕︓]")
+_ARTICLE = re.compile(r"^\s*(?:the|an?)\s+(?=\w)", re.IGNORECASE)
 
 
 def match_key(text: str) -> str:
@@ -84,6 +87,15 @@ def match_key(text: str) -> str:
     'nas搜索'
     """
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def title_key(text: str) -> str:
+    """The merge key of a paper title: :func:`match_key` without a leading article.
+
+    >>> title_key("The Lottery Ticket Hypothesis") == title_key("Lottery ticket hypothesis")
+    True
+    """
+    return match_key(_ARTICLE.sub("", text, count=1))
 
 
 def title_head(text: str) -> str | None:
@@ -99,7 +111,7 @@ def title_head(text: str) -> str | None:
     parts = _COLON.split(unicodedata.normalize("NFKC", text).strip(), maxsplit=1)
     if len(parts) < 2 or not match_key(parts[1]):
         return None
-    head = match_key(parts[0])
+    head = title_key(parts[0])
     return head or None
 
 
@@ -403,16 +415,17 @@ def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = 
     assignment: list[list[str | None]] = [[None] * len(e.mentions) for e in extractions]
     warnings: list[str] = []
     by_type: dict[str, dict[str, _Group]] = {t: {} for t in ENTITY_TYPES}
-    keys: dict[str, str] = {}
+    keys: dict[tuple[bool, str], str] = {}
     for i, ext in enumerate(extractions):
         for j, m in enumerate(ext.mentions):
             groups = by_type.get(m.type)
+            key_of = title_key if m.type == "paper" else match_key
             if groups is None:
                 warnings.append(f"{paths[i]}:{m.line}: unknown entity type {m.type!r}; ignored")
                 continue
-            key = keys.get(m.label)
+            key = keys.get((m.type == "paper", m.label))
             if key is None:
-                key = keys[m.label] = match_key(m.label)
+                key = keys[(m.type == "paper", m.label)] = key_of(m.label)
             if not key:
                 warnings.append(f"{paths[i]}:{m.line}: {m.type} {m.label!r} has no name; ignored")
                 continue
