@@ -1,0 +1,365 @@
+"""``analyze_symmetry``: who a GNN cannot tell apart, what it costs, and the remedy working.
+
+Steps (all on one seeded split of the graph's target links, see :mod:`kg.split`):
+
+1. **Classes** on the full graph: stable 1-WL colours (types as initial colours, and structure
+   only) and exact automorphism orbits (types as vertex colours); WL classes strictly coarser
+   than orbits.
+2. **Proof by measurement**: the project's link predictor (:func:`kg.train.fit_link_model`)
+   trained with structure-only inputs (``features="type"``); its final embeddings are compared
+   within every orbit (max distance) and across WL classes, and for sample queries the scores of
+   candidates of one orbit are compared (exact ties).
+3. **The ceiling** on the held-out labelled pairs (test positives + their fixed negatives):
+   classes computed on the graph the model scores them on (``test_mp``), best accuracy/AUC of
+   any scorer that depends only on the (unordered) class pair.
+4. **The table** on the same pairs: plain GNN (type features), the ceiling, the labeling trick
+   (:mod:`kg.symmetry.labeling`), random features, text features. Accuracy is at the best
+   threshold (the rule the ceiling uses); scores are computed in float64 so that exact ties
+   stay ties.
+5. Optionally **depth** (:mod:`kg.symmetry.depth`).
+
+Example
+-------
+>>> import networkx as nx
+>>> from kg.graph import KnowledgeGraph
+>>> g = nx.MultiDiGraph()
+>>> for m in range(4):
+...     g.add_node(f"method:m{m}", type="method", label=f"M{m}")
+...     for p in range(4):
+...         g.add_node(f"paper:p{m}{p}", type="paper", label=f"P{m}{p}")
+...         _ = g.add_edge(f"paper:p{m}{p}", f"method:m{m}", key="part_of", relation="part_of")
+>>> r = analyze_symmetry(KnowledgeGraph(g), epochs=5, hidden=8, labeling={"epochs": 1}, device="cpu")
+>>> [len(o) for o in r.orbits], r.embedding_max_within_orbit <= 1e-5
+([16, 4], True)
+>>> sorted(r.table)
+['ceiling', 'labeling_trick', 'plain_gnn', 'random_features', 'text_features']
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kg.symmetry.ceiling import expressivity_ceiling, pair_metrics
+from kg.symmetry.orbits import automorphism_count, automorphism_orbits, classes, wl_coarser
+from kg.symmetry.structure import structure_of
+from kg.symmetry.wl import wl_refine
+
+__all__ = ["SymmetryReport", "analyze_symmetry", "LABELING_DEFAULTS", "TABLE_ROWS"]
+
+#: Rows of the table, in order.
+TABLE_ROWS: tuple[str, ...] = (
+    "plain_gnn",
+    "ceiling",
+    "labeling_trick",
+    "random_features",
+    "text_features",
+)
+
+#: Labeling-trick settings for knowledge graphs (1-hop subgraphs, hubs sampled).
+LABELING_DEFAULTS: dict[str, Any] = {
+    "label": "drnl",
+    "num_hops": 1,
+    "max_nodes_per_hop": 40,
+    "hidden": 32,
+    "layers": 3,
+    "conv": "gcn",
+    "epochs": 20,
+    "batch_size": 64,
+    "lr": 1e-3,
+    "max_train": 3000,
+}
+
+
+@dataclass
+class SymmetryReport:
+    """What :func:`analyze_symmetry` found (see the module docstring).
+
+    Attributes:
+        orbits: non-trivial automorphism orbits (types as colours), node labels, largest first.
+        wl_classes: non-trivial stable 1-WL classes (types as initial colours), node labels.
+        orbit_ids / wl_ids: the same classes as node ids.
+        wl_coarser: WL classes holding several orbits: ``{"wl_class": [...], "orbits": [[...]]}``.
+        counts: nodes, edges, orbits, WL colours (typed and structure only), group size.
+        embedding_max_within_orbit: max L2 distance between final embeddings of one orbit.
+        embedding_min_across_wl: min L2 distance between embeddings of different WL classes.
+        wl_pairs_separated: share of WL-class pairs whose embeddings differ by more than 1e-4.
+        ties: per sample query, the largest score spread inside one candidate orbit, and an
+            example of a tied orbit.
+        table: ``{row: {"accuracy", "auc"}}`` for :data:`TABLE_ROWS`.
+        ceilings: the orbit and 1-WL ceilings with their group counts.
+        depth: per-depth rows (validation MRR, smoothness) when requested.
+        config, timings: settings and seconds per step.
+    """
+
+    orbits: list[list[str]]
+    wl_classes: list[list[str]]
+    orbit_ids: list[list[str]]
+    wl_ids: list[list[str]]
+    wl_coarser: list[dict[str, Any]]
+    counts: dict[str, Any]
+    embedding_max_within_orbit: float
+    embedding_min_across_wl: float
+    wl_pairs_separated: float
+    ties: dict[str, Any]
+    table: dict[str, dict[str, float]]
+    ceilings: dict[str, Any]
+    depth: list[dict[str, float]] | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain JSON-ready data."""
+        return asdict(self)
+
+    def to_json(self, *, indent: int | None = 1) -> str:
+        """The JSON of ``kg symmetry --json``: the issue's keys first, then the details."""
+        head = {
+            "orbits": self.orbits,
+            "wl_classes": self.wl_classes,
+            "embedding_max_within_orbit": self.embedding_max_within_orbit,
+            "table": self.table,
+        }
+        rest = {k: v for k, v in self.to_dict().items() if k not in head}
+        return json.dumps({**head, **rest}, ensure_ascii=False, indent=indent, default=_jsonable)
+
+    def orbit_of(self) -> dict[str, int]:
+        """Node id -> orbit id for nodes in non-trivial orbits (for colouring the HTML)."""
+        return {nid: i for i, ids in enumerate(self.orbit_ids) for nid in ids}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _undirected(edge_index: Any) -> np.ndarray:
+    e = edge_index.t().cpu().numpy().astype(np.int64)
+    return e[e[:, 0] < e[:, 1]]
+
+
+def _embedding_checks(z: np.ndarray, orbits: np.ndarray, wl: np.ndarray) -> tuple[float, float, float]:
+    within = 0.0
+    for members in classes(orbits):
+        zz = z[members]
+        within = max(within, float(np.linalg.norm(zz - zz[0], axis=1).max()))
+    reps = np.stack([z[wl == c][0] for c in range(int(wl.max()) + 1)]) if len(z) else z
+    k = len(reps)
+    min_across, separated, total = float("inf"), 0, 0
+    for i in range(0, k, 512):  # chunks keep memory small on large graphs
+        d = np.linalg.norm(reps[i : i + 512, None, :] - reps[None, :, :], axis=-1)
+        rows = np.arange(i, min(i + 512, k))[:, None]
+        upper = rows < np.arange(k)[None, :]
+        if upper.any():
+            min_across = min(min_across, float(d[upper].min()))
+            separated += int((d[upper] > 1e-4).sum())
+            total += int(upper.sum())
+    return within, (min_across if total else float("nan")), (separated / total if total else float("nan"))
+
+
+def _ties(
+    z: np.ndarray, decode: Any, orbits: np.ndarray, labels: Sequence[str], queries: int, seed: int
+) -> dict[str, Any]:
+    """Score spread inside candidate orbits for a few queries (0 = exact ties)."""
+    groups = classes(orbits)
+    if not groups:
+        return {"queries": 0, "max_spread": 0.0, "example": None}
+    rng = np.random.default_rng(seed)
+    qs = rng.choice(len(z), size=min(queries, len(z)), replace=False)
+    spread, example = 0.0, None
+    for q in qs:
+        scores = decode(np.full(len(z), q), np.arange(len(z)))
+        for members in groups:
+            s = scores[members]
+            spread = max(spread, float(s.max() - s.min()))
+            if example is None and q not in members:
+                example = {
+                    "query": labels[q],
+                    "candidates": [labels[i] for i in members[:5]],
+                    "scores": [float(x) for x in s[:5]],
+                }
+    return {"queries": len(qs), "max_spread": spread, "example": example}
+
+
+def analyze_symmetry(
+    kg: Any,
+    *,
+    seed: int = 0,
+    epochs: int = 200,
+    hidden: int = 64,
+    layers: int = 2,
+    encoder: str = "sage",
+    decoder: str = "mlp",
+    labeling: dict[str, Any] | None = None,
+    depth: bool | Sequence[int] = False,
+    depth_epochs: int = 100,
+    queries: int = 20,
+    device: str = "auto",
+    progress: bool = False,
+) -> SymmetryReport:
+    """Analyse where the link predictor is blind on ``kg`` and how the labeling trick helps.
+
+    Args:
+        kg: a :class:`kg.graph.KnowledgeGraph` (or anything with a networkx ``.graph``).
+        seed: seeds the split, the models and the samples.
+        epochs, hidden, layers, encoder, decoder: the plain GNN (and the random/text rows),
+            trained with :func:`kg.train.fit_link_model` (early stopping on validation AUC).
+        labeling: overrides of :data:`LABELING_DEFAULTS` for the labeling-trick model.
+        depth: ``True`` for depths 1..16, or a list of depths, to add the depth study.
+        depth_epochs: maximum epochs per depth.
+        queries: sample queries for the tie check.
+        device: ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
+        progress: print a line per step.
+
+    Returns:
+        A :class:`SymmetryReport`.
+    """
+    import torch
+
+    from kg.device import choose_device
+    from kg.pyg import to_link_graph
+    from kg.split import link_split
+    from kg.symmetry.labeling import train_labeling_trick
+    from kg.train import fit_link_model, seed_all
+
+    def say(msg: str) -> None:
+        if progress:
+            print(msg, flush=True)
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    s = structure_of(kg)
+    wl = wl_refine(s.n, s.edges, s.types)
+    wl_plain = wl_refine(s.n, s.edges, None)
+    timings["wl"] = time.perf_counter() - t
+    t = time.perf_counter()
+    orb = automorphism_orbits(s.n, s.edges, s.types)
+    group = automorphism_count(s.n, s.edges, s.types)
+    timings["orbits"] = time.perf_counter() - t
+    say(f"classes: {int(orb.max()) + 1 if s.n else 0} orbits, {int(wl.max()) + 1 if s.n else 0} WL colours")
+
+    def named(groups: list[np.ndarray], what: list[str]) -> list[list[str]]:
+        return [[what[i] for i in g] for g in groups]
+
+    orbit_groups, wl_groups = classes(orb), classes(wl)
+    coarser = [
+        {"wl_class": [s.labels[i] for i in members], "orbits": named(parts, s.labels)}
+        for members, parts in wl_coarser(wl, orb)
+    ]
+
+    # --- one split, the graph the held-out pairs are scored on --------------------------
+    dev = choose_device(device)
+    seed_all(seed)
+    lg = to_link_graph(kg, "type", seed=seed)
+    if lg.ids != s.nodes:
+        raise ValueError("node order of the link graph and the structure differ")
+    if lg.target.size(1) < 10:
+        raise ValueError(f"the graph has {lg.target.size(1)} target edges; at least 10 are needed")
+    split = link_split(lg.target, lg.context, lg.num_nodes, seed=seed, node_type=lg.node_type)
+    pos, neg = split.test_pos.t().numpy(), split.test_neg.t().numpy()
+    pairs = np.concatenate([pos, neg]).astype(np.int64)
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))].astype(np.int64)
+    test_edges = _undirected(split.test_mp)
+    orb_eval = automorphism_orbits(s.n, test_edges, s.types)
+    wl_eval = wl_refine(s.n, test_edges, s.types)
+    ceil_orbit = expressivity_ceiling(pairs, y, orb_eval, ordered=False)
+    ceil_wl = expressivity_ceiling(pairs, y, wl_eval, ordered=False)
+
+    # --- node-level GNNs with three kinds of input --------------------------------------
+    table: dict[str, dict[str, float]] = {}
+    fits: dict[str, Any] = {}
+    inputs = {"plain_gnn": "type", "random_features": "random", "text_features": "text"}
+    for row, kind in inputs.items():
+        t = time.perf_counter()
+        x = lg.x if kind == "type" else to_link_graph(kg, kind, seed=seed).x
+        fit = fit_link_model(
+            x, split, hidden=hidden, layers=layers, encoder=encoder, decoder=decoder,
+            epochs=epochs, patience=max(10, epochs // 4), seed=seed, device=dev,
+        )
+        model = fit.model.to("cpu").double()
+        with torch.no_grad():
+            z64 = model.encode(x.double(), split.test_mp.cpu())
+            scores = model.decode(z64, torch.from_numpy(pairs.T)).numpy()
+        table[row] = pair_metrics(y, np.round(scores, 9))
+        fits[row] = (fit, x)
+        timings[row] = time.perf_counter() - t
+        say(f"{row}: accuracy {table[row]['accuracy']:.3f}  AUC {table[row]['auc']:.3f}")
+    table["ceiling"] = {"accuracy": ceil_orbit.accuracy, "auc": ceil_orbit.auc}
+
+    # --- the proof by measurement on the plain GNN's final embeddings -----------------
+    fit, x = fits["plain_gnn"]
+    model = fit.model.to("cpu").float()
+    with torch.no_grad():
+        z = model.encode(x.float(), split.full_mp.cpu()).numpy()
+    within, across, separated = _embedding_checks(z, orb, wl)
+    zt = torch.from_numpy(z)
+
+    def decode(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return model.decode(zt, torch.from_numpy(np.stack([u, v]))).numpy()
+
+    ties = _ties(z, decode, orb, s.labels, queries, seed)
+
+    # --- the labeling trick on the same pairs ---------------------------------------------
+    t = time.perf_counter()
+    opts = {**LABELING_DEFAULTS, **(labeling or {})}
+    vp = np.concatenate([split.val_pos.t().numpy(), split.val_neg.t().numpy()])
+    vy = np.r_[np.ones(split.val_pos.size(1)), np.zeros(split.val_neg.size(1))]
+    lt = train_labeling_trick(
+        s.n, _undirected(split.train_mp), split.train_pos.t().numpy(),
+        features=lg.x.numpy(), types=lg.node_type.numpy(), val_pairs=vp, val_labels=vy,
+        seed=seed, device=device, **opts,
+    )
+    lt_scores = lt.on_graph(test_edges).score(pairs)
+    table["labeling_trick"] = pair_metrics(y, lt_scores)
+    timings["labeling_trick"] = time.perf_counter() - t
+    say(f"labeling_trick: accuracy {table['labeling_trick']['accuracy']:.3f}  AUC {table['labeling_trick']['auc']:.3f}")
+
+    depth_rows = None
+    if depth:
+        from kg.symmetry.depth import depth_study
+
+        t = time.perf_counter()
+        depths = list(range(1, 17)) if depth is True else list(depth)
+        depth_rows = depth_study(
+            kg, depths=depths, epochs=depth_epochs, hidden=hidden, seed=seed, device=device,
+            progress=progress,
+        )
+        timings["depth"] = time.perf_counter() - t
+
+    return SymmetryReport(
+        orbits=named(orbit_groups, s.labels),
+        wl_classes=named(wl_groups, s.labels),
+        orbit_ids=named(orbit_groups, s.nodes),
+        wl_ids=named(wl_groups, s.nodes),
+        wl_coarser=coarser,
+        counts={
+            "nodes": s.n,
+            "edges": int(len(s.edges)),
+            "orbits": int(orb.max()) + 1 if s.n else 0,
+            "wl_colors": int(wl.max()) + 1 if s.n else 0,
+            "wl_colors_structure_only": int(wl_plain.max()) + 1 if s.n else 0,
+            "automorphisms_log10": math.log10(group),
+            "test_pairs": int(len(y)),
+        },
+        embedding_max_within_orbit=within,
+        embedding_min_across_wl=across,
+        wl_pairs_separated=separated,
+        ties=ties,
+        table={k: table[k] for k in TABLE_ROWS},
+        ceilings={"orbit": ceil_orbit.to_dict(), "wl": ceil_wl.to_dict()},
+        depth=depth_rows,
+        config={
+            "seed": seed, "epochs": epochs, "hidden": hidden, "layers": layers,
+            "encoder": encoder, "decoder": decoder, "labeling": opts, "device": dev.type,
+            "split": split.sizes(), "accuracy": "best threshold", "ceiling_pairs": "unordered",
+        },
+        timings=timings,
+    )
