@@ -81,3 +81,87 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
         click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
     else:
         click.echo(format_suggestions(f"{suggester.index.label(nid)} ({nid})", found))
+
+
+# ---- build ---------------------------------------------------------------------------------
+@cli.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--out",
+    default="kg-out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Output folder (graph.json, graph.graphml, graph.html).",
+)
+@click.option("--no-train", is_flag=True, help="Build the graph only; skip the link predictor.")
+@click.option(
+    "--bib",
+    type=click.Path(exists=True, dir_okay=False),
+    help="BibTeX catalogue: canonical title, venue, year and authors of matching papers.",
+)
+@click.option(
+    "--ext",
+    multiple=True,
+    help="File extension to read in folders (repeat; default .md and .markdown).",
+)
+@click.option("--open", "open_", is_flag=True, help="Open graph.html in a browser afterwards.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Extraction processes (default: auto).")
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False),
+    help="Per-file extraction cache folder (reused by later builds).",
+)
+@click.option("--seed", default=0, show_default=True, help="Training seed.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the per-item warnings.")
+def build_command(
+    paths: tuple[str, ...],
+    out: str,
+    no_train: bool,
+    bib: str | None,
+    ext: tuple[str, ...],
+    open_: bool,
+    jobs: int | None,
+    cache_dir: str | None,
+    seed: int,
+    verbose: bool,
+) -> None:
+    """Build the knowledge graph of the notes in PATHS (files or folders, recursively).
+
+    Writes OUT/graph.json (node-link JSON), OUT/graph.graphml and OUT/graph.html, then
+    prints the node counts by type and every skipped file with its reason. A bad file is
+    skipped, never fatal; the old outputs stay unless the new ones are complete. Exit
+    status 1 when no file could be parsed.
+
+    Example:
+
+        kg build seeds/ --out kg-out --no-train
+    """
+    from kg.build import DEFAULT_EXT, build_to
+    from kg.summary import print_summary
+
+    try:
+        result = build_to(
+            paths,
+            out,
+            train=not no_train,
+            bib=bib,
+            ext=ext or DEFAULT_EXT,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            seed=seed,
+            progress=not no_train,
+        )
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    print_summary(result.kg, warnings=verbose)
+    if result.train_error:
+        click.echo(f"warning: training skipped: {result.train_error}", err=True)
+    if not result.files:
+        click.echo("Error: no file could be parsed; nothing written", err=True)
+        raise SystemExit(1)
+    click.echo("wrote " + ", ".join(str(p) for p in result.files.values()))
+    if open_:
+        from kg.render import open_in_browser
+
+        open_in_browser(result.files["html"])

@@ -42,7 +42,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from kg.schema import SCHEMA_VERSION
 
@@ -66,6 +65,12 @@ GRAPH_GRAPHML = "graph.graphml"
 EdgeRecord = tuple[str, str, str, dict[str, Any]]
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` as UTF-8 to ``path`` atomically (temp file in the same folder + rename).
 
@@ -80,6 +85,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; give the mode a plain open() would
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -254,8 +260,25 @@ class KnowledgeGraph:
         }
 
     def to_json_text(self) -> str:
-        """The text of ``graph.json``."""
-        return json.dumps(self.to_json_data(), ensure_ascii=False, indent=1, default=str)
+        """The text of ``graph.json``: node-link JSON with one node or edge per line.
+
+        Each record is encoded by the C JSON encoder (an ``indent`` would switch to the
+        much slower pure-Python one), so large graphs are written quickly.
+        """
+        enc = _ENCODER.encode
+        meta = self.meta()
+        meta["schema_version"] = SCHEMA_VERSION
+        nodes = ",\n".join(["  " + enc({**a, "id": n}) for n, a in self.iter_nodes()])
+        links = ",\n".join(
+            [
+                "  " + enc({**a, "source": u, "target": v, "key": k})
+                for u, v, k, a in self.iter_edges()
+            ]
+        )
+        return (
+            f'{{"directed": true, "multigraph": true, "graph": {enc(meta)},\n'
+            f' "nodes": [\n{nodes}\n ],\n "links": [\n{links}\n ]}}\n'
+        )
 
     def fingerprint(self) -> str:
         """A SHA-256 of the graph's canonical JSON (nodes, edges and attributes, sorted)."""
@@ -312,82 +335,88 @@ _GRAPHML_HEAD = (
 )
 
 
-def _scalar(value: Any) -> str | int | float | bool:
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _graphml_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
-
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ATTR_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
-def _graphml_value(value: str | int | float | bool) -> str:
+def _xml_text(text: str) -> str:
+    """Escape ``&<>`` and drop the control characters XML forbids (fast when there are none)."""
+    if _XML_SPECIAL.search(text) is None:
+        return text
+    text = _XML_BAD.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    if _XML_ATTR_SPECIAL.search(text) is None:
+        return text
+    text = _xml_text(text).replace('"', "&quot;")
+    return text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+def _graphml_value(value: Any) -> tuple[str, str] | None:
+    """``(GraphML type, text)`` of an attribute value; ``None`` values are left out."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return "string", _xml_text(value)
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return escape(_XML_BAD.sub("", str(value)))
+        return "boolean", "true" if value else "false"
+    if isinstance(value, int):
+        return "long", str(value)
+    if isinstance(value, float):
+        return "double", repr(value)
+    if isinstance(value, list) and not value:
+        return "string", "[]"
+    return "string", _xml_text(_ENCODER.encode(value))
 
 
 def graphml_text(kg: KnowledgeGraph) -> str:
     """GraphML for Gephi and ``networkx.read_graphml``.
 
     Lists and dicts become JSON strings and ``None`` values are left out; an attribute that
-    holds values of several kinds is written as a string.
+    holds values of several kinds is declared as a string.
 
     >>> kg = KnowledgeGraph.from_records({"venue:icml": {"type": "venue", "label": "ICML"}}, [])
-    >>> "<data key=\\"n1\\">ICML</data>" in graphml_text(kg)
+    >>> "ICML</data>" in graphml_text(kg)
     True
     """
-    nodes = [
-        (n, {k: _scalar(v) for k, v in a.items() if v is not None}) for n, a in kg.iter_nodes()
-    ]
-    edges = [
-        (u, v, key, {k: _scalar(x) for k, x in a.items() if x is not None})
-        for u, v, key, a in kg.iter_edges()
-    ]
-    meta = {k: _scalar(v) for k, v in kg.meta().items() if v is not None}
+    declared: dict[tuple[str, str], tuple[str, set[str]]] = {}
 
-    def declare(domain: str, records: Iterable[dict[str, Any]], prefix: str) -> dict[str, str]:
-        kinds: dict[str, set[str]] = {}
-        for attrs in records:
-            for k, v in attrs.items():
-                kinds.setdefault(k, set()).add(_graphml_type(v))
-        ids: dict[str, str] = {}
-        for i, (name, ts) in enumerate(kinds.items()):
-            kind = ts.pop() if len(ts) == 1 else "string"
-            ids[name] = f"{prefix}{i}"
-            out.append(
-                f'  <key id="{prefix}{i}" for="{domain}" attr.name={quoteattr(name)} '
-                f'attr.type="{kind}" />\n'
-            )
-        return ids
+    def data(domain: str, attrs: dict[str, Any], indent: str) -> list[str]:
+        out = []
+        for name, value in attrs.items():
+            got = _graphml_value(value)
+            if got is None:
+                continue
+            slot = declared.get((domain, name))
+            if slot is None:
+                slot = declared[(domain, name)] = (f"{domain[0]}{len(declared)}", set())
+            slot[1].add(got[0])
+            out.append(f'{indent}<data key="{slot[0]}">{got[1]}</data>\n')
+        return out
 
-    out: list[str] = [_GRAPHML_HEAD]
-    gids = declare("graph", [meta], "g")
-    nids = declare("node", (a for _, a in nodes), "n")
-    eids = declare("edge", (a for *_, a in edges), "e")
-    out.append('  <graph edgedefault="directed">\n')
-    out.extend(f'    <data key="{gids[k]}">{_graphml_value(v)}</data>\n' for k, v in meta.items())
-    for n, attrs in nodes:
-        out.append(f"    <node id={quoteattr(n)}>\n")
-        out.extend(
-            f'      <data key="{nids[k]}">{_graphml_value(v)}</data>\n' for k, v in attrs.items()
+    body: list[str] = ['  <graph edgedefault="directed">\n']
+    body += data("graph", kg.meta(), "    ")
+    for n, attrs in kg.iter_nodes():
+        body.append(f'    <node id="{_xml_attr(n)}">\n')
+        body += data("node", attrs, "      ")
+        body.append("    </node>\n")
+    for u, v, key, attrs in kg.iter_edges():
+        body.append(
+            f'    <edge source="{_xml_attr(u)}" target="{_xml_attr(v)}" id="{_xml_attr(key)}">\n'
         )
-        out.append("    </node>\n")
-    for u, v, key, attrs in edges:
-        out.append(f"    <edge source={quoteattr(u)} target={quoteattr(v)} id={quoteattr(key)}>\n")
-        out.extend(
-            f'      <data key="{eids[k]}">{_graphml_value(x)}</data>\n' for k, x in attrs.items()
+        body += data("edge", attrs, "      ")
+        body.append("    </edge>\n")
+    body.append("  </graph>\n</graphml>\n")
+    keys = []
+    for (domain, name), (kid, kinds) in declared.items():
+        kind = next(iter(kinds)) if len(kinds) == 1 else "string"
+        keys.append(
+            f'  <key id="{kid}" for="{domain}" attr.name="{_xml_attr(name)}"'
+            f' attr.type="{kind}" />\n'
         )
-        out.append("    </edge>\n")
-    out.append("  </graph>\n</graphml>\n")
-    return "".join(out)
+    return "".join([_GRAPHML_HEAD, *keys, *body])

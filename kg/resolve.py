@@ -252,7 +252,7 @@ class _UnionFind:
                 self.parent[ra] = rb
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """All mentions of one type sharing one key."""
 
@@ -345,6 +345,21 @@ def _pick_label(type_: str, labels: list[str]) -> str:
 
 
 def _merge(type_: str, refs: list[tuple[int, int, Mention]], paths: list[str]) -> Entity:
+    if len(refs) == 1:  # most entities are named once: skip the bookkeeping
+        i, _, m = refs[0]
+        return Entity(
+            id="",
+            type=type_,
+            label=m.label.strip(),
+            sources=[{"path": paths[i], "line": m.line}],
+            notes=list(dict.fromkeys(m.notes)),
+            venue=m.venue,
+            year=m.year,
+            url=m.url or None,
+            ids=dict(m.ids),
+            authors=list(m.authors),
+            venues=[(m.venue, m.year, m.workshop)] if m.venue else [],
+        )
     labels = [m.label.strip() for _, _, m in refs]
     label = _pick_label(type_, labels)
     aliases = dict.fromkeys(labels)
@@ -415,17 +430,18 @@ def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = 
     assignment: list[list[str | None]] = [[None] * len(e.mentions) for e in extractions]
     warnings: list[str] = []
     by_type: dict[str, dict[str, _Group]] = {t: {} for t in ENTITY_TYPES}
-    keys: dict[tuple[bool, str], str] = {}
+    key_cache: dict[str, dict[str, str]] = {t: {} for t in ENTITY_TYPES}
     for i, ext in enumerate(extractions):
         for j, m in enumerate(ext.mentions):
             groups = by_type.get(m.type)
-            key_of = title_key if m.type == "paper" else match_key
             if groups is None:
                 warnings.append(f"{paths[i]}:{m.line}: unknown entity type {m.type!r}; ignored")
                 continue
-            key = keys.get((m.type == "paper", m.label))
+            keys = key_cache[m.type]
+            key = keys.get(m.label)
             if key is None:
-                key = keys[(m.type == "paper", m.label)] = key_of(m.label)
+                key_of = title_key if m.type == "paper" else match_key
+                key = keys[m.label] = key_of(m.label)
             if not key:
                 warnings.append(f"{paths[i]}:{m.line}: {m.type} {m.label!r} has no name; ignored")
                 continue
@@ -448,12 +464,14 @@ def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = 
         clusters: dict[int, list[int]] = {}
         for gi in range(len(groups)):
             clusters.setdefault(uf.find(gi), []).append(gi)
-        for members in clusters.values():
-            refs = sorted((ref for gi in members for ref in groups[gi].refs), key=lambda r: r[:2])
+        for root, members in clusters.items():
+            if len(members) == 1:
+                refs = groups[members[0]].refs  # already in input order
+            else:
+                refs = sorted((r for gi in members for r in groups[gi].refs), key=lambda r: r[:2])
             ent = _merge(type_, refs, paths)
-            entry = next((entries[uf.find(gi)] for gi in members if uf.find(gi) in entries), None)
-            if entry is not None:
-                _apply_entry(ent, entry)
+            if root in entries:
+                _apply_entry(ent, entries[root])
             ent.id = _unique_id(node_id(type_, ent.label), entities)
             entities[ent.id] = ent
             for i, j, _ in refs:

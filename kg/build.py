@@ -1,0 +1,518 @@
+"""Build a knowledge graph from note files: find, extract, resolve, assemble, write.
+
+:func:`build` is the API behind ``kg build``: it walks the paths (recursively, in sorted
+order), extracts every file with :func:`kg.extract.extract_file` (a bad file becomes a
+:class:`~kg.records.Skipped` with its one-line reason, never an exception), merges the
+mentions with :func:`kg.resolve.resolve` and assembles the typed graph of
+:mod:`kg.schema`. :func:`write_outputs` writes ``graph.json``, ``graph.graphml`` and
+``graph.html`` all-or-nothing; :func:`build_to` does both, plus training when asked.
+
+Nothing here imports torch or ``pyvis.network``; training is imported only when
+``train=True``.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.md").write_text("---\\ntitle: A\\n---\\n# Pruning\\n\\n"
+...                            "- Pruning from Scratch (AAAI2020)\\n", encoding="utf-8")
+>>> kg = build([d])
+>>> kg.report.parsed == [f"{d.name}/a.md"]
+True
+>>> [e["year"] for e in kg.edges("published_at")]
+[2020]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
+from kg.records import Extraction, Skipped
+from kg.resolve import Resolution, resolve
+from kg.schema import RELATIONS, node_id
+
+__all__ = [
+    "BuildReport",
+    "build",
+    "build_to",
+    "BuildResult",
+    "discover",
+    "extract_all",
+    "assemble",
+    "write_outputs",
+    "DEFAULT_EXT",
+    "HTML_NAME",
+    "PARALLEL_MIN_FILES",
+]
+
+DEFAULT_EXT: tuple[str, ...] = (".md", ".markdown")
+HTML_NAME = "graph.html"
+#: Below this many files (or on a machine with fewer than 3 cores) extraction runs in this
+#: process: starting a process pool costs more than it saves (see ``benchmarks/``).
+PARALLEL_MIN_FILES = 1000
+
+
+@dataclass
+class BuildReport:
+    """What a build read and what it left out.
+
+    Attributes:
+        parsed: display paths of the files that were used, in build order.
+        skipped: files that were not used, each with a one-line reason.
+        warnings: one-line notes about single items (``path:line: ...``).
+        seconds: wall time of each stage (``discover``, ``extract``, ``resolve``,
+            ``assemble``).
+        cached: how many files came from the extraction cache.
+    """
+
+    parsed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    cached: int = 0
+
+
+# -- 1. discover --------------------------------------------------------------------------
+def _display(path: Path, root: Path) -> str:
+    """``<name of root>/<path under root>``: the same on every machine and from any folder."""
+    base = root.resolve()
+    name = base.name
+    rel = path.resolve().relative_to(base).as_posix() if path != root else ""
+    return "/".join(p for p in (name, rel) if p and p != ".")
+
+
+def discover(
+    paths: Iterable[str | os.PathLike[str]], ext: Sequence[str] = DEFAULT_EXT
+) -> tuple[list[tuple[Path, str]], list[Skipped]]:
+    """The note files under ``paths``, as ``(path, display path)``, sorted within each path.
+
+    A folder is walked recursively (hidden folders such as ``.git`` are left out) for files
+    whose extension is in ``ext`` (case-insensitive); a file named directly is always used.
+    A path that does not exist is reported as skipped. A file reached twice is used once.
+
+    The display path (the post's ``path``, its node id and every ``sources`` entry) starts
+    at the folder given: ``kg build ~/notes/seeds`` and ``kg build seeds/x.md`` both call
+    the file ``seeds/x.md``, whatever the current folder. Should two files get the same
+    display path, the second keeps the path as given.
+
+    >>> files, skipped = discover(["no/such/dir"])
+    >>> files, [str(s) for s in skipped]
+    ([], ['no/such/dir: no such file or directory'])
+    """
+    exts = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in ext)
+    found: list[tuple[Path, str]] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+    names: set[str] = set()
+
+    def add(p: Path, root: Path) -> None:
+        real = p.resolve()
+        if real not in seen:
+            seen.add(real)
+            display = _display(p, root)
+            if display in names:
+                display = p.as_posix()
+            names.add(display)
+            found.append((p, display))
+
+    for raw in paths:
+        root = Path(raw)
+        if root.is_file():
+            add(root, root.parent)
+        elif root.is_dir():
+            batch: list[Path] = []
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                base = Path(dirpath)
+                batch.extend(
+                    base / f
+                    for f in filenames
+                    if f.lower().endswith(exts) and not f.startswith(".")
+                )
+            for p in sorted(batch, key=lambda p: p.as_posix()):
+                add(p, root)
+        else:
+            skipped.append(Skipped(root.as_posix(), "no such file or directory"))
+    return found, skipped
+
+
+# -- 2. extract ---------------------------------------------------------------------------
+def _extract_one(item: tuple[Path, str]) -> Extraction | Skipped:
+    from kg.extract import extract_file
+
+    path, display = item
+    try:
+        return extract_file(path, display_path=display)
+    except Exception as exc:  # extract_file should not raise; one bad file never stops a build
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+        return Skipped(display, f"could not be read ({reason})")
+
+
+def _code_version() -> str:
+    """A hash of the package's Python sources: a cache entry is valid for this code only."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    for p in sorted(pkg.rglob("*.py")):
+        h.update(p.relative_to(pkg).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_key(path: Path, display: str, version: str) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # extract_file reports why
+    h = hashlib.sha256(version.encode())
+    h.update(display.encode("utf-8") + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+def _cache_read(file: Path) -> Extraction | Skipped | None:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if "skipped" in data:
+            return Skipped(**data["skipped"])
+        return Extraction.from_dict(data["extraction"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a missing or damaged entry is simply recomputed
+
+
+def _cache_write(file: Path, result: Extraction | Skipped) -> None:
+    from kg.graph import atomic_write_text
+
+    if isinstance(result, Skipped):
+        data: dict[str, Any] = {"skipped": {"path": result.path, "reason": result.reason}}
+    else:
+        data = {"extraction": result.to_dict()}
+    atomic_write_text(file, json.dumps(data, ensure_ascii=False))
+
+
+def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | Skipped]:
+    workers = _workers(len(items), jobs)
+    if workers <= 1:
+        return [_extract_one(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
+    chunk = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        return list(pool.map(_extract_one, items, chunksize=chunk))
+
+
+def _workers(n_files: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, min(jobs, n_files))
+    cpus = os.cpu_count() or 1
+    if cpus < 3 or n_files < PARALLEL_MIN_FILES:
+        return 1
+    return min(cpus, 8)
+
+
+def extract_all(
+    files: Sequence[tuple[Path, str]],
+    *,
+    jobs: int | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> tuple[list[Extraction | Skipped], int]:
+    """Extract every file, in order; returns the results and how many came from the cache.
+
+    Args:
+        files: ``(path, display path)`` pairs from :func:`discover`.
+        jobs: worker processes; ``None`` picks 1 unless there are at least
+            :data:`PARALLEL_MIN_FILES` files and 3 or more cores; ``1`` never starts a pool.
+        cache_dir: when given, each result is stored as ``<sha256>.json`` keyed by the file's
+            bytes, its display path and the package's code, and reused on the next build.
+    """
+    results: list[Extraction | Skipped | None] = [None] * len(files)
+    hits = 0
+    keys: list[str | None] = [None] * len(files)
+    cache = Path(cache_dir) if cache_dir is not None else None
+    if cache is not None:
+        version = _code_version()
+        for i, (path, display) in enumerate(files):
+            keys[i] = _cache_key(path, display, version)
+            if keys[i] is not None:
+                results[i] = _cache_read(cache / f"{keys[i]}.json")
+                hits += results[i] is not None
+    todo = [i for i, r in enumerate(results) if r is None]
+    for i, result in zip(todo, _run([files[i] for i in todo], jobs), strict=True):
+        results[i] = result
+        if cache is not None and keys[i] is not None:
+            _cache_write(cache / f"{keys[i]}.json", result)
+    return [r for r in results if r is not None], hits
+
+
+# -- 3. assemble --------------------------------------------------------------------------
+def _post_attrs(ext: Extraction) -> dict[str, Any]:
+    post = ext.post
+    label = post.title.strip() if post.title and post.title.strip() else Path(post.path).stem
+    return {
+        "type": "post",
+        "label": label,
+        "aliases": [],
+        "sources": [{"path": post.path, "line": 1}],
+        "notes": [],
+        "path": post.path,
+        "date": post.date,
+    }
+
+
+def _parent_relation(child_type: str, parent_type: str) -> str | None:
+    if child_type == "topic" and parent_type == "topic":
+        return "subtopic_of"
+    sources, targets, _ = RELATIONS["part_of"]
+    if child_type in sources and parent_type in targets:
+        return "part_of"
+    return None
+
+
+def assemble(
+    extractions: Sequence[Extraction], resolution: Resolution, *, report: BuildReport | None = None
+) -> KnowledgeGraph:
+    """The typed graph of :mod:`kg.schema` from extractions and their resolution.
+
+    * a ``post`` node per file (``post:<slug of the path without extension>``);
+    * a node per resolved entity, plus a ``venue`` node for every venue a paper names;
+    * ``mentions`` post -> entity (body; also post -> venue of each paper it names) and
+      ``tagged`` post -> topic/venue (front matter; ``year`` on a venue event such as
+      ``VALSE2020``), each with the ``line`` first seen;
+    * ``subtopic_of`` / ``part_of`` from each mention to its nearest enclosing mention of a
+      type the relation allows;
+    * ``published_at`` paper -> venue with ``year`` (and ``workshop`` when true).
+    """
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def edge(u: str, v: str, rel: str, **attrs: Any) -> None:
+        if u != v and (u, v, rel) not in edges:
+            edges[(u, v, rel)] = {"relation": rel, **{k: x for k, x in attrs.items() if x}}
+
+    post_ids: list[str] = []
+    for ext in extractions:
+        stem = ext.post.path.rsplit(".", 1)[0] if "." in Path(ext.post.path).name else ext.post.path
+        pid = node_id("post", stem)
+        n = 2
+        while pid in nodes:
+            pid, n = f"{node_id('post', stem)}-{n}", n + 1
+        nodes[pid] = _post_attrs(ext)
+        post_ids.append(pid)
+    for eid, ent in resolution.entities.items():
+        nodes[eid] = ent.attributes()
+    venue_sources: dict[str, dict[tuple[str, int], None]] = {}
+    for ent in resolution.entities.values():
+        for venue, _, _ in ent.venues if ent.type == "paper" else ():
+            vid = node_id("venue", venue)
+            nodes.setdefault(
+                vid,
+                {"type": "venue", "label": venue, "aliases": [], "sources": [], "notes": []},
+            )
+            seen = venue_sources.setdefault(vid, {})
+            seen.update(dict.fromkeys((src["path"], src["line"]) for src in ent.sources))
+    for vid, seen in venue_sources.items():  # a venue node lists where its papers are named
+        known = {(src["path"], src["line"]) for src in nodes[vid]["sources"]}
+        nodes[vid]["sources"] = nodes[vid]["sources"] + [
+            {"path": p, "line": line} for p, line in seen if (p, line) not in known
+        ]
+
+    for i, ext in enumerate(extractions):
+        pid = post_ids[i]
+        ids = resolution.assignment[i]
+        for j, m in enumerate(ext.mentions):
+            eid = ids[j]
+            if eid is None:
+                continue
+            if m.origin == "front_matter" and m.type in RELATIONS["tagged"][1]:
+                year = m.year if m.type == "venue" else None
+                edge(pid, eid, "tagged", line=m.line, year=year)
+            else:
+                edge(pid, eid, "mentions", line=m.line)
+            if m.type == "paper" and m.venue:  # the post names the venue too
+                edge(pid, node_id("venue", m.venue), "mentions", line=m.line)
+            p = m.parent
+            while p is not None and 0 <= p < len(ext.mentions):
+                rel = _parent_relation(m.type, ext.mentions[p].type)
+                if rel is not None:
+                    target = ids[p]
+                    if target is not None:
+                        edge(eid, target, rel)
+                    break
+                p = ext.mentions[p].parent
+    for ent in resolution.entities.values():
+        if ent.type != "paper":
+            continue
+        for venue, year, workshop in ent.venues:
+            edge(ent.id, node_id("venue", venue), "published_at", year=year, workshop=workshop)
+    records = [(u, v, k, attrs) for (u, v, k), attrs in edges.items()]
+    return KnowledgeGraph.from_records(nodes, records, report=report)
+
+
+# -- 4. build -----------------------------------------------------------------------------
+def build(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    bib: str | os.PathLike[str] | None = None,
+    ext: Sequence[str] = DEFAULT_EXT,
+    jobs: int | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> KnowledgeGraph:
+    """Build the knowledge graph of the notes under ``paths``.
+
+    Args:
+        paths: files and folders (folders are walked recursively).
+        bib: a BibTeX file whose entries give matching papers their canonical title, venue,
+            year and authors.
+        ext: file extensions to read in folders.
+        jobs: extraction worker processes (see :func:`extract_all`).
+        cache_dir: per-file extraction cache folder (see :func:`extract_all`).
+
+    Returns:
+        The :class:`~kg.graph.KnowledgeGraph`; ``.report`` is a :class:`BuildReport`.
+
+    Raises:
+        FileNotFoundError: ``bib`` does not exist.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    report = BuildReport()
+    t0 = time.perf_counter()
+    catalogue = None
+    if bib is not None:
+        from kg.bib import load_catalogue
+
+        catalogue = load_catalogue(bib)
+        report.warnings.extend(catalogue.warnings)
+    files, missing = discover(paths, ext)
+    t1 = time.perf_counter()
+    results, report.cached = extract_all(files, jobs=jobs, cache_dir=cache_dir)
+    t2 = time.perf_counter()
+    extractions: list[Extraction] = []
+    report.skipped.extend(missing)
+    for r in results:
+        if isinstance(r, Skipped):
+            report.skipped.append(r)
+        else:
+            extractions.append(r)
+            report.parsed.append(r.post.path)
+            report.warnings.extend(r.warnings)
+    resolution = resolve(extractions, catalogue=catalogue)
+    report.warnings.extend(resolution.warnings)
+    t3 = time.perf_counter()
+    kg = assemble(extractions, resolution, report=report)
+    t4 = time.perf_counter()
+    report.seconds = {
+        "discover": t1 - t0,
+        "extract": t2 - t1,
+        "resolve": t3 - t2,
+        "assemble": t4 - t3,
+    }
+    return kg
+
+
+# -- 5. outputs ---------------------------------------------------------------------------
+def write_outputs(
+    kg: KnowledgeGraph,
+    out: str | os.PathLike[str],
+    *,
+    html: bool = True,
+    suggestions: dict[str, list[dict[str, Any]]] | None = None,
+    symmetry: dict[str, int] | None = None,
+    title: str | None = None,
+) -> dict[str, Path]:
+    """Write ``graph.json``, ``graph.graphml`` and (``html=True``) ``graph.html`` into ``out``.
+
+    All-or-nothing: every file is first written to a temporary name in ``out``; only when
+    all of them are complete are they renamed over the old ones. If anything fails, the
+    old files stay as they were and the temporary ones are removed.
+
+    Returns:
+        ``{"json": ..., "graphml": ..., "html": ...}`` paths of the files written.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = f".tmp-{os.getpid()}-{time.monotonic_ns()}"
+    targets = {"json": out / GRAPH_JSON, "graphml": out / GRAPH_GRAPHML}
+    if html:
+        targets["html"] = out / HTML_NAME
+    temps = {k: p.with_name(f".{p.name}{stamp}") for k, p in targets.items()}
+    try:
+        temps["json"].write_text(kg.to_json_text(), encoding="utf-8", newline="\n")
+        temps["graphml"].write_text(graphml_text(kg), encoding="utf-8", newline="\n")
+        if html:
+            from kg.render import write_html
+
+            write_html(kg, temps["html"], suggestions=suggestions, symmetry=symmetry, title=title)
+        for k, p in targets.items():
+            os.replace(temps[k], p)
+    finally:
+        for p in temps.values():
+            p.unlink(missing_ok=True)
+    return targets
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build_to` made: the graph, the files written and the training outcome.
+
+    Attributes:
+        kg: the graph (``kg.report`` is the :class:`BuildReport`).
+        files: output name -> path (empty when nothing could be parsed).
+        predictor: the trained link predictor, or ``None``.
+        train_error: one line saying why training did not happen or failed, or ``None``.
+    """
+
+    kg: KnowledgeGraph
+    files: dict[str, Path] = field(default_factory=dict)
+    predictor: Any = None
+    train_error: str | None = None
+
+
+def build_to(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str] = "kg-out",
+    *,
+    train: bool = True,
+    bib: str | os.PathLike[str] | None = None,
+    ext: Sequence[str] = DEFAULT_EXT,
+    jobs: int | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> BuildResult:
+    """Build, optionally train the link predictor, and write the outputs into ``out``.
+
+    When no file could be parsed nothing is written (the old outputs stay). A training
+    failure is reported in ``train_error`` and the graph is still written.
+    """
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+    result = BuildResult(kg)
+    if not kg.report.parsed:
+        return result
+    suggestions = None
+    if train:
+        try:
+            from kg.train import train as train_predictor
+
+            predictor = train_predictor(kg, seed=seed, progress=progress)
+            predictor.save(out)
+            suggestions = predictor.suggestions_for_all(k=5, graph=kg)
+            result.predictor = predictor
+        except Exception as exc:  # the graph is still worth writing
+            result.train_error = " ".join(f"{type(exc).__name__}: {exc}".split())
+    names = [Path(p).name or str(p) for p in paths]
+    title = f"Knowledge graph: {', '.join(names)}" if names else None
+    result.files = write_outputs(kg, out, suggestions=suggestions, title=title)
+    return result
