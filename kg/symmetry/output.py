@@ -1,0 +1,111 @@
+"""Print and save a :class:`~kg.symmetry.report.SymmetryReport` (``kg symmetry``'s output).
+
+:func:`format_report` gives the text report (counts, the largest classes with example labels,
+WL classes coarser than orbits, the embedding checks, the table, the depth rows);
+:func:`write_report` writes ``DIR/symmetry.json`` and ``DIR/symmetry.html`` (the graph page
+coloured by orbit, through :func:`kg.render.write_html`), both atomically.
+
+Example
+-------
+>>> from kg.symmetry.report import SymmetryReport
+>>> r = SymmetryReport(
+...     orbits=[["A", "B"]], wl_classes=[["A", "B"]], orbit_ids=[["paper:a", "paper:b"]],
+...     wl_ids=[["paper:a", "paper:b"]], wl_coarser=[], counts={"nodes": 3, "orbits": 2},
+...     embedding_max_within_orbit=0.0, embedding_min_across_wl=0.5, wl_pairs_separated=1.0,
+...     ties={"queries": 1, "max_spread": 0.0, "example": None},
+...     table={"plain_gnn": {"accuracy": 0.5, "auc": 0.5}}, ceilings={})
+>>> print(format_report(r).splitlines()[0])
+Symmetry: 3 nodes, 2 orbits
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from kg.graph import atomic_write_text
+from kg.symmetry.report import SymmetryReport
+
+__all__ = ["JSON_NAME", "HTML_NAME", "format_report", "write_report"]
+
+JSON_NAME = "symmetry.json"
+HTML_NAME = "symmetry.html"
+
+_ROW_NAMES = {
+    "plain_gnn": "plain GNN (type features)",
+    "ceiling": "ceiling (orbit pairs)",
+    "labeling_trick": "labeling trick",
+    "random_features": "random features",
+    "text_features": "text features",
+}
+
+
+def _short(labels: list[str], k: int = 4) -> str:
+    shown = ", ".join(labels[:k])
+    return shown + (f", ... (+{len(labels) - k})" if len(labels) > k else "")
+
+
+def format_report(report: SymmetryReport, *, top: int = 10) -> str:
+    """The human-readable report (plain text, one screen for the largest ``top`` classes)."""
+    c = report.counts
+    lines = [f"Symmetry: {c.get('nodes', '?')} nodes, {c.get('orbits', '?')} orbits"]
+    if "wl_colors" in c:
+        lines.append(
+            f"  1-WL colours: {c['wl_colors']} (types as initial colours), "
+            f"{c.get('wl_colors_structure_only', '?')} (structure only)"
+        )
+    if "automorphisms_log10" in c:
+        lines.append(f"  automorphism group: about 10^{c['automorphisms_log10']:.1f} elements")
+    lines.append(f"\nNon-trivial orbits: {len(report.orbits)} (largest first)")
+    for labels in report.orbits[:top]:
+        lines.append(f"  [{len(labels)}] {_short(labels)}")
+    lines.append(f"\nWL classes strictly coarser than orbits: {len(report.wl_coarser)}")
+    for item in report.wl_coarser[:top]:
+        parts = " | ".join(_short(o, 2) for o in item["orbits"])
+        lines.append(f"  [{len(item['wl_class'])} nodes, {len(item['orbits'])} orbits] {parts}")
+    lines.append("\nStructure-only GNN embeddings:")
+    lines.append(f"  max distance within an orbit: {report.embedding_max_within_orbit:.2e}")
+    lines.append(f"  min distance across 1-WL classes: {report.embedding_min_across_wl:.3g}")
+    lines.append(f"  WL-class pairs separated (> 1e-4): {report.wl_pairs_separated:.1%}")
+    ex = report.ties.get("example")
+    lines.append(
+        f"  largest score spread inside a candidate orbit over {report.ties.get('queries', 0)} "
+        f"queries: {report.ties.get('max_spread', 0.0):.2e}"
+    )
+    if ex:
+        lines.append(f"  e.g. query {ex['query']!r}: tied candidates {_short(ex['candidates'], 3)}")
+    lines.append(f"\nHeld-out pairs ({c.get('test_pairs', '?')}): accuracy (best threshold) and AUC")
+    lines.append(f"  {'model':30s} {'accuracy':>9s} {'AUC':>7s}")
+    for key, row in report.table.items():
+        lines.append(f"  {_ROW_NAMES.get(key, key):30s} {row['accuracy']:9.3f} {row['auc']:7.3f}")
+    if report.ceilings.get("wl"):
+        w = report.ceilings["wl"]
+        lines.append(f"  {'(ceiling, 1-WL class pairs)':30s} {w['accuracy']:9.3f} {w['auc']:7.3f}")
+    if report.depth:
+        lines.append("\nDepth: validation MRR and smoothness")
+        lines.append(f"  {'layers':>6s} {'val MRR':>8s} {'hits@10':>8s} {'cosine':>7s} {'dirichlet':>9s}")
+        for r in report.depth:
+            lines.append(
+                f"  {r['layers']:6d} {r['val_mrr']:8.3f} {r['val_hits@10']:8.3f} "
+                f"{r['cosine']:7.3f} {r['dirichlet']:9.3f}"
+            )
+    return "\n".join(lines)
+
+
+def write_report(report: SymmetryReport, out: str | os.PathLike[str], kg: Any = None) -> dict[str, Path]:
+    """Write ``out/symmetry.json`` and, when ``kg`` is given, ``out/symmetry.html``.
+
+    The page is the graph page with every node's orbit id as its symmetry class (classes of
+    two or more nodes get a colour, singletons stay grey).
+    """
+    out = Path(out)
+    files = {"json": atomic_write_text(out / JSON_NAME, report.to_json())}
+    if kg is not None:
+        from kg.render import write_html
+        from kg.symmetry.orbits import orbit_of
+
+        files["html"] = write_html(
+            kg, out / HTML_NAME, symmetry=orbit_of(kg), title="Symmetry classes (orbits)"
+        )
+    return files
