@@ -1,0 +1,138 @@
+"""The `kg build` command: outputs, summary, exit status, --bib, --ext, and no torch import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.graph import KnowledgeGraph
+
+REFS = Path(__file__).parent / "data" / "refs.bib"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["build", *args], catch_exceptions=False)
+
+
+def test_seed_build_writes_outputs_and_summary(seed_post: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(str(seed_post.parent), "--out", str(out), "--no-train")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["graph.graphml", "graph.html", "graph.json"]
+    lines = {line.strip("│┃ ").split("│")[0].strip(): line for line in result.output.splitlines()}
+    for name, count in [("post", 1), ("topic", 9), ("method", 11), ("paper", 6), ("venue", 5)]:
+        assert lines[name].split("│")[-2].strip() == str(count), result.output
+    assert lines["files parsed"].split("│")[-2].strip() == "1"
+    kg = KnowledgeGraph.load(out)
+    assert "paper:pruning-from-scratch" in kg
+    assert (
+        kg.graph.edges["paper:pruning-from-scratch", "venue:aaai", "published_at"]["year"] == 2020
+    )
+    g = nx.read_graphml(out / "graph.graphml")
+    assert g.nodes["topic:模型压缩"]["type"] == "topic"
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert "Pruning from Scratch" in html
+
+
+def test_missing_and_bad_files_are_listed_not_fatal(seed_post: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "notes"
+    bad.mkdir()
+    (bad / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    out = tmp_path / "out"
+    result = run(str(seed_post), str(bad), str(tmp_path / "nope"), "--out", str(out), "--no-train")
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("skipped ")]
+    assert len(skipped) == 2
+    assert any("notes/broken.md" in line for line in skipped)
+    assert any("nope: no such file or directory" in line for line in skipped)
+    assert (out / "graph.json").exists()
+
+
+def test_nothing_parsed_exits_1_and_keeps_old_outputs(seed_post: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(str(seed_post), "--out", str(out), "--no-train").exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "broken.md").write_bytes(b"\x00\xff" * 10)
+    result = CliRunner().invoke(cli, ["build", str(empty), "--out", str(out), "--no-train"])
+    assert result.exit_code == 1
+    assert "no file could be parsed; nothing written" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_bib_gives_canonical_metadata(seed_post: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(str(seed_post), "--out", str(out), "--no-train", "--bib", str(REFS), "-v")
+    assert result.exit_code == 0, result.output
+    assert "refs.bib:36: BibTeX entry does not parse; left out" in result.output
+    kg = KnowledgeGraph.load(out)
+    pruning = kg.node("paper:pruning-from-scratch")
+    assert pruning["bib_key"] == "wang2020pruning"
+    assert pruning["authors"][0] == "Yulong Wang"
+    four_bit = kg.node(
+        "paper:post-training-4-bit-quantization-of-convolutional-networks-for-rapid-deployment"
+    )
+    assert four_bit["aliases"] == [
+        "Post trainning 4-bit quentization of concolutional networks for rapid-deployment"
+    ]
+    assert (four_bit["venue"], four_bit["year"]) == ("NeurIPS", 2019)
+    lottery = kg.find("Lottery Ticket Hypothesis")[0]
+    assert lottery.id.startswith("paper:the-lottery-ticket-hypothesis-finding")
+    assert lottery.how == "alias"
+
+
+def test_missing_bib_is_a_usage_error(seed_post: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(seed_post), "--bib", str(tmp_path / "x.bib")])
+    assert result.exit_code == 2 and "x.bib" in result.output
+
+
+def test_ext_option(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.txt").write_text("# Pruning\n\n- Pruning from Scratch (AAAI2020)\n")
+    (notes / "b.md").write_text("# Other\n")
+    out = tmp_path / "out"
+    assert run(str(notes), "--out", str(out), "--no-train", "--ext", ".txt").exit_code == 0
+    kg = KnowledgeGraph.load(out)
+    assert [n["path"] for n in kg.nodes("post")] == ["notes/a.txt"]
+
+
+def _imports(args: list[str], cwd: Path) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=cwd
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set()
+    for line in proc.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip())
+    return names
+
+
+@pytest.mark.parametrize("forbidden", ["torch", "pyvis.network", "torch_geometric"])
+def test_build_path_never_imports_torch(seed_post: Path, tmp_path: Path, forbidden: str) -> None:
+    assert forbidden not in _imports(["-c", "import kg.build"], tmp_path)
+    out = tmp_path / "out"
+    names = _imports(
+        ["-m", "kg", "build", str(seed_post), "--out", str(out), "--no-train"], tmp_path
+    )
+    assert "kg.build" in names and "kg.extract" in names  # the command really ran
+    assert forbidden not in names
+    assert json.loads((out / "graph.json").read_text())["graph"]["schema_version"] >= 1
+
+
+@pytest.mark.slow
+def test_build_with_training_writes_the_model(seed_post: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(str(seed_post), "--out", str(out), "--seed", "1")
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert {"graph.json", "graph.graphml", "graph.html", "model.json"} <= names
