@@ -34,7 +34,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["GraphIndex", "explain", "shared_neighbors", "short_path", "format_path", "format_sources"]
+__all__ = ["GraphIndex", "COMPACT_ATTRS", "explain", "shared_neighbors", "short_path", "format_path", "format_sources"]
+
+
+#: Node attributes kept by :meth:`GraphIndex.to_compact` (all that reasons and suggestions use).
+COMPACT_ATTRS: tuple[str, ...] = ("type", "label", "aliases", "sources", "path")
 
 
 @dataclass
@@ -49,6 +53,9 @@ class GraphIndex:
 
     nodes: dict[str, dict[str, Any]]
     adj: dict[str, dict[str, list[tuple[str, bool]]]] = field(default_factory=dict)
+    # set by from_compact: (ids, relations, indptr, nbr, code) and id -> position
+    _csr: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+    _pos: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_node_link(cls, data: Mapping[str, Any]) -> GraphIndex:
@@ -87,19 +94,67 @@ class GraphIndex:
             edges = ((u, v, d.get("relation", "")) for u, v, d in g.edges(data=True))
         for u, v, rel in edges:
             index._add(str(u), str(v), str(rel))
-            if not g.is_directed():
-                index._add(str(v), str(u), str(rel))
+        return index
+
+    def to_compact(self) -> dict[str, Any]:
+        """A JSON-ready compact form: the attributes reasons need and a CSR adjacency.
+
+        :meth:`from_compact` reads it back; neighbour lists are then expanded only for the
+        nodes asked about, so loading a large graph costs little.
+
+        >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "a", "label": "A", "notes": ["x"]},
+        ...     {"id": "b"}], "links": [{"source": "a", "target": "b", "relation": "r"}]})
+        >>> c = idx.to_compact()
+        >>> c["nodes"], c["indptr"], c["nbr"], c["code"]
+        ([{'label': 'A'}, {}], [0, 1, 2], [1, 0], [1, 0])
+        >>> GraphIndex.from_compact(c).neighbors("b")
+        {'a': [('r', False)]}
+        """
+        ids = list(self.nodes)
+        pos = {n: i for i, n in enumerate(ids)}
+        rels = sorted({r for nbs in self.adj.values() for lst in nbs.values() for r, _ in lst})
+        rcode = {r: i for i, r in enumerate(rels)}
+        indptr, nbr, code = [0], [], []
+        for n in ids:
+            for v, lst in self.neighbors(n).items():
+                for r, out in lst:
+                    nbr.append(pos[v])
+                    code.append(2 * rcode[r] + int(out))
+            indptr.append(len(nbr))
+        nodes = [{k: a[k] for k in COMPACT_ATTRS if k in a} for a in self.nodes.values()]
+        return {"ids": ids, "nodes": nodes, "relations": rels, "indptr": indptr, "nbr": nbr, "code": code}
+
+    @classmethod
+    def from_compact(cls, data: Mapping[str, Any]) -> GraphIndex:
+        """Read :meth:`to_compact` output (neighbour lists are expanded lazily)."""
+        ids = data["ids"]
+        index = cls(dict(zip(ids, data["nodes"], strict=True)), {})
+        index._csr = (ids, data["relations"], data["indptr"], data["nbr"], data["code"])
+        index._pos = {n: i for i, n in enumerate(ids)}
         return index
 
     def _add(self, u: str, v: str, relation: str) -> None:
         if u == v:
             return
+        if self._csr is not None:
+            self.neighbors(u), self.neighbors(v)  # expand before editing
         self.adj.setdefault(u, {}).setdefault(v, []).append((relation, True))
         self.adj.setdefault(v, {}).setdefault(u, []).append((relation, False))
 
     def neighbors(self, nid: str) -> dict[str, list[tuple[str, bool]]]:
         """Neighbours of ``nid`` in either direction, with the relations to each."""
-        return self.adj.get(nid, {})
+        got = self.adj.get(nid)
+        if got is None:
+            if self._csr is None or nid not in self._pos:
+                return {}
+            ids, rels, indptr, nbr, code = self._csr
+            i = self._pos[nid]
+            got = {}
+            for j in range(indptr[i], indptr[i + 1]):
+                c = code[j]
+                got.setdefault(ids[nbr[j]], []).append((rels[c >> 1], bool(c & 1)))
+            self.adj[nid] = got
+        return got
 
     def label(self, nid: str) -> str:
         """The node's label (its id when it has none)."""
@@ -111,7 +166,20 @@ class GraphIndex:
 
     def degree(self, nid: str) -> int:
         """Number of distinct neighbours."""
-        return len(self.adj.get(nid, {}))
+        return len(self.neighbors(nid))
+
+
+#: Labels longer than this are shortened with "…" inside reasons.
+MAX_LABEL = 60
+
+
+def _short(text: str, limit: int = MAX_LABEL) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis.
+
+    >>> _short("a" * 70)[-3:], len(_short("a" * 70))
+    ('aa…', 60)
+    """
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def shared_neighbors(index: GraphIndex, u: str, v: str) -> list[str]:
@@ -201,12 +269,12 @@ def format_path(index: GraphIndex, path: list[str]) -> str:
     >>> format_path(idx, ["paper:x", "topic:t", "paper:y"])
     'X -part_of-> T <-part_of- Y'
     """
-    out = [index.label(path[0])]
+    out = [_short(index.label(path[0]))]
     for a, b in zip(path, path[1:], strict=False):
         rels = sorted(index.neighbors(a).get(b, []))
         rel, outgoing = rels[0] if rels else ("", True)
         out.append(f"-{rel}->" if outgoing else f"<-{rel}-")
-        out.append(index.label(b))
+        out.append(_short(index.label(b)))
     return " ".join(out)
 
 
@@ -261,7 +329,7 @@ def explain(
     entities = [w for w in shared if index.type(w) != "post"]
     posts = [w for w in shared if index.type(w) == "post"]
     if entities:
-        names = ", ".join(f"{index.label(w)} ({index.type(w)})" for w in entities[:max_shared])
+        names = ", ".join(f"{_short(index.label(w))} ({index.type(w)})" for w in entities[:max_shared])
         more = len(entities) - max_shared
         reasons.append(f"shared neighbours: {names}" + (f" and {more} more" if more > 0 else ""))
     for post in posts[:max_shared]:
@@ -270,7 +338,7 @@ def explain(
         if path:
             lines = sorted(_lines_in(index, query, path) | _lines_in(index, candidate, path))
             where = f" ({path} lines {', '.join(map(str, lines))})" if lines else f" ({path})"
-        reasons.append(f"both in post {index.label(post)}{where}")
+        reasons.append(f"both in post {_short(index.label(post))}{where}")
     if len(posts) > max_shared:
         reasons.append(f"and {len(posts) - max_shared} more posts mention both")
     if not shared:

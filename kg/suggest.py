@@ -75,6 +75,7 @@ __all__ = [
     "format_suggestions",
     "graph_fingerprint",
     "TIE_TOL",
+    "SUGGEST_CACHE",
 ]
 
 #: Relative tolerance under which two candidates' logits count as tied.
@@ -85,6 +86,10 @@ MAX_TIED_LISTED = 50
 GRAPH_JSON = "graph.json"
 MODEL_JSON = "model.json"
 EMBEDDINGS_NPZ = "embeddings.npz"
+#: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
+SUGGEST_CACHE = "suggest-cache.json"
+#: Bumped when the cache layout changes (old caches are then rebuilt).
+CACHE_FORMAT = 1
 
 
 class StaleModelWarning(UserWarning):
@@ -199,7 +204,7 @@ class EmbeddingScorer:
                 f"embeddings do not match: z {self.z.shape}, {len(self.ids)} ids, {len(self.types)} types"
             )
         self.decoder = decoder
-        self.layers = [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in layers]
+        self.layers = [(np.asarray(w, np.float32), np.asarray(b, np.float32)) for w, b in layers]
         self.row = {nid: i for i, nid in enumerate(self.ids)}
 
     @classmethod
@@ -223,17 +228,28 @@ class EmbeddingScorer:
         return cls(arrays["ids"].tolist(), arrays["types"].tolist(), arrays["z"], decoder, layers)
 
     def logits(self, query: int, candidates: np.ndarray) -> np.ndarray:
-        """Decoder logits of row ``query`` against the rows ``candidates`` (float64)."""
-        zq = self.z[query].astype(np.float64)
-        zc = self.z[candidates].astype(np.float64)
+        """Decoder logits of row ``query`` against the rows ``candidates``.
+
+        Computed in float32, like the model itself, and returned as float64.
+        """
+        return self.logits_many(np.asarray([query]), candidates)[0]
+
+    def logits_many(self, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Logits ``[len(queries), len(candidates)]`` of every query row against every candidate.
+
+        The MLP decoder costs ``len(queries) * len(candidates) * d * d`` multiply-adds; this
+        does them as one matrix product per block of queries.
+        """
+        zq = self.z[np.asarray(queries, dtype=np.int64)]
+        zc = self.z[np.asarray(candidates, dtype=np.int64)]
         if self.decoder == "dot":
-            return zc @ zq
-        h = zc * zq
+            return (zq @ zc.T).astype(np.float64)
+        h = (zq[:, None, :] * zc[None, :, :]).reshape(-1, zc.shape[1])
         for i, (w, b) in enumerate(self.layers):
             if i:
-                h = np.maximum(h, 0.0)
+                np.maximum(h, np.float32(0.0), out=h)
             h = h @ w + b
-        return h[:, 0]
+        return h[:, 0].reshape(len(zq), len(zc)).astype(np.float64)
 
     def scores(self, query: int, candidates: np.ndarray) -> np.ndarray:
         """``sigmoid`` of :meth:`logits`: predicted link probabilities."""
@@ -266,10 +282,22 @@ class Suggester:
         self.scorer = scorer
         self.stale = stale
         self.directory = directory
+        self._keys: dict[str, dict[str, list[str]]] | None = None
+        ids = scorer.ids
+        self._types = np.asarray(scorer.types)
+        self._in_graph = np.fromiter((n in index.nodes for n in ids), bool, count=len(ids))
+        # position of each id in sorted order: the tie-break of equal logits
+        self._id_rank = np.argsort(np.argsort(np.asarray(ids)), kind="stable")
 
     @classmethod
-    def load(cls, directory: str | os.PathLike[str]) -> Suggester:
+    def load(cls, directory: str | os.PathLike[str], *, cache: bool = True) -> Suggester:
         """Read ``graph.json``, ``model.json`` and ``embeddings.npz`` from ``directory``.
+
+        With ``cache`` (the default) the graph index, the name keys and the staleness verdict
+        are kept in ``DIR/suggest-cache.json``, keyed by the SHA-256 of ``graph.json`` and
+        ``model.json``: later runs skip parsing the whole graph and computing its
+        fingerprint. Any change to either file rebuilds it; a folder that cannot be written
+        just goes without.
 
         Raises:
             FileNotFoundError: no graph, or no trained model (the message says what to run).
@@ -285,21 +313,35 @@ class Suggester:
                 f"{missing}: no trained model here; run `kg train --out {directory}` "
                 f"(or `kg build` without --no-train)"
             )
-        data = _read_json(gpath)
-        model = _read_json(mpath)
-        stale = None
-        trained_on = model.get("graph_fingerprint")
-        if trained_on != graph_fingerprint(data):
-            stale = (
-                f"{mpath}: the model was trained on another version of {gpath.name}; "
-                f"run `kg train --out {directory}` to refresh it"
-            )
-        return cls(
-            GraphIndex.from_node_link(data),
-            EmbeddingScorer.load(epath),
-            stale=stale,
-            directory=directory,
+        graph_bytes, model_bytes = gpath.read_bytes(), mpath.read_bytes()
+        key = {
+            "format": CACHE_FORMAT,
+            "graph_sha256": hashlib.sha256(graph_bytes).hexdigest(),
+            "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
+        }
+        cpath = directory / SUGGEST_CACHE
+        hit = _read_cache(cpath, key) if cache else None
+        if hit is not None:
+            index = GraphIndex.from_compact(hit["index"])
+            is_stale, keys = bool(hit["stale"]), hit["keys"]
+        else:
+            data = _parse_json(gpath, graph_bytes)
+            model = _parse_json(mpath, model_bytes)
+            is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
+            index = GraphIndex.from_node_link(data)
+            keys = _match_keys(index)
+            if cache:
+                _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
+                                     "index": index.to_compact()})
+        stale = (
+            f"{mpath}: the model was trained on another version of {gpath.name}; "
+            f"run `kg train --out {directory}` to refresh it"
+            if is_stale
+            else None
         )
+        self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory)
+        self._keys = keys
+        return self
 
     @classmethod
     def from_arrays(
@@ -380,16 +422,10 @@ class Suggester:
         key = match_key(text)
         if key:
             # the exact and alias tiers of kg.lookup.resolve_query, without rapidfuzz
-            for how in ("label", "alias"):
-                hits = [
-                    nid
-                    for nid, a in self.index.nodes.items()
-                    if (
-                        match_key(str(a.get("label", nid))) == key
-                        if how == "label"
-                        else any(match_key(str(x)) == key for x in a.get("aliases") or [])
-                    )
-                ]
+            if self._keys is None:
+                self._keys = _match_keys(self.index)
+            for tier in ("label", "alias"):
+                hits = self._keys[tier].get(key, [])
                 if len(hits) == 1:
                     return hits[0]
                 if hits:
@@ -405,13 +441,15 @@ class Suggester:
 
     def _candidates(self, query: str, types: Iterable[str] | None) -> np.ndarray:
         wanted = _check_types(types)
-        linked = self.linked(query)
-        rows = [
-            i
-            for i, (nid, t) in enumerate(zip(self.scorer.ids, self.scorer.types, strict=True))
-            if t in wanted and nid != query and nid not in linked and nid in self.index.nodes
-        ]
-        return np.asarray(rows, dtype=np.int64)
+        mask = np.isin(self._types, sorted(wanted)) & self._in_graph
+        rows = self.scorer.row
+        drop = [rows[n] for n in (*self.linked(query), query) if n in rows]
+        mask[drop] = False
+        return np.flatnonzero(mask)
+
+    def _order(self, cands: np.ndarray, logits: np.ndarray) -> np.ndarray:
+        """Positions sorting candidates by logit (high first), then node id."""
+        return np.lexsort((self._id_rank[cands], -logits))
 
     def suggest(
         self,
@@ -445,7 +483,7 @@ class Suggester:
         if k <= 0 or cands.size == 0:
             return []
         logits = self.scorer.logits(row, cands)
-        order = np.lexsort((np.asarray([self.scorer.ids[c] for c in cands]), -logits))
+        order = self._order(cands, logits)
         return self._build(nid, cands[order], logits[order], k, reasons, tie_tol, max_path)
 
     def _build(
@@ -519,31 +557,74 @@ class Suggester:
                 for n, t in zip(self.scorer.ids, self.scorer.types, strict=True)
                 if t in ENTITY_TYPES and n in self.index.nodes
             ]
+        wanted = _check_types(types)
+        pool = np.flatnonzero(np.isin(self._types, sorted(wanted)) & self._in_graph)
+        queries = [(n, self.scorer.row[n]) for n in nodes if n in self.scorer.row]
+        keep = 4 * k + 64  # the best k plus room for their ties need a full sort
         out: dict[str, list[dict[str, Any]]] = {}
-        for nid in nodes:
-            row = self.scorer.row.get(nid)
-            if row is None:
-                continue
-            cands = self._candidates(nid, types)
-            if cands.size == 0:
-                out[nid] = []
-                continue
-            logits = self.scorer.logits(row, cands)
-            # only the best k (plus their ties) need a full sort
-            if cands.size > 4 * k + 64:
-                keep = np.argpartition(-logits, 4 * k + 63)[: 4 * k + 64]
-                cands, logits = cands[keep], logits[keep]
-            order = np.lexsort((np.asarray([self.scorer.ids[c] for c in cands]), -logits))
-            found = self._build(nid, cands[order], logits[order], k, reasons, TIE_TOL, max_path)
-            out[nid] = [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found]
+        block = max(1, (1 << 22) // max(1, pool.size * self.scorer.z.shape[1]))
+        for start in range(0, len(queries), block):
+            chunk = queries[start : start + block]
+            logits = self.scorer.logits_many(np.asarray([r for _, r in chunk]), pool)
+            for (nid, _), row_logits in zip(chunk, logits, strict=True):
+                ok = np.ones(pool.size, dtype=bool)
+                drop = {self.scorer.row[n] for n in (*self.linked(nid), nid) if n in self.scorer.row}
+                if drop:
+                    ok[np.isin(pool, sorted(drop))] = False
+                cands, cand_logits = pool[ok], row_logits[ok]
+                if cands.size > keep:
+                    part = np.argpartition(-cand_logits, keep - 1)[:keep]
+                    cands, cand_logits = cands[part], cand_logits[part]
+                order = self._order(cands, cand_logits)
+                found = self._build(
+                    nid, cands[order], cand_logits[order], k, reasons, TIE_TOL, max_path
+                )
+                out[nid] = [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found]
         return out
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return _parse_json(path, path.read_bytes())
+
+
+def _match_keys(index: GraphIndex) -> dict[str, dict[str, list[str]]]:
+    """``{"label": {key: [ids]}, "alias": {key: [ids]}}`` with :func:`kg.resolve.match_key`."""
+    from kg.resolve import match_key
+
+    out: dict[str, dict[str, list[str]]] = {"label": {}, "alias": {}}
+    for nid, attrs in index.nodes.items():
+        out["label"].setdefault(match_key(str(attrs.get("label", nid))), []).append(nid)
+        for key in {match_key(str(a)) for a in attrs.get("aliases") or []}:
+            out["alias"].setdefault(key, []).append(nid)
+    return out
+
+
+def _read_cache(path: Path, key: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    return data
+
+
+def _write_cache(path: Path, data: dict[str, Any]) -> None:
+    import contextlib
+
+    from kg.graph import atomic_write_text
+
+    with contextlib.suppress(OSError):  # a read-only folder: suggestions work, only slower
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def _check_types(types: Iterable[str] | None) -> set[str]:

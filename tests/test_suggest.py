@@ -189,7 +189,7 @@ def test_mlp_decoder_in_numpy(tmp_path: Path) -> None:
     found = sg.suggest("PFS", k=100)
     for s in found:
         h = np.maximum((z[q] * z[sg.scorer.row[s.id]]) @ w0 + b0, 0.0) @ w1 + b1
-        assert s.logit == pytest.approx(float(h[0]), abs=1e-9)
+        assert s.logit == pytest.approx(float(h[0]), abs=1e-5)  # float32 arithmetic
     assert [s.logit for s in found] == sorted((s.logit for s in found), reverse=True)
 
 
@@ -301,3 +301,50 @@ def test_format_without_suggestions() -> None:
     assert "already linked" in format_suggestions("X", [])
     s = Suggestion(1, "paper:a", "A", "paper", 0.5)
     assert format_suggestions("X", [s]).splitlines()[1] == " 1. A  [paper]  0.5000"
+
+
+def test_compact_cache_is_used_and_invalidated(tmp_path: Path) -> None:
+    d = write_model_dir(tmp_path)
+    cache = d / "suggest-cache.json"
+    first = Suggester.load(d)
+    assert cache.exists() and first.index._csr is None  # built from graph.json, cache written
+    second = Suggester.load(d)
+    assert second.index._csr is not None  # read from the cache
+    assert [s.to_dict() for s in second.suggest("PFS")] == [s.to_dict() for s in first.suggest("PFS")]
+    assert second.resolve("network pruning") == "topic:pruning"
+    # editing the graph invalidates the cache and the model becomes stale
+    data = json.loads((d / "graph.json").read_text(encoding="utf-8"))
+    data["nodes"].append({"id": "paper:new", "type": "paper", "label": "New"})
+    (d / "graph.json").write_text(json.dumps(data), encoding="utf-8")
+    third = Suggester.load(d)
+    assert third.index._csr is None and third.stale and "paper:new" in third.index.nodes
+    assert Suggester.load(d).stale  # the stale verdict is cached too
+    # a broken cache is ignored and rewritten
+    cache.write_text("{broken", encoding="utf-8")
+    assert Suggester.load(d).stale and json.loads(cache.read_text(encoding="utf-8"))["stale"] is True
+
+
+def test_no_cache_and_unwritable_cache(tmp_path: Path) -> None:
+    d = write_model_dir(tmp_path)
+    Suggester.load(d, cache=False)
+    assert not (d / "suggest-cache.json").exists()
+    # a cache path that can be neither read nor replaced (works even when run as root)
+    (d / "suggest-cache.json").mkdir()
+    assert [s.id for s in suggest(d, "PFS")] == EXPECTED
+    assert [p.name for p in d.iterdir() if p.name.startswith(".suggest-cache")] == []
+
+
+def test_suggestions_for_all_equals_one_query_at_a_time(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    dec = {"decoder": np.array("mlp"), "dec_w0": rng.normal(size=(3, 5)), "dec_b0": rng.normal(size=5),
+           "dec_w1": rng.normal(size=(5, 1)), "dec_b1": rng.normal(size=1)}
+    for decoder in (None, dec):
+        d = write_model_dir(tmp_path / ("dot" if decoder is None else "mlp"), decoder=decoder)
+        sg = Suggester.load(d)
+        allsug = sg.suggestions_for_all(k=3)
+        for nid, got in allsug.items():
+            one = sg.suggest(nid, k=3, max_path=3)  # suggestions_for_all searches paths of <= 3
+            want = [{k: v for k, v in s.to_dict().items() if k != "rank"} for s in one]
+            assert [g["id"] for g in got] == [w["id"] for w in want]
+            np.testing.assert_allclose([g["score"] for g in got], [w["score"] for w in want], rtol=1e-6)
+            assert [g["reasons"] for g in got] == [w["reasons"] for w in want]
