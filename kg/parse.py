@@ -87,26 +87,33 @@ class Span(NamedTuple):
     url: str | None = None
 
 
-@dataclass(slots=True)
-class Line:
-    """One source line of inline content (a paragraph or item is a list of these)."""
+class Line(NamedTuple):
+    """One source line of inline content (a paragraph or item is a list of these).
+
+    Build one with :meth:`Line.of`, which fills in :attr:`text`.
+    """
 
     line: int
-    spans: list[Span] = field(default_factory=list)
+    spans: list[Span]
+    #: the plain text of the line (marks and link targets dropped, outer space stripped)
+    text: str = ""
 
-    @property
-    def text(self) -> str:
-        """The plain text of the line (marks and link targets dropped).
+    @classmethod
+    def of(cls, line: int, spans: list[Span]) -> Line:
+        """A line from its spans.
 
-        >>> Line(1, [Span("A "), Span("B", bold=True)]).text
+        >>> Line.of(1, [Span("A "), Span("B", bold=True)]).text
         'A B'
         """
-        return "".join(s.text for s in self.spans).strip()
+        return _new(cls, (line, spans, "".join([s[0] for s in spans]).strip()))
 
     @property
     def links(self) -> list[Span]:
         """The spans that carry a link target."""
         return [s for s in self.spans if s.url]
+
+
+_new = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -266,7 +273,15 @@ _DROP_BLOCKS = re.compile(
 _DROP_BRACES = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{:[^}\n]*\}", re.DOTALL)
 # Inline math: $x$ with no space inside the dollars (so prices like "$5 and $6" survive).
 _DROP_MATH = re.compile(r"\$(?=[^\s$])[^$\n]{1,300}?(?<=[^\s\\])\$(?![\w$])")
+
+
 # Lines of only (Unicode) white space are blank lines; then both back ends agree on them.
+def _math(m: re.Match[str]) -> str:
+    """Inline math: a short plain symbol (``$k$``-NN) keeps its letters, formulas go."""
+    inner = m.group(0)[1:-1]
+    return inner if len(inner) <= 12 and "\\" not in inner and "{" not in inner else ""
+
+
 _BLANK_LINE = re.compile(r"(?<=\n)[^\S\n]+(?=\n)")
 
 
@@ -278,7 +293,7 @@ def _preprocess(text: str) -> str:
     if "{%" in text or "{{" in text or "{:" in text:
         text = _DROP_BRACES.sub(_blank, text)
     if "$" in text:
-        text = _DROP_MATH.sub("", text)
+        text = _DROP_MATH.sub(_math, text)
     return text
 
 
@@ -293,7 +308,9 @@ def _yaml_load(fm: str) -> Any:
     import frontmatter
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    # the base loader keeps every scalar a string (dates are normalised by _as_date): it is
+    # safe, and several times faster than resolving types we do not use
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     return frontmatter.YAMLHandler().load(fm, Loader=loader)
 
 
@@ -342,12 +359,33 @@ def _as_list(value: Any) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
 def _as_date(value: Any) -> str | None:
+    """A front-matter date as an ISO 8601 string (other text is kept as written).
+
+    >>> _as_date("2019-05-21 09:08:40 +0800"), _as_date("2020-4-1")
+    ('2019-05-21T09:08:40+08:00', '2020-04-01')
+    """
     if value is None or value == "":
         return None
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
-    return str(value).strip() or None
+    text = " ".join(str(value).split())
+    m = _DATE.match(text)
+    if not m:
+        return text or None
+    y, mo, d, hh, mm, ss, tz = m.groups()
+    out = f"{y}-{int(mo):02d}-{int(d):02d}"
+    if hh is not None:
+        out += f"T{int(hh):02d}:{mm}:{ss or '00'}"
+        if tz:
+            out += "+00:00" if tz == "Z" else f"{tz[:3]}:{tz[-2:]}"
+    return out
 
 
 _JEKYLL_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
@@ -415,6 +453,11 @@ def _html_images(html: str) -> list[str]:
     return _IMG_SRC.findall(html) if "<img" in html or "<IMG" in html else []
 
 
+_NO_MARKS = (False, False, False, None)
+# bytes that may start inline markup (emphasis, code, links, images, html, entities, escapes)
+_MARKUP_BYTES = re.compile(rb"[*_`\[\]<>&\\]")
+
+
 class _Inline:
     """Flattens inline nodes into :class:`Line` objects with marks.
 
@@ -440,13 +483,29 @@ class _Inline:
         elif text:
             cur.append([text, marks])
 
-    # markdown-it-pyrs nodes
-    def walk_pyrs(self, nodes: Any, marks: tuple = (False, False, False, None)) -> None:
+    # source text of a paragraph without inline markup: one run per line
+    def walk_plain(self, text: str) -> None:
+        first = True
+        for piece in text.split("\n"):
+            if not first:
+                self.newline()
+            first = False
+            if piece:
+                self.cur.append([piece, _NO_MARKS])
+
+    # markdown-it-pyrs nodes (the hot path: kept flat, with the run merging inlined)
+    def walk_pyrs(self, nodes: Any, marks: tuple = _NO_MARKS) -> None:
+        cur = self.cur
         for n in nodes:
             name = n.name
             if name == "text" or name == "text_special":
-                self.add(n.meta.get("content", ""), marks)
-            elif name == "softbreak" or name == "hardbreak":
+                text = n.meta["content"]
+                if len(cur) > 1 and cur[-1][1] == marks:
+                    cur[-1][0] += text
+                elif text:
+                    cur.append([text, marks])
+                continue
+            if name == "softbreak" or name == "hardbreak":
                 self.newline()
             elif name == "strong":
                 self.walk_pyrs(n.children, (True, *marks[1:]))
@@ -471,9 +530,10 @@ class _Inline:
                     self.newline(html.count("\n"))
             else:  # unknown inline (e.g. strikethrough): keep its text
                 self.walk_pyrs(n.children, marks)
+            cur = self.cur
 
     # markdown-it-py SyntaxTreeNode nodes
-    def walk_py(self, nodes: Any, marks: tuple = (False, False, False, None)) -> None:
+    def walk_py(self, nodes: Any, marks: tuple = _NO_MARKS) -> None:
         for n in nodes:
             t = n.type
             if t == "text":
@@ -507,13 +567,22 @@ class _Inline:
     def finish(self) -> list[Line]:
         out = []
         for row in self.rows:
-            if len(row) < 2:
+            n = len(row)
+            if n < 2:
                 continue
-            spans = []
-            for text, (bold, italic, code, url) in row[1:]:
+            if n == 2:  # the common case: one run on the line
+                text, marks = row[1]
                 if "  " in text or "\t" in text or "\xa0" in text or "\u3000" in text:
                     text = _WS.sub(" ", text)
-                spans.append(Span(text, bold, italic, code, url))
+                text = text.strip()
+                if text:
+                    out.append(_new(Line, (row[0], [_new(Span, (text, *marks))], text)))
+                continue
+            spans = []
+            for text, marks in row[1:]:
+                if "  " in text or "\t" in text or "\xa0" in text or "\u3000" in text:
+                    text = _WS.sub(" ", text)
+                spans.append(_new(Span, (text, *marks)))
             first = spans[0]
             if first.text[:1].isspace():
                 spans[0] = first._replace(text=first.text.lstrip())
@@ -522,7 +591,7 @@ class _Inline:
                 spans[-1] = last._replace(text=last.text.rstrip())
             spans = [sp for sp in spans if sp.text]
             if spans:
-                out.append(Line(row[0], spans))
+                out.append(Line.of(row[0], spans))
         return out
 
 
@@ -541,34 +610,47 @@ def _pyrs_tree(text: str) -> _Node:
         starts.append(i + 1)
         i = find(b"\n", i + 1)
     walk = _Inline.walk_pyrs
+    plain = _Inline.walk_plain
+    special = _MARKUP_BYTES.search
 
     def line_of(n: Any) -> int:
         sm = n.srcmap
         return bisect_right(starts, sm[0]) if sm else 0
 
-    def conv(n: Any) -> _Node:
+    def inline(nodes: list[Any], start: int, end: int, quoted: bool) -> _Node:
+        """A paragraph; text without any inline markup skips the inline tree (fast path)."""
+        raw = data[start:end]
+        line = bisect_right(starts, start)
+        if not quoted and not special(raw):
+            return ("paragraph", line, raw.decode("utf-8"), plain)
+        return ("paragraph", line, nodes, walk)
+
+    def conv(n: Any, quoted: bool = False) -> _Node:
         name = n.name
         if name == "heading" or name == "lheading":
             return ("heading", line_of(n), n.children, (walk, n.meta["level"]))
-        if name == "paragraph" or name == "tcell":
-            return ("paragraph" if name == "paragraph" else "cell", line_of(n), n.children, walk)
+        if name == "paragraph":
+            sm = n.srcmap
+            if sm and not quoted and not special(data[sm[0] : sm[1]]):
+                return inline([], sm[0], sm[1], quoted)
+            return ("paragraph", line_of(n), n.children, walk)
+        if name == "tcell":
+            return ("cell", line_of(n), n.children, walk)
         if name == "html_block" or name == "fence" or name == "code_block":
             return (name, line_of(n), [], n.meta.get("content", ""))
+        quoted = quoted or name == "blockquote"
         out: list[_Node] = []
         pending: list[Any] = []
-        pending_line = 0
         for c in n.children:
             if c.name in _INLINE_PYRS:
-                if not pending:
-                    pending_line = line_of(c)
                 pending.append(c)
                 continue
             if pending:
-                out.append(("paragraph", pending_line, pending, walk))
+                out.append(inline(pending, pending[0].srcmap[0], pending[-1].srcmap[1], quoted))
                 pending = []
-            out.append(conv(c))
+            out.append(conv(c, quoted))
         if pending:
-            out.append(("paragraph", pending_line, pending, walk))
+            out.append(inline(pending, pending[0].srcmap[0], pending[-1].srcmap[1], quoted))
         return ("tr" if name == "trow" else name, line_of(n), out, None)
 
     return conv(root)
@@ -650,7 +732,7 @@ def _build_item(node: _Node, ordered: bool) -> Item:
             rest = s0.text[m.end() :]
             spans = ([s0._replace(text=rest)] if rest else []) + first.spans[1:]
             if spans:
-                item.lines[0] = Line(first.line, spans)
+                item.lines[0] = Line.of(first.line, spans)
             else:
                 item.lines.pop(0)
     return item

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Venue", "KNOWN_VENUES", "normalize_venue", "lookup_venue", "expand_year"]
 
@@ -116,6 +117,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "RecSys": ("conference", ()),
     "ECIR": ("conference", ()),
     "ICDE": ("conference", ()),
+    "BigData": ("conference", ("IEEE BigData", "IEEE Big Data", "Big Data")),
     "VLDB": ("conference", ("PVLDB",)),
     "SIGMOD": ("conference", ()),
     # systems and hardware
@@ -204,6 +206,14 @@ for _name, (_kind, _aliases) in KNOWN_VENUES.items():
         _LOOKUP.setdefault(_key(_spelling), (_name, _kind, _spelling))
 
 
+_PROC_PREFIX = re.compile(
+    r"^(?:(?:in\s+)?proc(?:eedings|\.)?\s+(?:of\s+)?(?:the\s+)?)?(?:IEEE|ACM|IEEE/CVF)?\s*", re.I
+)
+_CONF_SUFFIX = re.compile(r"\s+(?:conference|conf\.?)$", re.I)
+_IEEE_ACM = re.compile(r"^(?:IEEE|ACM)[\s/-]+")
+
+
+@lru_cache(maxsize=8192)
 def lookup_venue(name: str) -> tuple[str, str] | None:
     """Canonical name and kind of a venue name without a year, or ``None`` when unknown.
 
@@ -221,13 +231,7 @@ def lookup_venue(name: str) -> tuple[str, str] | None:
     if not name:
         return None
     candidates = [name]
-    stripped = re.sub(
-        r"^(?:(?:in\s+)?proc(?:eedings|\.)?\s+(?:of\s+)?(?:the\s+)?)?(?:IEEE|ACM|IEEE/CVF)?\s*",
-        "",
-        name,
-        flags=re.I,
-    )
-    stripped = re.sub(r"\s+(?:conference|conf\.?)$", "", stripped, flags=re.I)
+    stripped = _CONF_SUFFIX.sub("", _PROC_PREFIX.sub("", name))
     if stripped and stripped != name:
         candidates.append(stripped)
     for c in list(candidates):
@@ -261,7 +265,7 @@ def expand_year(text: str) -> int | None:
     return None
 
 
-_WORKSHOP = re.compile(r"\b(?:workshops?|ws)\b|(?<=[A-Z])W\b", re.I)
+_WORKSHOP = re.compile(r"\b(?:workshops?|ws)\b", re.I)
 # words that may follow (or precede) the venue and year without changing it
 _MODIFIERS = re.compile(
     r"\b(?:oral|spotlight|poster|best(?:\s+(?:student\s+)?paper)?(?:\s+award)?|short|long|"
@@ -273,6 +277,15 @@ _SPLIT = re.compile(
     r"^(?P<name>.*?)[\s,]*(?P<year>(?<![\d])(?:19|20)\d{2}(?!\d)|['’‘]\d{2}(?!\d)|(?<=\s)\d{2}$|(?<=[A-Za-z])\d{2}$)"
     r"(?P<rest>.*)$"
 )
+_BEFORE_WORKSHOP = re.compile(r"^(.*?)\s+workshops?\b", re.I)
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _find_year(text: str) -> int | None:
+    m = _ANY_YEAR.search(text)
+    return int(m.group(1)) if m else None
+
+
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-/]{1,11}$")
 
 
@@ -285,6 +298,7 @@ def _acronym(name: str) -> bool:
     return upper >= 2 and upper >= 0.6 * len(letters)
 
 
+@lru_cache(maxsize=16384)
 def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
     """Normalise a venue string, or return ``None`` when it is not one.
 
@@ -336,6 +350,10 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
     # "CVPRW 2019", "ICCVW"
     if name.endswith("W") and (hit := lookup_venue(name[:-1])) is not None:
         return Venue(hit[0], year, True, hit[1])
-    if slot and year is not None and _acronym(name):
-        return Venue(name, year, workshop, "unknown")
+    # "NIPS Workshop on Bayesian Deep Learning": a named workshop of a known venue
+    if workshop and (wm := _BEFORE_WORKSHOP.match(s)) and (hit := lookup_venue(wm.group(1))):
+        return Venue(hit[0], year or _find_year(s), True, hit[1])
+    bare = _IEEE_ACM.sub("", name)
+    if slot and year is not None and _acronym(bare):
+        return Venue(bare, year, workshop, "unknown")
     return None

@@ -1,0 +1,523 @@
+"""Recognise a paper in one or two lines of a note, in any of the common citation styles.
+
+:func:`recognize` looks at a line (and the line after it) and returns a :class:`PaperHit`
+when the text is a paper reference written in one of these styles:
+
+* ``[CVPR 2019] Title`` (also ``[NIPS 2018 Bengio]``, ``[CVPR 2019 oral]``, a
+  ``([paper](..) [code](..))`` group or ``(RECOMMENDED!)`` before the title);
+* ``**Title.** ICLR 2017. [paper](..)`` and ``__Title.__ _Authors_. __CVPR__, 2017``;
+* ``[4] Authors. "Title" ICLR 2017.`` (a numbered reference with a quoted title);
+* ``[Title](arxiv / openreview / proceedings url)``, possibly followed by a line
+  ``CVPR 2019 *2019-06-29* [paper](..)`` that carries the venue;
+* ``Title (ICCV2019)``, ``Title [CVPR 2019]``, ``Title, NeurIPS 2019``;
+* a title line followed by an author line ``A. Author, B. Author -- NIPS 2017``;
+* ``Title [paper](url) [code](url)`` (a title with a paper link).
+
+Lone ``[paper](url)`` / ``[code](url)`` links are never titles.
+
+Example
+-------
+>>> from kg.parse import Line, Span
+>>> hit = recognize([Line.of(3, [Span("Pruning from Scratch (AAAI2020)")])])
+>>> hit.title, hit.venue.name, hit.venue.year, hit.consumed
+('Pruning from Scratch', 'AAAI', 2020, 1)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.parse import Line, Span, find_ids
+from kg.venues import Venue, normalize_venue
+
+__all__ = [
+    "PaperHit",
+    "recognize",
+    "is_generic_link",
+    "is_paper_url",
+    "clean_title",
+    "title_like",
+    "split_authors",
+]
+
+
+@dataclass
+class PaperHit:
+    """A recognised paper: title, venue, links, authors and how many lines it used."""
+
+    title: str
+    line: int
+    venue: Venue | None = None
+    year: int | None = None
+    url: str | None = None
+    ids: dict[str, str] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    consumed: int = 1
+    style: str = ""
+
+
+_GENERIC_LINK = re.compile(
+    r"^(?:paper|papers|pdf|code|codes|project|project page|homepage|page|link|links|arxiv|"
+    r"openreview|github|official|video|slides?|blog|demo|data|dataset|poster|supp|"
+    r"supplementary|bib|bibtex|doi|html|abs|website|web|here|jump here|source|repo|"
+    r"tensorflow|pytorch|keras|caffe|mxnet|jax|paddle|torch|model|models|notes?|"
+    r"中文|论文|代码|解读|笔记|原文|链接|项目|主页)$",
+    re.I,
+)
+
+#: parts of the host name of sites that serve papers
+PAPER_HOSTS: tuple[str, ...] = (
+    "arxiv.org", "openreview.net", "doi.org", "papers.nips.cc", "proceedings.", "neurips.cc",
+    "nips.cc", "aclweb.org", "aclanthology", "thecvf.com", "ieeexplore", "dl.acm.org",
+    "springer", "sciencedirect", "semanticscholar", "researchgate", "aaai.org", "ijcai.org",
+    "mlr.press", "jmlr.org", "ecva.net", "bmva", "nature.com", "science.org", "biorxiv",
+    "ssrn", "papers.", "openaccess.",
+)  # fmt: skip
+
+
+def is_generic_link(text: str) -> bool:
+    """Link text that names a resource, not a paper (``paper``, ``code``, ``pdf``...).
+
+    >>> is_generic_link("Paper"), is_generic_link("Graph Attention Networks")
+    (True, False)
+    """
+    return bool(_GENERIC_LINK.match(text.strip(" *_[]()|:-").strip()))
+
+
+def is_paper_url(url: str | None) -> bool:
+    """A link to a paper page: arXiv, OpenReview, DOI, a proceedings site or a PDF.
+
+    >>> is_paper_url("http://cn.arxiv.org/abs/1905.10324"), is_paper_url("https://github.com/x/y")
+    (True, False)
+    """
+    if not url:
+        return False
+    u = url.lower()
+    rest = u.split("//", 1)[-1]
+    host, _, path = rest.partition("/")
+    if any(h in host for h in PAPER_HOSTS):
+        return True
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    return path.endswith(".pdf") or "/doi/" in u or "paperswithcode.com/paper" in u
+
+
+_TRAIL = re.compile(r"[\s.,;:：，。;、\-–—|]+$")
+_LEAD = re.compile(r"^[\s.,;:：，。;、\-–—|>*•·]+")
+_EMPTY_GROUP = re.compile(r"[(（\[]\s*[|/,;]*\s*[)）\]]")
+_SHOUT = re.compile(r"^\(\s*[A-Z][A-Z !]{3,}\s*\)\s*|\s*\(\s*[A-Z][A-Z !]{3,}\s*\)$")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def clean_title(text: str) -> str:
+    """Strip decorations around a title: quotes, trailing dots, empty link groups, shouting.
+
+    >>> clean_title("( ) (RECOMMENDED!) A Closer Look At Few-shot Classification.")
+    'A Closer Look At Few-shot Classification'
+    >>> clean_title('"Attention Is All You Need,"')
+    'Attention Is All You Need'
+    """
+    t = " ".join(text.split())
+    if not any(c in t for c in "([（\"'“”‘’`*_"):
+        return _LEAD.sub("", _TRAIL.sub("", t))
+    for _ in range(3):
+        before = t
+        t = _EMPTY_GROUP.sub(" ", t)
+        t = " ".join(t.split())
+        t = _SHOUT.sub("", t)
+        t = _LEAD.sub("", _TRAIL.sub("", t))
+        t = t.strip("\"'“”‘’`*_ ")
+        if t == before:
+            break
+    return t
+
+
+_WORD = re.compile(r"[A-Za-z0-9][\w\-']*")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def title_like(text: str, *, min_words: int = 2, max_words: int = 30, cjk: bool = False) -> bool:
+    """Could ``text`` be a paper title? (Latin words, no sentence punctuation, not too long.)
+
+    ``cjk=True`` also accepts a short Chinese/Japanese title (2 to 30 CJK characters); use it
+    where a venue or link already says the text is a paper.
+
+    >>> title_like("Lottery Ticket Hypothesis"), title_like("修剪 resnet50，而不影响可解释性；")
+    (True, False)
+    >>> title_like("原型网络"), title_like("原型网络", cjk=True)
+    (False, True)
+    """
+    if not text or "。" in text or "，" in text or "；" in text or "？" in text:
+        return False
+    n_cjk = len(_CJK.findall(text))
+    if cjk and 2 <= n_cjk <= 30:
+        return True
+    if n_cjk > 6:
+        return False
+    n = len(_words(text))
+    return min_words <= n <= max_words
+
+
+def split_authors(text: str) -> list[str]:
+    """Split an author list on commas, semicolons and ``and``.
+
+    >>> split_authors("Thomas N. Kipf, Max Welling.")
+    ['Thomas N. Kipf', 'Max Welling']
+    >>> split_authors("Alessandro Sperduti and Antonina Starita")
+    ['Alessandro Sperduti', 'Antonina Starita']
+    """
+    text = text.strip().strip("*_").strip()
+    text = re.sub(r"\bet\s+al\.?", "", text)
+    parts = re.split(r"\s*(?:,|;|，|、|\band\b|&)\s*", text)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _plain(spans: list[Span]) -> str:
+    return "".join(s.text for s in spans)
+
+
+def _paper_link(spans: list[Span]) -> str | None:
+    """The most paper-like URL among the spans (a paper host first, then a 'paper' link)."""
+    urls = [s.url for s in spans if s.url]
+    for u in urls:
+        if is_paper_url(u):
+            return u
+    for s in spans:
+        if s.url and s.text.strip().lower() in ("paper", "pdf", "arxiv", "openreview", "论文"):
+            return s.url
+    return None
+
+
+def _title_spans(spans: list[Span]) -> list[Span]:
+    """Drop generic links (``[paper](..)``, ``[code](..)``) from a line."""
+    return [s for s in spans if not (s.url and is_generic_link(s.text))]
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_DATE = re.compile(r"^\s*\*?\s*((?:19|20)\d{2})(?:[-/.]\d{1,2}){0,2}\s*\*?\s*$")
+
+
+def _slot_venue(text: str) -> tuple[Venue | None, int | None]:
+    """Venue and year from a venue slot (the text after a title)."""
+    t = text.strip(" .,;:()[]")
+    if not t:
+        return None, None
+    v = normalize_venue(t, slot=True)
+    if v is not None:
+        return v, v.year
+    m = _YEAR.search(t)
+    return None, int(m.group(1)) if m else None
+
+
+def _hit(title: str, line: int, venue: Venue | None, year: int | None, spans, **kw) -> PaperHit:
+    url = kw.pop("url", None) or _paper_link(spans)
+    return PaperHit(
+        title=title,
+        line=line,
+        venue=venue,
+        year=year if year is not None else (venue.year if venue else None),
+        url=url,
+        ids=find_ids(url) if url else {},
+        **kw,
+    )
+
+
+# --------------------------------------------------------------------------- styles
+
+_BRACKET = re.compile(r"^\s*\[([^\[\]]{2,80})\]\s*(.*)$", re.S)
+_NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)、])\s*")
+
+
+def _drop_groups(spans: list[Span]) -> list[Span]:
+    """Drop leading ``( ... )`` groups that hold links or shouting: ``([paper](..)) Title``."""
+    for _ in range(3):
+        text = _plain(spans)
+        stripped = text.lstrip()
+        if not stripped.startswith(("(", "（")):
+            break
+        depth, end = 0, -1
+        for i, ch in enumerate(text):
+            if ch in "(（":
+                depth += 1
+            elif ch in ")）":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        if end < 0:
+            break
+        out: list[Span] = []
+        pos = 0
+        has_link = False
+        for sp in spans:
+            a, b = pos, pos + len(sp.text)
+            pos = b
+            if b <= end + 1:
+                has_link |= bool(sp.url)
+                continue
+            out.append(sp._replace(text=sp.text[max(0, end + 1 - a) :]) if a <= end else sp)
+        inner = text[: end + 1]
+        if not has_link and not re.fullmatch(r"\W*[(（]\s*[A-Z][A-Z !]{3,}\s*[)）]", inner):
+            break
+        spans = out
+    return spans
+
+
+def _bracket_prefix(line: Line) -> PaperHit | None:
+    """``[CVPR 2019] ([paper](..)) Title``."""
+    spans = line.spans
+    if not spans or spans[0].url or not spans[0].text.lstrip().startswith("["):
+        return None
+    m = _BRACKET.match(spans[0].text)
+    if not m:
+        return None
+    inside = m.group(1)
+    venue = normalize_venue(inside, slot=True)
+    year = venue.year if venue else None
+    if venue is None:
+        ym = _YEAR.search(inside)
+        if ym is None:
+            return None
+        year = int(ym.group(1))
+    rest = _drop_groups([Span(m.group(2), *spans[0][1:])] + list(spans[1:]))
+    title = clean_title(_plain(_title_spans(rest)))
+    if not title or not re.search(r"\w", title) or is_generic_link(title):
+        return None
+    return _hit(title, line.line, venue, year, spans, style="bracket")
+
+
+def _bold_title(lines: list[Line]) -> PaperHit | None:
+    """``**Title.** VENUE YEAR. [paper](..)`` / ``__Title.__ _Authors_. __CVPR__, 2017``."""
+    line = lines[0]
+    spans = list(line.spans)
+    if spans and not spans[0].bold and not spans[0].url and _NUMBER.fullmatch(spans[0].text):
+        spans = spans[1:]
+    if not spans or not spans[0].bold or spans[0].url:
+        return None
+    raw = spans[0].text.strip()
+    title = clean_title(raw)
+    if len(_words(title)) < 2 and len(_CJK.findall(title)) < 4:
+        return None
+    rest = spans[1:]
+    authors: list[str] = []
+    slot_parts: list[str] = []
+    for s in rest:
+        if s.url:
+            break
+        if s.italic and not s.bold:
+            authors.extend(split_authors(s.text))
+        else:
+            slot_parts.append(s.text)
+    slot = " ".join("".join(slot_parts).split())
+    if slot.startswith(":") or slot.startswith("："):
+        return None  # "**Term**: definition"
+    venue, year = _slot_venue(slot)
+    consumed = 1
+    if len(lines) > 1 and lines[1].spans and all(s.italic for s in lines[1].spans):
+        authors = authors or split_authors(lines[1].text)
+        consumed = 2
+    has_link = _paper_link(spans) is not None
+    if not (venue or year or has_link or authors or raw.endswith(".")):
+        return None
+    return _hit(title, line.line, venue, year, spans, authors=authors, consumed=consumed,
+                style="bold")  # fmt: skip
+
+
+_QUOTED = re.compile(
+    r"^(?P<authors>.*?)[.,:]?\s*[\"“](?P<title>[^\"“”]{6,300}?)[,.]?[\"”][.,]?\s*(?P<rest>.*)$"
+)
+
+
+def _quoted_reference(line: Line) -> PaperHit | None:
+    """``[4] Authors. "Title" ICLR 2017.``."""
+    text = _plain(_title_spans(line.spans))
+    numbered = _NUMBER.match(text)
+    body = text[numbered.end() :] if numbered else text
+    m = _QUOTED.match(body)
+    if not m:
+        return None
+    title = clean_title(m.group("title"))
+    rest = re.sub(
+        r"^(?:in\s+)?(?:proc(?:eedings|\.)?\s+(?:of\s+)?(?:the\s+)?)?",
+        "",
+        m.group("rest").strip(),
+        flags=re.I,
+    )
+    venue, year = _slot_venue(re.split(r"[,(]|\bpp\.|\bvol\.", rest)[0] if rest else "")
+    if year is None and rest:
+        year = int(y.group(1)) if (y := _YEAR.search(rest)) else None
+    if not numbered and venue is None and year is None:
+        return None
+    if not title_like(title, min_words=2, max_words=40):
+        return None
+    authors = split_authors(m.group("authors")) if m.group("authors").strip() else []
+    return _hit(title, line.line, venue, year, line.spans, authors=authors, style="reference")
+
+
+def _venue_line(line: Line) -> tuple[Venue | None, int | None] | None:
+    """``CVPR 2019 *2019-06-29* [paper](..)`` or ``*2019-06-29*``: the line after a link title."""
+    spans = line.spans
+    head: list[str] = []
+    date_year = None
+    for s in spans:
+        if s.url:
+            break
+        if s.italic:
+            if (d := _DATE.match(s.text)) and date_year is None:
+                date_year = int(d.group(1))
+                continue
+            break
+        head.append(s.text)
+    lead = "".join(head).strip(" |")
+    if lead:
+        v = normalize_venue(lead, slot=True)
+        if v is None:
+            return None
+        return v, v.year or date_year
+    if date_year is not None:
+        return None, date_year
+    return None
+
+
+def _link_title(lines: list[Line]) -> PaperHit | None:
+    """``[Title](paper url)`` (+ optional venue line) as a list item or paragraph line."""
+    line = lines[0]
+    spans = list(line.spans)
+    if spans and not spans[0].url and _NUMBER.fullmatch(spans[0].text):
+        spans = spans[1:]
+    if not spans or not spans[0].url or is_generic_link(spans[0].text):
+        return None
+    url = spans[0].url
+    # the whole link (possibly several spans with marks) is the title
+    k = 0
+    while k < len(spans) and spans[k].url == url:
+        k += 1
+    title = clean_title(_plain(spans[:k]))
+    if len(_words(title)) < 2 and len(_CJK.findall(title)) < 4:
+        return None
+    rest_text = clean_title(_plain(_title_spans(spans[k:])))
+    venue, year = _slot_venue(rest_text) if rest_text else (None, None)
+    # trailing prose after the link: only a paper when the link is clearly one
+    if (
+        rest_text
+        and venue is None
+        and year is None
+        and len(rest_text) > 3
+        and not is_paper_url(url)
+    ):
+        return None
+    consumed = 1
+    if len(lines) > 1 and venue is None:
+        vl = _venue_line(lines[1])
+        if vl is not None:
+            venue, year = vl
+            consumed = 2
+    # a date line alone does not make a blog post a paper: it also needs a paper link
+    dated = consumed == 2 and _paper_link(lines[1].spans) is not None
+    if not (is_paper_url(url) or venue is not None or dated):
+        return None
+    return _hit(title, line.line, venue, year, spans, url=url if is_paper_url(url) else
+                (_paper_link(spans[k:]) or url), consumed=consumed, style="link")  # fmt: skip
+
+
+# matched against the reversed tail of the line, so that they run in linear time
+_TRAILING_GROUP = re.compile(r"^\.?\s*[)）\]](?P<venue>[^()（）\[\]]{2,60})[(（\[]")
+_TRAILING_SEP = re.compile(r"^\.?(?P<venue>[^,，.]{2,60}?)\s*(?:[,，]|[-–—|]\s|\.)")
+
+
+def _trailing_venue(line: Line) -> PaperHit | None:
+    """``Title (ICCV2019)``, ``Title [CVPR 2019]``, ``Title, NeurIPS 2019``."""
+    spans = _title_spans(line.spans)
+    text = " ".join(_plain(spans).split())
+    text = _NUMBER.sub("", text, count=1) if _NUMBER.match(text) else text
+    if not text or not (text[-1] in ")）]." or text[-1].isdigit() or text[-1].isalpha()):
+        return None
+    rev = text[::-1]
+    m = _TRAILING_GROUP.match(rev)
+    venue = None
+    if m:
+        venue = normalize_venue(m.group("venue")[::-1], slot=True)
+        if venue is not None and venue.year is None and venue.kind == "unknown":
+            venue = None
+    if venue is None:
+        m = _TRAILING_SEP.match(rev)
+        if not m:
+            return None
+        venue = normalize_venue(m.group("venue")[::-1].strip())
+        if venue is None:
+            return None
+    title = clean_title(text[: len(text) - m.end()])
+    if not title_like(title, cjk=True):
+        return None
+    return _hit(title, line.line, venue, venue.year, line.spans, style="trailing")
+
+
+_AUTHOR_LINE = re.compile(r"^(?P<authors>.*?)\s*(?:--|—|–|−)\s*(?P<venue>[^-—–]{2,60})$")
+
+
+def _author_line(lines: list[Line]) -> PaperHit | None:
+    """A title line followed by ``Authors -- NIPS 2017``."""
+    if len(lines) < 2:
+        return None
+    m = _AUTHOR_LINE.match(lines[1].text)
+    if not m:
+        return None
+    venue, year = _slot_venue(m.group("venue"))
+    if venue is None:
+        return None
+    title = clean_title(_plain(_title_spans(lines[0].spans)))
+    title = _NUMBER.sub("", title, count=1)
+    if not title_like(title):
+        return None
+    return _hit(title, lines[0].line, venue, year, lines[0].spans + lines[1].spans,
+                authors=split_authors(m.group("authors")), consumed=2, style="author-line")  # fmt: skip
+
+
+def _paper_link_title(line: Line) -> PaperHit | None:
+    """``Title [paper](url) [code](url)``: a title-like text with a generic paper link."""
+    spans = line.spans
+    if not any(s.url and is_generic_link(s.text) for s in spans):
+        return None
+    url = _paper_link(spans)
+    if url is None:
+        return None
+    title = clean_title(_plain(_title_spans(spans)))
+    title = _NUMBER.sub("", title, count=1)
+    if not title_like(title, min_words=3):
+        return None
+    return _hit(title, line.line, None, None, spans, url=url, style="paper-link")
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]{2}")
+
+
+def recognize(lines: list[Line]) -> PaperHit | None:
+    """Recognise a paper starting at ``lines[0]`` (``lines[1]`` may hold its venue/authors).
+
+    >>> from kg.parse import parse_text
+    >>> item = parse_text("- [ICLR 2019] ([paper](https://arxiv.org/pdf/1904.04232)) "
+    ...                   "A Closer Look At Few-shot Classification").root.blocks[0].items[0]
+    >>> hit = recognize(item.lines)
+    >>> hit.title, hit.venue.name, hit.year, hit.ids
+    ('A Closer Look At Few-shot Classification', 'ICLR', 2019, {'arxiv': '1904.04232'})
+    """
+    if not lines or not lines[0].spans:
+        return None
+    first = lines[0]
+    if not any(s.url for s in first.spans) and not _ASCII_LETTER.search(first.text):
+        return None  # every style needs a Latin title, venue or link
+    return (
+        _bracket_prefix(first)
+        or _bold_title(lines)
+        or _link_title(lines)
+        or _quoted_reference(first)
+        or _trailing_venue(first)
+        or _author_line(lines)
+        or _paper_link_title(first)
+    )
