@@ -207,7 +207,10 @@ for _name, (_kind, _aliases) in KNOWN_VENUES.items():
 
 
 _PROC_PREFIX = re.compile(
-    r"^(?:(?:in\s+)?proc(?:eedings|\.)?\s+(?:of\s+)?(?:the\s+)?)?(?:IEEE|ACM|IEEE/CVF)?\s*", re.I
+    r"^(?:(?:in\s+)?proc(?:eedings|\.)?\s+(?:of\s+)?(?:the\s+)?)?(?:IEEE/CVF|IEEE|ACM)?\s*"
+    r"(?:(?:\d+(?:st|nd|rd|th)\s+)?(?:annual\s+)?(?:international\s+)?(?:joint\s+)?"
+    r"conference\s+on\s+)?",
+    re.I,
 )
 _CONF_SUFFIX = re.compile(r"\s+(?:conference|conf\.?)$", re.I)
 _IEEE_ACM = re.compile(r"^(?:IEEE|ACM)[\s/-]+")

@@ -1,0 +1,340 @@
+"""kg.extract (with kg.papers): the seed, every citation style, notes, front matter, errors."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from kg.extract import clean_heading, extract, extract_file, is_method_name
+from kg.parse import parse_text
+from kg.records import Extraction, Mention, Skipped
+
+DATA = Path(__file__).parent / "data"
+
+
+def _ex(path: Path) -> Extraction:
+    ex = extract_file(path)
+    assert isinstance(ex, Extraction), ex
+    return ex
+
+
+def _by_label(ex: Extraction, type_: str) -> dict[str, Mention]:
+    return {m.label: m for m in ex.mentions if m.type == type_}
+
+
+def _check_invariants(ex: Extraction) -> None:
+    for i, m in enumerate(ex.mentions):
+        assert m.key == i
+        assert m.parent is None or 0 <= m.parent < i
+        if m.parent is not None:
+            assert ex.mentions[m.parent].type in ("topic", "method")
+        if m.origin == "front_matter":
+            assert m.parent is None and m.type in ("topic", "venue")
+    lines = [m.line for m in ex.mentions if m.origin == "body"]
+    assert lines == sorted(lines)  # document order
+
+
+# ----------------------------------------------------------------------------- the seed
+
+
+@pytest.fixture(scope="module")
+def seed(seed_post: Path) -> Extraction:
+    ex = extract_file(seed_post, "seeds/valse2020-apr.md")
+    assert isinstance(ex, Extraction)
+    return ex
+
+
+def test_seed_post(seed: Extraction) -> None:
+    assert seed.post.path == "seeds/valse2020-apr.md"
+    assert seed.post.title.startswith("VALSE2020重要主题年度进展回顾一")
+    assert seed.post.categories == ["VALSE2020"]
+    _check_invariants(seed)
+
+
+def test_seed_venue_from_front_matter(seed: Extraction) -> None:
+    venues = [m for m in seed.mentions if m.type == "venue"]
+    assert len(venues) == 1
+    v = venues[0]
+    assert (v.label, v.year, v.origin, v.line) == ("VALSE", 2020, "front_matter", 5)
+
+
+def test_seed_topics_and_subtopics(seed: Extraction) -> None:
+    topics = _by_label(seed, "topic")
+    top = {"模型压缩", "图神经网络", "场景文字检测与识别", "元学习"}
+    subs = {
+        "场景文字检测": "场景文字检测与识别",
+        "场景文字识别": "场景文字检测与识别",
+        "端到端场景文字识别": "场景文字检测与识别",
+        "元学习方法论": "元学习",
+        "元学习技术应用": "元学习",
+    }
+    assert set(topics) == top | set(subs)  # 未来展望 is a generic heading, not a topic
+    for t in top:
+        assert topics[t].parent is None
+    for child, parent in subs.items():
+        assert seed.mentions[topics[child].parent].label == parent
+
+
+def test_seed_methods(seed: Extraction) -> None:
+    methods = _by_label(seed, "method")
+    assert set(methods) == {
+        "Rethinking Network Pruning", "Data-free Compression", "NAS for compact networks",
+        "NLP compression", "Hardware-software Co-design", "few-shot learning", "NAS",
+        "hyper-parameter learning", "continual learning", "domain generalization",
+        "learning with bias data",
+    }  # fmt: skip
+    parent = {m: seed.mentions[methods[m].parent].label for m in methods}
+    assert parent["Data-free Compression"] == "模型压缩"
+    assert parent["learning with bias data"] == "元学习技术应用"
+
+
+def test_seed_papers(seed: Extraction) -> None:
+    papers = _by_label(seed, "paper")
+    quant = "Post trainning 4-bit quentization of concolutional networks for rapid-deployment"
+    stitch = "Towards accurate post-training network quantization via bit-split stitching"
+    expected = {
+        "Pruning from Scratch": ("AAAI", 2020, "Rethinking Network Pruning"),
+        "Data-free Learning of Student Networks": ("ICCV", 2019, "Data-free Compression"),
+        quant: ("NeurIPS", 2019, "Data-free Compression"),
+        stitch: ("ICML", 2020, "Data-free Compression"),
+        "Lottery Ticket Hypothesis": (None, None, "Rethinking Network Pruning"),
+        "Rethinking the Value of Network Pruning": (None, None, "Rethinking Network Pruning"),
+    }
+    assert set(papers) == set(expected)
+    for label, (venue, year, parent) in expected.items():
+        m = papers[label]
+        assert (m.venue, m.year, seed.mentions[m.parent].label) == (venue, year, parent), label
+    assert papers[quant].attachments == ["/images/VALSE/2020/1.png"]
+
+
+def test_seed_notes_are_not_mentions(seed: Extraction) -> None:
+    papers = _by_label(seed, "paper")
+    assert papers["Rethinking the Value of Network Pruning"].notes == [
+        "pruning is an architecture search paradigm"
+    ]
+    assert papers["Data-free Learning of Student Networks"].notes == ["GAN 生成训练样本"]
+    labels = {m.label for m in seed.mentions}
+    assert "pruning is an architecture search paradigm" not in labels
+    assert "GAN 生成训练样本" not in labels
+    gnn = _by_label(seed, "topic")["图神经网络"]
+    assert len(gnn.notes) == 2 and gnn.notes[0].startswith("GNN 满足置换不变性")
+    assert len(gnn.attachments) == 12
+    # nothing else: 1 venue + 9 topics + 11 methods + 6 papers
+    assert len(seed.mentions) == 27
+
+
+# ----------------------------------------------------------------------------- every style
+
+
+@pytest.fixture(scope="module")
+def en() -> Extraction:
+    return _ex(DATA / "styles-en.md")
+
+
+@pytest.mark.parametrize(
+    ("label", "venue", "year", "workshop"),
+    [
+        # **Title.** VENUE YEAR. [paper](..) with an italic author line
+        ("Semi-Supervised Classification with Graph Convolutional Networks", "ICLR", 2017, False),
+        ("Deep Learning on Graphs with a Short Year", "EMNLP", 2018, False),
+        ("Relational Inductive Biases in Workshops", "ICML", 2018, True),
+        # __Title.__ _Authors_. __CVPR__, 2017
+        ("Inductive Representation Learning on Large Graphs", "NeurIPS", 2017, False),
+        # [VENUE YEAR ...] Title, with link groups, shouting and task boxes
+        ("How Powerful are Graph Neural Networks?", "ICLR", 2019, False),
+        ("Filter Pruning via Geometric Median for Deep Convolutional Neural Networks Acceleration",
+         "CVPR", 2019, False),
+        ("MetaGAN An Adversarial Approach to Few-Shot Learning", "NeurIPS", 2018, False),
+        ("Learning to Prune Filters", "CVPR", 2019, False),
+        ("Picking Winning Tickets Before Training", "ICLR", 2020, False),
+        ("Dolphin Identification With Few Examples", None, 2020, False),
+        # Title (VENUEYEAR) / Title [VENUE YEAR]
+        ("Pruning from Scratch", "AAAI", 2020, False),
+        ("Graph U-Nets", "ICML", 2019, False),
+        # Title [paper](..) [code](..)
+        ("Rethinking the Value of Network Pruning", None, None, False),
+        # title line + "Authors -- NIPS 2017"
+        ("Attention Is All You Need", "NeurIPS", 2017, False),
+        # [Title](paper url) + "VENUE YEAR *date* [paper](..)" line
+        ("Dynamic Network Surgery for Efficient DNNs", "NeurIPS", 2016, False),
+        ("Pruning Filters for Efficient ConvNets", None, 2016, False),
+        # titles under a "## CVPR 2019" heading
+        ("Towards Optimal Structured CNN Pruning via Generative Adversarial Learning", "CVPR",
+         2019, False),
+        # table rows: title + venue columns (year from "### 2019"), year + paper columns
+        ("Simplifying Graph Convolutional Networks", "ICML", 2019, False),
+        ("Cluster-GCN: An Efficient Algorithm for Training Deep and Large Graph Convolutional "
+         "Networks", "KDD", 2019, False),
+        ("Graph Contrastive Learning with Augmentations", None, 2020, False),
+        # numbered references [4] Authors. "Title" VENUE YEAR.
+        ("Variational Graph Auto-Encoders", "NeurIPS", 2016, True),
+        ("Deep Compression: Compressing Deep Neural Networks with Pruning, Trained Quantization "
+         "and Huffman Coding", "ICLR", 2016, False),
+    ],
+)  # fmt: skip
+def test_english_styles(en: Extraction, label: str, venue, year, workshop) -> None:
+    papers = _by_label(en, "paper")
+    assert label in papers, sorted(papers)
+    m = papers[label]
+    assert (m.venue, m.year, m.workshop) == (venue, year, workshop)
+
+
+def test_english_links_authors_and_notes(en: Extraction) -> None:
+    papers = _by_label(en, "paper")
+    gcn = papers["Semi-Supervised Classification with Graph Convolutional Networks"]
+    assert gcn.url == "https://arxiv.org/abs/1609.02907" and gcn.ids == {"arxiv": "1609.02907"}
+    assert gcn.authors == ["Thomas N. Kipf", "Max Welling"] and gcn.notes == []
+    gat = papers["Graph Attention Networks"]
+    assert gat.ids == {"openreview": "rJXMpikCZ"}
+    sage = papers["Inductive Representation Learning on Large Graphs"]
+    assert sage.authors == ["William L. Hamilton", "Rex Ying", "Jure Leskovec"]
+    gin = papers["How Powerful are Graph Neural Networks?"]
+    assert gin.url == "https://arxiv.org/pdf/1810.00826"
+    assert gin.notes == ["they prove GNNs are at most as powerful as the WL test"]
+    dns = papers["Dynamic Network Surgery for Efficient DNNs"]
+    assert dns.notes == ["surgery splices connections back in when they turn out to matter"]
+    assert papers["Attention Is All You Need"].authors[:2] == ["Ashish Vaswani", "Noam Shazeer"]
+    assert papers["Graph Contrastive Learning with Augmentations"].authors == [
+        "Yuning You", "Tianlong Chen",
+    ]  # fmt: skip
+    assert papers["Variational Graph Auto-Encoders"].authors == ["T. Kipf", "M. Welling"]
+
+
+def test_english_topics_methods_and_structure(en: Extraction) -> None:
+    _check_invariants(en)
+    topics = _by_label(en, "topic")
+    body = {k for k, m in topics.items() if m.origin == "body"}
+    # numbering and anchor links stripped; Contents / References / "## 2019" / "## CVPR 2019"
+    # are not topics
+    assert body == {"Graph Neural Networks", "Basic Models", "Graph Pooling", "Pruning"}
+    assert en.mentions[topics["Basic Models"].parent].label == "Graph Neural Networks"
+    methods = _by_label(en, "method")
+    assert set(methods) == {"Hierarchical pooling", "NAS"}
+    pooling = methods["Hierarchical pooling"]
+    assert en.mentions[pooling.parent].label == "Graph Pooling"
+    papers = _by_label(en, "paper")
+    assert papers["Graph U-Nets"].parent == pooling.key
+    assert en.mentions[papers["Attention Is All You Need"].parent].label == "Pruning"
+    # a long sentence in a list is a note of the enclosing topic
+    assert topics["Graph Pooling"].notes == [
+        "pruning is an architecture search paradigm that deserves a much longer explanation."
+    ]
+    assert topics["Graph Neural Networks"].notes == ["GNNs pass messages along edges."]
+    assert topics["Graph Neural Networks"].attachments == ["figs/overview.png"]
+
+
+def test_english_front_matter_mentions(en: Extraction) -> None:
+    fm = [(m.type, m.label, m.year) for m in en.mentions if m.origin == "front_matter"]
+    assert fm == [
+        ("venue", "ICLR", 2019),
+        ("topic", "Graph Learning", None),
+        ("topic", "GNN", None),
+        ("topic", "pruning", None),
+        ("topic", "few-shot learning", None),
+    ]
+
+
+def test_nothing_from_ignored_markup(en: Extraction) -> None:
+    labels = " ".join(m.label for m in en.mentions)
+    notes = " ".join(n for m in en.mentions for n in m.notes)
+    assert "Fake Paper" not in labels + notes
+    assert "TOC" not in labels and "Contents" not in labels
+    assert "Opening remarks" not in notes  # text before any heading has no entity to hang on
+    # lone [paper](..) and [code](..) links name nothing
+    assert not any(n in ("paper", "code") for m in en.mentions for n in m.notes)
+    assert len([m for m in en.mentions if m.type == "paper"]) == 24
+
+
+def test_chinese_blog_styles() -> None:
+    ex = _ex(DATA / "styles-zh.md")
+    _check_invariants(ex)
+    papers = _by_label(ex, "paper")
+    topics = _by_label(ex, "topic")
+    assert {"剪枝", "INT", "元学习"} <= set(topics)  # "# 1 综述" is generic; numbering stripped
+    assert "综述" not in topics and "参考文献" not in topics
+    assert topics["INT"].parent == next(
+        m.key for m in ex.mentions if m.label == "剪枝" and m.origin == "body"
+    )
+    dc = papers["Deep Compression: Compressing Deep Neural Network with Pruning, Trained "
+                "Quantization and Huffman Coding"]  # fmt: skip
+    assert (dc.venue, dc.year, dc.ids) == ("ICLR", 2016, {"arxiv": "1510.00149"})
+    nt = papers["NetTailor: Tuning the Architecture, Not Just the Weights"]
+    assert (nt.venue, nt.year) == ("CVPR", 2019)
+    assert nt.notes == ["修剪 resnet50，而不影响可解释性；"]
+    dissect = papers["Dissecting Pruned Neural Networks"]
+    assert (dissect.venue, dissect.year) == (None, 2019)  # only an arXiv date
+    trp = papers["Traned Rank Pruning for Efficient Deep Neural Networks"]
+    assert (trp.venue, trp.year, trp.workshop) == ("NeurIPS", 2019, True)
+    assert (papers["原型网络"].venue, papers["原型网络"].year) == ("NeurIPS", 2017)
+    rn = papers["Learning to Compare: Relation Network for Few-Shot Learning"]
+    assert (rn.venue, rn.year) == ("CVPR", 2018)  # a table with 论文 / 会议 columns
+    # a blog post linked with a date is not a paper
+    assert "Neural Network Quantization Introduction" not in papers
+    methods = _by_label(ex, "method")
+    assert {"小样本学习", "关系网络", "数据增强"} <= set(methods)
+    assert ex.mentions[methods["关系网络"].parent].label == "小样本学习"
+    meta = topics["元学习"]
+    assert "这一段是比较长的说明文字，不是方法名称，而是评论。" in meta.notes
+    assert [m.origin for m in ex.mentions if m.label == "剪枝"] == ["front_matter", "body"]
+    body_pruning = [m for m in ex.mentions if m.label == "剪枝" and m.origin == "body"][0]
+    assert body_pruning.notes == ["剪枝之后需要微调，否则精度下降明显。"]
+    venue = [m for m in ex.mentions if m.type == "venue"]
+    assert [(v.label, v.year) for v in venue] == [("VALSE", 2019)]
+
+
+def test_gb18030_note_extracts() -> None:
+    ex = _ex(DATA / "gb18030.md")
+    papers = _by_label(ex, "paper")
+    p = papers["Channel Pruning for Accelerating Very Deep Neural Networks"]
+    assert (p.venue, p.year) == ("ICCV", 2017)
+    assert ex.mentions[p.parent].label == "通道剪枝"
+
+
+# ----------------------------------------------------------------------------- contract
+
+
+def test_bad_files_are_skipped_with_one_line_reasons(tmp_path: Path) -> None:
+    broken = extract_file(DATA / "broken-front-matter.md", "notes/broken.md")
+    assert isinstance(broken, Skipped)
+    assert str(broken).startswith("notes/broken.md: line 4: broken front matter YAML")
+    binary = extract_file(DATA / "binary.md", "notes/binary.md")
+    assert isinstance(binary, Skipped) and "binary file" in binary.reason
+    missing = extract_file(tmp_path / "nope.md", "nope.md")
+    assert isinstance(missing, Skipped) and "cannot read" in missing.reason
+    for s in (broken, binary, missing):
+        assert "\n" not in str(s)
+
+
+def test_extract_file_is_pure_and_picklable() -> None:
+    a = extract_file(DATA / "styles-en.md", "x/en.md")
+    b = extract_file(DATA / "styles-en.md", "x/en.md")
+    assert a == b and a.post.path == "x/en.md"
+    assert pickle.loads(pickle.dumps(a)) == a
+    assert Extraction.from_dict(a.to_dict()) == a
+    s = extract_file(DATA / "binary.md")
+    assert pickle.loads(pickle.dumps(s)) == s
+
+
+def test_backends_give_equal_extractions(monkeypatch: pytest.MonkeyPatch, seed_post: Path) -> None:
+    for path in (seed_post, DATA / "styles-en.md", DATA / "styles-zh.md"):
+        monkeypatch.setenv("KG_MARKDOWN", "py")
+        slow = extract_file(path)
+        monkeypatch.setenv("KG_MARKDOWN", "pyrs")
+        assert extract_file(path) == slow
+
+
+def test_title_falls_back_to_heading_then_stem() -> None:
+    doc = parse_text("# Must-read papers\n\n## Models\n\n- NAS\n", "lists/README.md")
+    ex = extract(doc)
+    assert ex.post.title == "Must-read papers"
+    assert [m.label for m in ex.mentions if m.type == "topic"] == ["Models"]
+    assert extract(parse_text("- NAS\n", "notes/plain-note.md")).post.title == "plain-note"
+
+
+def test_helpers() -> None:
+    assert clean_heading("## [Basic Models](#content)".lstrip("# ")) != ""
+    assert clean_heading("6.1 INT") == "INT" and clean_heading("第2章 剪枝") == "剪枝"
+    assert is_method_name("NAS") and is_method_name("剪枝")
+    assert not is_method_name("Contents") and not is_method_name("")
