@@ -30,9 +30,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.graph import atomic_write_text
+from kg.graph import KnowledgeGraph, atomic_write_text
 from kg.render.assets import load_assets, script_json
-from kg.render.layout import LAYOUT_THRESHOLD, layout_positions, needs_layout
+from kg.render.layout import LAYOUT_THRESHOLD, layout_xy, needs_layout
 from kg.render.payload import build_payload
 
 __all__ = [
@@ -64,7 +64,7 @@ def render_html(
     """The page for ``kg`` as a string.
 
     Args:
-        kg: a :class:`~kg.graph.KnowledgeGraph`.
+        kg: a :class:`~kg.graph.KnowledgeGraph` (a networkx ``MultiDiGraph`` is wrapped).
         suggestions: node id -> list of ``{"id","label","type","score","reasons"}`` (best first).
         symmetry: node id -> symmetry class id (adds the "colour by symmetry class" toggle).
         title: page title (default ``"Knowledge graph"``).
@@ -74,12 +74,13 @@ def render_html(
         seed: layout seed.
     """
     title = title or "Knowledge graph"
-    n = kg.graph.number_of_nodes()
-    use_layout = needs_layout(n, threshold) if layout is None else layout
-    positions = layout_positions(kg.graph, seed=seed) if use_layout else None
-    data = build_payload(
-        kg, suggestions=suggestions, symmetry=symmetry, positions=positions, title=title
-    )
+    if not hasattr(kg, "iter_nodes"):  # a bare networkx graph
+        kg = KnowledgeGraph(kg)
+    data = build_payload(kg, suggestions=suggestions, symmetry=symmetry, title=title)
+    n = len(data["nodes"]["id"])
+    if needs_layout(n, threshold) if layout is None else layout:
+        e = data["edges"]
+        data["xy"] = [round(c) for c in layout_xy(n, zip(e[0::3], e[1::3], strict=True), seed=seed)]
     assets = load_assets()
     slots = {
         "title": _html.escape(title),
@@ -125,7 +126,7 @@ def open_in_browser(
         FileNotFoundError: when there is no page at ``path``.
     """
     target = Path(path)
-    if target.is_dir():
+    if target.is_dir() or target.suffix.lower() not in (".html", ".htm"):
         target = target / HTML_NAME
     if not target.is_file():
         raise FileNotFoundError(f"{target}: no such page; run `kg build` first")

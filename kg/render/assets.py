@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,11 @@ __all__ = ["VIS_VERSION", "vis_dir", "load_assets", "script_json", "inline_safe"
 VIS_VERSION = "9.1.2"
 
 _HERE = Path(__file__).resolve().parent
+
+# a source-map comment would make developer tools fetch a file that is not there
+_SOURCE_MAP = re.compile(
+    r"^\s*(//[#@]\s*sourceMappingURL=.*|/\*[#@]\s*sourceMappingURL=.*?\*/)\s*$", re.M
+)
 
 
 def vis_dir() -> Path:
@@ -57,8 +63,6 @@ def inline_safe(text: str, tag: str) -> str:
     >>> inline_safe("a</SCRIPT>b", "script")
     'a<\\\\/SCRIPT>b'
     """
-    import re
-
     return re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
@@ -66,22 +70,18 @@ def inline_safe(text: str, tag: str) -> str:
 def load_assets() -> dict[str, str]:
     """Read vis-network's JS/CSS and the page's template, JS and CSS (cached for the process)."""
     vis = vis_dir()
+    vis_js = (vis / "vis-network.min.js").read_text(encoding="utf-8")
+    vis_css = (vis / "vis-network.css").read_text(encoding="utf-8")
     return {
-        "vis_js": inline_safe((vis / "vis-network.min.js").read_text(encoding="utf-8"), "script"),
-        "vis_css": inline_safe((vis / "vis-network.css").read_text(encoding="utf-8"), "style"),
+        "vis_js": inline_safe(_SOURCE_MAP.sub("", vis_js), "script"),
+        "vis_css": inline_safe(_SOURCE_MAP.sub("", vis_css), "style"),
         "template": (_HERE / "page.html").read_text(encoding="utf-8"),
         "page_js": inline_safe((_HERE / "page.js").read_text(encoding="utf-8"), "script"),
         "page_css": inline_safe((_HERE / "page.css").read_text(encoding="utf-8"), "style"),
     }
 
 
-_JSON_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def script_json(data: Any) -> str:
@@ -90,5 +90,12 @@ def script_json(data: Any) -> str:
     ``<``, ``>``, ``&`` and the line separators U+2028/U+2029 are written as ``\\uXXXX``
     escapes, so no note text can close the element or start markup.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_JSON_ESCAPES)
+    text = _ENCODER.encode(data)
+    # str.replace scans in C at memchr speed; far faster than str.translate on large pages
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

@@ -2,26 +2,26 @@
 
 Above :data:`LAYOUT_THRESHOLD` nodes the page draws a fixed layout with physics off, so a
 10,000-node graph appears in a few seconds instead of minutes. The layout is igraph's
-grid-accelerated Fruchterman-Reingold (C code), seeded for reproducibility, scaled to page
-pixels so that an average edge is about :data:`EDGE_PX` pixels long.
+grid-accelerated Fruchterman-Reingold (C code; about 0.1 s for 10,000 nodes), seeded for
+reproducibility and scaled to page pixels so that an average edge is about
+:data:`EDGE_PX` pixels long. networkx's ``spring_layout`` took minutes on the same graph.
 
 Example
 -------
->>> import networkx as nx
->>> pos = layout_positions(nx.path_graph(["a", "b", "c"]), seed=1)
->>> sorted(pos), all(len(p) == 2 for p in pos.values())
-(['a', 'b', 'c'], True)
->>> layout_positions(nx.path_graph(["a", "b"]), seed=1) == layout_positions(nx.path_graph(["a", "b"]), seed=1)
-True
+>>> xy = layout_xy(3, [(0, 1), (1, 2)], seed=1)
+>>> len(xy), xy == layout_xy(3, [(0, 1), (1, 2)], seed=1)
+(6, True)
+>>> round(abs(complex(xy[0] - xy[2], xy[1] - xy[3])) + abs(complex(xy[2] - xy[4], xy[3] - xy[5])))
+120
 """
 
 from __future__ import annotations
 
 import math
 import random
-from typing import Any
+from collections.abc import Iterable
 
-__all__ = ["LAYOUT_THRESHOLD", "EDGE_PX", "needs_layout", "layout_positions"]
+__all__ = ["LAYOUT_THRESHOLD", "EDGE_PX", "needs_layout", "layout_xy"]
 
 #: Graphs with more nodes than this get a Python layout and no physics in the page.
 LAYOUT_THRESHOLD = 1000
@@ -33,50 +33,45 @@ EDGE_PX = 60.0
 def needs_layout(n_nodes: int, threshold: int = LAYOUT_THRESHOLD) -> bool:
     """Whether a graph of ``n_nodes`` nodes gets a precomputed layout.
 
-    >>> needs_layout(999), needs_layout(1001)
+    >>> needs_layout(1000), needs_layout(1001)
     (False, True)
     """
     return n_nodes > threshold
 
 
-def layout_positions(
-    graph: Any, *, seed: int = 0, iterations: int = 60
-) -> dict[Any, tuple[float, float]]:
-    """Positions ``{node: (x, y)}`` in page pixels for a networkx graph.
+def layout_xy(
+    n: int, edges: Iterable[tuple[int, int]], *, seed: int = 0, iterations: int = 60
+) -> list[float]:
+    """Positions ``[x0, y0, x1, y1, ...]`` in page pixels for nodes ``0..n-1``.
 
     Args:
-        graph: any networkx graph (direction and parallel edges are ignored).
-        seed: seed of the initial random positions (same seed, same layout).
+        n: number of nodes.
+        edges: ``(a, b)`` node index pairs (direction, loops and repeats are ignored).
+        seed: seed of the initial positions and of igraph's random draws (same seed, same
+            layout).
         iterations: Fruchterman-Reingold iterations.
     """
+    if n == 0:
+        return []
     import igraph as ig
 
-    nodes = list(graph.nodes)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    index = {v: i for i, v in enumerate(nodes)}
-    pairs = {
-        (a, b) if a < b else (b, a)
-        for a, b in ((index[u], index[v]) for u, v in graph.edges())
-        if a != b
-    }
-    g = ig.Graph(n=n, edges=sorted(pairs))
+    pairs = sorted({(a, b) if a < b else (b, a) for a, b in edges if a != b})
+    g = ig.Graph(n=n, edges=pairs)
     rng = random.Random(seed)
     side = math.sqrt(n)
-    seed_xy = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in range(n)]
+    start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in range(n)]
     ig.set_random_number_generator(random.Random(seed))  # igraph's own draws, seeded too
     try:
-        lay = g.layout_fruchterman_reingold(seed=seed_xy, niter=iterations, grid="grid")
+        coords = g.layout_fruchterman_reingold(seed=start, niter=iterations, grid="grid").coords
     finally:
         ig.set_random_number_generator(random)
-    coords = lay.coords
-    # scale so that the mean edge length is EDGE_PX (or nodes sit EDGE_PX apart on average)
+    # scale so that the mean edge length is EDGE_PX
     total = sum(math.dist(coords[a], coords[b]) for a, b in pairs)
     mean = total / len(pairs) if pairs else 1.0
     scale = EDGE_PX / mean if mean > 0 else 1.0
     cx = sum(c[0] for c in coords) / n
     cy = sum(c[1] for c in coords) / n
-    return {
-        v: ((coords[i][0] - cx) * scale, (coords[i][1] - cy) * scale) for i, v in enumerate(nodes)
-    }
+    out: list[float] = []
+    for x, y in coords:
+        out += ((x - cx) * scale, (y - cy) * scale)
+    return out

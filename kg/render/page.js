@@ -11,15 +11,16 @@
 (function () {
   "use strict";
 
-  var T0 = (window.performance && performance.now) ? performance.now() : 0;
+  function now() { return (window.performance && performance.now) ? performance.now() : Date.now(); }
+  var timings = { start: now() };
   var D = JSON.parse(document.getElementById("kg-data").textContent);
+  timings.parsed = now();
   var N = D.nodes.id.length;
   var LARGE = D.xy !== null;            // a Python layout was computed: physics off
   var TYPE_COLOURS = {
     post: "#4e79a7", topic: "#59a14f", method: "#f28e2b", paper: "#e15759", venue: "#b07aa1"
   };
   var EXTRA_COLOURS = ["#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"];
-  var FADED = "rgba(190,190,190,0.35)";
   var SUGGEST_COLOUR = "#d97706";
 
   function typeColour(t) {
@@ -62,7 +63,7 @@
     indexOf[ids[i]] = i;
     var item = {
       id: ids[i],
-      label: labels[i],
+      label: LARGE ? undefined : labels[i],   // large graphs: labels drawn by the overlay
       title: labels[i] + "\n(" + D.types[D.nodes.type[i]] + ")",
       color: baseColour(i),
       size: nodeSize(i)
@@ -79,14 +80,16 @@
       title: D.relations[D.edges[e + 2]]
     });
   }
+  timings.items = now();
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
+  timings.datasets = now();
 
   var options = {
     autoResize: true,
     nodes: {
       shape: "dot",
-      borderWidth: 1,
+      borderWidth: LARGE ? 0 : 1,
       font: { size: 14, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
       scaling: { label: { enabled: false, drawThreshold: 6 } }
     },
@@ -121,11 +124,11 @@
   var container = document.getElementById("kg-network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   window.network = network;
+  timings.network = now();
 
   network.once("afterDrawing", function () {
-    var t = (window.performance && performance.now) ? performance.now() : 0;
-    window.kgFirstDrawMs = t;
-    window.kgScriptMs = t - T0;
+    timings.firstDraw = now();
+    window.kgFirstDrawMs = timings.firstDraw;   // ms since navigation start
     document.body.setAttribute("data-ready", "1");
   });
   network.once("stabilizationIterationsDone", function () {
@@ -202,7 +205,6 @@
     var updates = new Array(N);
     for (var j = 0; j < N; j++) { updates[j] = { id: ids[j], color: baseColour(j) }; }
     nodes.update(updates);
-    highlighted = null;
     legendNote.textContent = colourMode === "symmetry"
       ? "colour: symmetry class (" + symShared + " classes of 2+ indistinguishable nodes; grey: unique)"
       : "";
@@ -212,30 +214,117 @@
     document.getElementById("kg-colour").addEventListener("change", function (ev) {
       colourMode = ev.target.value;
       applyColours();
-      if (selected !== null) { highlight(selected); }
     });
   }
 
-  // ---- neighbourhood highlight ------------------------------------------------------------
+  // ---- neighbourhood highlight and large-graph labels, drawn over the network -------------
+  // The highlight is an overlay (a translucent veil, then the node's neighbourhood drawn
+  // again on top) so it costs O(degree) per frame instead of restyling every node. Large
+  // graphs get their labels here too: vis-network would measure all labels up front, which
+  // dominates the time to first draw; here only labels in view are drawn, hubs first.
   var highlighted = null;   // index whose neighbourhood is shown, or null
-  function highlight(i) {
-    var near = {};
-    near[ids[i]] = true;
-    network.getConnectedNodes(ids[i]).forEach(function (id) { near[id] = true; });
-    var updates = new Array(N);
-    for (var j = 0; j < N; j++) {
-      updates[j] = { id: ids[j], color: near[ids[j]] ? baseColour(j) : FADED };
-    }
-    nodes.update(updates);
-    highlighted = i;
-  }
+  var LABEL_FONT_PX = 14;
+  var LABEL_MIN_PX = 7;     // labels smaller than this on screen are not drawn
+  var LABEL_MAX = 800;      // at most this many labels per frame
+  var byDegree = null;
+  function highlight(i) { highlighted = i; network.redraw(); }
   function unhighlight() {
     if (highlighted === null) { return; }
-    var updates = new Array(N);
-    for (var j = 0; j < N; j++) { updates[j] = { id: ids[j], color: baseColour(j) }; }
-    nodes.update(updates);
     highlighted = null;
+    network.redraw();
   }
+  function bodyNode(j) { return network.body.nodes[ids[j]]; }
+  function visible(j) { return !hiddenTypes[D.nodes.type[j]]; }
+  function viewRect() {
+    var a = network.DOMtoCanvas({ x: 0, y: 0 });
+    var b = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
+    return { x0: a.x, y0: a.y, x1: b.x, y1: b.y };
+  }
+  function drawLabel(ctx, j, scale, halo) {
+    var n = bodyNode(j);
+    if (!n) { return; }
+    var y = n.y + nodeSize(j) + 2 / scale;
+    if (halo) {  // a white outline; costly in software rendering, so only for a few labels
+      ctx.lineWidth = 3 / scale;
+      ctx.strokeText(labels[j], n.x, y);
+    }
+    ctx.fillText(labels[j], n.x, y);
+  }
+  function labelStyle(ctx, screenPx, scale) {
+    ctx.font = (screenPx / scale).toFixed(2) + "px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.fillStyle = "#222";
+    ctx.strokeStyle = "#fff";
+    ctx.lineJoin = "round";
+  }
+  function drawLargeLabels(ctx, scale) {
+    if (LABEL_FONT_PX * Math.min(scale, 1) < LABEL_MIN_PX) { return; }
+    if (byDegree === null) {
+      byDegree = ids.map(function (_, j) { return j; });
+      byDegree.sort(function (a, b) { return D.nodes.deg[b] - D.nodes.deg[a]; });
+    }
+    var r = viewRect();
+    labelStyle(ctx, LABEL_FONT_PX * Math.min(scale, 1), scale);
+    var drawn = 0;
+    for (var k = 0; k < N && drawn < LABEL_MAX; k++) {
+      var j = byDegree[k];
+      if (!visible(j) || j === highlighted) { continue; }
+      var n = bodyNode(j);
+      if (n && n.x >= r.x0 && n.x <= r.x1 && n.y >= r.y0 && n.y <= r.y1) {
+        drawLabel(ctx, j, scale, false);
+        drawn += 1;
+      }
+    }
+  }
+  function drawNeighbourhood(ctx, scale) {
+    var i = highlighted;
+    var centre = bodyNode(i);
+    if (!centre) { return; }
+    var r = viewRect();
+    ctx.fillStyle = "rgba(255,255,255,0.78)";
+    ctx.fillRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
+    var near = network.getConnectedNodes(ids[i]).map(function (id) { return indexOf[id]; })
+      .filter(function (j) { return j !== undefined && visible(j); });
+    ctx.lineWidth = 1.5 / scale;
+    ctx.strokeStyle = "#666";
+    ctx.beginPath();
+    near.forEach(function (j) {
+      var n = bodyNode(j);
+      ctx.moveTo(centre.x, centre.y);
+      ctx.lineTo(n.x, n.y);
+    });
+    ctx.stroke();
+    if (suggestOn && D.suggest[String(i)]) {
+      ctx.save();
+      ctx.setLineDash([6 / scale, 5 / scale]);
+      ctx.strokeStyle = SUGGEST_COLOUR;
+      ctx.beginPath();
+      D.suggest[String(i)].forEach(function (row) {
+        var n = row[0] >= 0 && visible(row[0]) ? bodyNode(row[0]) : null;
+        if (n) { ctx.moveTo(centre.x, centre.y); ctx.lineTo(n.x, n.y); }
+      });
+      ctx.stroke();
+      ctx.restore();
+    }
+    near.concat([i]).forEach(function (j) {
+      var n = bodyNode(j);
+      ctx.beginPath();
+      ctx.arc(n.x, n.y, nodeSize(j), 0, 2 * Math.PI);
+      ctx.fillStyle = baseColour(j);
+      ctx.fill();
+      ctx.lineWidth = (j === i ? 3 : 1) / scale;
+      ctx.strokeStyle = j === i ? "#111" : "#444";
+      ctx.stroke();
+    });
+    labelStyle(ctx, 13, scale);
+    near.concat([i]).forEach(function (j) { drawLabel(ctx, j, scale, true); });
+  }
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale();
+    if (LARGE) { drawLargeLabels(ctx, scale); }
+    if (highlighted !== null) { drawNeighbourhood(ctx, scale); }
+  });
 
   // ---- suggested links (dashed, with scores) ----------------------------------------------
   var suggestKeys = Object.keys(D.suggest);
@@ -484,6 +573,7 @@
 
   window.kg = {
     data: D,
+    timings: timings,
     nodes: nodes,
     edges: edges,
     indexOf: indexOf,

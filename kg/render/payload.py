@@ -20,6 +20,8 @@ Example
 ...            venue="ICLR", year=2017, url="https://arxiv.org/abs/1609.02907", ids={}, authors=[])
 >>> _ = g.add_edge("paper:gcn", "topic:gnn", key="part_of", relation="part_of")
 >>> p = build_payload(KnowledgeGraph(g))
+>>> p["nodes"]["id"], p["nodes"]["deg"]
+(['topic:gnn', 'paper:gcn'], [1, 1])
 >>> p["nodes"]["label"], p["edges"], p["relations"]
 (['GNN', 'GCN'], [1, 0, 0], ['part_of'])
 >>> p["info"][1]["v"], p["info"][1]["y"], p["info"][0]["s"], p["paths"]
@@ -101,10 +103,10 @@ def _info(attrs: Mapping[str, Any], paths: dict[str, int]) -> dict[str, Any]:
         if len(notes) > MAX_NOTES:
             out["nm"] = len(notes) - MAX_NOTES
     sources = attrs.get("sources") or []
-    if isinstance(sources, Sequence) and sources:
+    if isinstance(sources, (list, tuple)) and sources:
         rows = []
         for src in sources[:MAX_SOURCES]:
-            if isinstance(src, Mapping):
+            if isinstance(src, dict):
                 path, line = _text(src.get("path")), src.get("line")
             else:
                 path, line = _text(src), None
@@ -128,7 +130,7 @@ def _info(attrs: Mapping[str, Any], paths: dict[str, int]) -> dict[str, Any]:
         else:
             out["ut"] = _text(url)  # shown as text, never as a link
     ids = attrs.get("ids")
-    if isinstance(ids, Mapping) and ids:
+    if isinstance(ids, dict) and ids:
         out["i"] = {_text(k): _text(v) for k, v in ids.items()}
     authors = _strings(attrs.get("authors"))
     if authors:
@@ -163,42 +165,44 @@ def build_payload(
     *,
     suggestions: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     symmetry: Mapping[str, int] | None = None,
-    positions: Mapping[str, tuple[float, float]] | None = None,
+    positions: Sequence[float] | None = None,
     title: str = "Knowledge graph",
 ) -> dict[str, Any]:
     """The page data for ``kg``.
 
     Args:
-        kg: a :class:`~kg.graph.KnowledgeGraph` (anything with a networkx ``.graph``).
+        kg: a :class:`~kg.graph.KnowledgeGraph` (read through ``iter_nodes``/``iter_edges``,
+            so a graph from the build never has to become a networkx graph).
         suggestions: node id -> list of ``{"id","label","type","score","reasons"}``.
         symmetry: node id -> symmetry class id.
-        positions: node id -> ``(x, y)`` in page pixels; when given, physics is off.
+        positions: ``[x0, y0, x1, y1, ...]`` in page pixels, in node order (as from
+            :func:`kg.render.layout.layout_xy`); when given, physics is off.
         title: page title.
 
     Returns:
         A JSON-ready dict; see ``page.js`` for how each key is read.
     """
-    g = kg.graph
-    ids = list(g.nodes)
+    node_records = list(kg.iter_nodes())
+    ids = [n for n, _ in node_records]
     index = {n: i for i, n in enumerate(ids)}
     types = list(NODE_TYPES)
     type_index = {t: i for i, t in enumerate(types)}
     paths: dict[str, int] = {}
     labels, tcol, info = [], [], []
-    for n in ids:
-        attrs = g.nodes[n]
+    for n, attrs in node_records:
         t = _text(attrs.get("type")) or n.partition(":")[0] or "node"
-        if t not in type_index:
-            type_index[t] = len(types)
+        ti = type_index.get(t)
+        if ti is None:
+            ti = type_index[t] = len(types)
             types.append(t)
-        tcol.append(type_index[t])
+        tcol.append(ti)
         labels.append(_text(attrs.get("label")) or n)
         info.append(_info(attrs, paths))
 
     # one drawn edge per node pair and direction; the relations of parallel edges are merged
     pair_rels: dict[tuple[int, int], list[str]] = {}
-    for u, v, data in g.edges(data=True):
-        rel = _text(data.get("relation")) or "related"
+    for u, v, key, data in kg.iter_edges():
+        rel = _text(data.get("relation") or key) or "related"
         rels = pair_rels.setdefault((index[u], index[v]), [])
         if rel not in rels:
             rels.append(rel)
@@ -208,10 +212,11 @@ def build_payload(
     degree = [0] * len(ids)
     for (a, b), rels in pair_rels.items():
         rel = ", ".join(rels)
-        if rel not in rel_index:
-            rel_index[rel] = len(relations)
+        ri = rel_index.get(rel)
+        if ri is None:
+            ri = rel_index[rel] = len(relations)
             relations.append(rel)
-        edges += [a, b, rel_index[rel]]
+        edges += (a, b, ri)
         if a != b and (a > b or (b, a) not in pair_rels):
             degree[a] += 1
             degree[b] += 1
@@ -243,9 +248,7 @@ def build_payload(
         "xy": None,
     }
     if positions is not None:
-        xy: list[int] = []
-        for n in ids:
-            x, y = positions.get(n, (0.0, 0.0))
-            xy += [round(float(x)), round(float(y))]
-        payload["xy"] = xy
+        if len(positions) != 2 * len(ids):
+            raise ValueError(f"positions: {len(positions)} numbers for {len(ids)} nodes")
+        payload["xy"] = [round(float(c)) for c in positions]
     return payload

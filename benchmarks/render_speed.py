@@ -1,0 +1,220 @@
+"""How fast the HTML page is written and opened, and how big it is, at 10,000 nodes.
+
+The graph is the public corpus in ``../shared/corpus`` built with :func:`kg.build.build`
+and then repeated under different names (every node id and label gets a copy suffix) until
+it has at least ``--nodes`` nodes; without the corpus a synthetic graph with the same schema
+and a similar degree distribution is used (``--synthetic`` forces it).
+
+It reports:
+
+* ``render_s``: wall time of :func:`kg.render.render_html` (layout included; best of
+  ``--repeat``), and ``render_cpu_s`` (process CPU time, less disturbed by other load);
+* ``bytes`` and ``bytes_per_node`` of the page (assets included);
+* in headless Chromium (network blocked): ``first_draw_ms``, milliseconds from navigation
+  start to vis-network's first complete draw (its first ``afterDrawing`` event), and
+  ``click_to_panel_ms``, from a click on a node to its details panel being shown;
+  ``console_errors`` and ``external_requests`` (both should be 0).
+
+Example::
+
+    python benchmarks/render_speed.py            # text
+    python benchmarks/render_speed.py --json     # one JSON object
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def corpus_graph(nodes: int) -> Any:
+    """The corpus graph repeated under new names until it has at least ``nodes`` nodes."""
+    from kg.build import build
+    from kg.graph import KnowledgeGraph
+
+    base = build([CORPUS])
+    base_nodes = list(base.iter_nodes())
+    base_edges = list(base.iter_edges())
+    copies = max(1, -(-nodes // len(base_nodes)))
+    out_nodes: dict[str, dict[str, Any]] = {}
+    out_edges = []
+    for c in range(copies):
+        tag = "" if c == 0 else f"-copy{c}"
+        for n, attrs in base_nodes:
+            if len(out_nodes) >= nodes:  # the last copy is partial: exactly `nodes` nodes
+                break
+            a = dict(attrs)
+            if c:
+                a["label"] = f"{attrs.get('label', n)} (copy {c})"
+            out_nodes[n + tag] = a
+        for u, v, k, attrs in base_edges:
+            if u + tag in out_nodes and v + tag in out_nodes:
+                out_edges.append((u + tag, v + tag, k, dict(attrs)))
+    return KnowledgeGraph.from_records(out_nodes, out_edges), f"corpus repeated {copies}x under new names"
+
+
+def synthetic_graph(nodes: int, seed: int = 0) -> Any:
+    """A schema-following graph: posts mention entities, papers sit under topics and venues."""
+    from kg.graph import KnowledgeGraph
+
+    rng = random.Random(seed)
+    counts = {"post": 0.06, "topic": 0.25, "method": 0.07, "paper": 0.6, "venue": 0.02}
+    ids: dict[str, list[str]] = {}
+    recs: dict[str, dict[str, Any]] = {}
+    for t, share in counts.items():
+        ids[t] = []
+        for i in range(max(1, int(nodes * share))):
+            nid = f"{t}:{t}-{i}"
+            ids[t].append(nid)
+            a: dict[str, Any] = {
+                "type": t,
+                "label": f"{t.title()} {i} 名称",
+                "aliases": [],
+                "sources": [
+                    {
+                        "path": f"_posts/2020-01-{i % 28 + 1:02d}-note-{i % 300}.md",
+                        "line": i % 200 + 1,
+                    }
+                ],
+                "notes": [],
+            }
+            if t == "paper":
+                a.update(
+                    venue="NeurIPS", year=2015 + i % 8, url=f"https://arxiv.org/abs/2001.{i:05d}"
+                )
+            recs[nid] = a
+    edges = []
+    for p in ids["paper"]:
+        edges.append((p, rng.choice(ids["topic"]), "part_of", {"relation": "part_of"}))
+        edges.append((p, rng.choice(ids["venue"]), "published_at", {"relation": "published_at"}))
+    for t in ids["topic"][1:]:
+        edges.append((t, rng.choice(ids["topic"]), "subtopic_of", {"relation": "subtopic_of"}))
+    for post in ids["post"]:
+        for e in rng.sample(ids["paper"] + ids["method"] + ids["topic"], 15):
+            edges.append((post, e, "mentions", {"relation": "mentions"}))
+    return KnowledgeGraph.from_records(recs, edges), "synthetic"
+
+
+def browser_figures(path: Path, probe_id: str) -> dict[str, Any]:
+    """Open the page in headless Chromium with the network blocked and time it."""
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    external: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                external.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        t0 = time.perf_counter()
+        page.goto(path.as_uri())
+        page.wait_for_function("window.kgFirstDrawMs !== undefined", timeout=60_000)
+        wall_ms = (time.perf_counter() - t0) * 1000
+        first_draw = page.evaluate("window.kgFirstDrawMs")
+        # zoom to a node, then a real click on it, timed in the page until the panel shows
+        xy = page.evaluate(
+            "id => { const p = network.getPositions([id])[id];"
+            " network.moveTo({position: p, scale: 1.0}); return network.canvasToDOM(p); }",
+            probe_id,
+        )
+        page.wait_for_timeout(300)
+        box = page.locator("#kg-network").bounding_box()
+        page.evaluate(
+            "() => { window.__t = performance.now(); new MutationObserver((m, o) => {"
+            " if (!document.getElementById('kg-panel').hidden) {"
+            " window.__panel = performance.now() - window.__t; o.disconnect(); } })"
+            ".observe(document.getElementById('kg-panel'), {attributes: true}); }"
+        )
+        page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+        page.wait_for_function("window.__panel !== undefined", timeout=30_000)
+        click_ms = page.evaluate("window.__panel")
+        browser.close()
+    return {
+        "first_draw_ms": round(first_draw),
+        "goto_to_draw_ms": round(wall_ms),
+        "click_to_panel_ms": round(click_ms),
+        "console_errors": len(errors),
+        "external_requests": len(external),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--nodes", type=int, default=10_000, help="at least this many nodes")
+    ap.add_argument("--synthetic", action="store_true", help="use a synthetic graph")
+    ap.add_argument("--repeat", type=int, default=3, help="render this many times, keep the best")
+    ap.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    ap.add_argument("--keep", type=Path, help="also copy the page here")
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    args = ap.parse_args(argv)
+
+    from kg.render import render_html
+    from kg.render.assets import load_assets
+
+    if args.synthetic or not CORPUS.exists():
+        kg, source = synthetic_graph(args.nodes)
+    else:
+        kg, source = corpus_graph(args.nodes)
+    load_assets()  # read once per process, as in `kg build`
+    best_wall, best_cpu, html = float("inf"), float("inf"), ""
+    for _ in range(args.repeat):
+        w0, c0 = time.perf_counter(), time.process_time()
+        html = render_html(kg, title=f"render benchmark ({source})")
+        best_wall = min(best_wall, time.perf_counter() - w0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    size = len(html.encode("utf-8"))
+    n = len(kg)
+    result: dict[str, Any] = {
+        "source": source,
+        "nodes": n,
+        "edges": kg.number_of_edges(),
+        "render_s": round(best_wall, 3),
+        "render_cpu_s": round(best_cpu, 3),
+        "bytes": size,
+        "bytes_per_node": round(size / n, 1),
+    }
+    if not args.no_browser:
+        with tempfile.TemporaryDirectory() as tmp:
+            page = Path(tmp) / "graph.html"
+            page.write_text(html, encoding="utf-8")
+            if args.keep:
+                args.keep.write_text(html, encoding="utf-8")
+            probe = max(kg.iter_nodes(), key=lambda r: r[0])[0]
+            result.update(browser_figures(page, probe))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for k, v in result.items():
+            print(f"{k:>18}: {v}")
+    return result
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
