@@ -165,3 +165,30 @@ def build_command(
         from kg.render import open_in_browser
 
         open_in_browser(result.files["html"])
+
+
+# ---- view ----------------------------------------------------------------------------------
+@cli.command("view")
+@click.option(
+    "--out",
+    default="kg-out",
+    show_default=True,
+    type=click.Path(path_type=str),
+    help="Output folder holding graph.html (or the HTML file itself).",
+)
+@click.pass_context
+def view_command(ctx: click.Context, out: str) -> None:
+    """Open the interactive page OUT/graph.html in the default web browser.
+
+    Example:
+
+        kg view --out kg-out
+    """
+    from kg.render import open_in_browser
+
+    opener = (ctx.obj or {}).get("opener")  # embedding code may pass its own URL opener
+    try:
+        url = open_in_browser(out, opener=opener)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"opened {url}")
