@@ -81,12 +81,9 @@ class BuildReport:
 
 
 # -- 1. discover --------------------------------------------------------------------------
-def _display(path: Path, root: Path) -> str:
-    """``<name of root>/<path under root>``: the same on every machine and from any folder."""
-    base = root.resolve()
-    name = base.name
-    rel = path.resolve().relative_to(base).as_posix() if path != root else ""
-    return "/".join(p for p in (name, rel) if p and p != ".")
+def _root_name(root: Path) -> str:
+    """The name a folder is shown by: its own name, even for ``.`` or ``..``."""
+    return os.path.basename(os.path.abspath(root))
 
 
 def discover(
@@ -96,7 +93,8 @@ def discover(
 
     A folder is walked recursively (hidden folders such as ``.git`` are left out) for files
     whose extension is in ``ext`` (case-insensitive); a file named directly is always used.
-    A path that does not exist is reported as skipped. A file reached twice is used once.
+    A path that does not exist is reported as skipped. A file reached twice by the same
+    absolute path is used once.
 
     The display path (the post's ``path``, its node id and every ``sources`` entry) starts
     at the folder given: ``kg build ~/notes/seeds`` and ``kg build seeds/x.md`` both call
@@ -110,14 +108,13 @@ def discover(
     exts = tuple(e.lower() if e.startswith(".") else f".{e.lower()}" for e in ext)
     found: list[tuple[Path, str]] = []
     skipped: list[Skipped] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     names: set[str] = set()
 
-    def add(p: Path, root: Path) -> None:
-        real = p.resolve()
+    def add(p: Path, display: str) -> None:
+        real = os.path.normpath(os.path.abspath(p))
         if real not in seen:
             seen.add(real)
-            display = _display(p, root)
             if display in names:
                 display = p.as_posix()
             names.add(display)
@@ -126,19 +123,22 @@ def discover(
     for raw in paths:
         root = Path(raw)
         if root.is_file():
-            add(root, root.parent)
+            name = _root_name(root.parent)
+            add(root, f"{name}/{root.name}" if name else root.name)
         elif root.is_dir():
-            batch: list[Path] = []
+            name = _root_name(root)
+            batch: list[tuple[str, Path, str]] = []
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+                prefix = name if rel == "." else f"{name}/{rel}"
                 base = Path(dirpath)
-                batch.extend(
-                    base / f
-                    for f in filenames
-                    if f.lower().endswith(exts) and not f.startswith(".")
-                )
-            for p in sorted(batch, key=lambda p: p.as_posix()):
-                add(p, root)
+                for f in filenames:
+                    if f.lower().endswith(exts) and not f.startswith("."):
+                        display = f"{prefix}/{f}" if prefix else f
+                        batch.append((display, base / f, display))
+            for _, p, display in sorted(batch):
+                add(p, display)
         else:
             skipped.append(Skipped(root.as_posix(), "no such file or directory"))
     return found, skipped

@@ -117,7 +117,7 @@ def _imports(args: list[str], cwd: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("forbidden", ["torch", "pyvis.network", "torch_geometric"])
+@pytest.mark.parametrize("forbidden", ["torch", "pyvis.network", "torch_geometric", "networkx"])
 def test_build_path_never_imports_torch(seed_post: Path, tmp_path: Path, forbidden: str) -> None:
     assert forbidden not in _imports(["-c", "import kg.build"], tmp_path)
     out = tmp_path / "out"

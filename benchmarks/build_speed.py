@@ -1,0 +1,121 @@
+"""Build speed: ``kg build --no-train`` against obsidiantools on the same folder.
+
+Both are timed as whole processes, start-up and imports included:
+
+* ``kg``: ``python -m kg build --no-train FOLDER --out TMP`` (graph.json, graph.graphml,
+  graph.html and the summary table all written), ``--repeat`` runs, median wall time;
+* ``obsidiantools``: ``Vault(Path(FOLDER)).connect().gather()`` in a fresh
+  ``python -c`` process, ``--obsidian-repeat`` runs, median wall time.
+
+The ratio is obsidiantools' median over kg's (the target is at least 20). Before timing,
+the ``kg`` package is byte-compiled once (as ``pip install`` does for a regular install;
+this machine sets ``PYTHONDONTWRITEBYTECODE``, so an editable install would otherwise
+recompile every module on every run); ``--no-compile`` skips that. One warm-up run of
+each tool fills the operating system's file cache. CPU time (user + system) of each child
+is reported too: on a shared machine it is less disturbed by other load than wall time.
+
+Example::
+
+    python benchmarks/build_speed.py                    # text
+    python benchmarks/build_speed.py --json             # {"kg_s":..., "obsidiantools_s":..., "ratio":...}
+    python benchmarks/build_speed.py --repeat 3 --obsidian-repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOG = ROOT.parent / "shared" / "corpus" / "blog-smartadpole-zh"
+
+OBSIDIAN = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from obsidiantools.api import Vault\n"
+    "Vault(Path(sys.argv[1])).connect().gather()\n"
+)
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, CPU seconds of the child). Raises on failure."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def measure(cmd: list[str], repeat: int) -> dict[str, float | list[float]]:
+    timed(cmd)  # warm-up: file cache, byte-code
+    runs = [timed(cmd) for _ in range(repeat)]
+    walls = [w for w, _ in runs]
+    cpus = [c for _, c in runs]
+    return {
+        "median_s": statistics.median(walls),
+        "min_s": min(walls),
+        "cpu_median_s": statistics.median(cpus),
+        "runs_s": [round(w, 3) for w in walls],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", nargs="?", default=str(BLOG), help="notes folder (default: the blog)")
+    ap.add_argument("--repeat", type=int, default=7, help="kg runs (median)")
+    ap.add_argument("--obsidian-repeat", type=int, default=3, help="obsidiantools runs (median)")
+    ap.add_argument("--no-obsidian", action="store_true", help="time kg only")
+    ap.add_argument("--no-compile", action="store_true", help="do not byte-compile kg first")
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    args = ap.parse_args(argv)
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise SystemExit(f"{folder}: no such folder (the corpora live in ../shared)")
+    if not args.no_compile:
+        compileall.compile_dir(ROOT / "kg", quiet=1)
+
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        kg_cmd = [sys.executable, "-m", "kg", "build", "--no-train", str(folder), "--out", tmp]
+        kg = measure(kg_cmd, args.repeat)
+        outputs = sorted(p.name for p in Path(tmp).iterdir())
+    result: dict[str, object] = {"kg_s": round(float(kg["median_s"]), 3)}
+    obs = None
+    if not args.no_obsidian:
+        obs_cmd = [sys.executable, "-c", OBSIDIAN, str(folder)]
+        obs = measure(obs_cmd, args.obsidian_repeat)
+        result["obsidiantools_s"] = round(float(obs["median_s"]), 3)
+        result["ratio"] = round(float(obs["median_s"]) / float(kg["median_s"]), 1)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"folder: {folder}  (load average {load:.2f}, {os.cpu_count()} CPUs)")
+    print(
+        f"kg build --no-train: median {kg['median_s']:.3f} s, min {kg['min_s']:.3f} s, "
+        f"CPU {kg['cpu_median_s']:.3f} s  runs {kg['runs_s']}  wrote {', '.join(outputs)}"
+    )
+    if obs is not None:
+        print(
+            f"obsidiantools Vault.connect().gather(): median {obs['median_s']:.3f} s, "
+            f"CPU {obs['cpu_median_s']:.3f} s  runs {obs['runs_s']}"
+        )
+        print(f"ratio: {result['ratio']}x (target >= 20x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
