@@ -263,20 +263,28 @@ def test_same_files_same_ranking(model_dir: Path) -> None:
     assert a == b
 
 
-@pytest.mark.slow
-def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def trained_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The trainable graph trained twice with the same seed (structure-only features)."""
     train_mod = pytest.importorskip("kg.train")
     torch = pytest.importorskip("torch")
     torch.set_num_threads(1)
     kg = trainable_graph()
-    rankings = []
+    dirs = []
     for name in ("a", "b"):
-        out = tmp_path / name
+        out = tmp_path_factory.mktemp(f"trained-{name}")
         kg.save(out)
         # structure-only features: Twin A and Twin B (each linked to ICLR only) are automorphic,
         # so a message-passing GNN must embed them identically
-        p = train_mod.train(kg, epochs=5, hidden=8, seed=3, features="type", progress=False)
-        p.save(out)
+        train_mod.train(kg, epochs=5, hidden=8, seed=3, features="type", progress=False).save(out)
+        dirs.append(out)
+    return dirs
+
+
+@pytest.mark.slow
+def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(trained_dirs: list[Path]) -> None:
+    rankings = []
+    for out in trained_dirs:
         found = suggest(out, "PFS", k=100)
         rankings.append([(s.id, s.score, s.tie) for s in found])
     assert rankings[0] == rankings[1]
@@ -285,6 +293,30 @@ def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(tmp_path
     assert by_id["paper:twin-a"].tie is not None
     assert by_id["paper:twin-a"].tie == by_id["paper:twin-b"].tie
     assert "paper:twin-b" in by_id["paper:twin-a"].tied_with
+
+
+@pytest.mark.slow
+def test_saved_decoder_arrays_score_like_the_saved_torch_weights(trained_dirs: list[Path]) -> None:
+    torch = pytest.importorskip("torch")
+    nn = pytest.importorskip("kg.nn")
+    predictor = pytest.importorskip("kg.predictor")
+    out = trained_dirs[0]
+    config = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    state = predictor.LinkPredictor.load(out).torch_state_dict()
+    sg = Suggester.load(out)
+    assert sg.scorer.decoder == config["decoder"]
+    z = torch.from_numpy(sg.scorer.z)
+    q = sg.scorer.row["paper:pfs"]
+    pairs = torch.tensor([[q] * len(sg.scorer.ids), list(range(len(sg.scorer.ids)))])
+    if config["decoder"] == "mlp":
+        dec = nn.MLPDecoder(config["hidden"], layers=len(sg.scorer.layers))
+        dec.load_state_dict({k[len("decoder."):]: v for k, v in state.items() if k.startswith("decoder.")})
+        with torch.no_grad():
+            want = dec(z[pairs[0]], z[pairs[1]]).numpy()
+    else:
+        want = (z[pairs[0]] * z[pairs[1]]).sum(-1).numpy()
+    got = sg.scorer.logits(q, np.arange(len(sg.scorer.ids)))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
 
 def test_suggest_never_imports_torch_or_networkx(model_dir: Path) -> None:
