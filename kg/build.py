@@ -51,13 +51,16 @@ __all__ = [
     "DEFAULT_EXT",
     "HTML_NAME",
     "PARALLEL_MIN_FILES",
+    "FORK_MIN_NODES",
 ]
 
 DEFAULT_EXT: tuple[str, ...] = (".md", ".markdown")
 HTML_NAME = "graph.html"
-#: Below this many files (or on a machine with fewer than 3 cores) extraction runs in this
-#: process: starting a process pool costs more than it saves (see ``benchmarks/``).
-PARALLEL_MIN_FILES = 1000
+#: Below this many files extraction runs in this process: a process pool costs tens of
+#: milliseconds to start, and small files extract in about a millisecond each.
+PARALLEL_MIN_FILES = 100
+#: At most this many extraction processes.
+MAX_WORKERS = 8
 
 
 @dataclass
@@ -212,13 +215,37 @@ def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | S
         return list(pool.map(_extract_one, items, chunksize=chunk))
 
 
-def _workers(n_files: int, jobs: int | None) -> int:
+def _workers(
+    n_files: int, jobs: int | None, *, cpus: int | None = None, load: float | None = None
+) -> int:
+    """How many extraction processes to use (1 = no pool).
+
+    An explicit ``jobs`` wins. Otherwise a pool is used only when it can pay for its
+    start-up (tens of milliseconds): at least :data:`PARALLEL_MIN_FILES` files, two or more
+    cores, and at least one of them idle (the one-minute load average below ``cpus - 1``);
+    on a busy machine the extra processes would only queue behind the others.
+
+    >>> _workers(258, None, cpus=2, load=0.2), _workers(258, None, cpus=2, load=3.0)
+    (2, 1)
+    >>> _workers(20, None, cpus=16, load=0.0), _workers(20, 4, cpus=1, load=9.0)
+    (1, 4)
+    """
     if jobs is not None:
         return max(1, min(jobs, n_files))
-    cpus = os.cpu_count() or 1
-    if cpus < 3 or n_files < PARALLEL_MIN_FILES:
+    cpus = cpus if cpus is not None else len(_cores())
+    if load is None:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float(cpus)
+    idle = cpus - load
+    if n_files < PARALLEL_MIN_FILES or cpus < 2 or idle < 1:
         return 1
-    return min(cpus, 8)
+    return max(1, min(int(idle) + 1, cpus, MAX_WORKERS, n_files // (PARALLEL_MIN_FILES // 2)))
+
+
+def _cores() -> set[int] | range:
+    try:
+        return os.sched_getaffinity(0)
+    except AttributeError:  # not on Linux
+        return range(os.cpu_count() or 1)
 
 
 def extract_all(
@@ -231,8 +258,9 @@ def extract_all(
 
     Args:
         files: ``(path, display path)`` pairs from :func:`discover`.
-        jobs: worker processes; ``None`` picks 1 unless there are at least
-            :data:`PARALLEL_MIN_FILES` files and 3 or more cores; ``1`` never starts a pool.
+        jobs: worker processes; ``None`` starts a pool only for at least
+            :data:`PARALLEL_MIN_FILES` files and when a core is idle (see ``_workers``);
+            ``1`` never starts a pool. The result is the same either way.
         cache_dir: when given, each result is stored as ``<sha256>.json`` keyed by the file's
             bytes, its display path and the package's code, and reused on the next build.
     """
@@ -435,7 +463,9 @@ def write_outputs(
 
     All-or-nothing: every file is first written to a temporary name in ``out``; only when
     all of them are complete are they renamed over the old ones. If anything fails, the
-    old files stay as they were and the temporary ones are removed.
+    old files stay as they were and the temporary ones are removed. For a large graph the
+    JSON and GraphML are written by a forked process while this one renders the page
+    (two cores, one wall-clock share); should that process fail, they are written here.
 
     Returns:
         ``{"json": ..., "graphml": ..., "html": ...}`` paths of the files written.
@@ -447,19 +477,62 @@ def write_outputs(
     if html:
         targets["html"] = out / HTML_NAME
     temps = {k: p.with_name(f".{p.name}{stamp}") for k, p in targets.items()}
+    child = None
     try:
-        temps["json"].write_text(kg.to_json_text(), encoding="utf-8", newline="\n")
-        temps["graphml"].write_text(graphml_text(kg), encoding="utf-8", newline="\n")
+        if html and len(kg) >= FORK_MIN_NODES:
+            child = _fork(lambda: _write_graph_files(kg, temps))
+        if child is None:
+            _write_graph_files(kg, temps)
         if html:
             from kg.render import write_html
 
             write_html(kg, temps["html"], suggestions=suggestions, symmetry=symmetry, title=title)
+        if child is not None:
+            ok, child = _reap(child), None
+            if not ok:  # the helper process failed: do its part here (and raise its error)
+                _write_graph_files(kg, temps)
         for k, p in targets.items():
             os.replace(temps[k], p)
     finally:
+        if child is not None:
+            _reap(child)
         for p in temps.values():
             p.unlink(missing_ok=True)
     return targets
+
+
+#: Graphs with at least this many nodes write graph.json and graph.graphml in a forked
+#: process while this one renders the HTML page (where ``os.fork`` exists).
+FORK_MIN_NODES = 1000
+
+
+def _write_graph_files(kg: KnowledgeGraph, temps: dict[str, Path]) -> None:
+    temps["json"].write_text(kg.to_json_text(), encoding="utf-8", newline="\n")
+    temps["graphml"].write_text(graphml_text(kg), encoding="utf-8", newline="\n")
+
+
+def _fork(job: Any) -> int | None:
+    """Run ``job()`` in a forked child; its pid, or ``None`` where fork is unavailable."""
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # pragma: no cover - the child; coverage does not follow it
+        code = 1
+        try:
+            job()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _reap(pid: int) -> bool:
+    """Wait for child ``pid``; whether it exited with status 0."""
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 @dataclass

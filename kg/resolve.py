@@ -166,7 +166,7 @@ def _fuzzy_equal(ka: str, kb: str) -> bool:
     return Levenshtein.distance(ka, kb, score_cutoff=limit) <= limit
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """One resolved entity: the attributes of its node.
 
@@ -190,22 +190,23 @@ class Entity:
     bib_key: str | None = None
 
     def attributes(self) -> dict[str, Any]:
-        """Node attributes per :mod:`kg.schema` (papers get the paper attributes)."""
+        """Node attributes per :mod:`kg.schema` (papers get the paper attributes).
+
+        The lists and dicts are the entity's own, not copies.
+        """
         attrs: dict[str, Any] = {
             "type": self.type,
             "label": self.label,
-            "aliases": list(self.aliases),
-            "sources": list(self.sources),
-            "notes": list(self.notes),
+            "aliases": self.aliases,
+            "sources": self.sources,
+            "notes": self.notes,
         }
         if self.type == "paper":
-            attrs.update(
-                venue=self.venue,
-                year=self.year,
-                url=self.url,
-                ids=dict(self.ids),
-                authors=list(self.authors),
-            )
+            attrs["venue"] = self.venue
+            attrs["year"] = self.year
+            attrs["url"] = self.url
+            attrs["ids"] = self.ids
+            attrs["authors"] = self.authors
             if self.bib_key:
                 attrs["bib_key"] = self.bib_key
         return attrs

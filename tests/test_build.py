@@ -284,3 +284,56 @@ def test_blog_corpus_builds(blog_dir: Path) -> None:
     assert len(published) > 100
     assert sum(1 for d in published if isinstance(d.get("year"), int)) > 100
     assert {d["relation"] for d in cvpr} == {"published_at", "mentions"}
+
+
+def _big_graph(n: int = 1200) -> KnowledgeGraph:
+    nodes = {
+        f"topic:t{i}": {
+            "type": "topic",
+            "label": f"T{i} <&>",
+            "aliases": [],
+            "sources": [],
+            "notes": [],
+        }
+        for i in range(n)
+    }
+    edges = [
+        (f"topic:t{i}", f"topic:t{i // 2}", "subtopic_of", {"relation": "subtopic_of"})
+        for i in range(1, n)
+    ]
+    return KnowledgeGraph.from_records(nodes, edges)
+
+
+def test_forked_writer_gives_the_same_files(tmp_path: Path, monkeypatch) -> None:
+    import kg.build
+
+    big = _big_graph()
+    write_outputs(big, tmp_path / "forked")
+    monkeypatch.setattr(kg.build, "FORK_MIN_NODES", 10**9)
+    write_outputs(big, tmp_path / "serial")
+    for name in ["graph.json", "graph.graphml"]:
+        forked = (tmp_path / "forked" / name).read_bytes()
+        assert forked == (tmp_path / "serial" / name).read_bytes()
+    assert KnowledgeGraph.load(tmp_path / "forked").fingerprint() == big.fingerprint()
+
+
+def test_forked_writer_failure_falls_back(tmp_path: Path, monkeypatch) -> None:
+    import kg.build
+
+    parent = os.getpid()
+    real = kg.build._write_graph_files
+
+    def fails_in_child(kg_, temps):
+        if os.getpid() != parent:
+            raise OSError("disk full in the helper")
+        real(kg_, temps)
+
+    monkeypatch.setattr(kg.build, "_write_graph_files", fails_in_child)
+    big = _big_graph()
+    write_outputs(big, tmp_path)
+    assert KnowledgeGraph.load(tmp_path).fingerprint() == big.fingerprint()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "graph.graphml",
+        "graph.html",
+        "graph.json",
+    ]
