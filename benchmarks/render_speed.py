@@ -68,7 +68,9 @@ def corpus_graph(nodes: int) -> Any:
         for u, v, k, attrs in base_edges:
             if u + tag in out_nodes and v + tag in out_nodes:
                 out_edges.append((u + tag, v + tag, k, dict(attrs)))
-    return KnowledgeGraph.from_records(out_nodes, out_edges), f"corpus repeated {copies}x under new names"
+    return KnowledgeGraph.from_records(
+        out_nodes, out_edges
+    ), f"corpus repeated {copies}x under new names"
 
 
 def synthetic_graph(nodes: int, seed: int = 0) -> Any:

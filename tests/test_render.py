@@ -224,7 +224,7 @@ def test_payload_suggestions_and_symmetry():
     }
     p = build_payload(small_kg(2), suggestions=sugg, symmetry={"paper:p0": 7, "paper:p1": 7})
     assert p["suggest"] == {
-        "3": [[4, 0.9123, ["shares a topic"]], [-1, 0.0, ["one reason"], "Far Paper", "paper"]]
+        "3": [[4, 0.912346, ["shares a topic"]], [-1, 0.0, ["one reason"], "Far Paper", "paper"]]
     }
     assert p["sym"] == [-1, -1, -1, 7, 7]
 

@@ -153,7 +153,7 @@ def _suggestion_rows(
         if score != score or score in (float("inf"), float("-inf")):
             score = 0.0
         reasons = _strings(item.get("reasons"))
-        row: list[Any] = [index.get(target, -1), round(score, 4), reasons]
+        row: list[Any] = [index.get(target, -1), round(score, 6), reasons]
         if row[0] < 0:  # not in the graph: keep what the panel needs to show it
             row += [_text(item.get("label")) or target, _text(item.get("type"))]
         rows.append(row)

@@ -1,0 +1,375 @@
+"""kg.render in a real headless Chromium: offline, safe with hostile text, and usable.
+
+One browser for the whole module; every test gets a fresh context whose network is blocked
+(every request that is not ``file:`` is aborted and recorded). Each page is watched for
+console errors, page errors, failed requests and dialogs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.graph import KnowledgeGraph
+from kg.render import write_html
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+EVIL_POST = """---
+title: "<script>window.__xss = 'title'; alert('title')</script> evil notes"
+categories: ["<img src=x onerror=\\"window.__xss='cat'\\">"]
+---
+
+# <script>window.__xss = 'h1'; alert('h1')</script> Heading
+
+## <img src=x onerror="window.__xss='img'; alert('img')"> Images
+
+- [Click me](javascript:window.__xss='link';alert('link')) (NeurIPS2020)
+- <img src=x onerror="window.__xss='li'"> list item paper (ICML2019)
+- Paper with a &lt;b&gt; tag <b>bold</b> and </script> inside (CVPR2021)
+  - <svg onload="window.__xss='svg'">note</svg>
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does)")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with its console errors, page errors, failed/external requests and dialogs."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.failed: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path) -> Any:
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
+        self.page.wait_for_selector("body[data-stable='1']", state="attached", timeout=30_000)
+        return self.page
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.external == [], self.external
+        assert self.failed == [], self.failed
+        assert self.dialogs == [], self.dialogs
+
+    def click_node(self, nid: str) -> None:
+        xy = self.page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", nid)
+        box = self.page.locator("#kg-network").bounding_box()
+        self.page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+
+    def pixel(self, nid: str) -> list[int]:
+        """RGBA of the canvas pixel at the centre of node ``nid``."""
+        return self.page.evaluate(
+            """id => {
+                const c = document.querySelector('#kg-network canvas');
+                const p = network.canvasToDOM(network.getPositions([id])[id]);
+                const r = window.devicePixelRatio || 1;
+                return Array.from(c.getContext('2d').getImageData(
+                    Math.round(p.x * r), Math.round(p.y * r), 1, 1).data);
+            }""",
+            nid,
+        )
+
+
+@pytest.fixture()
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    w.context.close()
+
+
+def suggestions_for(kg: KnowledgeGraph, k: int = 3) -> dict[str, list[dict[str, Any]]]:
+    """Adamic-Adar suggestions for the papers (a real heuristic ranking, not the GNN)."""
+    import networkx as nx
+
+    from kg.baselines import score_all
+
+    g = nx.Graph(kg.graph.to_undirected())
+    nodes = list(g)
+    papers = [n for n in nodes if g.nodes[n].get("type") == "paper"]
+    scores = score_all(g, papers, "adamic_adar", nodelist=nodes)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row, p in zip(scores, papers, strict=True):
+        ranked = [
+            (float(s), n)
+            for s, n in zip(row, nodes, strict=True)
+            if n != p and not g.has_edge(p, n)
+        ]
+        ranked.sort(key=lambda t: (-t[0], t[1]))
+        out[p] = [
+            {
+                "id": n,
+                "label": g.nodes[n]["label"],
+                "type": g.nodes[n]["type"],
+                "score": s,
+                "reasons": ["shares neighbours (Adamic-Adar)"],
+            }
+            for s, n in ranked[:k]
+            if s > 0
+        ]
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory, seed_post) -> tuple[Path, KnowledgeGraph, dict, dict]:
+    from kg.build import build
+    from kg.symmetry.orbits import orbit_of
+
+    kg = build([seed_post])
+    sugg = suggestions_for(kg)
+    sym = orbit_of(kg)
+    path = write_html(
+        kg,
+        tmp_path_factory.mktemp("seed") / "graph.html",
+        suggestions=sugg,
+        symmetry=sym,
+        title="VALSE 2020",
+    )
+    return path, kg, sugg, sym
+
+
+@pytest.fixture(scope="module")
+def evil_page(tmp_path_factory) -> tuple[Path, KnowledgeGraph]:
+    from kg.build import build
+
+    d = tmp_path_factory.mktemp("evil")
+    (d / "evil.md").write_text(EVIL_POST, encoding="utf-8")
+    kg = build([d])
+    return write_html(kg, d / "graph.html", title=kg.nodes("post")[0]["label"]), kg
+
+
+# ---- offline and error-free ---------------------------------------------------------------------
+def test_seed_page_offline_no_requests_no_console_errors(watched, seed_page):
+    page = watched.open(seed_page[0])
+    assert page.evaluate("typeof window.network.getPositions") == "function"
+    assert page.evaluate("Object.keys(network.getPositions()).length") == len(seed_page[1])
+    watched.assert_clean()
+
+
+# ---- hostile text -----------------------------------------------------------------------------------
+def test_hostile_post_renders_as_text_and_runs_nothing(watched, evil_page):
+    path, kg = evil_page
+    page = watched.open(path)
+    labels = [n["label"] for n in kg.nodes()]
+    assert any("<script>" in label for label in labels), labels  # the hostile text is there
+    assert any("<img src=x" in label for label in labels), labels
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate("document.images.length") == 0
+    assert page.evaluate("document.querySelectorAll('svg, iframe, object, embed').length") == 0
+    assert page.title() == kg.nodes("post")[0]["label"]
+    # search for every hostile node and open its panel: its label is shown as text
+    for node in kg.nodes():
+        page.fill("#kg-search", node["label"])
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#kg-panel:not([hidden])")
+        assert node["label"] in page.inner_text("#kg-panel h2")
+    hrefs = page.evaluate("Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
+    assert page.evaluate("window.__xss") is None and page.evaluate("document.images.length") == 0
+    watched.assert_clean()
+
+
+# ---- what users expect ----------------------------------------------------------------------------
+def test_click_node_opens_details_panel(watched, seed_page):
+    path, kg, sugg, _ = seed_page
+    page = watched.open(path)
+    nid = max(sugg, key=lambda n: len(sugg[n]))  # a paper with suggestions
+    node = kg.graph.nodes[nid]
+    assert page.is_hidden("#kg-panel")
+    watched.click_node(nid)
+    page.wait_for_selector("#kg-panel:not([hidden])")
+    text = page.inner_text("#kg-panel")
+    assert node["label"] in text and nid in text
+    if node.get("venue"):
+        assert f"venue: {node['venue']}" in text
+    if node.get("year"):
+        assert f"year: {node['year']}" in text
+    src = node["sources"][0]
+    assert f"{src['path']}:{src['line']}" in text
+    top = sugg[nid][0]
+    assert f"{round(top['score'], 6):.3f}" in text and top["label"] in text
+    assert page.evaluate("network.getSelectedNodes()") == [nid]
+    watched.assert_clean()
+
+
+def test_search_by_label_and_alias_focuses_node(watched, browser, seed_page):
+    path, kg, _, _ = seed_page
+    page = watched.open(path)
+    topic = next(n for n in kg.nodes("topic") if n["label"] == "模型压缩")
+    page.fill("#kg-search", "模型压")
+    page.wait_for_selector("#kg-results li[data-id]")
+    assert topic["id"] in page.eval_on_selector_all(
+        "#kg-results li[data-id]", "els => els.map(e => e.dataset.id)"
+    )
+    page.fill("#kg-search", "模型压缩")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(600)  # the focus animation
+    assert page.evaluate("network.getSelectedNodes()") == [topic["id"]]
+    view = page.evaluate("network.getViewPosition()")
+    pos = page.evaluate("id => network.getPositions([id])[id]", topic["id"])
+    assert abs(view["x"] - pos["x"]) < 5 and abs(view["y"] - pos["y"]) < 5
+    assert "模型压缩" in page.inner_text("#kg-panel h2")
+    aliased = [n for n in kg.nodes() if n.get("aliases")]
+    for node in aliased[:2]:
+        page.fill("#kg-search", node["aliases"][0])
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        selected = page.evaluate("network.getSelectedNodes()")[0]
+        chosen = kg.graph.nodes[selected]
+        assert node["aliases"][0].lower() in [
+            a.lower() for a in [chosen["label"], *chosen.get("aliases", [])]
+        ]
+    watched.assert_clean()
+
+
+def test_legend_toggles_a_type(watched, seed_page):
+    path, kg, _, _ = seed_page
+    page = watched.open(path)
+    papers = [n["id"] for n in kg.nodes("paper")]
+    button = "#kg-legend button[data-type-name='paper']"
+    assert page.get_attribute(button, "aria-pressed") == "true"
+    hidden = "ids => ids.map(id => network.body.nodes[id].options.hidden === true)"
+    assert not any(page.evaluate(hidden, papers))
+    page.click(button)
+    assert page.get_attribute(button, "aria-pressed") == "false"
+    assert all(page.evaluate(hidden, papers))
+    others = [n["id"] for n in kg.nodes("topic")]
+    assert not any(page.evaluate(hidden, others))
+    page.click(button)
+    assert not any(page.evaluate(hidden, papers))
+    watched.assert_clean()
+
+
+def test_suggested_links_dashed_with_scores_on_a_toggle(watched, seed_page):
+    path, _, sugg, _ = seed_page
+    page = watched.open(path)
+    dashed = "() => kg.edges.get({filter: e => !!e.dashes}).map(e => [e.from, e.to, e.label])"
+    assert page.is_checked("#kg-suggest")
+    edges = page.evaluate(dashed)
+    assert edges
+    best: dict[tuple[str, ...], float] = {}
+    for p, rows in sugg.items():
+        for s in rows[:3]:
+            key = tuple(sorted((p, s["id"])))
+            best[key] = max(best.get(key, 0.0), round(s["score"], 6))
+    for a, b, label in edges:
+        assert label == f"{best[tuple(sorted((a, b)))]:.2f}"
+    page.uncheck("#kg-suggest")
+    assert page.evaluate(dashed) == []
+    page.check("#kg-suggest")
+    assert len(page.evaluate(dashed)) == len(edges)
+    watched.assert_clean()
+
+
+def test_colour_by_symmetry_class(watched, seed_page):
+    path, _, _, sym = seed_page
+    page = watched.open(path)
+    colour = "ids => ids.map(id => network.body.nodes[id].options.color.background)"
+    by_class: dict[int, list[str]] = {}
+    for n, c in sym.items():
+        by_class.setdefault(c, []).append(n)
+    shared = [ids for ids in by_class.values() if len(ids) > 1]
+    assert len(shared) >= 2
+    page.select_option("#kg-colour", "symmetry")
+    firsts = []
+    for ids in shared:
+        colours = page.evaluate(colour, ids)
+        assert len(set(colours)) == 1, colours  # a class has one colour
+        firsts.append(colours[0])
+    assert len(set(firsts)) == len(firsts)  # classes differ
+    page.select_option("#kg-colour", "type")
+    assert len(set(page.evaluate(colour, shared[0] + shared[1]))) <= 2
+    watched.assert_clean()
+
+
+def test_neighbourhood_highlight_empty_click_and_size_by_degree(watched, seed_page):
+    path, kg, _, _ = seed_page
+    page = watched.open(path)
+    g = kg.graph.to_undirected()
+    hub = max((n for n in g if not n.startswith("post:")), key=g.degree)
+    far = max((n for n in g if n != hub and not g.has_edge(hub, n)), key=g.degree)
+    near = next(iter(g[hub]))
+    sizes = page.evaluate("ids => ids.map(id => network.body.nodes[id].options.size)", [hub, far])
+    assert sizes[0] > sizes[1]
+    before_far, before_near = watched.pixel(far), watched.pixel(near)
+    watched.click_node(hub)
+    page.wait_for_selector("#kg-panel:not([hidden])")
+    page.wait_for_timeout(100)
+    after_far, after_near = watched.pixel(far), watched.pixel(near)
+    assert sum(after_far[:3]) > sum(before_far[:3]) + 100  # veiled: much lighter
+    assert abs(sum(after_near[:3]) - sum(before_near[:3])) < 60  # neighbour keeps its colour
+    # a click on empty canvas clears the highlight and the panel, without errors
+    box = page.locator("#kg-network").bounding_box()
+    for _ in range(2):
+        page.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)
+    page.wait_for_selector("#kg-panel", state="hidden")
+    page.wait_for_timeout(100)
+    assert abs(sum(watched.pixel(far)[:3]) - sum(before_far[:3])) < 60
+    watched.assert_clean()
+
+
+def test_large_graph_uses_python_layout_without_physics(watched, tmp_path):
+    n = 400
+    nodes = {f"topic:t{i}": {"type": "topic", "label": f"Topic {i}"} for i in range(n)}
+    edges = [(f"topic:t{i}", f"topic:t{(i * 7 + 1) % n}", "subtopic_of", {}) for i in range(n)]
+    kg = KnowledgeGraph.from_records(nodes, edges)
+    path = write_html(kg, tmp_path / "graph.html", threshold=100)
+    page = watched.open(path)
+    assert page.evaluate("network.physics.options.enabled") is False
+    xy = page.evaluate("kg.data.xy")
+    pos = page.evaluate("network.getPositions(['topic:t5'])['topic:t5']")
+    assert (pos["x"], pos["y"]) == (xy[10], xy[11])
+    # zoomed in, a click on a node opens its panel (whichever node vis-network hit-tests there)
+    page.evaluate(
+        "network.moveTo({position: network.getPositions(['topic:t5'])['topic:t5'], scale: 1.5})"
+    )
+    hit = page.evaluate(
+        "network.getNodeAt(network.canvasToDOM(network.getPositions(['topic:t5'])['topic:t5']))"
+    )
+    assert hit is not None
+    watched.click_node("topic:t5")
+    page.wait_for_selector("#kg-panel:not([hidden])")
+    assert page.inner_text("#kg-panel .kg-id") == hit
+    watched.assert_clean()
