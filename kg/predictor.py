@@ -1,0 +1,325 @@
+"""The trained link predictor as a result object: config, metrics, timings, embeddings, files.
+
+:class:`LinkPredictor` is what :func:`kg.train.train` returns. It holds NumPy arrays only (plus
+the torch state dict when it was just trained), so loading it and scoring pairs never imports
+torch.
+
+Files written by :meth:`LinkPredictor.save` (atomically, temp file + rename) into ``DIR``:
+
+``model.pt``
+    ``torch.save(state_dict)``; load with ``torch.load(path, weights_only=True)`` into
+    :class:`kg.nn.LinkModel` built from the config.
+``model.json``
+    the config: ``encoder``, ``decoder``, ``hidden``, ``layers``, ``features``, ``degree``,
+    ``seed``, ``epochs`` (asked), ``epochs_trained``, ``best_epoch``, ``graph_fingerprint``
+    (:meth:`kg.graph.KnowledgeGraph.fingerprint` of the graph trained on), ``kg_version``,
+    plus ``metrics``, ``timings`` and ``split`` (sizes).
+``embeddings.npz``
+    ``ids`` and ``types`` (unicode arrays), ``z`` (``float32 [n, d]``, computed with ALL edges
+    in message passing after training) and the decoder: ``decoder`` (``"dot"`` or ``"mlp"``)
+    and for ``"mlp"`` the arrays ``dec_w0, dec_b0, dec_w1, dec_b1, ...``.
+``split.npz``
+    the held-out split as index pairs ``[2, k]`` (``train_pos``, ``val_pos``, ``val_neg``,
+    ``test_pos``, ``test_neg``) and ``z_eval``, the embeddings computed with only the
+    training and validation edges in message passing (what ``kg eval`` scores the test edges
+    with, so the saved model can be evaluated honestly without torch).
+
+Score of a pair (see :func:`score_pairs`; :mod:`kg.nn` defines the same in torch):
+
+* dot: ``logit = sum(z_u * z_v)``
+* mlp: ``h = z_u * z_v``; ``h = relu(h @ dec_w{i} + dec_b{i})`` for every layer but the last;
+  ``logit = h @ dec_w{last} + dec_b{last}``
+
+and ``score = sigmoid(logit)``.
+
+Example
+-------
+>>> import numpy as np
+>>> z = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], dtype=np.float32)
+>>> [round(float(s), 3) for s in score_pairs(z, np.array([[0, 0], [1, 2]]), {"decoder": "dot"})]
+[0.731, 0.5]
+>>> mlp = {"decoder": "mlp", "dec_w0": np.eye(2, dtype=np.float32), "dec_b0": np.zeros(2),
+...        "dec_w1": np.ones((2, 1), dtype=np.float32), "dec_b1": np.zeros(1)}
+>>> score_pairs(z, np.array([[1], [1]]), mlp, logits=True).tolist()
+[2.0]
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "MODEL_PT",
+    "MODEL_JSON",
+    "EMBEDDINGS_NPZ",
+    "SPLIT_NPZ",
+    "LinkPredictor",
+    "score_pairs",
+    "score_matrix",
+]
+
+MODEL_PT = "model.pt"
+MODEL_JSON = "model.json"
+EMBEDDINGS_NPZ = "embeddings.npz"
+SPLIT_NPZ = "split.npz"
+
+
+def _mlp_layers(decoder: dict[str, Any]) -> list[tuple[np.ndarray, np.ndarray]]:
+    layers = []
+    i = 0
+    while f"dec_w{i}" in decoder:
+        layers.append((np.asarray(decoder[f"dec_w{i}"]), np.asarray(decoder[f"dec_b{i}"])))
+        i += 1
+    return layers
+
+
+def _logits_from_product(h: np.ndarray, decoder: dict[str, Any]) -> np.ndarray:
+    kind = str(decoder["decoder"])
+    if kind == "dot":
+        return h.sum(axis=-1)
+    if kind != "mlp":
+        raise ValueError(f"unknown decoder {kind!r}; expected dot or mlp")
+    layers = _mlp_layers(decoder)
+    for i, (w, b) in enumerate(layers):
+        if i > 0:
+            h = np.maximum(h, 0.0)
+        h = h @ w + b
+    return h[..., 0]
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def score_pairs(
+    z: np.ndarray, pairs: np.ndarray, decoder: dict[str, Any], *, logits: bool = False
+) -> np.ndarray:
+    """Scores of the ``[2, k]`` index pairs ``pairs`` (probabilities, or raw logits)."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(2, -1)
+    out = _logits_from_product(z[pairs[0]] * z[pairs[1]], decoder)
+    return out if logits else _sigmoid(out)
+
+
+def score_matrix(
+    z: np.ndarray,
+    sources: np.ndarray,
+    decoder: dict[str, Any],
+    *,
+    logits: bool = False,
+    chunk: int = 32,
+) -> np.ndarray:
+    """Dense ``[len(sources), n]`` scores of each source index against every node.
+
+    >>> z = np.eye(3, dtype=np.float32)
+    >>> score_matrix(z, np.array([0]), {"decoder": "dot"}, logits=True).tolist()
+    [[1.0, 0.0, 0.0]]
+    """
+    sources = np.asarray(sources, dtype=np.int64).ravel()
+    if str(decoder["decoder"]) == "dot":
+        out = z[sources] @ z.T
+    else:
+        out = np.empty((len(sources), z.shape[0]), dtype=np.float32)
+        for start in range(0, len(sources), chunk):
+            src = sources[start : start + chunk]
+            out[start : start + chunk] = _logits_from_product(z[src][:, None, :] * z[None], decoder)
+    return out if logits else _sigmoid(out)
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _npz_bytes(arrays: dict[str, Any]) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+@dataclass
+class LinkPredictor:
+    """A trained link predictor (see the module docstring for its files).
+
+    Attributes:
+        config: model and training settings plus ``graph_fingerprint`` and ``kg_version``.
+        metrics: ``val``/``test`` AUC and AP at the best validation epoch.
+        timings: seconds per stage (``features``, ``split``, ``train``, ``embed``, ``total``)
+            and ``epoch_ms``.
+        ids: node ids, row order of ``z``.
+        types: node type per row.
+        z: final embeddings (all edges in message passing), ``float32 [n, d]``.
+        decoder: the decoder in NumPy form (``decoder`` plus ``dec_w{i}``/``dec_b{i}``).
+        split: held-out split as index pairs (``train_pos``, ``val_pos``, ``val_neg``,
+            ``test_pos``, ``test_neg``).
+        z_eval: embeddings with only training + validation edges in message passing.
+        state_dict: the torch weights when just trained (``None`` after :meth:`load` until
+            :meth:`torch_state_dict` reads ``model.pt``).
+        path: the folder it was loaded from or last saved to.
+    """
+
+    config: dict[str, Any]
+    metrics: dict[str, Any]
+    timings: dict[str, float]
+    ids: list[str]
+    types: list[str]
+    z: np.ndarray
+    decoder: dict[str, Any]
+    split: dict[str, np.ndarray] = field(default_factory=dict)
+    z_eval: np.ndarray | None = None
+    state_dict: Any = None
+    path: Path | None = None
+
+    def __repr__(self) -> str:
+        c = self.config
+        test = self.metrics.get("test", {})
+        return (
+            f"LinkPredictor(encoder={c.get('encoder')!r}, decoder={c.get('decoder')!r}, "
+            f"hidden={c.get('hidden')}, layers={c.get('layers')}, features={c.get('features')!r}, "
+            f"nodes={len(self.ids)}, test_auc={test.get('auc', float('nan')):.4f})"
+        )
+
+    # -- access ------------------------------------------------------------------------
+    @property
+    def embeddings(self) -> np.ndarray:
+        """The final node embeddings ``z`` (rows follow :attr:`ids`)."""
+        return self.z
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Node id -> row."""
+        return {nid: i for i, nid in enumerate(self.ids)}
+
+    def embedding(self, nid: str) -> np.ndarray:
+        """The embedding of node ``nid``."""
+        return self.z[self.index[nid]]
+
+    def score(self, pairs: list[tuple[str, str]], *, logits: bool = False) -> np.ndarray:
+        """Scores of ``(u, v)`` node-id pairs from the final embeddings.
+
+        Raises:
+            KeyError: a node the model was not trained with.
+        """
+        index = self.index
+        try:
+            idx = np.array([[index[u] for u, _ in pairs], [index[v] for _, v in pairs]])
+        except KeyError as exc:
+            raise KeyError(f"node {exc.args[0]!r} is not in the trained graph") from None
+        return score_pairs(self.z, idx.reshape(2, -1), self.decoder, logits=logits)
+
+    # -- suggestions (delegated to kg.suggest) ------------------------------------------
+    def suggest(self, query: str, k: int = 10, types: Any = None, graph: Any = None) -> list[Any]:
+        """Related nodes not yet linked to ``query`` (see :func:`kg.suggest.suggest`)."""
+        from kg import suggest as _suggest
+
+        return _suggest.suggest(query, predictor=self, graph=graph, k=k, types=types)
+
+    def suggestions_for_all(self, k: int = 5, graph: Any = None) -> dict[str, list[Any]]:
+        """Top-``k`` suggestions for every entity node (for the HTML page)."""
+        from kg import suggest as _suggest
+
+        return _suggest.suggestions_for_all(predictor=self, graph=graph, k=k)
+
+    # -- persistence -------------------------------------------------------------------
+    def torch_state_dict(self) -> Any:
+        """The torch state dict (read from ``model.pt`` with ``weights_only=True`` if needed)."""
+        if self.state_dict is None:
+            import torch
+
+            if self.path is None:
+                raise FileNotFoundError("this predictor has no weights and no folder to read")
+            self.state_dict = torch.load(
+                self.path / MODEL_PT, weights_only=True, map_location="cpu"
+            )
+        return self.state_dict
+
+    def model_json(self) -> dict[str, Any]:
+        """The ``model.json`` content."""
+        return {**self.config, "metrics": self.metrics, "timings": self.timings}
+
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write ``model.pt``, ``model.json``, ``embeddings.npz`` and ``split.npz`` atomically."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.state_dict is not None:
+            import torch
+
+            buf = io.BytesIO()
+            torch.save({k: v.detach().cpu() for k, v in self.state_dict.items()}, buf)
+            _atomic_bytes(directory / MODEL_PT, buf.getvalue())
+        elif (
+            self.path is not None
+            and (self.path / MODEL_PT).exists()
+            and (self.path / MODEL_PT).resolve() != (directory / MODEL_PT).resolve()
+        ):
+            _atomic_bytes(directory / MODEL_PT, (self.path / MODEL_PT).read_bytes())
+        emb = {
+            "ids": np.array(self.ids, dtype=str),
+            "types": np.array(self.types, dtype=str),
+            "z": np.asarray(self.z, dtype=np.float32),
+            **{k: (np.array(v) if k == "decoder" else v) for k, v in self.decoder.items()},
+        }
+        _atomic_bytes(directory / EMBEDDINGS_NPZ, _npz_bytes(emb))
+        split = dict(self.split)
+        if self.z_eval is not None:
+            split["z_eval"] = np.asarray(self.z_eval, dtype=np.float32)
+        _atomic_bytes(directory / SPLIT_NPZ, _npz_bytes(split))
+        text = json.dumps(self.model_json(), ensure_ascii=False, indent=1, sort_keys=True)
+        _atomic_bytes(directory / MODEL_JSON, text.encode("utf-8"))
+        self.path = directory
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike[str]) -> LinkPredictor:
+        """Read a predictor written by :meth:`save` (NumPy only; torch weights stay on disk).
+
+        Raises:
+            FileNotFoundError: no trained model in ``directory``.
+        """
+        directory = Path(directory)
+        for name in (MODEL_JSON, EMBEDDINGS_NPZ):
+            if not (directory / name).exists():
+                raise FileNotFoundError(
+                    f"{directory / name}: no trained model here; run `kg train` first"
+                )
+        meta = json.loads((directory / MODEL_JSON).read_text(encoding="utf-8"))
+        metrics = meta.pop("metrics", {})
+        timings = meta.pop("timings", {})
+        with np.load(directory / EMBEDDINGS_NPZ) as npz:
+            ids = [str(s) for s in npz["ids"]]
+            types = [str(s) for s in npz["types"]]
+            z = npz["z"]
+            decoder: dict[str, Any] = {"decoder": str(npz["decoder"])}
+            decoder.update({k: npz[k] for k in npz.files if k.startswith("dec_")})
+        split: dict[str, np.ndarray] = {}
+        z_eval = None
+        if (directory / SPLIT_NPZ).exists():
+            with np.load(directory / SPLIT_NPZ) as npz:
+                split = {k: npz[k] for k in npz.files if k != "z_eval"}
+                z_eval = npz["z_eval"] if "z_eval" in npz.files else None
+        return cls(
+            config=meta,
+            metrics=metrics,
+            timings=timings,
+            ids=ids,
+            types=types,
+            z=z,
+            decoder=decoder,
+            split=split,
+            z_eval=z_eval,
+            path=directory,
+        )
