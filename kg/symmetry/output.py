@@ -82,6 +82,19 @@ def format_report(report: SymmetryReport, *, top: int = 10) -> str:
     if report.ceilings.get("wl"):
         w = report.ceilings["wl"]
         lines.append(f"  {'(ceiling, 1-WL class pairs)':30s} {w['accuracy']:9.3f} {w['auc']:7.3f}")
+    for name, sub in report.table_by_pairs.items():
+        if name == "all" or "ceiling" not in sub:
+            continue
+        lines.append(f"\n  on {name} only ({sub['pairs']} pairs, {sub['positives']} positive):")
+        for key in report.table:
+            if key in sub:
+                row = sub[key]
+                lines.append(f"  {_ROW_NAMES.get(key, key):30s} {row['accuracy']:9.3f} {row['auc']:7.3f}")
+        if "separable_by_individualised_wl" in sub:
+            lines.append(
+                f"  orbit-mate negatives 1-WL tells apart once the query is marked: "
+                f"{sub['separable_by_individualised_wl']}"
+            )
     if report.depth:
         lines.append("\nDepth: validation MRR and smoothness")
         lines.append(f"  {'layers':>6s} {'val MRR':>8s} {'hits@10':>8s} {'cosine':>7s} {'dirichlet':>9s}")

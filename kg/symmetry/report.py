@@ -9,9 +9,11 @@ Steps (all on one seeded split of the graph's target links, see :mod:`kg.split`)
    trained with structure-only inputs (``features="type"``); its final embeddings are compared
    within every orbit (max distance) and across WL classes, and for sample queries the scores of
    candidates of one orbit are compared (exact ties).
-3. **The ceiling** on the held-out labelled pairs (test positives + their fixed negatives):
-   classes computed on the graph the model scores them on (``test_mp``), best accuracy/AUC of
-   any scorer that depends only on the (unordered) class pair.
+3. **The ceiling** on the held-out labelled pairs: the test positives, their fixed same-type
+   negatives, and *orbit-mate* negatives (for a positive ``(u, v)``, a non-link ``(u, w)`` with
+   ``w`` in ``v``'s orbit: the pairs a node-level model must tie with the positive). Classes
+   are computed on the graph the pairs are scored on (``test_mp``); the ceiling is the best
+   accuracy/AUC of any scorer that depends only on the (unordered) class pair.
 4. **The table** on the same pairs: plain GNN (type features), the ceiling, the labeling trick
    (:mod:`kg.symmetry.labeling`), random features, text features. Accuracy is at the best
    threshold (the rule the ceiling uses); scores are computed in float64 so that exact ties
@@ -51,7 +53,13 @@ from kg.symmetry.orbits import automorphism_count, automorphism_orbits, classes,
 from kg.symmetry.structure import structure_of
 from kg.symmetry.wl import wl_refine
 
-__all__ = ["SymmetryReport", "analyze_symmetry", "LABELING_DEFAULTS", "TABLE_ROWS"]
+__all__ = [
+    "SymmetryReport",
+    "analyze_symmetry",
+    "orbit_mate_negatives",
+    "LABELING_DEFAULTS",
+    "TABLE_ROWS",
+]
 
 #: Rows of the table, in order.
 TABLE_ROWS: tuple[str, ...] = (
@@ -94,6 +102,9 @@ class SymmetryReport:
             example of a tied orbit.
         table: ``{row: {"accuracy", "auc"}}`` for :data:`TABLE_ROWS`.
         ceilings: the orbit and 1-WL ceilings with their group counts.
+        table_by_pairs: the table on parts of the pairs: ``typed_negatives`` (positives and
+            their fixed same-type corruptions), ``orbit_mates`` (positives that have orbit
+            mates and those mates as negatives, with ``separable_by_individualised_wl``).
         depth: per-depth rows (validation MRR, smoothness) when requested.
         config, timings: settings and seconds per step.
     """
@@ -110,6 +121,7 @@ class SymmetryReport:
     ties: dict[str, Any]
     table: dict[str, dict[str, float]]
     ceilings: dict[str, Any]
+    table_by_pairs: dict[str, dict[str, Any]] = field(default_factory=dict)
     depth: list[dict[str, float]] | None = None
     config: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -188,6 +200,55 @@ def _ties(
     return {"queries": len(qs), "max_spread": spread, "example": example}
 
 
+def orbit_mate_negatives(
+    pos: np.ndarray,
+    n: int,
+    edges: np.ndarray,
+    types: np.ndarray,
+    orbits: np.ndarray,
+    *,
+    per_positive: int = 1,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Hard negatives: for a positive ``(u, v)``, pairs ``(u, w)`` with ``w`` in ``v``'s orbit.
+
+    ``w`` is not linked to ``u`` (nor ``u`` itself); both orientations are tried. A node-level
+    model must give ``(u, w)`` exactly the score of ``(u, v)``. Returns ``(negatives,
+    index of their positive, separable)`` where ``separable`` counts negatives that 1-WL with
+    ``u`` individualised tells apart from ``v`` (only those can a labeling-trick model
+    separate; the others are, as far as 1-WL sees, the same link).
+
+    >>> star = np.array([[0, 1], [0, 2], [0, 3], [3, 4]])  # leaves 1, 2 twins; 3 holds 4
+    >>> orb = automorphism_orbits(5, star)
+    >>> neg, of, sep = orbit_mate_negatives(np.array([[4, 1]]), 5, star, np.zeros(5, int), orb)
+    >>> neg.tolist(), of.tolist(), sep
+    ([[4, 2]], [0], 0)
+    """
+    from kg.symmetry.structure import adjacency
+
+    rng = np.random.default_rng(seed)
+    a = adjacency(n, edges)
+    members = {int(o): np.flatnonzero(orbits == o) for o in np.unique(orbits)}
+    out, owner, separable = [], [], 0
+    cache: dict[int, np.ndarray] = {}
+    for i, (u, v) in enumerate(np.asarray(pos, dtype=np.int64)):
+        for q, t in ((int(u), int(v)), (int(v), int(u))):
+            linked = set(a.indices[a.indptr[q] : a.indptr[q + 1]].tolist()) | {q, t}
+            mates = [int(w) for w in members[int(orbits[t])] if int(w) not in linked]
+            if not mates:
+                continue
+            chosen = rng.choice(mates, size=min(per_positive, len(mates)), replace=False)
+            if q not in cache:
+                cache[q] = wl_refine(n, edges, types * 2 + (np.arange(n) == q))
+            for w in chosen:
+                out.append((q, int(w)))
+                owner.append(i)
+                separable += int(cache[q][w] != cache[q][t])
+            break
+    neg = np.array(out, dtype=np.int64).reshape(-1, 2)
+    return neg, np.array(owner, dtype=np.int64), separable
+
+
 def analyze_symmetry(
     kg: Any,
     *,
@@ -201,6 +262,7 @@ def analyze_symmetry(
     depth: bool | Sequence[int] = False,
     depth_epochs: int = 100,
     queries: int = 20,
+    mates_per_positive: int = 1,
     device: str = "auto",
     progress: bool = False,
 ) -> SymmetryReport:
@@ -215,6 +277,8 @@ def analyze_symmetry(
         depth: ``True`` for depths 1..16, or a list of depths, to add the depth study.
         depth_epochs: maximum epochs per depth.
         queries: sample queries for the tie check.
+        mates_per_positive: orbit-mate negatives per held-out positive (see
+            :func:`orbit_mate_negatives`).
         device: ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
         progress: print a line per step.
 
@@ -264,13 +328,26 @@ def analyze_symmetry(
         raise ValueError(f"the graph has {lg.target.size(1)} target edges; at least 10 are needed")
     split = link_split(lg.target, lg.context, lg.num_nodes, seed=seed, node_type=lg.node_type)
     pos, neg = split.test_pos.t().numpy(), split.test_neg.t().numpy()
-    pairs = np.concatenate([pos, neg]).astype(np.int64)
-    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))].astype(np.int64)
     test_edges = _undirected(split.test_mp)
     orb_eval = automorphism_orbits(s.n, test_edges, s.types)
     wl_eval = wl_refine(s.n, test_edges, s.types)
+    mates, mate_of, separable = orbit_mate_negatives(
+        pos, s.n, test_edges, s.types, orb_eval, per_positive=mates_per_positive, seed=seed
+    )
+    # labelled pairs: positives, their typed negatives, and orbit-mate negatives
+    pairs = np.concatenate([pos, neg, mates]).astype(np.int64)
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg) + len(mates))].astype(np.int64)
+    kind = np.r_[np.zeros(len(pos)), np.ones(len(neg)), np.full(len(mates), 2)]
+    with_mates = np.zeros(len(pairs), dtype=bool)
+    with_mates[np.unique(mate_of)] = True
+    subsets = {
+        "all": np.ones(len(pairs), dtype=bool),
+        "typed_negatives": kind < 2,
+        "orbit_mates": with_mates | (kind == 2),
+    }
     ceil_orbit = expressivity_ceiling(pairs, y, orb_eval, ordered=False)
     ceil_wl = expressivity_ceiling(pairs, y, wl_eval, ordered=False)
+    all_scores: dict[str, np.ndarray] = {}
 
     # --- node-level GNNs with three kinds of input --------------------------------------
     table: dict[str, dict[str, float]] = {}
@@ -287,7 +364,8 @@ def analyze_symmetry(
         with torch.no_grad():
             z64 = model.encode(x.double(), split.test_mp.cpu())
             scores = model.decode(z64, torch.from_numpy(pairs.T)).numpy()
-        table[row] = pair_metrics(y, np.round(scores, 9))
+        all_scores[row] = np.round(scores, 9)
+        table[row] = pair_metrics(y, all_scores[row])
         fits[row] = (fit, x)
         timings[row] = time.perf_counter() - t
         say(f"{row}: accuracy {table[row]['accuracy']:.3f}  AUC {table[row]['auc']:.3f}")
@@ -318,9 +396,20 @@ def analyze_symmetry(
         seed=seed, device=device, **opts,
     )
     lt_scores = lt.on_graph(test_edges).score(pairs)
+    all_scores["labeling_trick"] = lt_scores
     table["labeling_trick"] = pair_metrics(y, lt_scores)
     timings["labeling_trick"] = time.perf_counter() - t
     say(f"labeling_trick: accuracy {table['labeling_trick']['accuracy']:.3f}  AUC {table['labeling_trick']['auc']:.3f}")
+
+    by_pairs: dict[str, dict[str, Any]] = {}
+    for name, mask in subsets.items():
+        sub = {"pairs": int(mask.sum()), "positives": int(y[mask].sum())}
+        if mask.any() and 0 < y[mask].sum() < mask.sum():
+            c = expressivity_ceiling(pairs[mask], y[mask], orb_eval, ordered=False)
+            sub.update({row: pair_metrics(y[mask], sc[mask]) for row, sc in all_scores.items()})
+            sub["ceiling"] = {"accuracy": c.accuracy, "auc": c.auc}
+        by_pairs[name] = sub
+    by_pairs["orbit_mates"]["separable_by_individualised_wl"] = separable
 
     depth_rows = None
     if depth:
@@ -348,6 +437,9 @@ def analyze_symmetry(
             "wl_colors_structure_only": int(wl_plain.max()) + 1 if s.n else 0,
             "automorphisms_log10": math.log10(group),
             "test_pairs": int(len(y)),
+            "test_positives": int(len(pos)),
+            "typed_negatives": int(len(neg)),
+            "orbit_mate_negatives": int(len(mates)),
         },
         embedding_max_within_orbit=within,
         embedding_min_across_wl=across,
@@ -355,6 +447,7 @@ def analyze_symmetry(
         ties=ties,
         table={k: table[k] for k in TABLE_ROWS},
         ceilings={"orbit": ceil_orbit.to_dict(), "wl": ceil_wl.to_dict()},
+        table_by_pairs=by_pairs,
         depth=depth_rows,
         config={
             "seed": seed, "epochs": epochs, "hidden": hidden, "layers": layers,

@@ -1,0 +1,71 @@
+"""analyze_symmetry on a hand-made knowledge graph and on the seed post: proof by measurement."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _symmetry_graphs import handmade
+
+from kg.symmetry import analyze_symmetry
+from kg.symmetry.output import format_report, write_report
+
+
+@pytest.fixture(scope="module")
+def report():
+    return analyze_symmetry(
+        handmade(), epochs=30, hidden=16, labeling={"epochs": 2, "hidden": 8}, device="cpu", seed=0
+    )
+
+
+def test_orbits_and_wl_classes(report) -> None:
+    sizes = sorted(len(o) for o in report.orbits)
+    assert sizes == [3, 5, 9]  # m0..m2; m3's papers; the papers of m0..m2
+    assert sorted(report.orbit_ids, key=len)[0] == ["method:m0", "method:m1", "method:m2"]
+    assert report.wl_coarser == []
+    assert report.counts["automorphisms_log10"] == pytest.approx(
+        __import__("math").log10(6 * 6**3 * 120)
+    )
+
+
+def test_embeddings_equal_within_orbits_and_scores_tied(report) -> None:
+    assert report.embedding_max_within_orbit <= 1e-5
+    assert report.ties["max_spread"] <= 1e-5
+    assert report.wl_pairs_separated > 0.5
+
+
+def test_plain_gnn_stays_under_the_ceiling(report) -> None:
+    assert sorted(report.table) == sorted(
+        ["plain_gnn", "ceiling", "labeling_trick", "random_features", "text_features"]
+    )
+    for key in ("accuracy", "auc"):
+        assert report.table["plain_gnn"][key] <= report.table["ceiling"][key] + 1e-12
+        assert report.table["plain_gnn"][key] <= report.ceilings["wl"][key] + 1e-12
+    assert report.counts["test_pairs"] == (
+        report.counts["test_positives"] + report.counts["typed_negatives"]
+        + report.counts["orbit_mate_negatives"]
+    )
+
+
+def test_json_has_the_issue_keys_first(report) -> None:
+    data = json.loads(report.to_json())
+    assert list(data)[:4] == ["orbits", "wl_classes", "embedding_max_within_orbit", "table"]
+    assert set(data["table"]["labeling_trick"]) == {"accuracy", "auc"}
+    assert all(len(o) >= 2 for o in data["orbits"])
+
+
+def test_written_files(report, tmp_path) -> None:
+    files = write_report(report, tmp_path, handmade())
+    assert json.loads(files["json"].read_text(encoding="utf-8"))["table"] == report.table
+    assert "Symmetry classes" in files["html"].read_text(encoding="utf-8")
+    text = format_report(report)
+    assert "ceiling (orbit pairs)" in text and "labeling trick" in text
+
+
+@pytest.mark.slow
+def test_seed_graph_report(seed_post) -> None:
+    from kg.build import build
+
+    r = analyze_symmetry(build(seed_post), epochs=30, hidden=16, labeling={"epochs": 2}, device="cpu")
+    assert ["Lottery Ticket Hypothesis", "Rethinking the Value of Network Pruning"] in r.orbits
+    assert r.embedding_max_within_orbit <= 1e-5
