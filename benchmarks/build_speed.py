@@ -19,6 +19,7 @@ Example::
     python benchmarks/build_speed.py                    # text
     python benchmarks/build_speed.py --json             # {"kg_s":..., "obsidiantools_s":..., "ratio":...}
     python benchmarks/build_speed.py --repeat 3 --obsidian-repeat 1
+    python benchmarks/build_speed.py --no-obsidian --stages   # where kg's time goes
 """
 
 from __future__ import annotations
@@ -37,6 +38,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOG = ROOT.parent / "shared" / "corpus" / "blog-smartadpole-zh"
+
+# One fresh process that runs the build's stages one by one and prints each one's CPU time.
+STAGES = """
+import io, json, sys, time
+T = time.process_time
+out = {}
+t = T(); import kg.cli; out["import kg.cli + click"] = T() - t
+t = T(); import kg.build, kg.extract; out["import build + extract"] = T() - t
+t = T(); import rich.console, rich.table; out["import rich"] = T() - t
+from kg.build import assemble, discover, extract_all
+from kg.graph import graphml_text
+from kg.resolve import resolve
+t = T(); files, _ = discover([sys.argv[1]]); out["discover"] = T() - t
+t = T(); res, _ = extract_all(files, jobs=1); out["extract (1 process)"] = T() - t
+exts = [r for r in res if hasattr(r, "mentions")]
+t = T(); r = resolve(exts); out["resolve"] = T() - t
+t = T(); g = assemble(exts, r); out["assemble"] = T() - t
+t = T(); g.to_json_text(); out["graph.json text"] = T() - t
+t = T(); graphml_text(g); out["graph.graphml text"] = T() - t
+t = T(); from kg.render import render_html; render_html(g); out["graph.html (render + import)"] = T() - t
+t = T(); from kg.summary import print_summary; print_summary(g, file=io.StringIO()); out["summary"] = T() - t
+out["mentions"] = sum(len(e.mentions) for e in exts)
+out["nodes"] = len(g)
+print(json.dumps(out))
+"""
 
 OBSIDIAN = (
     "import sys\n"
@@ -80,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-obsidian", action="store_true", help="time kg only")
     ap.add_argument("--no-compile", action="store_true", help="do not byte-compile kg first")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--stages", action="store_true", help="also print CPU seconds per stage")
     args = ap.parse_args(argv)
 
     folder = Path(args.folder)
@@ -99,6 +126,18 @@ def main(argv: list[str] | None = None) -> int:
         obs = measure(obs_cmd, args.obsidian_repeat)
         result["obsidiantools_s"] = round(float(obs["median_s"]), 3)
         result["ratio"] = round(float(obs["median_s"]) / float(kg["median_s"]), 1)
+    if args.stages:
+        proc = subprocess.run(
+            [sys.executable, "-c", STAGES, str(folder)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        result["stages_cpu_s"] = {
+            k: round(v, 3) if isinstance(v, float) else v
+            for k, v in json.loads(proc.stdout).items()
+        }
     if args.json:
         print(json.dumps(result))
         return 0
@@ -114,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             f"CPU {obs['cpu_median_s']:.3f} s  runs {obs['runs_s']}"
         )
         print(f"ratio: {result['ratio']}x (target >= 20x)")
+    for stage, value in dict(result.get("stages_cpu_s", {})).items():
+        print(f"  {stage:30s} {value}")
     return 0
 
 

@@ -37,13 +37,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.resolve import FUZZY_MIN_LEN, _fuzzy_equal, blocking_keys, title_head, title_key
+from kg.resolve import (
+    FUZZY_MIN_LEN,
+    _fuzzy_equal,
+    _same_short_words,
+    blocking_keys,
+    title_head,
+    title_key,
+)
 
 __all__ = ["BibEntry", "Catalogue", "load_catalogue", "parse_catalogue", "clean_latex"]
 
-_ACCENT = re.compile(
-    r"\\(?:[\"'`^~=.]|[uvHckbdrt](?![A-Za-z]))\s*\{?\s*([A-Za-z])\s*\}?"
-)
+_ACCENT = re.compile(r"\\(?:[\"'`^~=.]|[uvHckbdrt](?![A-Za-z]))\s*\{?\s*([A-Za-z])\s*\}?")
 _COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(1[89]|20)\d\d")
@@ -156,7 +161,7 @@ class Catalogue:
         if len(k) >= FUZZY_MIN_LEN and k.isascii():
             for block in blocking_keys(k):
                 for other, e in self._blocks.get(block, []):
-                    if _fuzzy_equal(k, other):
+                    if _fuzzy_equal(k, other) and _same_short_words(title, e.title):
                         return e
         return None
 

@@ -9,7 +9,8 @@ Mentions are merged per type (a method and a topic of the same name stay two nod
    Lottery Ticket Hypothesis`` is ``Lottery Ticket Hypothesis``).
 2. **Small typos.** Two ASCII keys of at least :data:`FUZZY_MIN_LEN` characters are the same
    entity when their Levenshtein distance is at most ``len // 16`` (at least 1) *and* they
-   hold the same digits (``ResNet-50`` is not ``ResNet-56``, ``YOLOv2`` is not ``YOLOv3``).
+   hold the same digits (``ResNet-50`` is not ``ResNet-56``, ``YOLOv2`` is not ``YOLOv3``)
+   and no word of one or two letters is in one name only (``Part A`` is not ``Part B``).
    Candidates are found by blocking (:func:`blocking_keys`: the first and last 4
    characters of a short key, 10 of a long one), never by comparing everything with
    everything. Keys with Chinese (or other
@@ -24,7 +25,8 @@ Mentions are merged per type (a method and a topic of the same name stay two nod
    become one.
 
 The label of an entity is its most frequent spelling (papers prefer the full, subtitled
-title; first seen wins ties); the other spellings become ``aliases``. Sources and notes are
+title; on a tie a spelling that is not all capitals, then the first seen, wins); the other
+spellings become ``aliases``. Sources and notes are
 merged in input order. Venue names come canonical from extraction and merge on their key.
 
 Example
@@ -73,6 +75,7 @@ FUZZY_MIN_LEN = 8
 
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W_]+")
 _COLON = re.compile(r"\s*[:：]\s*")
 _HAS_COLON = re.compile("[:：﹕︓]")
 _ARTICLE = re.compile(r"^\s*(?:the|an?)\s+(?=\w)", re.IGNORECASE)
@@ -149,10 +152,20 @@ def same_entity(a: str, b: str) -> bool:
     False
     """
     ka, kb = match_key(a), match_key(b)
-    return ka == kb or _fuzzy_equal(ka, kb)
+    return ka == kb or (_fuzzy_equal(ka, kb) and _same_short_words(a, b))
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _same_short_words(a: str, b: str) -> bool:
+    """No word of one or two letters appears in only one of the names."""
+    return all(len(w) > 2 for w in _words(a) ^ _words(b))
 
 
 def _fuzzy_equal(ka: str, kb: str) -> bool:
+    """Keys within typo distance (rule 2, without the short-word check)."""
     from rapidfuzz.distance import Levenshtein
 
     if not (ka.isascii() and kb.isascii()):
@@ -260,6 +273,10 @@ class _Group:
     key: str
     refs: list[tuple[int, int, Mention]] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        return self.refs[0][2].label
+
 
 def _fuzzy_unions(groups: list[_Group], uf: _UnionFind) -> None:
     """Union groups whose keys differ by a small typo, comparing only blocked candidates."""
@@ -291,7 +308,7 @@ def _fuzzy_unions(groups: list[_Group], uf: _UnionFind) -> None:
                 gj = members[y]
                 da = digits.setdefault(gi, _DIGITS.findall(ka))
                 db = digits.setdefault(gj, _DIGITS.findall(kb))
-                if da == db:
+                if da == db and _same_short_words(groups[gi].label, groups[gj].label):
                     uf.union(gi, gj)
 
 
@@ -338,9 +355,10 @@ def _pick_label(type_: str, labels: list[str]) -> str:
         return labels[0]
     order = {label: i for i, label in reversed(list(enumerate(labels)))}
 
-    def score(label: str) -> tuple[int, int, int]:
+    def score(label: str) -> tuple[int, int, int, int]:
         subtitled = 1 if type_ == "paper" and title_head(label) is not None else 0
-        return (subtitled, counts[label], -order[label])
+        shouting = 1 if label.isupper() else 0  # "FEW-SHOT LEARNING" loses a tie
+        return (subtitled, counts[label], -shouting, -order[label])
 
     return max(counts, key=score)
 

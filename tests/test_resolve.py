@@ -36,6 +36,10 @@ def ids(res, n_ext: int) -> list[list[str | None]]:
         ),
         ("Rethinking Network Pruning", "Rethinking Network Prunning"),
         ("Graph Convolutional Networks", "Graph Convolutional Network"),
+        (  # an acronym in front of the title
+            "TSM: Temporal Shift Module for Efficient Video Understanding",
+            "Temporal Shift Module for Efficient Video Understanding",
+        ),
     ],
 )
 def test_variants_merge(a: str, b: str) -> None:
@@ -55,6 +59,11 @@ def test_variants_merge(a: str, b: str) -> None:
         ("NAS", "NAT"),  # too short for fuzzy
         ("Learning to Compare", "Learning to Compute"),  # 2 edits in 17 characters
         ("Faster R-CNN", "Fast R-CNN"),
+        ("ShanghaiTech Part A", "ShanghaiTech Part B"),  # a one-letter word differs
+        (  # within typo distance, but a two-letter word is missing
+            "Learning to Compare: Relation Network for Few-Shot Learning",
+            "Learning Compare: Relation Network for Few-Shot Learning",
+        ),
         ("单目深度估计网络", "双目深度估计网络"),  # one Chinese character is another word
         (
             "Graph Neural Networks: A Review of Methods and Applications",
@@ -92,6 +101,18 @@ def test_title_shared_by_two_subtitled_papers_is_not_merged() -> None:
         ]
     )
     assert len(res.entities) == 3
+
+
+def test_label_prefers_mixed_case_on_a_tie() -> None:
+    res = resolve(
+        [
+            ext("a.md", ("paper", "METAPIX: FEW-SHOT VIDEO RETARGETING")),
+            ext("b.md", ("paper", "MetaPix: Few-Shot Video Retargeting")),
+        ]
+    )
+    (ent,) = res.entities.values()
+    assert ent.label == "MetaPix: Few-Shot Video Retargeting"
+    assert ent.aliases == ["METAPIX: FEW-SHOT VIDEO RETARGETING"]
 
 
 def test_per_type_method_and_topic_stay_apart() -> None:
