@@ -28,7 +28,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
+import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -512,8 +514,11 @@ def _write_graph_files(kg: KnowledgeGraph, temps: dict[str, Path]) -> None:
 
 
 def _fork(job: Any) -> int | None:
-    """Run ``job()`` in a forked child; its pid, or ``None`` where fork is unavailable."""
-    if not hasattr(os, "fork"):
+    """Run ``job()`` in a forked child; its pid, or ``None`` where fork is unavailable.
+
+    Not after torch has been imported (training): its thread pools make forking unsafe.
+    """
+    if not hasattr(os, "fork") or "torch" in sys.modules:
         return None
     try:
         pid = os.fork()
@@ -589,3 +594,19 @@ def build_to(
     title = f"Knowledge graph: {', '.join(names)}" if names else None
     result.files = write_outputs(kg, out, suggestions=suggestions, title=title)
     return result
+
+
+class _CallableModule(types.ModuleType):
+    """``kg.build`` is both this module and the :func:`build` function.
+
+    ``import kg; kg.build(...)`` finds the function through ``kg.__getattr__``, but once
+    ``kg.build`` has been imported as a module (``from kg.build import build_to``) the
+    package attribute is the module itself; calling the module calls :func:`build`, so
+    ``kg.build(paths)`` works in either order.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> KnowledgeGraph:
+        return build(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -337,3 +337,23 @@ def test_forked_writer_failure_falls_back(tmp_path: Path, monkeypatch) -> None:
         "graph.html",
         "graph.json",
     ]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import kg; print(kg.build([{p!r}]).counts()['paper'])",
+        "import kg.build, kg; print(kg.build([{p!r}]).counts()['paper'])",  # module first
+    ],
+)
+def test_kg_build_is_callable_in_any_import_order(seed_post: Path, code: str) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", code.format(p=str(seed_post))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "6"
