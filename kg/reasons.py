@@ -56,6 +56,8 @@ class GraphIndex:
     # set by from_compact: (ids, relations, indptr, nbr, code) and id -> position
     _csr: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
     _pos: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # neighbour lists in search order (entities before posts, then by id), built on demand
+    _search_order: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_node_link(cls, data: Mapping[str, Any]) -> GraphIndex:
@@ -138,6 +140,8 @@ class GraphIndex:
             return
         if self._csr is not None:
             self.neighbors(u), self.neighbors(v)  # expand before editing
+        self._search_order.pop(u, None)
+        self._search_order.pop(v, None)
         self.adj.setdefault(u, {}).setdefault(v, []).append((relation, True))
         self.adj.setdefault(v, {}).setdefault(u, []).append((relation, False))
 
@@ -154,6 +158,16 @@ class GraphIndex:
                 c = code[j]
                 got.setdefault(ids[nbr[j]], []).append((rels[c >> 1], bool(c & 1)))
             self.adj[nid] = got
+        return got
+
+    def search_order(self, nid: str) -> list[str]:
+        """Neighbours of ``nid`` in the order paths are searched: entities first, then posts,
+        each by id (cached)."""
+        got = self._search_order.get(nid)
+        if got is None:
+            nbs = self.neighbors(nid)
+            got = sorted(nbs, key=lambda n: (self.type(n) == "post", n))
+            self._search_order[nid] = got
         return got
 
     def label(self, nid: str) -> str:
@@ -228,7 +242,7 @@ def short_path(
         nxt: list[str] = []
         meet: str | None = None
         for node in frontiers[side]:
-            for nb in sorted(index.neighbors(node), key=lambda n: (index.type(n) == "post", n)):
+            for nb in index.search_order(node):
                 if nb in mine:
                     continue
                 mine[nb] = node

@@ -20,8 +20,12 @@ orbit, which a message-passing GNN embeds identically). Each such :class:`Sugges
 ``tie`` (the group number, 1, 2, ... in rank order), ``tie_size`` and ``tied_with`` (the
 other members, also those ranked below ``k``); the text output marks them ``=tie N``.
 
-A model whose ``graph_fingerprint`` differs from the graph's raises a
+A model whose ``graph_fingerprint`` differs from the graph's emits a
 :class:`StaleModelWarning` (the suggestions still come, from the old embeddings).
+
+Start-up is kept lean for the command line: no torch, networkx or rapidfuzz on the usual
+path (rapidfuzz only for fuzzy queries), and a compact index of the graph cached in
+``DIR/suggest-cache.json`` (see :meth:`Suggester.load`).
 
 Example
 -------
@@ -53,7 +57,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +83,8 @@ __all__ = [
 
 #: Relative tolerance under which two candidates' logits count as tied.
 TIE_TOL = 1e-6
+#: :meth:`Suggester.suggestions_for_all` keeps a float32 ``[m, m]`` score matrix up to this m.
+SYMMETRIC_MAX = 6000
 #: At most this many ids are listed in :attr:`Suggestion.tied_with`.
 MAX_TIED_LISTED = 50
 
@@ -240,24 +245,52 @@ class EmbeddingScorer:
         The MLP decoder costs ``len(queries) * len(candidates) * d * d`` multiply-adds; this
         does them as one matrix product per block of queries.
         """
+        return self._logits32(queries, candidates).astype(np.float64)
+
+    def _logits32(self, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         zq = self.z[np.asarray(queries, dtype=np.int64)]
         zc = self.z[np.asarray(candidates, dtype=np.int64)]
+        return self._decode(zq, zc)
+
+    def _decode(self, zq: np.ndarray, zc: np.ndarray) -> np.ndarray:
+        """float32 logits ``[len(zq), len(zc)]`` of embedding rows."""
         if self.decoder == "dot":
-            return (zq @ zc.T).astype(np.float64)
+            return zq @ zc.T
         h = (zq[:, None, :] * zc[None, :, :]).reshape(-1, zc.shape[1])
         for i, (w, b) in enumerate(self.layers):
             if i:
                 np.maximum(h, np.float32(0.0), out=h)
-            h = h @ w + b
-        return h[:, 0].reshape(len(zq), len(zc)).astype(np.float64)
+            h = h @ w
+            h += b
+        return h[:, 0].reshape(len(zq), len(zc))
+
+    def _block(self, m: int) -> int:
+        """Query rows per block so that a block's work arrays stay around 16 MB."""
+        per_row = m * (self.z.shape[1] if self.decoder == "mlp" else 1)
+        return max(1, (1 << 22) // max(1, per_row))
+
+    def pool_logits(self, pool: np.ndarray) -> np.ndarray:
+        """The symmetric ``[m, m]`` float32 logits among the rows ``pool``.
+
+        Both decoders are symmetric in ``u`` and ``v``, so only the upper triangle is
+        computed (half the work of scoring every pair twice).
+        """
+        m = int(pool.size)
+        zp = self.z[np.asarray(pool, dtype=np.int64)]
+        if self.decoder == "dot":
+            return zp @ zp.T
+        out = np.empty((m, m), dtype=np.float32)
+        block = self._block(m)
+        for a in range(0, m, block):
+            b = min(m, a + block)
+            part = self._decode(zp[a:b], zp[a:])
+            out[a:b, a:] = part
+            out[a:, a:b] = part.T
+        return out
 
     def scores(self, query: int, candidates: np.ndarray) -> np.ndarray:
         """``sigmoid`` of :meth:`logits`: predicted link probabilities."""
         return _sigmoid(self.logits(query, candidates))
-
-
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
 class Suggester:
@@ -562,15 +595,31 @@ class Suggester:
         queries = [(n, self.scorer.row[n]) for n in nodes if n in self.scorer.row]
         keep = 4 * k + 64  # the best k plus room for their ties need a full sort
         out: dict[str, list[dict[str, Any]]] = {}
-        block = max(1, (1 << 22) // max(1, pool.size * self.scorer.z.shape[1]))
+        where = np.full(len(self.scorer.ids), -1, dtype=np.int64)
+        where[pool] = np.arange(pool.size)
+        qrows = np.asarray([r for _, r in queries], dtype=np.int64)
+        # most queries are candidates too: score the pool once, using the decoder's symmetry
+        full = (
+            self.scorer.pool_logits(pool)
+            if 0 < pool.size <= SYMMETRIC_MAX
+            and qrows.size * 2 > pool.size
+            and bool((where[qrows] >= 0).all())
+            else None
+        )
+        block = self.scorer._block(pool.size)
         for start in range(0, len(queries), block):
             chunk = queries[start : start + block]
-            logits = self.scorer.logits_many(np.asarray([r for _, r in chunk]), pool)
+            rows = np.asarray([r for _, r in chunk], dtype=np.int64)
+            logits = (
+                full[where[rows]].astype(np.float64)
+                if full is not None
+                else self.scorer.logits_many(rows, pool)
+            )
             for (nid, _), row_logits in zip(chunk, logits, strict=True):
                 ok = np.ones(pool.size, dtype=bool)
-                drop = {self.scorer.row[n] for n in (*self.linked(nid), nid) if n in self.scorer.row}
-                if drop:
-                    ok[np.isin(pool, sorted(drop))] = False
+                rows_of = self.scorer.row
+                drop = where[[rows_of[n] for n in (*self.linked(nid), nid) if n in rows_of]]
+                ok[drop[drop >= 0]] = False
                 cands, cand_logits = pool[ok], row_logits[ok]
                 if cands.size > keep:
                     part = np.argpartition(-cand_logits, keep - 1)[:keep]
