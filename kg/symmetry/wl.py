@@ -6,8 +6,8 @@ types (what a GNN with type one-hot features sees) or all equal (structure only)
 
 Each round gives every node the pair (own colour, multiset of neighbour colours); the
 multiset is hashed as a sum of independent random 64-bit words per colour (two sums, so a
-collision needs two simultaneous 64-bit coincidences), and pairs are renumbered with
-``np.unique``. Refinement stops when a round adds no colour: that partition is stable.
+collision needs two simultaneous 64-bit coincidences), and the triples are renumbered after
+one ``np.lexsort``. Refinement stops when a round adds no colour: that partition is stable.
 
 Example
 -------
@@ -98,13 +98,14 @@ def wl_refine(
         w1 = rng.integers(1, np.iinfo(np.int64).max, size=k, dtype=np.int64).astype(np.uint64)
         w2 = rng.integers(1, np.iinfo(np.int64).max, size=k, dtype=np.int64).astype(np.uint64)
         neigh = colors[indices]
-        key = np.empty((n, 3), dtype=np.uint64)
-        key[:, 0] = colors
-        key[:, 1] = _segment_sums(w1[neigh], indptr)
-        key[:, 2] = _segment_sums(w2[neigh], indptr)
-        _, new = np.unique(key, axis=0, return_inverse=True)
-        new = new.reshape(-1).astype(np.int64)
-        k_new = int(new.max()) + 1
+        h1 = _segment_sums(w1[neigh], indptr)
+        h2 = _segment_sums(w2[neigh], indptr)
+        order = np.lexsort((h2, h1, colors))
+        c, a, b = colors[order], h1[order], h2[order]
+        step = np.r_[True, (c[1:] != c[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])]
+        new = np.empty(n, dtype=np.int64)
+        new[order] = np.cumsum(step) - 1
+        k_new = int(step.sum())
         if k_new == k:
             break
         colors, k = new, k_new
