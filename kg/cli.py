@@ -152,7 +152,7 @@ def build_command(
             seed=seed,
             progress=not no_train,
         )
-    except (FileNotFoundError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # a bib that is missing, an output folder not writable
         raise click.ClickException(str(exc)) from None
     print_summary(result.kg, warnings=verbose)
     if result.train_error:

@@ -136,3 +136,14 @@ def test_build_with_training_writes_the_model(seed_post: Path, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
     assert {"graph.json", "graph.graphml", "graph.html", "model.json"} <= names
+
+
+def test_unwritable_output_is_a_one_line_error(seed_post: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(
+        cli, ["build", str(seed_post), "--out", str(blocker / "out"), "--no-train"]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "file/out" in result.output
+    assert len(result.output.strip().splitlines()) == 1
