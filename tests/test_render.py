@@ -14,7 +14,7 @@ from kg.cli import cli
 from kg.graph import KnowledgeGraph
 from kg.render import HTML_NAME, LAYOUT_THRESHOLD, open_in_browser, render_html, write_html
 from kg.render.assets import inline_safe, load_assets, script_json
-from kg.render.layout import EDGE_PX, layout_xy, needs_layout
+from kg.render.layout import SPACING_PX, layout_xy, needs_layout
 from kg.render.payload import MAX_NOTE_CHARS, MAX_NOTES, build_payload, safe_url
 
 EVIL = [
@@ -243,18 +243,35 @@ def test_threshold_switches_to_python_layout_and_keeps_physics_below():
     assert needs_layout(LAYOUT_THRESHOLD + 1) and not needs_layout(LAYOUT_THRESHOLD)
 
 
-def test_layout_xy_scales_mean_edge_length_and_is_seeded():
+def test_layout_xy_spacing_components_apart_and_seeded():
     import math
 
-    edges = [(i, (i * 7 + 3) % 200) for i in range(200)] + [(i, i + 1) for i in range(199)]
-    xy = layout_xy(200, edges, seed=1)
-    pairs = {(min(a, b), max(a, b)) for a, b in edges if a != b}
-    mean = sum(math.dist(xy[2 * a : 2 * a + 2], xy[2 * b : 2 * b + 2]) for a, b in pairs) / len(
-        pairs
+    # a 200-node cycle with chords, and 50 separate triangles
+    edges = [(i, (i * 7 + 3) % 200) for i in range(200)] + [(i, (i + 1) % 200) for i in range(200)]
+    edges += [
+        (200 + 3 * t + a, 200 + 3 * t + b) for t in range(50) for a, b in ((0, 1), (1, 2), (2, 0))
+    ]
+    n = 350
+    xy = layout_xy(n, edges, seed=1)
+    pts = [(xy[2 * i], xy[2 * i + 1]) for i in range(n)]
+    nn = sorted(
+        min(math.dist(p, q) for j, q in enumerate(pts) if j != i) for i, p in enumerate(pts)
     )
-    assert mean == pytest.approx(EDGE_PX, rel=1e-6)
-    assert xy == layout_xy(200, edges, seed=1) and xy != layout_xy(200, edges, seed=2)
-    assert layout_xy(0, []) == [] and len(layout_xy(1, [])) == 2
+    assert nn[n // 2] == pytest.approx(SPACING_PX, rel=0.25)
+    assert nn[0] > 0.2 * SPACING_PX  # nothing on top of anything
+    # each triangle keeps its own place: its nodes are nearer to each other than to others
+    for t in range(50):
+        tri = [pts[200 + 3 * t + k] for k in range(3)]
+        inner = max(math.dist(a, b) for a in tri for b in tri)
+        outer = min(
+            math.dist(a, q)
+            for a in tri
+            for j, q in enumerate(pts)
+            if not 200 + 3 * t <= j < 203 + 3 * t
+        )
+        assert inner < outer
+    assert xy == layout_xy(n, edges, seed=1) and xy != layout_xy(n, edges, seed=2)
+    assert layout_xy(0, []) == [] and layout_xy(1, []) == [0.0, 0.0]
 
 
 # ---- writing and opening ------------------------------------------------------------------------

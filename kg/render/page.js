@@ -22,6 +22,7 @@
   };
   var EXTRA_COLOURS = ["#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"];
   var SUGGEST_COLOUR = "#d97706";
+  var SUGGEST_DRAWN = 1;    // dashed links drawn per node (its best); the panel lists them all
 
   function typeColour(t) {
     var name = D.types[t];
@@ -55,6 +56,10 @@
   }
 
   // ---- nodes and edges ---------------------------------------------------------------
+  var LABEL_CHARS = 40;     // longer labels are shortened on the canvas (full in the panel)
+  function short(text) {
+    return text.length > LABEL_CHARS ? text.slice(0, LABEL_CHARS - 1) + "…" : text;
+  }
   var ids = D.nodes.id;
   var labels = D.nodes.label;
   var indexOf = {};
@@ -63,7 +68,7 @@
     indexOf[ids[i]] = i;
     var item = {
       id: ids[i],
-      label: LARGE ? undefined : labels[i],   // large graphs: labels drawn by the overlay
+      label: LARGE ? undefined : short(labels[i]),   // large graphs: labels drawn by the overlay
       title: labels[i] + "\n(" + D.types[D.nodes.type[i]] + ")",
       color: baseColour(i),
       size: nodeSize(i)
@@ -246,9 +251,9 @@
     var y = n.y + nodeSize(j) + 2 / scale;
     if (halo) {  // a white outline; costly in software rendering, so only for a few labels
       ctx.lineWidth = 3 / scale;
-      ctx.strokeText(labels[j], n.x, y);
+      ctx.strokeText(short(labels[j]), n.x, y);
     }
-    ctx.fillText(labels[j], n.x, y);
+    ctx.fillText(short(labels[j]), n.x, y);
   }
   function labelStyle(ctx, screenPx, scale) {
     ctx.font = (screenPx / scale).toFixed(2) + "px system-ui, sans-serif";
@@ -333,7 +338,7 @@
     var best = {};
     suggestKeys.forEach(function (key) {
       var a = Number(key);
-      D.suggest[key].slice(0, 3).forEach(function (row) {
+      D.suggest[key].slice(0, SUGGEST_DRAWN).forEach(function (row) {
         var b = row[0];
         if (b < 0 || b === a) { return; }
         var pair = a < b ? a + "-" + b : b + "-" + a;
@@ -486,10 +491,23 @@
     });
     selectIndex(i);
   }
+  function keepClearOfPanel(i) {
+    // a node clicked under the details panel is moved into the free part of the view
+    var free = container.clientWidth - panel.offsetWidth;
+    if (panel.hidden || free < 200) { return; }
+    var d = network.canvasToDOM(network.getPositions([ids[i]])[ids[i]]);
+    if (d.x > free - 30) {
+      var view = network.getViewPosition();
+      network.moveTo({
+        position: { x: view.x + (d.x - free / 2) / network.getScale(), y: view.y },
+        animation: LARGE ? false : { duration: 250, easingFunction: "easeInOutQuad" }
+      });
+    }
+  }
   network.on("click", function (params) {
     if (params && params.nodes && params.nodes.length) {
       var i = indexOf[params.nodes[0]];
-      if (i !== undefined) { selectIndex(i); return; }
+      if (i !== undefined) { selectIndex(i); keepClearOfPanel(i); return; }
     }
     if (selected !== null) { clearSelection(); }
   });
