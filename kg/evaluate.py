@@ -48,7 +48,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import auc_score, average_precision, rank_of, ranking_summary
 from kg.predictor import LinkPredictor, score_matrix, score_pairs
 
-__all__ = ["BASELINES", "METRICS", "evaluate", "format_table"]
+__all__ = ["BASELINES", "METRICS", "evaluate", "seen_graph", "format_table"]
 
 #: Heuristics compared with the GNN (names of :data:`kg.baselines.METHODS`).
 BASELINES: tuple[str, ...] = (
@@ -73,6 +73,30 @@ def _pairs_by_role(
         if a != b:
             (tgt if rel in targets else ctx).add((min(a, b), max(a, b)))
     return tgt, ctx - tgt
+
+
+def seen_graph(kg: KnowledgeGraph, predictor: LinkPredictor) -> nx.Graph:
+    """The graph the heuristics score on: context + training + validation target edges.
+
+    Exactly the GNN's test-time message passing; the test edges are not in it. Nodes carry
+    ``label`` and ``aliases`` for the text similarity.
+    """
+    ids = predictor.ids
+    index = {nid: i for i, nid in enumerate(ids)}
+    targets = predictor.config.get("target_relations", ["subtopic_of", "part_of", "published_at"])
+    _, ctx = _pairs_by_role(kg, index, targets)
+    seen = nx.Graph()
+    for nid in ids:
+        attrs = kg.graph.nodes[nid]
+        seen.add_node(nid, label=attrs.get("label", nid), aliases=attrs.get("aliases") or [])
+    split = predictor.split
+    mp = (
+        list(ctx)
+        + [tuple(p) for p in split["train_pos"].T]
+        + [tuple(p) for p in split["val_pos"].T]
+    )
+    seen.add_edges_from((ids[a], ids[b]) for a, b in mp)
+    return seen
 
 
 def _queries(test_pos: np.ndarray, max_queries: int | None, seed: int) -> np.ndarray:
@@ -146,22 +170,11 @@ def evaluate(
     ids = predictor.ids
     index = {nid: i for i, nid in enumerate(ids)}
     targets = predictor.config.get("target_relations", ["subtopic_of", "part_of", "published_at"])
-    tgt, ctx = _pairs_by_role(kg, index, targets)
+    tgt, _ = _pairs_by_role(kg, index, targets)
     split = predictor.split
     test_pos, test_neg = split["test_pos"], split["test_neg"]
 
-    # the graph the heuristics may see: exactly the GNN's test-time message passing
-    seen = nx.Graph()
-    for nid in ids:
-        attrs = kg.graph.nodes[nid]
-        seen.add_node(nid, label=attrs.get("label", nid), aliases=attrs.get("aliases") or [])
-    mp = (
-        list(ctx)
-        + [tuple(p) for p in split["train_pos"].T]
-        + [tuple(p) for p in split["val_pos"].T]
-    )
-    seen.add_edges_from((ids[a], ids[b]) for a, b in mp)
-    scorer = HeuristicScorer(seen, nodelist=ids)
+    scorer = HeuristicScorer(seen_graph(kg, predictor), nodelist=ids)
 
     known: dict[int, set[int]] = {}
     for a, b in tgt:

@@ -1,0 +1,167 @@
+"""Tests of kg.split and kg.train: leakage, reproducibility, result object and files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from _toy_kg import toy_kg
+
+from kg.nn import LinkModel
+from kg.predictor import LinkPredictor, score_pairs
+from kg.pyg import to_link_graph
+from kg.split import link_split, supervision_split, train_negatives
+from kg.train import train
+
+FAST = {"epochs": 15, "hidden": 16, "progress": False}
+
+
+def _pairset(ei: torch.Tensor) -> set[tuple[int, int]]:
+    return {(min(a, b), max(a, b)) for a, b in ei.t().tolist()}
+
+
+@pytest.fixture(scope="module")
+def split():
+    lg = to_link_graph(toy_kg(), dim=8)
+    return lg, link_split(lg.target, lg.context, lg.num_nodes, seed=3, node_type=lg.node_type)
+
+
+def test_held_out_edges_never_pass_messages(split) -> None:
+    lg, s = split
+    val, test = _pairset(s.val_pos), _pairset(s.test_pos)
+    assert val and test and not (val & test)
+    assert not (_pairset(s.train_mp) & (val | test))
+    assert not (_pairset(s.test_mp) & test)
+    assert val <= _pairset(s.test_mp)
+    assert _pairset(s.full_mp) == _pairset(lg.target) | _pairset(lg.context)
+    # message passing is undirected: each pair in both directions
+    assert s.train_mp.size(1) == 2 * len(_pairset(s.train_mp))
+    assert _pairset(lg.context) <= _pairset(s.train_mp)
+
+
+def test_fixed_negatives_are_typed_and_never_known(split) -> None:
+    lg, s = split
+    known = _pairset(lg.target)
+    for pos, neg in ((s.val_pos, s.val_neg), (s.test_pos, s.test_neg)):
+        assert not (_pairset(neg) & known)
+        for (a, b), (c, d) in zip(pos.t().tolist(), neg.t().tolist(), strict=True):
+            assert sorted([lg.types[a], lg.types[b]]) == sorted([lg.types[c], lg.types[d]])
+            assert c != d
+
+
+def test_supervision_edges_are_out_of_message_passing(split) -> None:
+    _, s = split
+    gen = torch.Generator().manual_seed(0)
+    sup, mp = supervision_split(s, 0.3, gen)
+    assert sup.size(1) == round(0.3 * s.train_pos.size(1))
+    assert not (_pairset(sup) & _pairset(mp))
+    assert _pairset(sup) | _pairset(mp) >= _pairset(s.train_pos)
+    neg = train_negatives(s, gen, sup)
+    assert neg.shape == sup.shape
+
+
+def test_same_seed_same_embeddings_and_ranking() -> None:
+    kg = toy_kg()
+    a, b = train(kg, seed=5, **FAST), train(kg, seed=5, **FAST)
+    assert np.array_equal(a.z, b.z)
+    query = a.ids.index("paper:x0-0-0")
+    rank_a = np.argsort(
+        -score_pairs(a.z, np.array([[query] * len(a.ids), range(len(a.ids))]), a.decoder)
+    )
+    rank_b = np.argsort(
+        -score_pairs(b.z, np.array([[query] * len(b.ids), range(len(b.ids))]), b.decoder)
+    )
+    assert rank_a.tolist() == rank_b.tolist()
+    c = train(kg, seed=6, **FAST)
+    assert not np.array_equal(a.z, c.z)
+
+
+def test_train_learns_something_on_the_toy_graph() -> None:
+    p = train(toy_kg(posts=6), seed=0, epochs=150, hidden=32, progress=False)
+    assert p.metrics["val"]["auc"] > 0.75
+    assert 1 <= p.config["best_epoch"] <= p.config["epochs_trained"] <= 150
+
+
+def test_result_object_and_files_round_trip(tmp_path) -> None:
+    kg = toy_kg()
+    p = train(kg, seed=0, encoder="gcn", decoder="mlp", **FAST)
+    assert p.config["graph_fingerprint"] == kg.fingerprint()
+    assert p.config["split"] == {
+        k: int(v.shape[1])
+        for k, v in {
+            "train": p.split["train_pos"],
+            "val": p.split["val_pos"],
+            "test": p.split["test_pos"],
+        }.items()
+    }
+    assert set(p.timings) >= {"features", "split", "train", "embed", "total", "epoch_ms"}
+    p.save(tmp_path)
+    assert sorted(f.name for f in tmp_path.iterdir()) == [
+        "embeddings.npz",
+        "model.json",
+        "model.pt",
+        "split.npz",
+    ]
+    meta = json.loads((tmp_path / "model.json").read_text())
+    for key in (
+        "encoder",
+        "decoder",
+        "hidden",
+        "layers",
+        "features",
+        "seed",
+        "epochs_trained",
+        "best_epoch",
+        "graph_fingerprint",
+        "metrics",
+        "timings",
+        "kg_version",
+    ):
+        assert key in meta
+    with np.load(tmp_path / "embeddings.npz") as npz:
+        assert npz["z"].dtype == np.float32 and npz["z"].shape == (len(p.ids), 16)
+        assert str(npz["decoder"]) == "mlp" and "dec_w1" in npz.files
+        assert npz["ids"].tolist() == p.ids
+    q = LinkPredictor.load(tmp_path)
+    assert q.state_dict is None
+    assert np.array_equal(q.z, p.z) and np.array_equal(q.z_eval, p.z_eval)
+    assert q.score([("paper:x0-0-0", "topic:sub0-0")]) == pytest.approx(
+        p.score([("paper:x0-0-0", "topic:sub0-0")])
+    )
+    # the state dict loads with weights_only=True and reproduces the saved embeddings
+    state = torch.load(tmp_path / "model.pt", weights_only=True)
+    c = meta
+    model = LinkModel(
+        c["in_channels"],
+        c["hidden"],
+        c["layers"],
+        c["encoder"],
+        c["decoder"],
+        c["degree"],
+        num_nodes=len(p.ids),
+        node_dim=c["node_dim"],
+    )
+    model.load_state_dict(state)
+    lg = to_link_graph(kg, c["features"], seed=c["seed"])
+    full = torch.cat([lg.target, lg.context, lg.target.flip(0), lg.context.flip(0)], dim=1)
+    with torch.no_grad():
+        z = model.eval().encode(lg.x, full).numpy()
+    np.testing.assert_allclose(z, p.z, rtol=1e-4, atol=1e-5)
+
+
+def test_type_features_option_for_structure_only_models() -> None:
+    p = train(toy_kg(), features="type", **FAST)
+    assert p.config["features"] == "type" and p.config["in_channels"] == 5
+
+
+def test_too_few_target_edges_is_a_clear_error() -> None:
+    kg = toy_kg(posts=1, papers_per_topic=1)  # 2 part_of + 2 published_at + 2 subtopic_of
+    with pytest.raises(ValueError, match="6 target edges"):
+        train(kg, **FAST)
+
+
+def test_progress_bar_runs(capsys) -> None:
+    p = train(toy_kg(), epochs=3, hidden=8, progress=True)
+    assert p.config["epochs_trained"] == 3
