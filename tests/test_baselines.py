@@ -120,3 +120,12 @@ def test_all_candidates_on_a_few_thousand_nodes_is_vectorised() -> None:
     row = scorer.all([7], "resource_allocation")[0]
     for v in (1, 2, 3, 100):
         assert row[v] == pytest.approx(NX_FUNCS["resource_allocation"](g, 7, v))
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import kg.baselines
+
+    result = doctest.testmod(kg.baselines, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

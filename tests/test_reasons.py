@@ -107,3 +107,12 @@ def test_explain_limits_long_lists() -> None:
     assert explain(idx, "paper:a", "paper:b", max_shared=2) == [
         "shared neighbours: T0 (topic), T1 (topic) and 3 more"
     ]
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import kg.reasons
+
+    result = doctest.testmod(kg.reasons, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -13,7 +13,6 @@ import pytest
 from _handmade import EXPECTED, NODES, handmade_graph, trainable_graph, write_model_dir
 
 from kg.suggest import (
-    EmbeddingScorer,
     StaleModelWarning,
     Suggester,
     Suggestion,
@@ -193,31 +192,6 @@ def test_mlp_decoder_in_numpy(tmp_path: Path) -> None:
     assert [s.logit for s in found] == sorted((s.logit for s in found), reverse=True)
 
 
-def test_numpy_scores_equal_the_torch_decoder() -> None:
-    torch = pytest.importorskip("torch")
-    nn = pytest.importorskip("kg.nn")
-    torch.manual_seed(0)
-    for decoder in ("mlp", "dot"):
-        model = nn.LinkModel(5, hidden=8, layers=2, decoder=decoder).eval()
-        x = torch.randn(6, 5)
-        edge_index = torch.tensor([[0, 1, 2, 3, 4, 5], [1, 2, 3, 4, 5, 0]])
-        with torch.no_grad():
-            z = model.encode(x, edge_index)
-            pairs = torch.tensor([[0] * 6, list(range(6))])
-            want = model.decode(z, pairs).numpy()
-        arrays = nn.decoder_arrays(model)
-        layers = []
-        i = 0
-        while f"dec_w{i}" in arrays:
-            layers.append((arrays[f"dec_w{i}"], arrays[f"dec_b{i}"]))
-            i += 1
-        scorer = EmbeddingScorer(
-            [f"paper:{i}" for i in range(6)], ["paper"] * 6, z.numpy(), str(arrays["decoder"]), layers
-        )
-        got = scorer.logits(0, np.arange(6))
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
-
-
 def test_suggestions_for_all(model_dir: Path) -> None:
     allsug = suggestions_for_all(model_dir, k=2)
     entity_ids = {n for n, a in NODES.items() if a["type"] != "post"}
@@ -380,3 +354,12 @@ def test_suggestions_for_all_equals_one_query_at_a_time(tmp_path: Path) -> None:
             assert [g["id"] for g in got] == [w["id"] for w in want]
             np.testing.assert_allclose([g["score"] for g in got], [w["score"] for w in want], rtol=1e-6)
             assert [g["reasons"] for g in got] == [w["reasons"] for w in want]
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import kg.suggest
+
+    result = doctest.testmod(kg.suggest, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,168 @@
+"""NumPy scoring of saved node embeddings with the trained decoder (no torch).
+
+:class:`EmbeddingScorer` reads ``embeddings.npz`` as written by
+:meth:`kg.predictor.LinkPredictor.save`: ``ids`` and ``types`` (unicode arrays), ``z``
+(``float32 [n, d]``) and the decoder, ``decoder`` = ``"dot"`` or ``"mlp"`` plus, for ``mlp``,
+``dec_w0, dec_b0, dec_w1, dec_b1, ...`` with ``dec_w{i}`` of shape ``[in, out]``. The
+formula is the one :mod:`kg.nn` defines in torch:
+
+* ``dot``: ``logit = sum(z_u * z_v)``
+* ``mlp``: ``h_0 = z_u * z_v``; ``h_{i+1} = relu(h_i @ dec_w{i} + dec_b{i})`` for every layer
+  but the last; ``logit = h_last @ dec_w{last} + dec_b{last}``
+
+and ``score = sigmoid(logit)``. Arithmetic is float32, like the model's; logits come back as
+float64. Both decoders are symmetric in ``u`` and ``v``, which :meth:`EmbeddingScorer.pool_logits`
+uses to score all pairs of a node set at half the cost.
+
+Example
+-------
+>>> s = EmbeddingScorer(["a", "b", "c"], ["paper"] * 3, np.eye(3, dtype=np.float32))
+>>> s.logits(0, np.array([0, 1, 2])).tolist()
+[1.0, 0.0, 0.0]
+>>> s.pool_logits(np.array([0, 2])).tolist()
+[[1.0, 0.0], [0.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["EmbeddingScorer", "sigmoid"]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function, without overflow warnings for large ``|x|`` (float64).
+
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    out = np.empty_like(x, dtype=np.float64)
+    pos = x >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
+    ex = np.exp(x[~pos])
+    out[~pos] = ex / (1.0 + ex)
+    return out
+
+
+class EmbeddingScorer:
+    """The saved embeddings and decoder, scored with NumPy.
+
+    Args:
+        ids: node ids, one per row of ``z``.
+        types: node types, one per row.
+        z: node embeddings ``[n, d]``.
+        decoder: ``"dot"`` or ``"mlp"``.
+        layers: for ``mlp``, ``(W_i, b_i)`` with ``W_i`` of shape ``[in, out]``.
+
+    Example:
+        >>> s = EmbeddingScorer(["a", "b"], ["paper", "paper"], np.eye(2, dtype=np.float32))
+        >>> s.logits(0, np.array([0, 1])).tolist()
+        [1.0, 0.0]
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        types: Sequence[str],
+        z: np.ndarray,
+        decoder: str = "dot",
+        layers: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+    ) -> None:
+        if decoder not in ("dot", "mlp"):
+            raise ValueError(f"unknown decoder {decoder!r}; expected dot or mlp")
+        if decoder == "mlp" and not layers:
+            raise ValueError("an mlp decoder needs its layers (dec_w0, dec_b0, ...)")
+        self.ids = [str(i) for i in ids]
+        self.types = [str(t) for t in types]
+        self.z = np.asarray(z, dtype=np.float32)
+        if self.z.ndim != 2 or self.z.shape[0] != len(self.ids) or len(self.types) != len(self.ids):
+            raise ValueError(
+                f"embeddings do not match: z {self.z.shape}, {len(self.ids)} ids, {len(self.types)} types"
+            )
+        self.decoder = decoder
+        self.layers = [(np.asarray(w, np.float32), np.asarray(b, np.float32)) for w, b in layers]
+        self.row = {nid: i for i, nid in enumerate(self.ids)}
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> EmbeddingScorer:
+        """Read ``embeddings.npz`` (see the module docstring for its arrays)."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: not a readable embeddings file ({exc})") from None
+        missing = [k for k in ("ids", "types", "z", "decoder") if k not in arrays]
+        if missing:
+            raise ValueError(f"{path}: missing arrays {', '.join(missing)}; retrain with `kg train`")
+        decoder = str(arrays["decoder"])
+        layers = []
+        i = 0
+        while f"dec_w{i}" in arrays:
+            layers.append((arrays[f"dec_w{i}"], arrays[f"dec_b{i}"]))
+            i += 1
+        return cls(arrays["ids"].tolist(), arrays["types"].tolist(), arrays["z"], decoder, layers)
+
+    def logits(self, query: int, candidates: np.ndarray) -> np.ndarray:
+        """Decoder logits of row ``query`` against the rows ``candidates``.
+
+        Computed in float32, like the model itself, and returned as float64.
+        """
+        return self.logits_many(np.asarray([query]), candidates)[0]
+
+    def logits_many(self, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Logits ``[len(queries), len(candidates)]`` of every query row against every candidate.
+
+        The MLP decoder costs ``len(queries) * len(candidates) * d * d`` multiply-adds; this
+        does them as one matrix product per block of queries.
+        """
+        return self._logits32(queries, candidates).astype(np.float64)
+
+    def _logits32(self, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        zq = self.z[np.asarray(queries, dtype=np.int64)]
+        zc = self.z[np.asarray(candidates, dtype=np.int64)]
+        return self._decode(zq, zc)
+
+    def _decode(self, zq: np.ndarray, zc: np.ndarray) -> np.ndarray:
+        """float32 logits ``[len(zq), len(zc)]`` of embedding rows."""
+        if self.decoder == "dot":
+            return zq @ zc.T
+        h = (zq[:, None, :] * zc[None, :, :]).reshape(-1, zc.shape[1])
+        for i, (w, b) in enumerate(self.layers):
+            if i:
+                np.maximum(h, np.float32(0.0), out=h)
+            h = h @ w
+            h += b
+        return h[:, 0].reshape(len(zq), len(zc))
+
+    def _block(self, m: int) -> int:
+        """Query rows per block so that a block's work arrays stay around 16 MB."""
+        per_row = m * (self.z.shape[1] if self.decoder == "mlp" else 1)
+        return max(1, (1 << 22) // max(1, per_row))
+
+    def pool_logits(self, pool: np.ndarray) -> np.ndarray:
+        """The symmetric ``[m, m]`` float32 logits among the rows ``pool``.
+
+        Both decoders are symmetric in ``u`` and ``v``, so only the upper triangle is
+        computed (half the work of scoring every pair twice).
+        """
+        m = int(pool.size)
+        zp = self.z[np.asarray(pool, dtype=np.int64)]
+        if self.decoder == "dot":
+            return zp @ zp.T
+        out = np.empty((m, m), dtype=np.float32)
+        block = self._block(m)
+        for a in range(0, m, block):
+            b = min(m, a + block)
+            part = self._decode(zp[a:b], zp[a:])
+            out[a:b, a:] = part
+            out[a:, a:b] = part.T
+        return out
+
+    def scores(self, query: int, candidates: np.ndarray) -> np.ndarray:
+        """``sigmoid`` of :meth:`logits`: predicted link probabilities."""
+        return sigmoid(self.logits(query, candidates))
