@@ -12,11 +12,14 @@ the query (any relation, either direction) and returns the best ``k`` as
 Scores come from :class:`kg.scoring.EmbeddingScorer` (the decoder's formula in NumPy);
 ``score = sigmoid(logit)``. Candidates are ranked by logit, then by node id.
 
-Ties: candidates whose logits agree within ``tie_tol`` (relative, default ``1e-6``) form a
-*tie group* -- the model cannot tell them apart (for instance nodes in one automorphism
-orbit, which a message-passing GNN embeds identically). Each such :class:`Suggestion` has
-``tie`` (the group number, 1, 2, ... in rank order), ``tie_size`` and ``tied_with`` (the
-other members, also those ranked below ``k``); the text output marks them ``=tie N``.
+Ties: candidates with equal embeddings (every coordinate within ``tie_tol``, relative to the
+largest, default ``1e-6``) get equal scores from any query -- the model cannot tell them
+apart (for instance nodes in one automorphism orbit, which a message-passing GNN embeds
+identically). They form a *tie group*, listed together from the rank of the best of them.
+Each such :class:`Suggestion` has ``tie`` (the group number, 1, 2, ... in rank order),
+``tie_size`` and ``tied_with`` (the other members, also those ranked below ``k``); the text
+output marks them ``=tie N``. Two different embeddings that merely happen to give the same
+score for one query are not a tie.
 
 A model whose ``graph_fingerprint`` differs from the graph's emits a
 :class:`StaleModelWarning` (the suggestions still come, from the old embeddings).
@@ -79,8 +82,10 @@ __all__ = [
     "SUGGEST_CACHE",
 ]
 
-#: Relative tolerance under which two candidates' logits count as tied.
+#: Relative tolerance under which two candidates' embeddings count as equal (a tie).
 TIE_TOL = 1e-6
+#: Relative logit window searched for candidates with equal embeddings.
+WINDOW_TOL = 1e-4
 #: :meth:`Suggester.suggestions_for_all` keeps a float32 ``[m, m]`` score matrix up to this m.
 SYMMETRIC_MAX = 6000
 #: At most this many ids are listed in :attr:`Suggestion.tied_with`.
@@ -370,7 +375,7 @@ class Suggester:
             k: how many suggestions.
             types: candidate types (default: topic, method, paper, venue).
             reasons: compute the reasons (skip for speed).
-            tie_tol: relative tolerance for tied logits.
+            tie_tol: relative tolerance for equal embeddings (ties).
             max_path: longest path searched for a reason.
         """
         if self.stale:
@@ -398,43 +403,53 @@ class Suggester:
         tie_tol: float,
         max_path: int,
     ) -> list[Suggestion]:
-        ids = self.scorer.ids
-        top = min(k, ranked.size)
-        probs = sigmoid(logits[:top])
-        out: list[Suggestion] = []
-        group = 0
+        """Suggestions for the first ``k`` of ``ranked`` (sorted), with their tie groups."""
+        ids, z = self.scorer.ids, self.scorer.z
+        taken = np.zeros(ranked.size, dtype=bool)
+        picks: list[tuple[int, list[int]]] = []  # (position, positions of its tie group)
         i = 0
-        while i < top:
-            # the tie group that starts at i: every later logit close to the leader's
-            lead = logits[i]
-            tol = tie_tol * max(1.0, abs(float(lead)))
+        while len(picks) < k and i < ranked.size:
+            if taken[i]:
+                i += 1
+                continue
+            # equal embeddings give equal logits up to rounding: look only in that window
+            lead, zl = float(logits[i]), z[ranked[i]]
+            window = WINDOW_TOL * max(1.0, abs(lead))
+            etol = tie_tol * max(1.0, float(np.abs(zl).max(initial=0.0)))
+            group = [i]
             j = i + 1
-            while j < ranked.size and abs(float(logits[j]) - lead) <= tol:
+            while j < ranked.size and abs(float(logits[j]) - lead) <= window:
+                if not taken[j] and float(np.abs(z[ranked[j]] - zl).max(initial=0.0)) <= etol:
+                    group.append(j)
                 j += 1
-            members = [ids[r] for r in ranked[i:j]]
-            if len(members) > 1:
-                group += 1
-            for pos in range(i, min(j, top)):
-                nid = ids[ranked[pos]]
-                out.append(
-                    Suggestion(
-                        rank=pos + 1,
-                        id=nid,
-                        label=self.index.label(nid),
-                        type=self.index.type(nid),
-                        score=float(probs[pos]),
-                        reasons=(
-                            explain(self.index, query, nid, max_path=max_path)
-                            if with_reasons
-                            else []
-                        ),
-                        tie=group if len(members) > 1 else None,
-                        tie_size=len(members) if len(members) > 1 else 0,
-                        tied_with=[m for m in members if m != nid][:MAX_TIED_LISTED],
-                        logit=float(logits[pos]),
-                    )
+            taken[group] = True
+            picks.extend((g, group) for g in group)
+            i += 1
+        picks = picks[:k]
+        probs = sigmoid(np.asarray([logits[p] for p, _ in picks], dtype=np.float64))
+        out: list[Suggestion] = []
+        groups: dict[int, int] = {}  # first position of a tie group -> its number
+        for rank, ((pos, group), prob) in enumerate(zip(picks, probs, strict=True), start=1):
+            nid = ids[ranked[pos]]
+            tied = len(group) > 1
+            if tied:
+                groups.setdefault(group[0], len(groups) + 1)
+            out.append(
+                Suggestion(
+                    rank=rank,
+                    id=nid,
+                    label=self.index.label(nid),
+                    type=self.index.type(nid),
+                    score=float(prob),
+                    reasons=(
+                        explain(self.index, query, nid, max_path=max_path) if with_reasons else []
+                    ),
+                    tie=groups[group[0]] if tied else None,
+                    tie_size=len(group) if tied else 0,
+                    tied_with=[ids[ranked[g]] for g in group if g != pos][:MAX_TIED_LISTED],
+                    logit=float(logits[pos]),
                 )
-            i = j
+            )
         return out
 
     def suggestions_for_all(

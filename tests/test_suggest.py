@@ -363,3 +363,18 @@ def test_docstring_examples_run() -> None:
 
     result = doctest.testmod(kg.suggest, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_equal_scores_from_different_embeddings_are_not_ties(tmp_path: Path) -> None:
+    d = write_model_dir(tmp_path)
+    with np.load(d / "embeddings.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    ids = arrays["ids"].tolist()
+    # Twin B now differs from Twin A, yet scores exactly the same for PFS (z_q = [1, 0, 0])
+    arrays["z"][ids.index("paper:twin-b")] = [0.5, 0.0, 1.0]
+    np.savez(d / "embeddings.npz", **arrays)
+    found = suggest(d, "PFS")
+    assert [s.id for s in found] == EXPECTED
+    assert found[2].logit == found[3].logit
+    assert [s.tie for s in found] == [None] * 7
+    assert "=tie" not in format_suggestions("PFS", found)
