@@ -20,13 +20,15 @@ Mentions are merged per type (a method and a topic of the same name stay two nod
    one subtitled paper has that head; two different subtitles (``Graph Neural Networks: A
    Review ...`` and ``Graph Neural Networks: A Comprehensive ...``) stay two papers, and a
    longer title (``Graph Attention Networks for X``) is never merged with its prefix.
+   Likewise ``CoGAN: Coupled Generative Adversarial Networks`` is ``Coupled Generative
+   Adversarial Networks`` (:func:`acronym_tail`).
 4. **Catalogue** (papers only, optional). A BibTeX catalogue (:mod:`kg.bib`) gives matching
    papers their canonical title, venue, year and authors; papers that match the same entry
    become one.
 
 The label of an entity is its most frequent spelling (papers prefer the full, subtitled
-title; on a tie a spelling that is not all capitals, then the first seen, wins); the other
-spellings become ``aliases``. Sources and notes are
+title; on a tie a spelling that is not all capitals, then the one with more words, then
+the first seen, wins); the other spellings become ``aliases``. Sources and notes are
 merged in input order. Venue names come canonical from extraction and merge on their key.
 
 Example
@@ -65,6 +67,7 @@ __all__ = [
     "match_key",
     "title_key",
     "title_head",
+    "acronym_tail",
     "same_entity",
     "FUZZY_MIN_LEN",
     "blocking_keys",
@@ -136,6 +139,29 @@ def blocking_keys(key: str) -> list[tuple[str, str]]:
     return out
 
 
+def acronym_tail(text: str) -> str | None:
+    """The key of the title after a one-word name and a colon, or ``None``.
+
+    ``CoGAN: Coupled Generative Adversarial Networks`` names the paper ``Coupled Generative
+    Adversarial Networks``; the name must be one word of at most 15 characters and the rest
+    at least three words.
+
+    >>> acronym_tail("UNIT: Unsupervised Image-to-Image Translation Networks")
+    'unsupervisedimagetoimagetranslationnetworks'
+    >>> acronym_tail("Deep Learning on Graphs: A Survey") is None
+    True
+    """
+    if not _HAS_COLON.search(text):
+        return None
+    parts = _COLON.split(unicodedata.normalize("NFKC", text).strip(), maxsplit=1)
+    if len(parts) < 2:
+        return None
+    head, tail = parts
+    if not head or len(head) > 15 or " " in head or len(_WORD.findall(tail)) < 3:
+        return None
+    return title_key(tail) or None
+
+
 def _allowed_distance(length: int) -> int:
     return max(1, length // 16)
 
@@ -156,6 +182,7 @@ def same_entity(a: str, b: str) -> bool:
 
 
 def _words(text: str) -> set[str]:
+    text = _ARTICLE.sub("", text, count=1)  # "An End-to-End" vs "AnEnd-to-End" is a typo
     return set(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
@@ -313,22 +340,22 @@ def _fuzzy_unions(groups: list[_Group], uf: _UnionFind) -> None:
 
 
 def _subtitle_unions(groups: list[_Group], uf: _UnionFind) -> None:
-    """Union ``Title`` with ``Title: Subtitle`` when exactly one subtitled paper has that head."""
+    """Union ``Title`` with ``Title: Subtitle`` when exactly one subtitled paper has that head,
+    and ``NAME: Title`` with ``Title`` when exactly one such paper has that title."""
     by_key = {g.key: gi for gi, g in enumerate(groups)}
-    heads: dict[str, set[int]] = {}
-    head_of: dict[int, str] = {}
-    for gi, g in enumerate(groups):
-        for label in {m.label for _, _, m in g.refs}:
-            head = title_head(label)
-            if head and head != g.key:
-                head_of[gi] = head
-                break
-    for gi, head in head_of.items():
-        heads.setdefault(head, set()).add(uf.find(gi))
-    for head, roots in heads.items():
-        plain = by_key.get(head)
-        if plain is not None and len(roots) == 1:
-            uf.union(plain, next(iter(roots)))
+    for part in (title_head, acronym_tail):
+        found: dict[str, set[int]] = {}
+        for gi, g in enumerate(groups):
+            for label in dict.fromkeys(m.label for _, _, m in g.refs):
+                key = part(label)
+                if key and key != g.key:
+                    found.setdefault(key, set()).add(gi)
+                    break
+        for key, members in found.items():
+            plain = by_key.get(key)
+            roots = {uf.find(gi) for gi in members}
+            if plain is not None and len(roots) == 1:
+                uf.union(plain, next(iter(roots)))
 
 
 def _catalogue_unions(
@@ -355,10 +382,11 @@ def _pick_label(type_: str, labels: list[str]) -> str:
         return labels[0]
     order = {label: i for i, label in reversed(list(enumerate(labels)))}
 
-    def score(label: str) -> tuple[int, int, int, int]:
+    def score(label: str) -> tuple[int, int, int, int, int]:
         subtitled = 1 if type_ == "paper" and title_head(label) is not None else 0
         shouting = 1 if label.isupper() else 0  # "FEW-SHOT LEARNING" loses a tie
-        return (subtitled, counts[label], -shouting, -order[label])
+        words = len(_WORD.findall(label))  # "Than Shallow" beats the typo "ThanShallow"
+        return (subtitled, counts[label], -shouting, words, -order[label])
 
     return max(counts, key=score)
 

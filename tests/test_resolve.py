@@ -92,6 +92,29 @@ def test_subtitle_after_colon_is_the_same_paper() -> None:
     assert ent.id == "paper:maml-model-agnostic-meta-learning-for-fast-adaptation"
 
 
+def test_acronym_before_the_title_is_the_same_paper() -> None:
+    res = resolve(
+        [
+            ext("a.md", ("paper", "Coupled Generative Adversarial Networks")),
+            ext("b.md", ("paper", "CoGAN: Coupled Generative Adversarial Networks")),
+            ext("c.md", ("paper", "An End-to-End Trainable Neural Network for Image-based X")),
+            ext("d.md", ("paper", "AnEnd-to-End Trainable Neural Network for Image-based X")),
+        ]
+    )
+    assert sorted(e.label for e in res.entities.values()) == [
+        "An End-to-End Trainable Neural Network for Image-based X",
+        "CoGAN: Coupled Generative Adversarial Networks",
+    ]
+    # the spelling with the missing space lost the tie although it came first
+    res = resolve(
+        [
+            ext("d.md", ("paper", "When Is Deep Better ThanShallow")),
+            ext("e.md", ("paper", "When Is Deep Better Than Shallow")),
+        ]
+    )
+    assert [e.label for e in res.entities.values()] == ["When Is Deep Better Than Shallow"]
+
+
 def test_title_shared_by_two_subtitled_papers_is_not_merged() -> None:
     res = resolve(
         [
