@@ -95,7 +95,9 @@ def _small(k: int) -> list[tuple[float, float]]:
     return [(-0.5, 0.29), (0.5, 0.29), (0.0, -0.58)]
 
 
-def _component(g, members: list[int], rng: random.Random, iterations: int) -> list[tuple[float, float]]:  # noqa: ANN001
+def _component(
+    g, members: list[int], rng: random.Random, iterations: int
+) -> list[tuple[float, float]]:  # noqa: ANN001
     """Positions of one component, scaled to unit nearest-neighbour spacing."""
     k = len(members)
     if k <= 3:

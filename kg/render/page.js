@@ -496,7 +496,7 @@
     var free = container.clientWidth - panel.offsetWidth;
     if (panel.hidden || free < 200) { return; }
     var d = network.canvasToDOM(network.getPositions([ids[i]])[ids[i]]);
-    if (d.x > free - 30) {
+    if (d.x > free - 120) {
       var view = network.getViewPosition();
       network.moveTo({
         position: { x: view.x + (d.x - free / 2) / network.getScale(), y: view.y },

@@ -77,7 +77,9 @@ def _strings(values: Any) -> list[str]:
         return []
     if isinstance(values, str):
         return [values]
-    return [_text(v) for v in values if v is not None and _text(v)]
+    if isinstance(values, list) and all(type(v) is str and v for v in values):
+        return values  # the common case: already a clean list of strings
+    return [t for t in (_text(v) for v in values if v is not None) if t]
 
 
 def _clip(text: str, limit: int) -> str:
@@ -85,57 +87,73 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _year(value: Any) -> int | None:
+    if value is None or type(value) is int:
+        return value
     try:
-        return int(value) if value is not None and str(value).strip() else None
+        return int(str(value).strip()) if str(value).strip() else None
     except (TypeError, ValueError):
         return None
 
 
-def _info(attrs: Mapping[str, Any], paths: dict[str, int]) -> dict[str, Any]:
+def _info(attrs: dict[str, Any], paths: dict[str, int]) -> dict[str, Any]:
     """Details of one node, with short keys and empty fields left out."""
     out: dict[str, Any] = {}
-    aliases = _strings(attrs.get("aliases"))
-    if aliases:
-        out["a"] = aliases
-    notes = _strings(attrs.get("notes"))
-    if notes:
-        out["n"] = [_clip(n, MAX_NOTE_CHARS) for n in notes[:MAX_NOTES]]
-        if len(notes) > MAX_NOTES:
-            out["nm"] = len(notes) - MAX_NOTES
-    sources = attrs.get("sources") or []
-    if isinstance(sources, (list, tuple)) and sources:
+    get = attrs.get
+    value = get("aliases")
+    if value:
+        aliases = _strings(value)
+        if aliases:
+            out["a"] = aliases
+    value = get("notes")
+    if value:
+        notes = _strings(value)
+        if notes:
+            out["n"] = [_clip(n, MAX_NOTE_CHARS) for n in notes[:MAX_NOTES]]
+            if len(notes) > MAX_NOTES:
+                out["nm"] = len(notes) - MAX_NOTES
+    sources = get("sources")
+    if sources and isinstance(sources, (list, tuple)):
         rows = []
         for src in sources[:MAX_SOURCES]:
             if isinstance(src, dict):
-                path, line = _text(src.get("path")), src.get("line")
+                path, line = src.get("path"), src.get("line")
+                if type(path) is not str:
+                    path = _text(path)
             else:
                 path, line = _text(src), None
-            idx = paths.setdefault(path, len(paths))
-            rows.append([idx, line if isinstance(line, int) else None])
+            idx = paths.get(path)
+            if idx is None:
+                idx = paths[path] = len(paths)
+            rows.append([idx, line if type(line) is int else None])
         out["s"] = rows
         if len(sources) > MAX_SOURCES:
             out["sm"] = len(sources) - MAX_SOURCES
-    for key, short in (("venue", "v"), ("date", "d"), ("path", "p")):
-        value = attrs.get(key)
+    for key, short in _SCALARS:
+        value = get(key)
         if value:
-            out[short] = _text(value)
-    year = _year(attrs.get("year"))
+            out[short] = value if type(value) is str else _text(value)
+    year = _year(get("year"))
     if year is not None:
         out["y"] = year
-    url = attrs.get("url")
+    url = get("url")
     if url:
         link = safe_url(url)
         if link:
             out["u"] = link
         else:
             out["ut"] = _text(url)  # shown as text, never as a link
-    ids = attrs.get("ids")
-    if isinstance(ids, dict) and ids:
+    ids = get("ids")
+    if ids and isinstance(ids, dict):
         out["i"] = {_text(k): _text(v) for k, v in ids.items()}
-    authors = _strings(attrs.get("authors"))
-    if authors:
-        out["au"] = authors
+    value = get("authors")
+    if value:
+        authors = _strings(value)
+        if authors:
+            out["au"] = authors
     return out
+
+
+_SCALARS = (("venue", "v"), ("date", "d"), ("path", "p"))
 
 
 def _suggestion_rows(
@@ -190,21 +208,29 @@ def build_payload(
     paths: dict[str, int] = {}
     labels, tcol, info = [], [], []
     for n, attrs in node_records:
-        t = _text(attrs.get("type")) or n.partition(":")[0] or "node"
+        t = attrs.get("type")
+        if not t or type(t) is not str:
+            t = _text(t) or n.partition(":")[0] or "node"
         ti = type_index.get(t)
         if ti is None:
             ti = type_index[t] = len(types)
             types.append(t)
         tcol.append(ti)
-        labels.append(_text(attrs.get("label")) or n)
+        label = attrs.get("label")
+        labels.append(label if label and type(label) is str else (_text(label) or n))
         info.append(_info(attrs, paths))
 
     # one drawn edge per node pair and direction; the relations of parallel edges are merged
     pair_rels: dict[tuple[int, int], list[str]] = {}
     for u, v, key, data in kg.iter_edges():
-        rel = _text(data.get("relation") or key) or "related"
-        rels = pair_rels.setdefault((index[u], index[v]), [])
-        if rel not in rels:
+        rel = data.get("relation") or key
+        if type(rel) is not str:
+            rel = _text(rel) or "related"
+        pair = (index[u], index[v])
+        rels = pair_rels.get(pair)
+        if rels is None:
+            pair_rels[pair] = [rel]
+        elif rel not in rels:
             rels.append(rel)
     relations: list[str] = []
     rel_index: dict[str, int] = {}
