@@ -35,13 +35,16 @@ __all__ = ["summary_rows", "print_summary"]
 
 
 def summary_rows(kg: KnowledgeGraph) -> list[tuple[str, int]]:
-    """``(name, count)``: nodes of each type, edges, then files parsed and skipped."""
+    """``(name, count)``: nodes of each type, edges, files parsed (and how many of them came
+    from the extraction cache, when any did) and files skipped."""
     counts = kg.counts()
     rows = [(t, counts.get(t, 0)) for t in NODE_TYPES]
     rows.append(("edges", kg.number_of_edges()))
     report = kg.report
     if report is not None:
         rows.append(("files parsed", len(report.parsed)))
+        if report.cached:
+            rows.append(("  from the cache", report.cached))
         rows.append(("files skipped", len(report.skipped)))
     return rows
 

@@ -147,3 +147,14 @@ def test_unwritable_output_is_a_one_line_error(seed_post: Path, tmp_path: Path) 
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "file/out" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cache_option_reuses_extractions(seed_post: Path, tmp_path: Path) -> None:
+    args = [str(seed_post), "--out", str(tmp_path / "out"), "--no-train"]
+    args += ["--cache", str(tmp_path / "cache")]
+    first = run(*args)
+    assert first.exit_code == 0 and "from the cache" not in first.output
+    second = run(*args)
+    assert second.exit_code == 0
+    (row,) = [line for line in second.output.splitlines() if "from the cache" in line]
+    assert row.split("│")[-2].strip() == "1"
