@@ -112,3 +112,20 @@ def test_the_command_never_imports_torch(out: Path) -> None:
     assert "kg.suggest" in imported
     assert not [m for m in imported if m == "torch" or m.startswith("torch")]
     assert json.loads(proc.stdout.rsplit("\n", 2)[0])[0]["id"] == EXPECTED[0]
+
+
+def test_latency_benchmark_runs(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/suggest_latency.py on the hand-made model (one run each, JSON)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("suggest_latency", ROOT / "benchmarks" / "suggest_latency.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = bench.main(["--out", str(out), "--repeat", "1", "--json", "--cold"])
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == result
+    assert result["torch_imported"] is False
+    assert result["graph_nodes"] == 11 and result["cold"] is True
+    assert result["suggest_s"] > 0 and result["networkx_s"] > 0
+    assert result["ratio"] == pytest.approx(result["suggest_s"] / result["networkx_s"], rel=0.01)
