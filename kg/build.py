@@ -324,6 +324,16 @@ def assemble(
     * ``subtopic_of`` / ``part_of`` from each mention to its nearest enclosing mention of a
       type the relation allows;
     * ``published_at`` paper -> venue with ``year`` (and ``workshop`` when true).
+
+    >>> from kg.records import Mention, Post
+    >>> ext = Extraction(Post("notes/a.md", "A"), [
+    ...     Mention(0, "method", "Pruning", 3),
+    ...     Mention(1, "paper", "Pruning from Scratch", 4, parent=0, venue="AAAI", year=2020)])
+    >>> g = assemble([ext], resolve([ext]))
+    >>> sorted((e["source"], e["relation"], e["target"]) for e in g.edges())[:3]
+    [('paper:pruning-from-scratch', 'part_of', 'method:pruning'), \
+('paper:pruning-from-scratch', 'published_at', 'venue:aaai'), \
+('post:notes-a', 'mentions', 'method:pruning')]
     """
     nodes: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
