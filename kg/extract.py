@@ -121,6 +121,7 @@ def _generic(label: str) -> bool:
     return label.casefold() in _GENERIC_WORDS
 
 
+_HAS_WORD = re.compile(r"\w")
 _SENTENCE = re.compile(r"[。，,；;！!？?：:]|\.\s|\.$|\s-\s")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][\w\-'+/&]*")
@@ -172,8 +173,10 @@ class _Extractor:
         return key
 
     def note(self, parent: int | None, text: str) -> None:
+        if parent is None:
+            return
         text = " ".join(text.split())
-        if parent is not None and text and re.search(r"\w", text):
+        if text and _HAS_WORD.search(text):
             self.mentions[parent].notes.append(text)
 
     def attach(self, parent: int | None, paths: list[str]) -> None:
@@ -291,14 +294,17 @@ class _Extractor:
         if len(lines) == 1 and all(s.url and is_generic_link(s.text) for s in first.spans
                                    if s.text.strip(" |()[]")):  # fmt: skip
             return  # a lone [paper](..) / [code](..) link names nothing
-        child_hits = [self._strong(c) for c in item.children]
-        groups = any(h is not None for h in child_hits) or any(
-            c.lines and is_method_name(self.label(c.lines[0])) for c in item.children
-        )
-        if hit is None and not groups and (sibling_papers or ctx.get("venue")):
-            text = clean_title(first.text)
-            if title_like(text) and text[:1].isupper() and self.label(first):
-                hit = PaperHit(title=text, line=first.line)
+        child_hits: list[PaperHit | None] = []
+        groups = False
+        if hit is None:
+            child_hits = [self._strong(c) for c in item.children]
+            groups = any(h is not None for h in child_hits) or any(
+                c.lines and is_method_name(self.label(c.lines[0])) for c in item.children
+            )
+            if not groups and (sibling_papers or ctx.get("venue")):
+                text = clean_title(first.text)
+                if title_like(text) and text[:1].isupper() and self.label(first):
+                    hit = PaperHit(title=text, line=first.line)
         if hit is not None:
             key = self.add_paper(hit, parent, ctx)
             self.attach(key, item.attachments)

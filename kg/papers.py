@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.parse import Line, Span, find_ids
 from kg.venues import Venue, normalize_venue
@@ -85,6 +86,7 @@ def is_generic_link(text: str) -> bool:
     return bool(_GENERIC_LINK.match(text.strip(" *_[]()|:-").strip()))
 
 
+@lru_cache(maxsize=8192)
 def is_paper_url(url: str | None) -> bool:
     """A link to a paper page: arXiv, OpenReview, DOI, a proceedings site or a PDF.
 
@@ -102,8 +104,9 @@ def is_paper_url(url: str | None) -> bool:
     return path.endswith(".pdf") or "/doi/" in u or "paperswithcode.com/paper" in u
 
 
-_TRAIL = re.compile(r"[\s.,;:：，。;、\-–—|]+$")
-_LEAD = re.compile(r"^[\s.,;:：，。;、\-–—|>*•·]+")
+_TRAIL_CHARS = " \t\u3000.,;:：，。;、-–—|"
+_LEAD_CHARS = _TRAIL_CHARS + ">*•·"
+_DECORATED = re.compile(r"[(\[（\"'“”‘’`*_]")
 _EMPTY_GROUP = re.compile(r"[(（\[]\s*[|/,;]*\s*[)）\]]")
 _SHOUT = re.compile(r"^\(\s*[A-Z][A-Z !]{3,}\s*\)\s*|\s*\(\s*[A-Z][A-Z !]{3,}\s*\)$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -118,14 +121,14 @@ def clean_title(text: str) -> str:
     'Attention Is All You Need'
     """
     t = " ".join(text.split())
-    if not any(c in t for c in "([（\"'“”‘’`*_"):
-        return _LEAD.sub("", _TRAIL.sub("", t))
+    if not _DECORATED.search(t):
+        return t.rstrip(_TRAIL_CHARS).lstrip(_LEAD_CHARS)
     for _ in range(3):
         before = t
         t = _EMPTY_GROUP.sub(" ", t)
         t = " ".join(t.split())
         t = _SHOUT.sub("", t)
-        t = _LEAD.sub("", _TRAIL.sub("", t))
+        t = t.rstrip(_TRAIL_CHARS).lstrip(_LEAD_CHARS)
         t = t.strip("\"'“”‘’`*_ ")
         if t == before:
             break
@@ -336,6 +339,8 @@ _QUOTED = re.compile(
 
 def _quoted_reference(line: Line) -> PaperHit | None:
     """``[4] Authors. "Title" ICLR 2017.``."""
+    if '"' not in line.text and "“" not in line.text:
+        return None
     text = _plain(_title_spans(line.spans))
     numbered = _NUMBER.match(text)
     body = text[numbered.end() :] if numbered else text
@@ -465,7 +470,10 @@ def _author_line(lines: list[Line]) -> PaperHit | None:
     """A title line followed by ``Authors -- NIPS 2017``."""
     if len(lines) < 2:
         return None
-    m = _AUTHOR_LINE.match(lines[1].text)
+    second = lines[1].text
+    if "--" not in second and "—" not in second and "–" not in second and "−" not in second:
+        return None
+    m = _AUTHOR_LINE.match(second)
     if not m:
         return None
     venue, year = _slot_venue(m.group("venue"))

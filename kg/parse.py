@@ -282,12 +282,12 @@ def _math(m: re.Match[str]) -> str:
     return inner if len(inner) <= 12 and "\\" not in inner and "{" not in inner else ""
 
 
-_BLANK_LINE = re.compile(r"(?<=\n)[^\S\n]+(?=\n)")
+_BLANK_LINE = re.compile(r"\n[^\S\n]+(?=\n)")
 
 
 def _preprocess(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _BLANK_LINE.sub("", text)
+    text = _BLANK_LINE.sub("\n", text)
     if "{%" in text or "$$" in text:
         text = _DROP_BLOCKS.sub(_blank, text)
     if "{%" in text or "{{" in text or "{:" in text:
@@ -305,11 +305,14 @@ _FM_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
 
 
 def _yaml_load(fm: str) -> Any:
+    """Load front-matter YAML with python-frontmatter's YAML handler.
+
+    libyaml's base loader keeps every scalar a string (dates are normalised by
+    ``_as_date``): it is safe, and several times faster than resolving types not used here.
+    """
     import frontmatter
     import yaml
 
-    # the base loader keeps every scalar a string (dates are normalised by _as_date): it is
-    # safe, and several times faster than resolving types we do not use
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     return frontmatter.YAMLHandler().load(fm, Loader=loader)
 
