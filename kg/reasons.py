@@ -292,12 +292,18 @@ def format_path(index: GraphIndex, path: list[str]) -> str:
     return " ".join(out)
 
 
-def format_sources(sources: Iterable[Mapping[str, Any]], limit: int = 3) -> str:
+def format_sources(
+    sources: Iterable[Mapping[str, Any]], limit: int = 3, max_lines: int = 5
+) -> str:
     """Group ``{path, line}`` records by file: ``a.md:3, 9; b.md:1``.
+
+    At most ``limit`` files and ``max_lines`` lines per file are listed; the rest are counted.
 
     >>> format_sources([{"path": "a.md", "line": 9}, {"path": "b.md", "line": 1},
     ...                 {"path": "a.md", "line": 3}])
     'a.md:3, 9; b.md:1'
+    >>> format_sources([{"path": "a.md", "line": i} for i in range(1, 9)], max_lines=3)
+    'a.md:1, 2, 3 (+5 lines)'
     """
     by_path: dict[str, set[int]] = {}
     for s in sources:
@@ -309,7 +315,9 @@ def format_sources(sources: Iterable[Mapping[str, Any]], limit: int = 3) -> str:
     parts = []
     for path in sorted(by_path)[:limit]:
         lines = sorted(by_path[path])
-        parts.append(f"{path}:{', '.join(map(str, lines))}" if lines else path)
+        shown = ", ".join(map(str, lines[:max_lines]))
+        extra = f" (+{len(lines) - max_lines} lines)" if len(lines) > max_lines else ""
+        parts.append(f"{path}:{shown}{extra}" if lines else path)
     more = len(by_path) - limit
     return "; ".join(parts) + (f" (+{more} more files)" if more > 0 else "")
 
@@ -351,7 +359,8 @@ def explain(
         where = ""
         if path:
             lines = sorted(_lines_in(index, query, path) | _lines_in(index, candidate, path))
-            where = f" ({path} lines {', '.join(map(str, lines))})" if lines else f" ({path})"
+            shown = ", ".join(map(str, lines[:6])) + (f" (+{len(lines) - 6})" if len(lines) > 6 else "")
+            where = f" ({path} lines {shown})" if lines else f" ({path})"
         reasons.append(f"both in post {_short(index.label(post))}{where}")
     if len(posts) > max_shared:
         reasons.append(f"and {len(posts) - max_shared} more posts mention both")
