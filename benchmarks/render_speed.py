@@ -10,10 +10,11 @@ It reports:
 * ``render_s``: wall time of :func:`kg.render.render_html` (layout included; best of
   ``--repeat``), and ``render_cpu_s`` (process CPU time, less disturbed by other load);
 * ``bytes`` and ``bytes_per_node`` of the page (assets included);
-* in headless Chromium (network blocked): ``first_draw_ms``, milliseconds from navigation
-  start to vis-network's first complete draw (its first ``afterDrawing`` event), and
-  ``click_to_panel_ms``, from a click on a node to its details panel being shown;
-  ``console_errors`` and ``external_requests`` (both should be 0).
+* in headless Chromium (network blocked), medians of ``--loads`` page loads:
+  ``first_draw_ms``, milliseconds from navigation start to vis-network's first complete
+  draw (its first ``afterDrawing`` event); ``goto_to_draw_ms``, the same seen from the
+  driving script; ``click_to_panel_ms``, from a click on a node to its details panel being
+  shown; ``console_errors`` and ``external_requests`` over all loads (both should be 0).
 
 Example::
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -115,53 +117,57 @@ def synthetic_graph(nodes: int, seed: int = 0) -> Any:
     return KnowledgeGraph.from_records(recs, edges), "synthetic"
 
 
-def browser_figures(path: Path, probe_id: str) -> dict[str, Any]:
-    """Open the page in headless Chromium with the network blocked and time it."""
+def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]:
+    """Open the page ``loads`` times in headless Chromium (network blocked); medians."""
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     external: list[str] = []
+    draws, walls, clicks = [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        for _ in range(loads):
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
 
-        def route(r: Any) -> None:
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                external.append(r.request.url)
-                r.abort()
+            def route(r: Any) -> None:
+                if r.request.url.startswith("file:"):
+                    r.continue_()
+                else:
+                    external.append(r.request.url)
+                    r.abort()
 
-        page.route("**/*", route)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        t0 = time.perf_counter()
-        page.goto(path.as_uri())
-        page.wait_for_function("window.kgFirstDrawMs !== undefined", timeout=60_000)
-        wall_ms = (time.perf_counter() - t0) * 1000
-        first_draw = page.evaluate("window.kgFirstDrawMs")
-        # zoom to a node, then a real click on it, timed in the page until the panel shows
-        xy = page.evaluate(
-            "id => { const p = network.getPositions([id])[id];"
-            " network.moveTo({position: p, scale: 1.0}); return network.canvasToDOM(p); }",
-            probe_id,
-        )
-        page.wait_for_timeout(300)
-        box = page.locator("#kg-network").bounding_box()
-        page.evaluate(
-            "() => { window.__t = performance.now(); new MutationObserver((m, o) => {"
-            " if (!document.getElementById('kg-panel').hidden) {"
-            " window.__panel = performance.now() - window.__t; o.disconnect(); } })"
-            ".observe(document.getElementById('kg-panel'), {attributes: true}); }"
-        )
-        page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
-        page.wait_for_function("window.__panel !== undefined", timeout=30_000)
-        click_ms = page.evaluate("window.__panel")
+            page.route("**/*", route)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            t0 = time.perf_counter()
+            page.goto(path.as_uri())
+            page.wait_for_function("window.kgFirstDrawMs !== undefined", timeout=60_000)
+            walls.append((time.perf_counter() - t0) * 1000)
+            draws.append(page.evaluate("window.kgFirstDrawMs"))
+            # zoom to a node, then a real click on it, timed in the page until the panel shows
+            xy = page.evaluate(
+                "id => { const p = network.getPositions([id])[id];"
+                " network.moveTo({position: p, scale: 1.0}); return network.canvasToDOM(p); }",
+                probe_id,
+            )
+            page.wait_for_timeout(300)
+            box = page.locator("#kg-network").bounding_box()
+            page.evaluate(
+                "() => { window.__t = performance.now(); new MutationObserver((m, o) => {"
+                " if (!document.getElementById('kg-panel').hidden) {"
+                " window.__panel = performance.now() - window.__t; o.disconnect(); } })"
+                ".observe(document.getElementById('kg-panel'), {attributes: true}); }"
+            )
+            page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+            page.wait_for_function("window.__panel !== undefined", timeout=30_000)
+            clicks.append(page.evaluate("window.__panel"))
+            page.close()
         browser.close()
     return {
-        "first_draw_ms": round(first_draw),
-        "goto_to_draw_ms": round(wall_ms),
-        "click_to_panel_ms": round(click_ms),
+        "first_draw_ms": round(statistics.median(draws)),
+        "first_draw_ms_all": [round(d) for d in draws],
+        "goto_to_draw_ms": round(statistics.median(walls)),
+        "click_to_panel_ms": round(statistics.median(clicks)),
         "console_errors": len(errors),
         "external_requests": len(external),
     }
@@ -173,6 +179,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--synthetic", action="store_true", help="use a synthetic graph")
     ap.add_argument("--repeat", type=int, default=3, help="render this many times, keep the best")
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    ap.add_argument("--loads", type=int, default=3, help="page loads in Chromium (medians)")
     ap.add_argument("--keep", type=Path, help="also copy the page here")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
@@ -209,7 +216,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if args.keep:
                 args.keep.write_text(html, encoding="utf-8")
             probe = max(kg.iter_nodes(), key=lambda r: r[0])[0]
-            result.update(browser_figures(page, probe))
+            result.update(browser_figures(page, probe, args.loads))
     if args.json:
         print(json.dumps(result))
     else:

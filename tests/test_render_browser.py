@@ -376,3 +376,17 @@ def test_large_graph_uses_python_layout_without_physics(watched, tmp_path):
     page.wait_for_selector("#kg-panel:not([hidden])")
     assert page.inner_text("#kg-panel .kg-id") == hit
     watched.assert_clean()
+
+
+def test_empty_and_single_node_pages_load_cleanly(watched, tmp_path):
+    empty = write_html(KnowledgeGraph.from_records({}, []), tmp_path / "empty.html")
+    page = watched.open(empty)
+    assert page.inner_text("#kg-status") == "empty graph: no notes were parsed"
+    page.fill("#kg-search", "anything")
+    page.keyboard.press("Enter")
+    one = KnowledgeGraph.from_records({"topic:a": {"type": "topic", "label": "A"}}, [])
+    page = watched.open(write_html(one, tmp_path / "one.html"))
+    assert page.inner_text("#kg-status").startswith("1 node · 0 links")
+    watched.click_node("topic:a")
+    page.wait_for_selector("#kg-panel:not([hidden])")
+    watched.assert_clean()

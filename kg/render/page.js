@@ -139,7 +139,7 @@
   network.once("stabilizationIterationsDone", function () {
     document.body.setAttribute("data-stable", "1");
   });
-  if (LARGE) { document.body.setAttribute("data-stable", "1"); }
+  if (LARGE || N === 0) { document.body.setAttribute("data-stable", "1"); }
 
   // ---- small DOM helpers (text only) ----------------------------------------------------
   function el(tag, text, cls) {
@@ -164,9 +164,11 @@
   }
 
   // ---- status line ------------------------------------------------------------------------
+  function plural(k, word) { return k + " " + word + (k === 1 ? "" : "s"); }
   var status = document.getElementById("kg-status");
   function setStatus() {
-    status.textContent = N + " nodes · " + edgeItems.length + " links · " +
+    status.textContent = N === 0 ? "empty graph: no notes were parsed" :
+      plural(N, "node") + " · " + plural(edgeItems.length, "link") + " · " +
       (LARGE ? "precomputed layout" : "physics layout");
   }
   document.getElementById("kg-title").textContent = D.title;
