@@ -378,3 +378,16 @@ def test_equal_scores_from_different_embeddings_are_not_ties(tmp_path: Path) -> 
     assert found[2].logit == found[3].logit
     assert [s.tie for s in found] == [None] * 7
     assert "=tie" not in format_suggestions("PFS", found)
+
+
+@pytest.mark.slow
+def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
+    """LinkPredictor.suggest / suggestions_for_all delegate here and agree with the folder."""
+    predictor = pytest.importorskip("kg.predictor")
+    out = trained_dirs[0]
+    p = predictor.LinkPredictor.load(out)
+    want = [s.to_dict() for s in suggest(out, "PFS", k=5)]
+    assert [s.to_dict() for s in p.suggest("PFS", k=5)] == want
+    assert [s.to_dict() for s in p.suggest("PFS", k=5, graph=trainable_graph())] == want
+    html = p.suggestions_for_all(k=2, graph=trainable_graph())
+    assert [d["id"] for d in html["paper:pfs"]] == [d["id"] for d in want[:2]]
