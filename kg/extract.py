@@ -91,6 +91,16 @@ GENERIC_HEADINGS: frozenset[str] = frozenset(
         "resources", "resource", "资源", "相关资源", "papers", "paper", "论文",
         "code", "codes", "代码", "notes", "note", "笔记", "备注", "tips", "说明",
         "未来展望", "展望", "outlook", "future work", "future directions",
+        # parts of an explanation rather than research topics
+        "术语", "terminology", "glossary", "基本概念", "概念", "concepts", "basic concepts",
+        "定义", "definition", "definitions", "思考", "thoughts", "实验", "实验结果",
+        "experiments", "results", "结果", "方案", "方法", "method", "methods", "approach",
+        "原理", "流程", "步骤", "示例", "例子", "example", "examples", "demo", "演示",
+        "数据集", "datasets", "dataset", "报告", "研究员", "researchers", "people", "榜单",
+        "leaderboard", "比赛", "competitions", "技术", "产品", "应用", "applications", "时间",
+        "基础", "basics", "理论", "theory", "第一篇", "第二篇", "正文", "abstract", "摘要",
+        "推荐资料", "资料", "思路", "一句话总结", "一句话总结文章", "贡献", "contributions",
+        "比赛信息", "q&a", "qa", "代码示例", "通用", "general", "其他资料", "学习资料",
     }
 )  # fmt: skip
 _GENERIC_WORDS = GENERIC_HEADINGS
@@ -99,8 +109,11 @@ _HEADING_NUM = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?\s+"  # 1 / 6.1 / 1.
     r"|第[一二三四五六七八九十百零\d]+[章节部分篇][、.．:：\s]*"  # 第2章
     r"|[一二三四五六七八九十百零\d]+[、.．:：)）]\s*"  # 一、 2)
+    r"|[(（][一二三四五六七八九十百零\d]+[)）]\s*"  # （一）
     r"|[IVX]+\.\s+|[(（]\d+[)）]\s*|[①-⑳]\s*)"
 )
+_ITEM_NUM = re.compile(r"^(?:\d{1,3}[)）.、]|[(（]\d{1,3}[)）]|[①-⑳])\s*")
+_LETTER_NUM = re.compile(r"^[A-Z](?:[.、．)）]\s*|\s+(?=[\u3400-\u9fff]))")
 _YEAR_HEADING = re.compile(r"^((?:19|20)\d{2})\s*年?$")
 
 
@@ -109,11 +122,11 @@ def clean_heading(text: str) -> str:
 
     >>> clean_heading("1 综述"), clean_heading("6.1 INT"), clean_heading("Basic Models")
     ('综述', 'INT', 'Basic Models')
-    >>> clean_heading("一、元学习"), clean_heading("3D Vision")
-    ('元学习', '3D Vision')
+    >>> clean_heading("一、元学习"), clean_heading("3D Vision"), clean_heading("A 参考资料")
+    ('元学习', '3D Vision', '参考资料')
     """
     t = " ".join(text.split()).strip(" :：#*_")
-    t2 = _HEADING_NUM.sub("", t, count=1).strip(" :：.")
+    t2 = _LETTER_NUM.sub("", _HEADING_NUM.sub("", t, count=1), count=1).strip(" :：.")
     return t2 or t
 
 
@@ -122,6 +135,12 @@ def _generic(label: str) -> bool:
 
 
 _HAS_WORD = re.compile(r"\w")
+# questions, book titles and quoted sayings are commentary, not technique names
+_NOT_A_NAME = re.compile(
+    r"[《》“”\"?？]|为什么|如何|怎么|怎样|什么|是否|吗$|\b(?:how|why|what|when)\b"
+    r"|进行|可以|需要|应该|尽量|也会|如果|因为|所以|但是|我们|就是|一个|写作|往",
+    re.I,
+)
 _SENTENCE = re.compile(r"[。，,；;！!？?：:]|\.\s|\.$|\s-\s")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][\w\-'+/&]*")
@@ -134,15 +153,17 @@ def is_method_name(text: str) -> bool:
     (True, True)
     >>> is_method_name("pruning is an architecture search paradigm for compact nets.")
     False
-    >>> is_method_name("修剪 resnet50，而不影响可解释性；")
-    False
+    >>> is_method_name("修剪 resnet50，而不影响可解释性；"), is_method_name("为什么要做归一化")
+    (False, False)
+    >>> is_method_name("《百面机器学习》"), is_method_name("人")
+    (False, False)
     """
     t = text.strip()
-    if not t or _SENTENCE.search(t) or _generic(t):
+    if not t or _SENTENCE.search(t) or _generic(t) or _NOT_A_NAME.search(t):
         return False
     words = _LATIN_WORD.findall(t)
     cjk = len(_CJK.findall(t))
-    if not words and not cjk:
+    if not words and cjk < 2:
         return False
     if cjk > 8 or len(words) > 5 or (cjk and len(words) > 3):
         return False
@@ -360,7 +381,7 @@ class _Extractor:
         linked = sum(len(s.text) for s in spans if s.url)
         if text and linked * 2 > len(text):
             return ""
-        return text.strip(" :：-–—*")
+        return _ITEM_NUM.sub("", text, count=1).strip(" :：-–—*")
 
     # -- tables
     _TITLE_COL = re.compile(r"title|paper|name|论文|标题|题目|文章|名称", re.I)
