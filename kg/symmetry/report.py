@@ -70,11 +70,12 @@ TABLE_ROWS: tuple[str, ...] = (
     "text_features",
 )
 
-#: Labeling-trick settings for knowledge graphs (1-hop subgraphs, hubs sampled).
+#: Labeling-trick settings for knowledge graphs: whole 1-hop subgraphs (no hub sampling, so
+#: automorphic pairs get exactly equal scores, as the theory says they must).
 LABELING_DEFAULTS: dict[str, Any] = {
     "label": "drnl",
     "num_hops": 1,
-    "max_nodes_per_hop": 40,
+    "max_nodes_per_hop": None,
     "hidden": 32,
     "layers": 3,
     "conv": "gcn",
