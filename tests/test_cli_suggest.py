@@ -128,4 +128,5 @@ def test_latency_benchmark_runs(out: Path, capsys: pytest.CaptureFixture[str]) -
     assert result["torch_imported"] is False
     assert result["graph_nodes"] == 11 and result["cold"] is True
     assert result["suggest_s"] > 0 and result["networkx_s"] > 0
+    assert result["suggest_cpu_s"] > 0 and result["cpu_ratio"] > 0
     assert result["ratio"] == pytest.approx(result["suggest_s"] / result["networkx_s"], rel=0.01)
