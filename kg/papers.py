@@ -6,10 +6,12 @@ when the text is a paper reference written in one of these styles:
 * ``[CVPR 2019] Title`` (also ``[NIPS 2018 Bengio]``, ``[CVPR 2019 oral]``, a
   ``([paper](..) [code](..))`` group or ``(RECOMMENDED!)`` before the title);
 * ``**Title.** ICLR 2017. [paper](..)`` and ``__Title.__ _Authors_. __CVPR__, 2017``;
+* ``CVPR 2019: Title`` and ``(NeurIPS 2018) Title`` (a known venue before the title);
 * ``[4] Authors. "Title" ICLR 2017.`` (a numbered reference with a quoted title);
 * ``[Title](arxiv / openreview / proceedings url)``, possibly followed by a line
   ``CVPR 2019 *2019-06-29* [paper](..)`` that carries the venue;
-* ``Title (ICCV2019)``, ``Title [CVPR 2019]``, ``Title, NeurIPS 2019``;
+* ``Title (ICCV2019)``, ``Title [CVPR 2019]``, ``Title, NeurIPS 2019``, and citations
+  ``Title. A. Author, B. Author. CVPR 2016.`` / ``Title. In CVPR, 2016.``;
 * a title line followed by an author line ``A. Author, B. Author -- NIPS 2017``;
 * ``Title [paper](url) [code](url)`` (a title with a paper link).
 
@@ -295,6 +297,26 @@ def _bracket_prefix(line: Line) -> PaperHit | None:
     return _hit(title, line.line, venue, year, spans, style="bracket")
 
 
+_VENUE_PREFIX = re.compile(
+    r"^\s*(?:\((?P<p>[^()]{2,40})\)|(?P<v>[^:：|()\[\]]{2,40}?)\s*[:：|])\s*(?P<t>.+)$"
+)
+
+
+def _venue_prefix(line: Line) -> PaperHit | None:
+    """``CVPR 2019: Title``, ``ICCV'19 | Title`` or ``(NeurIPS 2018) Title``: a known venue first."""
+    text = _plain(_title_spans(line.spans))
+    m = _VENUE_PREFIX.match(text)
+    if not m:
+        return None
+    venue = normalize_venue(m.group("p") or m.group("v"))
+    if venue is None:
+        return None
+    title = clean_title(m.group("t"))
+    if not title_like(title, cjk=True):
+        return None
+    return _hit(title, line.line, venue, venue.year, line.spans, style="venue-prefix")
+
+
 def _bold_title(lines: list[Line]) -> PaperHit | None:
     """``**Title.** VENUE YEAR. [paper](..)`` / ``__Title.__ _Authors_. __CVPR__, 2017``."""
     line = lines[0]
@@ -433,6 +455,14 @@ def _link_title(lines: list[Line]) -> PaperHit | None:
 
 # matched against the reversed tail of the line, so that they run in linear time
 _TRAILING_GROUP = re.compile(r"^\.?\s*[)）\]](?P<venue>[^()（）\[\]]{2,60})[(（\[]")
+# "... In CVPR, 2016." (reversed): a venue and year separated by a comma, after "In"
+_TRAILING_IN = re.compile(
+    r"^\.?(?P<venue>\d{2,4}'?\s*,\s*[^,，.]{2,40}?)\s+(?:nI|ni)\s*(?:[,，.]|$)"
+)
+_AUTHORS_LIKE = re.compile(
+    r"^(?:[A-Z][\w'’.-]*\.?(?:\s+[A-Z][\w'’.-]*\.?){0,3})"
+    r"(?:\s*(?:,|\band\b|&)\s*(?:[A-Z][\w'’.-]*\.?(?:\s+[A-Z][\w'’.-]*\.?){0,3}|et al\.?))+$"
+)
 _TRAILING_SEP = re.compile(r"^\.?(?P<venue>[^,，.]{2,60}?)\s*(?:[,，]|[-–—|]\s|\.)")
 
 
@@ -451,16 +481,26 @@ def _trailing_venue(line: Line) -> PaperHit | None:
         if venue is not None and venue.year is None and venue.kind == "unknown":
             venue = None
     if venue is None:
-        m = _TRAILING_SEP.match(rev)
-        if not m:
-            return None
-        venue = normalize_venue(m.group("venue")[::-1].strip())
-        if venue is None:
+        for rx in (_TRAILING_SEP, _TRAILING_IN):
+            m = rx.match(rev)
+            if m and (venue := normalize_venue(m.group("venue")[::-1].strip())) is not None:
+                break
+        if venue is None or m is None:
             return None
     title = clean_title(text[: len(text) - m.end()])
+    authors: list[str] = []
+    # "Title. Kaiming He, Xiangyu Zhang, et al. CVPR 2016": the last sentence names authors
+    start = title.find(". ")
+    while start > 0:
+        head, tail = title[:start], title[start + 2 :]
+        if _words(head) and _AUTHORS_LIKE.match(tail):
+            title, authors = clean_title(head), split_authors(tail)
+            break
+        start = title.find(". ", start + 2)
     if not title_like(title, cjk=True):
         return None
-    return _hit(title, line.line, venue, venue.year, line.spans, style="trailing")
+    return _hit(title, line.line, venue, venue.year, line.spans, authors=authors,
+                style="trailing")  # fmt: skip
 
 
 _AUTHOR_LINE = re.compile(r"^(?P<authors>.*?)\s*(?:--|—|–|−)\s*(?P<venue>[^-—–]{2,60})$")
@@ -522,6 +562,7 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         return None  # every style needs a Latin title, venue or link
     return (
         _bracket_prefix(first)
+        or _venue_prefix(first)
         or _bold_title(lines)
         or _link_title(lines)
         or _quoted_reference(first)

@@ -172,6 +172,13 @@ def en() -> Extraction:
         ("Variational Graph Auto-Encoders", "NeurIPS", 2016, True),
         ("Deep Compression: Compressing Deep Neural Networks with Pruning, Trained Quantization "
          "and Huffman Coding", "ICLR", 2016, False),
+        # plain citations: Title. Authors. VENUE YEAR. / Title. In VENUE, YEAR. / Title - VENUE
+        ("Deep Residual Learning for Image Recognition", "CVPR", 2016, False),
+        ("Densely Connected Convolutional Networks", "CVPR", 2017, False),
+        ("Squeeze-and-Excitation Networks", "CVPR", 2018, False),
+        # a known venue before the title
+        ("Learning Loss for Active Learning", "CVPR", 2019, False),
+        ("Neural Ordinary Differential Equations", "NeurIPS", 2018, False),
     ],
 )  # fmt: skip
 def test_english_styles(en: Extraction, label: str, venue, year, workshop) -> None:
@@ -200,6 +207,9 @@ def test_english_links_authors_and_notes(en: Extraction) -> None:
         "Yuning You", "Tianlong Chen",
     ]  # fmt: skip
     assert papers["Variational Graph Auto-Encoders"].authors == ["T. Kipf", "M. Welling"]
+    assert papers["Deep Residual Learning for Image Recognition"].authors == [
+        "Kaiming He", "Xiangyu Zhang",
+    ]  # fmt: skip
 
 
 def test_english_topics_methods_and_structure(en: Extraction) -> None:
@@ -208,7 +218,8 @@ def test_english_topics_methods_and_structure(en: Extraction) -> None:
     body = {k for k, m in topics.items() if m.origin == "body"}
     # numbering and anchor links stripped; Contents / References / "## 2019" / "## CVPR 2019"
     # are not topics
-    assert body == {"Graph Neural Networks", "Basic Models", "Graph Pooling", "Pruning"}
+    assert body == {"Graph Neural Networks", "Basic Models", "Graph Pooling", "Pruning",
+                    "Vision Backbones"}  # fmt: skip
     assert en.mentions[topics["Basic Models"].parent].label == "Graph Neural Networks"
     methods = _by_label(en, "method")
     assert set(methods) == {"Hierarchical pooling", "NAS"}
@@ -244,7 +255,7 @@ def test_nothing_from_ignored_markup(en: Extraction) -> None:
     assert "Opening remarks" not in notes  # text before any heading has no entity to hang on
     # lone [paper](..) and [code](..) links name nothing
     assert not any(n in ("paper", "code") for m in en.mentions for n in m.notes)
-    assert len([m for m in en.mentions if m.type == "paper"]) == 24
+    assert len([m for m in en.mentions if m.type == "paper"]) == 29
 
 
 def test_chinese_blog_styles() -> None:
