@@ -26,7 +26,12 @@ import numpy as np
 
 from kg.symmetry.labeling import train_labeling_trick
 
-__all__ = ["PLANETOID_DEFAULTS", "labeling_trick_split_run", "run_labeling_trick_planetoid"]
+__all__ = [
+    "PLANETOID_DEFAULTS",
+    "labeling_trick_on_split",
+    "labeling_trick_split_run",
+    "run_labeling_trick_planetoid",
+]
 
 #: Settings chosen to stay tractable on two shared CPU cores (see the README's figures).
 PLANETOID_DEFAULTS: dict[str, Any] = {
@@ -43,20 +48,44 @@ PLANETOID_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _average_precision(labels: np.ndarray, scores: np.ndarray) -> float:
-    order = np.argsort(-np.asarray(scores), kind="stable")
-    y = np.asarray(labels)[order]
-    hits = np.cumsum(y)
-    precision = hits / np.arange(1, len(y) + 1)
-    return float((precision * y).sum() / max(y.sum(), 1))
-
-
-def labeling_trick_split_run(data: Any, seed: int, **options: Any) -> dict[str, float]:
-    """Split ``data`` (a PyG ``Data``) with ``seed`` exactly as the GAE benchmark does
-    (:func:`kg.split.link_split`, uniform negatives), train, and return test AUC/AP and time."""
+def labeling_trick_on_split(data: Any, split: Any, seed: int, **options: Any) -> dict[str, Any]:
+    """Train on a :class:`kg.split.LinkSplit` of ``data`` and return test AUC/AP at the best
+    validation epoch, with seconds and epochs (a row of ``benchmarks/linkpred_planetoid.py``).
+    """
     import torch
 
-    from kg.metrics import auc_score
+    from kg.metrics import auc_score, average_precision
+
+    mp = split.train_mp.t().cpu().numpy()
+    mp = mp[mp[:, 0] < mp[:, 1]]
+    vp = torch.cat([split.val_pos, split.val_neg], 1).t().cpu().numpy()
+    vy = np.r_[np.ones(split.val_pos.size(1)), np.zeros(split.val_neg.size(1))]
+    opts = {**PLANETOID_DEFAULTS, **options}
+    t0 = time.perf_counter()
+    model = train_labeling_trick(
+        data.num_nodes, mp, split.train_pos.t().cpu().numpy(),
+        features=data.x.cpu().numpy().astype(np.float32), val_pairs=vp, val_labels=vy,
+        seed=seed, **opts,
+    )
+    # test links are scored on the graph with validation links known (as the GAE rows)
+    test_mp = split.test_mp.t().cpu().numpy()
+    model = model.on_graph(test_mp[test_mp[:, 0] < test_mp[:, 1]])
+    pos = model.score(split.test_pos.t().cpu().numpy())
+    neg = model.score(split.test_neg.t().cpu().numpy())
+    return {
+        "auc": auc_score(pos, neg),
+        "ap": average_precision(pos, neg),
+        "val_auc": float(model.metrics.get("val_auc", float("nan"))),
+        "seconds": time.perf_counter() - t0,
+        "epochs": int(opts["epochs"]),
+    }
+
+
+def labeling_trick_split_run(data: Any, seed: int, **options: Any) -> dict[str, Any]:
+    """Split ``data`` (a PyG ``Data``) with ``seed`` exactly as the GAE benchmark does
+    (:func:`kg.split.link_split`, uniform negatives) and run :func:`labeling_trick_on_split`."""
+    import torch
+
     from kg.planetoid import undirected_pairs
     from kg.split import link_split
 
@@ -64,27 +93,7 @@ def labeling_trick_split_run(data: Any, seed: int, **options: Any) -> dict[str, 
         undirected_pairs(data.edge_index), torch.empty(2, 0, dtype=torch.long), data.num_nodes,
         val=0.05, test=0.10, seed=seed,
     )
-    mp = split.train_mp.t().numpy()
-    mp = mp[mp[:, 0] < mp[:, 1]]
-    vp = torch.cat([split.val_pos, split.val_neg], 1).t().numpy()
-    vy = np.r_[np.ones(split.val_pos.size(1)), np.zeros(split.val_neg.size(1))]
-    opts = {**PLANETOID_DEFAULTS, **options}
-    t0 = time.perf_counter()
-    model = train_labeling_trick(
-        data.num_nodes, mp, split.train_pos.t().numpy(), features=data.x.numpy().astype(np.float32),
-        val_pairs=vp, val_labels=vy, seed=seed, **opts,
-    )
-    # test links are scored on the graph with validation links known (as the GAE benchmark)
-    test_mp = split.test_mp.t().numpy()
-    model = model.on_graph(test_mp[test_mp[:, 0] < test_mp[:, 1]])
-    pos = model.score(split.test_pos.t().numpy())
-    neg = model.score(split.test_neg.t().numpy())
-    return {
-        "auc": auc_score(pos, neg),
-        "ap": _average_precision(np.r_[np.ones(len(pos)), np.zeros(len(neg))], np.r_[pos, neg]),
-        "val_auc": float(model.metrics.get("val_auc", float("nan"))),
-        "seconds": time.perf_counter() - t0,
-    }
+    return labeling_trick_on_split(data, split, seed, **options)
 
 
 def run_labeling_trick_planetoid(
