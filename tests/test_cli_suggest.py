@@ -130,3 +130,11 @@ def test_latency_benchmark_runs(out: Path, capsys: pytest.CaptureFixture[str]) -
     assert result["suggest_s"] > 0 and result["networkx_s"] > 0
     assert result["suggest_cpu_s"] > 0 and result["cpu_ratio"] > 0
     assert result["ratio"] == pytest.approx(result["suggest_s"] / result["networkx_s"], rel=0.01)
+
+
+def test_after_a_build_without_training(seed_post: Path, tmp_path: Path) -> None:
+    build = pytest.importorskip("kg.build")
+    build.build([str(seed_post)]).save(tmp_path)
+    res = run("Pruning from Scratch", "--out", str(tmp_path))
+    assert res.exit_code == 1
+    assert f"{tmp_path / 'embeddings.npz'}: no trained model here; run `kg train --out {tmp_path}`" in res.stderr

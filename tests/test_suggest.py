@@ -391,3 +391,17 @@ def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
     assert [s.to_dict() for s in p.suggest("PFS", k=5, graph=trainable_graph())] == want
     html = p.suggestions_for_all(k=2, graph=trainable_graph())
     assert [d["id"] for d in html["paper:pfs"]] == [d["id"] for d in want[:2]]
+
+
+def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path: Path) -> None:
+    build = pytest.importorskip("kg.build")
+    kg = build.build([str(seed_post)])
+    kg.save(tmp_path)
+    data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
+    assert graph_fingerprint(data) == kg.fingerprint()
+    from kg.reasons import GraphIndex
+
+    index = GraphIndex.from_node_link(data)
+    assert len(index.nodes) == len(kg)
+    # every edge appears once from each end, with its relation
+    assert sum(len(rels) for nbs in index.adj.values() for rels in nbs.values()) == 2 * kg.number_of_edges()
