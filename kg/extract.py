@@ -99,7 +99,7 @@ GENERIC_HEADINGS: frozenset[str] = frozenset(
         "数据集", "datasets", "dataset", "报告", "研究员", "researchers", "people", "榜单",
         "leaderboard", "比赛", "competitions", "技术", "产品", "应用", "applications", "时间",
         "基础", "basics", "理论", "theory", "第一篇", "第二篇", "正文", "abstract", "摘要",
-        "推荐资料", "资料", "思路", "一句话总结", "一句话总结文章", "贡献", "contributions",
+        "推荐资料", "资料", "思路", "一句话总结", "一句话总结文章", "贡献",
         "比赛信息", "q&a", "qa", "代码示例", "通用", "general", "其他资料", "学习资料",
     }
 )  # fmt: skip
@@ -384,7 +384,7 @@ class _Extractor:
         return _ITEM_NUM.sub("", text, count=1).strip(" :：-–—*")
 
     # -- tables
-    _TITLE_COL = re.compile(r"title|paper|name|论文|标题|题目|文章|名称", re.I)
+    _TITLE_COL = re.compile(r"title|paper|论文|标题|题目|文章", re.I)
     _VENUE_COL = re.compile(
         r"venue|conf|journal|publi|source|booktitle|会议|期刊|出处|发表|来源", re.I
     )

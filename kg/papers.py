@@ -109,6 +109,7 @@ def is_paper_url(url: str | None) -> bool:
 _TRAIL_CHARS = " \t\u3000.,;:：，。;、-–—|"
 _LEAD_CHARS = _TRAIL_CHARS + ">*•·"
 _DECORATED = re.compile(r"[(\[（\"'“”‘’`*_]")
+_FOOTNOTE = re.compile(r"^\[\^[^\]]*\]:?\s*")
 _EMPTY_GROUP = re.compile(r"[(（\[]\s*[|/,;]*\s*[)）\]]")
 _SHOUT = re.compile(r"^\(\s*[A-Z][A-Z !]{3,}\s*\)\s*|\s*\(\s*[A-Z][A-Z !]{3,}\s*\)$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -125,6 +126,7 @@ def clean_title(text: str) -> str:
     t = " ".join(text.split())
     if not _DECORATED.search(t):
         return t.rstrip(_TRAIL_CHARS).lstrip(_LEAD_CHARS)
+    t = _FOOTNOTE.sub("", t)
     for _ in range(3):
         before = t
         t = _EMPTY_GROUP.sub(" ", t)
@@ -543,6 +545,7 @@ def _paper_link_title(line: Line) -> PaperHit | None:
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]{2}")
+_URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
 
 
 def recognize(lines: list[Line]) -> PaperHit | None:
@@ -560,7 +563,7 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     first = lines[0]
     if not any(s.url for s in first.spans) and not _ASCII_LETTER.search(first.text):
         return None  # every style needs a Latin title, venue or link
-    return (
+    hit = (
         _bracket_prefix(first)
         or _venue_prefix(first)
         or _bold_title(lines)
@@ -570,3 +573,6 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         or _author_line(lines)
         or _paper_link_title(first)
     )
+    if hit is None or _URLISH.match(hit.title) or normalize_venue(hit.title) is not None:
+        return None  # a bare address or a venue name is no title
+    return hit
