@@ -241,6 +241,9 @@ _BRACKET = re.compile(r"^\s*\[([^\[\]]{2,80})\]\s*(.*)$", re.S)
 _NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)、])\s*")
 
 
+_SHORT_GROUP = re.compile(r"[(（]\s*(?:[A-Z][A-Z !]{3,}|[^()（）]{1,24}?)\s*[)）]")
+
+
 def _drop_groups(spans: list[Span]) -> list[Span]:
     """Drop leading ``( ... )`` groups that hold links or shouting: ``([paper](..)) Title``."""
     for _ in range(3):
@@ -270,7 +273,8 @@ def _drop_groups(spans: list[Span]) -> list[Span]:
                 continue
             out.append(sp._replace(text=sp.text[max(0, end + 1 - a) :]) if a <= end else sp)
         inner = text[: end + 1]
-        if not has_link and not re.fullmatch(r"\W*[(（]\s*[A-Z][A-Z !]{3,}\s*[)）]", inner):
+        # a link group, a shout, or a short remark such as "(code exist)" before the title
+        if not has_link and not _SHORT_GROUP.fullmatch(inner.strip()):
             break
         spans = out
     return spans

@@ -19,7 +19,7 @@ from kg.records import Extraction, Skipped
 pytestmark = pytest.mark.corpus
 
 # the few spellings the lists use for one venue (kept independent of kg.venues)
-_SAME = {"nips": "neurips", "acmmm": "acmmm", "tpmai": "tpami", "neurocomputing": "neurocomputing"}
+_SAME = {"nips": "neurips", "mm": "acmmm", "tpmai": "tpami", "emnlpijcnlp": "emnlp"}
 
 
 def _venue_key(text: str | None) -> str:
