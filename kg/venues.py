@@ -75,6 +75,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "MLSys": ("conference", ("SysML",)),
     "LoG": ("conference", ("Learning on Graphs",)),
     "CoRL": ("conference", ()),
+    "CogSci": ("conference", ("Annual Meeting of the Cognitive Science Society",)),
     # computer vision, graphics, multimedia, robotics
     "CVPR": ("conference", ("Computer Vision and Pattern Recognition",)),
     "ICCV": ("conference", ("International Conference on Computer Vision",)),
@@ -172,6 +173,9 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "Information Sciences": ("journal", ()),
     "Knowledge-Based Systems": ("journal", ("KBS",)),
     "Bioinformatics": ("journal", ()),
+    "JCIM": ("journal", ("J. Chem. Inf. Model.", "J.Chem.Inf.Model.",
+                         "Journal of Chemical Information and Modeling")),
+    "JCAMD": ("journal", ("Journal of Computer-Aided Molecular Design",)),
     "Nature": ("journal", ()),
     "Nature Communications": ("journal", ()),
     "Nature Machine Intelligence": ("journal", ()),
