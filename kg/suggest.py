@@ -115,9 +115,9 @@ class Suggestion:
         type: node type.
         score: ``sigmoid(logit)``, the predicted probability of a link.
         reasons: why, from the graph (see :func:`kg.reasons.explain`).
-        tie: number of the tie group (1, 2, ... in rank order) when the model scores other
-            candidates the same; ``None`` when the score is unique.
-        tie_size: how many candidates share this score (0 when not tied).
+        tie: number of the tie group (1, 2, ... in rank order) when other candidates have the
+            same embedding, so the model cannot tell them apart; ``None`` otherwise.
+        tie_size: how many candidates the tie group holds (0 when not tied).
         tied_with: the other candidates of the tie group (at most 50 listed).
         logit: the decoder's raw output (ranking uses it; ``score`` may round to 1.0).
     """
