@@ -13,7 +13,8 @@ It reports:
 * in headless Chromium (network blocked), medians of ``--loads`` page loads:
   ``first_draw_ms``, milliseconds from navigation start to vis-network's first complete
   draw (its first ``afterDrawing`` event); ``goto_to_draw_ms``, the same seen from the
-  driving script; ``click_to_panel_ms``, from a click on a node to its details panel being
+  driving script; ``renderer_cpu_s``, CPU seconds the renderer processes used for it (with
+  psutil; steadier than wall time on a shared machine); ``click_to_panel_ms``, from a click on a node to its details panel being
   shown; ``console_errors`` and ``external_requests`` over all loads (both should be 0).
 
 Example::
@@ -117,13 +118,33 @@ def synthetic_graph(nodes: int, seed: int = 0) -> Any:
     return KnowledgeGraph.from_records(recs, edges), "synthetic"
 
 
+def _renderer_cpu() -> float:
+    """CPU seconds used so far by this script's Chromium renderer processes (0 without psutil).
+
+    CPU time is much less inflated than wall time when other jobs share the machine.
+    """
+    try:
+        import psutil
+    except ImportError:
+        return 0.0
+    total = 0.0
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            if "--type=renderer" in proc.cmdline():
+                t = proc.cpu_times()
+                total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
 def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]:
     """Open the page ``loads`` times in headless Chromium (network blocked); medians."""
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     external: list[str] = []
-    draws, walls, clicks = [], [], []
+    draws, walls, clicks, cpus = [], [], [], []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(loads):
@@ -139,10 +160,13 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
             page.route("**/*", route)
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto("about:blank")
+            c0 = _renderer_cpu()
             t0 = time.perf_counter()
             page.goto(path.as_uri())
             page.wait_for_function("window.kgFirstDrawMs !== undefined", timeout=60_000)
             walls.append((time.perf_counter() - t0) * 1000)
+            cpus.append(_renderer_cpu() - c0)
             draws.append(page.evaluate("window.kgFirstDrawMs"))
             # zoom to a node, then a real click on it, timed in the page until the panel shows
             xy = page.evaluate(
@@ -167,6 +191,7 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
         "first_draw_ms": round(statistics.median(draws)),
         "first_draw_ms_all": [round(d) for d in draws],
         "goto_to_draw_ms": round(statistics.median(walls)),
+        "renderer_cpu_s": round(statistics.median(cpus), 2),
         "click_to_panel_ms": round(statistics.median(clicks)),
         "console_errors": len(errors),
         "external_requests": len(external),

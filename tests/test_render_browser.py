@@ -231,6 +231,8 @@ def test_click_node_opens_details_panel(watched, seed_page):
     top = sugg[nid][0]
     assert f"{round(top['score'], 6):.3f}" in text and top["label"] in text
     assert page.evaluate("network.getSelectedNodes()") == [nid]
+    for nb in set(kg.graph.successors(nid)) | set(kg.graph.predecessors(nid)):
+        assert kg.graph.nodes[nb]["label"] in text  # the panel lists the links
     watched.assert_clean()
 
 
@@ -361,6 +363,13 @@ def test_large_graph_uses_python_layout_without_physics(watched, tmp_path):
     path = write_html(kg, tmp_path / "graph.html", threshold=100)
     page = watched.open(path)
     assert page.evaluate("network.physics.options.enabled") is False
+    # the page draws the links itself (no vis-network edge objects) and knows the neighbours
+    assert page.evaluate("kg.edges.length") == 0
+    assert page.evaluate("kg.drawnLinks") == len(edges)
+    assert sorted(page.evaluate("kg.neighbours('topic:t5')")) == sorted(
+        {f"topic:t{(5 * 7 + 1) % n}", *(f"topic:t{i}" for i in range(n) if (i * 7 + 1) % n == 5)}
+        - {"topic:t5"}
+    )
     xy = page.evaluate("kg.data.xy")
     pos = page.evaluate("network.getPositions(['topic:t5'])['topic:t5']")
     assert (pos["x"], pos["y"]) == (xy[10], xy[11])

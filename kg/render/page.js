@@ -22,7 +22,8 @@
   };
   var EXTRA_COLOURS = ["#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"];
   var SUGGEST_COLOUR = "#d97706";
-  var SUGGEST_DRAWN = 1;    // dashed links drawn per node (its best); the panel lists them all
+  var SUGGEST_DRAWN = 1;
+  var LINKS_SHOWN = 40;     // links listed in the details panel    // dashed links drawn per node (its best); the panel lists them all
 
   function typeColour(t) {
     var name = D.types[t];
@@ -76,14 +77,45 @@
     if (LARGE) { item.x = D.xy[2 * i]; item.y = D.xy[2 * i + 1]; }
     nodeItems[i] = item;
   }
+  // Links. Small graphs give them to vis-network as edges (tooltips, hover, arrows). Large
+  // graphs draw them on the canvas themselves (see drawLargeLinks): creating tens of
+  // thousands of vis-network edge objects was most of the time to the first draw.
+  var E = D.edges.length / 3;
   var edgeItems = [];
-  for (var e = 0; e < D.edges.length; e += 3) {
-    edgeItems.push({
-      id: "e" + (e / 3),
-      from: ids[D.edges[e]],
-      to: ids[D.edges[e + 1]],
-      title: D.relations[D.edges[e + 2]]
-    });
+  if (!LARGE) {
+    for (var e = 0; e < D.edges.length; e += 3) {
+      edgeItems.push({
+        id: "e" + (e / 3),
+        from: ids[D.edges[e]],
+        to: ids[D.edges[e + 1]],
+        title: D.relations[D.edges[e + 2]]
+      });
+    }
+  }
+  // adjacency (both directions) in compressed rows: adj[start[i] .. start[i + 1]) = [node, edge]
+  var start = new Int32Array(N + 1);
+  for (var e2 = 0; e2 < D.edges.length; e2 += 3) {
+    start[D.edges[e2] + 1] += 1;
+    start[D.edges[e2 + 1] + 1] += 1;
+  }
+  for (var s2 = 0; s2 < N; s2++) { start[s2 + 1] += start[s2]; }
+  var adjNode = new Int32Array(2 * E);
+  var adjEdge = new Int32Array(2 * E);
+  (function () {
+    var fill = start.slice(0, N);
+    for (var k = 0; k < E; k++) {
+      var a = D.edges[3 * k], b = D.edges[3 * k + 1];
+      adjNode[fill[a]] = b; adjEdge[fill[a]] = k; fill[a] += 1;
+      adjNode[fill[b]] = a; adjEdge[fill[b]] = k; fill[b] += 1;
+    }
+  })();
+  function neighbours(i) {
+    var seen = {}, out = [];
+    for (var k = start[i]; k < start[i + 1]; k++) {
+      var j = adjNode[k];
+      if (j !== i && !seen[j]) { seen[j] = true; out.push(j); }
+    }
+    return out;
   }
   timings.items = now();
   var nodes = new vis.DataSet(nodeItems);
@@ -168,7 +200,7 @@
   var status = document.getElementById("kg-status");
   function setStatus() {
     status.textContent = N === 0 ? "empty graph: no notes were parsed" :
-      plural(N, "node") + " · " + plural(edgeItems.length, "link") + " · " +
+      plural(N, "node") + " · " + plural(E, "link") + " · " +
       (LARGE ? "precomputed layout" : "physics layout");
   }
   document.getElementById("kg-title").textContent = D.title;
@@ -240,7 +272,14 @@
     highlighted = null;
     network.redraw();
   }
-  function bodyNode(j) { return network.body.nodes[ids[j]]; }
+  var bodyCache = new Array(N);
+  function bodyNode(j) {
+    var n = bodyCache[j];
+    if (n === undefined || network.body.nodes[ids[j]] !== n) {
+      n = bodyCache[j] = network.body.nodes[ids[j]];
+    }
+    return n;
+  }
   function visible(j) { return !hiddenTypes[D.nodes.type[j]]; }
   function viewRect() {
     var a = network.DOMtoCanvas({ x: 0, y: 0 });
@@ -291,8 +330,7 @@
     var r = viewRect();
     ctx.fillStyle = "rgba(255,255,255,0.78)";
     ctx.fillRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
-    var near = network.getConnectedNodes(ids[i]).map(function (id) { return indexOf[id]; })
-      .filter(function (j) { return j !== undefined && visible(j); });
+    var near = neighbours(i).filter(visible);
     ctx.lineWidth = 1.5 / scale;
     ctx.strokeStyle = "#666";
     ctx.beginPath();
@@ -326,6 +364,31 @@
     });
     labelStyle(ctx, 13, scale);
     near.concat([i]).forEach(function (j) { drawLabel(ctx, j, scale, true); });
+  }
+  var LINK_PX = 0.8;        // width of drawn links on screen, whatever the zoom
+  function drawLargeLinks(ctx, scale) {
+    var r = viewRect();
+    var drawn = 0;
+    ctx.beginPath();
+    for (var k = 0; k < E; k++) {
+      var a = D.edges[3 * k], b = D.edges[3 * k + 1];
+      if (hiddenTypes[D.nodes.type[a]] || hiddenTypes[D.nodes.type[b]]) { continue; }
+      var p = bodyNode(a), q = bodyNode(b);
+      if (!p || !q) { continue; }
+      // skip links entirely on one side of the view
+      if ((p.x < r.x0 && q.x < r.x0) || (p.x > r.x1 && q.x > r.x1) ||
+          (p.y < r.y0 && q.y < r.y0) || (p.y > r.y1 && q.y > r.y1)) { continue; }
+      ctx.moveTo(p.x, p.y);
+      ctx.lineTo(q.x, q.y);
+      drawn += 1;
+    }
+    ctx.lineWidth = LINK_PX / scale;
+    ctx.strokeStyle = "rgba(150,160,172,0.55)";
+    ctx.stroke();
+    if (window.kg) { window.kg.drawnLinks = drawn; }
+  }
+  if (LARGE) {
+    network.on("beforeDrawing", function (ctx) { drawLargeLinks(ctx, network.getScale()); });
   }
   network.on("afterDrawing", function (ctx) {
     var scale = network.getScale();
@@ -448,6 +511,14 @@
     more(section("Sources", info.s, function (li, s) {
       li.textContent = D.paths[s[0]] + (s[1] !== null ? ":" + s[1] : "");
     }), info.sm, "sources");
+    var links = [];
+    for (var k = start[i]; k < start[i + 1]; k++) { links.push(k); }
+    more(section("Links", links.slice(0, LINKS_SHOWN), function (li, k) {
+      var edge = adjEdge[k], j = adjNode[k], out = D.edges[3 * edge] === i;
+      li.appendChild(el("span", (out ? "→ " : "← ") + D.relations[D.edges[3 * edge + 2]] + " ", "kg-reason"));
+      li.appendChild(typeBadge(D.types[D.nodes.type[j]]));
+      li.appendChild(nodeButton(j, labels[j]));
+    }), Math.max(0, links.length - LINKS_SHOWN), "links");
     var sug = D.suggest[String(i)];
     section("Suggested links", sug, function (li, row) {
       li.appendChild(el("span", row[1].toFixed(3), "kg-score"));
@@ -598,6 +669,11 @@
     edges: edges,
     indexOf: indexOf,
     search: search,
+    drawnLinks: 0,
+    neighbours: function (id) {
+      var j = indexOf[id];
+      return j === undefined ? [] : neighbours(j).map(function (k) { return ids[k]; });
+    },
     focusNode: function (id) {
       var j = indexOf[id];
       if (j === undefined) { return false; }
