@@ -158,7 +158,14 @@ def build_command(
     if result.train_error:
         click.echo(f"warning: training skipped: {result.train_error}", err=True)
     if not result.files:
-        click.echo("Error: no file could be parsed; nothing written", err=True)
+        report = result.kg.report
+        if report.skipped:
+            click.echo("Error: no file could be parsed; nothing written", err=True)
+        else:
+            exts = ", ".join(ext or DEFAULT_EXT)
+            click.echo(
+                f"Error: no {exts} files found in {', '.join(paths)}; nothing written", err=True
+            )
         raise SystemExit(1)
     click.echo("wrote " + ", ".join(str(p) for p in result.files.values()))
     if open_:

@@ -158,3 +158,11 @@ def test_cache_option_reuses_extractions(seed_post: Path, tmp_path: Path) -> Non
     assert second.exit_code == 0
     (row,) = [line for line in second.output.splitlines() if "from the cache" in line]
     assert row.split("│")[-2].strip() == "1"
+
+
+def test_folder_without_notes_says_so(tmp_path: Path) -> None:
+    (tmp_path / "readme.txt").write_text("not a note")
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert f"no .md, .markdown files found in {tmp_path}; nothing written" in result.output
+    assert not (tmp_path / "o").exists()
