@@ -405,3 +405,24 @@ def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path:
     assert len(index.nodes) == len(kg)
     # every edge appears once from each end, with its relation
     assert sum(len(rels) for nbs in index.adj.values() for rels in nbs.values()) == 2 * kg.number_of_edges()
+
+
+def test_fingerprint_with_parallel_edges(tmp_path: Path) -> None:
+    from kg.graph import KnowledgeGraph
+
+    nodes = {
+        "post:p": {"type": "post", "label": "P", "path": "p.md"},
+        "topic:t": {"type": "topic", "label": "T"},
+        "venue:v": {"type": "venue", "label": "V"},
+    }
+    edges = [
+        ("post:p", "venue:v", "tagged", {"relation": "tagged"}),
+        ("post:p", "topic:t", "tagged", {"relation": "tagged"}),
+        ("post:p", "topic:t", "mentions", {"relation": "mentions"}),
+        ("post:p", "venue:v", "mentions", {"relation": "mentions"}),
+    ]
+    for order in (edges, edges[::-1]):
+        kg = KnowledgeGraph.from_records(nodes, order)
+        kg.save(tmp_path)
+        data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
+        assert graph_fingerprint(data) == kg.fingerprint()
