@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from kg.build import build
 from kg.cli import cli
 from kg.graph import KnowledgeGraph
 
@@ -31,6 +32,10 @@ def test_seed_build_writes_outputs_and_summary(seed_post: Path, tmp_path: Path) 
         assert lines[name].split("│")[-2].strip() == str(count), result.output
     assert lines["files parsed"].split("│")[-2].strip() == "1"
     kg = KnowledgeGraph.load(out)
+    # the command writes exactly the graph the API builds (tests/test_build.py checks every
+    # topic, method, paper, venue and note of the seed on that graph)
+    assert kg.fingerprint() == build([seed_post.parent]).fingerprint()
+    assert kg.graph.edges["post:seeds-valse2020-apr", "venue:valse", "tagged"]["year"] == 2020
     assert "paper:pruning-from-scratch" in kg
     assert (
         kg.graph.edges["paper:pruning-from-scratch", "venue:aaai", "published_at"]["year"] == 2020
