@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-compile", action="store_true", help="do not byte-compile kg first")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--stages", action="store_true", help="also print CPU seconds per stage")
+    ap.add_argument("--jobs", type=int, help="pass --jobs N to kg build (default: its own rule)")
     args = ap.parse_args(argv)
 
     folder = Path(args.folder)
@@ -118,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         kg_cmd = [sys.executable, "-m", "kg", "build", "--no-train", str(folder), "--out", tmp]
+        if args.jobs:
+            kg_cmd += ["--jobs", str(args.jobs)]
         kg = measure(kg_cmd, args.repeat)
         outputs = sorted(p.name for p in Path(tmp).iterdir())
     result: dict[str, object] = {"kg_s": round(float(kg["median_s"]), 3)}
