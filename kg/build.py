@@ -159,8 +159,7 @@ def _extract_one(item: tuple[Path, str]) -> Extraction | Skipped:
     try:
         return extract_file(path, display_path=display)
     except Exception as exc:  # extract_file should not raise; one bad file never stops a build
-        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
-        return Skipped(display, f"could not be read ({reason})")
+        return Skipped(display, f"could not be read ({_one_line(exc)})")
 
 
 def _code_version() -> str:
@@ -612,8 +611,9 @@ def build_to(
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
-    When no file could be parsed nothing is written (the old outputs stay). A training
-    failure is reported in ``train_error`` and the graph is still written.
+    When no file could be parsed nothing is written (the old outputs stay). The graph
+    files are written first and the model (``predictor.save(out)``) after them; a training
+    or saving failure is reported in ``train_error`` and the graph is still written.
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with _fewer_collections():
@@ -641,15 +641,23 @@ def _build_to(
             from kg.train import train as train_predictor
 
             predictor = train_predictor(kg, seed=seed, progress=progress)
-            predictor.save(out)
             suggestions = predictor.suggestions_for_all(k=5, graph=kg)
             result.predictor = predictor
         except Exception as exc:  # the graph is still worth writing
-            result.train_error = " ".join(f"{type(exc).__name__}: {exc}".split())
+            result.train_error = _one_line(exc)
     names = [Path(p).name or str(p) for p in paths]
     title = f"Knowledge graph: {', '.join(names)}" if names else None
     result.files = write_outputs(kg, out, suggestions=suggestions, title=title)
+    if result.predictor is not None:  # after the graph: a model problem never costs the graph
+        try:
+            result.predictor.save(out)
+        except Exception as exc:
+            result.predictor, result.train_error = None, f"model not saved ({_one_line(exc)})"
     return result
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 class _CallableModule(types.ModuleType):

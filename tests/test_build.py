@@ -357,3 +357,23 @@ def test_kg_build_is_callable_in_any_import_order(seed_post: Path, code: str) ->
         check=True,
     )
     assert out.stdout.strip() == "6"
+
+
+def test_training_failure_still_writes_the_graph(
+    seed_post: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import kg.train
+    from kg.build import build_to
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no edges to learn from\nsecond line")
+
+    monkeypatch.setattr(kg.train, "train", broken)
+    result = build_to([seed_post], tmp_path, train=True)
+    assert result.train_error == "RuntimeError: no edges to learn from second line"
+    assert result.predictor is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "graph.graphml",
+        "graph.html",
+        "graph.json",
+    ]
