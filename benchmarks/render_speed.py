@@ -164,14 +164,14 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
             c0 = _renderer_cpu()
             t0 = time.perf_counter()
             page.goto(path.as_uri())
-            page.wait_for_function("window.kgFirstDrawMs !== undefined", timeout=60_000)
+            page.wait_for_selector("body[data-ready='1']", state="attached", timeout=60_000)
             walls.append((time.perf_counter() - t0) * 1000)
             cpus.append(_renderer_cpu() - c0)
             draws.append(page.evaluate("window.kgFirstDrawMs"))
             # zoom to a node, then a real click on it, timed in the page until the panel shows
-            xy = page.evaluate(
-                "id => { const p = network.getPositions([id])[id];"
-                " network.moveTo({position: p, scale: 1.0}); return network.canvasToDOM(p); }",
+            page.wait_for_selector("body[data-stable='1']", state="attached", timeout=60_000)
+            page.evaluate(
+                "id => network.moveTo({position: network.getPositions([id])[id], scale: 1.0})",
                 probe_id,
             )
             page.wait_for_timeout(300)
@@ -182,8 +182,11 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
                 " window.__panel = performance.now() - window.__t; o.disconnect(); } })"
                 ".observe(document.getElementById('kg-panel'), {attributes: true}); }"
             )
+            xy = page.evaluate(
+                "id => network.canvasToDOM(network.getPositions([id])[id])", probe_id
+            )
             page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
-            page.wait_for_function("window.__panel !== undefined", timeout=30_000)
+            page.wait_for_function("() => window.__panel !== undefined", timeout=30_000)
             clicks.append(page.evaluate("window.__panel"))
             page.close()
         browser.close()

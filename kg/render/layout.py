@@ -28,7 +28,7 @@ from collections.abc import Iterable
 __all__ = ["LAYOUT_THRESHOLD", "SPACING_PX", "GRID_ABOVE", "needs_layout", "layout_xy"]
 
 #: Graphs with more nodes than this get a Python layout and no physics in the page.
-LAYOUT_THRESHOLD = 1000
+LAYOUT_THRESHOLD = 500
 
 #: Median distance, in page pixels, from a node to its nearest neighbour.
 SPACING_PX = 32.0
@@ -42,7 +42,7 @@ _GAP = 3.0  # space between packed components, in spacing units
 def needs_layout(n_nodes: int, threshold: int = LAYOUT_THRESHOLD) -> bool:
     """Whether a graph of ``n_nodes`` nodes gets a precomputed layout.
 
-    >>> needs_layout(1000), needs_layout(1001)
+    >>> needs_layout(500), needs_layout(501)
     (False, True)
     """
     return n_nodes > threshold
