@@ -377,3 +377,53 @@ def test_training_failure_still_writes_the_graph(
         "graph.html",
         "graph.json",
     ]
+
+
+def _paper_index(kg: KnowledgeGraph) -> dict[str, dict]:
+    from kg.resolve import title_key
+
+    index = {}
+    for n in kg.nodes("paper"):
+        for name in [n["label"], *n["aliases"]]:
+            index.setdefault(title_key(name), n)
+    return index
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "corpus, pattern, floor",
+    [
+        # `1. **Title.** VENUE YEAR. [paper](...)`
+        ("gnn", r"^\d+\. \*\*(?P<title>.+?)\.\*\* [^\[]*?(?P<year>(?:19|20)\d\d)\. \[", 0.95),
+        # `- [VENUE YEAR] Title` (bullets without link groups before the title)
+        (
+            "fewshot",
+            r"^\s*- \[[A-Za-z][\w ]*? (?P<year>(?:19|20)\d\d)\] (?P<title>[A-Za-z].+)$",
+            0.9,
+        ),
+    ],
+)
+def test_paper_lists_become_distinct_papers_with_years(
+    corpus: str, pattern: str, floor: float, gnn_list: Path, fewshot_list: Path
+) -> None:
+    """The graph, after resolution, keeps one paper per listed title, with its year."""
+    import re
+
+    from kg.resolve import title_key
+
+    root = gnn_list if corpus == "gnn" else fewshot_list
+    entries = {}
+    for f in sorted(root.rglob("*.md")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            m = re.match(pattern, line)
+            if m:
+                entries.setdefault(title_key(m["title"].strip()), int(m["year"]))
+    assert len(entries) > (400 if corpus == "gnn" else 250)
+    index = _paper_index(build([root]))
+    found = {k: index.get(k) for k in entries}
+    hits = [k for k, n in found.items() if n is not None and n["year"] == entries[k]]
+    assert len(hits) >= floor * len(entries), (len(hits), len(entries))
+    # distinct titles stay distinct nodes (resolution merged no two listed papers)
+    nodes = [found[k]["id"] for k in hits]
+    assert len(set(nodes)) >= 0.99 * len(nodes)
