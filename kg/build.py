@@ -225,11 +225,14 @@ def _workers(
 
     An explicit ``jobs`` wins. Otherwise a pool is used only when it can pay for its
     start-up (tens of milliseconds): at least :data:`PARALLEL_MIN_FILES` files, two or more
-    cores, and at least one of them idle (the one-minute load average below ``cpus - 1``);
-    on a busy machine the extra processes would only queue behind the others.
+    cores, and spare capacity: the one-minute load average (which counts this process
+    too, when builds run back to back) below ``cpus - 0.5``. On a busy machine the extra
+    processes would only queue behind the others. Each worker gets at least 50 files.
 
-    >>> _workers(258, None, cpus=2, load=0.2), _workers(258, None, cpus=2, load=3.0)
-    (2, 1)
+    >>> _workers(258, None, cpus=2, load=0.2), _workers(258, None, cpus=2, load=1.2)
+    (2, 2)
+    >>> _workers(258, None, cpus=2, load=3.0), _workers(258, None, cpus=16, load=10.0)
+    (1, 5)
     >>> _workers(20, None, cpus=16, load=0.0), _workers(20, 4, cpus=1, load=9.0)
     (1, 4)
     """
@@ -238,10 +241,11 @@ def _workers(
     cpus = cpus if cpus is not None else len(_cores())
     if load is None:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float(cpus)
-    idle = cpus - load
-    if n_files < PARALLEL_MIN_FILES or cpus < 2 or idle < 1:
+    spare = cpus - load
+    if n_files < PARALLEL_MIN_FILES or cpus < 2 or spare < 0.5:
         return 1
-    return max(1, min(int(idle) + 1, cpus, MAX_WORKERS, n_files // (PARALLEL_MIN_FILES // 2)))
+    by_size = n_files // (PARALLEL_MIN_FILES // 2)
+    return max(1, min(max(2, int(spare + 0.5)), cpus, MAX_WORKERS, by_size))
 
 
 def _cores() -> set[int] | range:
