@@ -79,6 +79,7 @@ PAPER_HOSTS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def is_generic_link(text: str) -> bool:
     """Link text that names a resource, not a paper (``paper``, ``code``, ``pdf``...).
 
@@ -308,13 +309,23 @@ _VENUE_PREFIX = re.compile(
 )
 
 
+# "CVPR 2019", "ICCV'19", "NeurIPS": capitalised, short, usually with a year
+_PREFIX_LIKE = re.compile(r"^\s*[A-Za-z][\w&/ .'’-]{0,30}?(?:\s*'?\d{2,4})?\s*$")
+
+
 def _venue_prefix(line: Line) -> PaperHit | None:
     """``CVPR 2019: Title``, ``ICCV'19 | Title`` or ``(NeurIPS 2018) Title``: a known venue first."""
+    raw = line.text
+    if not raw.startswith("(") and ":" not in raw and "：" not in raw and "|" not in raw:
+        return None
     text = _plain(_title_spans(line.spans))
     m = _VENUE_PREFIX.match(text)
     if not m:
         return None
-    venue = normalize_venue(m.group("p") or m.group("v"))
+    prefix = m.group("p") or m.group("v")
+    if not _PREFIX_LIKE.match(prefix):
+        return None
+    venue = normalize_venue(prefix)
     if venue is None:
         return None
     title = clean_title(m.group("t"))
@@ -577,6 +588,8 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         or _author_line(lines)
         or _paper_link_title(first)
     )
-    if hit is None or _URLISH.match(hit.title) or normalize_venue(hit.title) is not None:
-        return None  # a bare address or a venue name is no title
+    if hit is None or _URLISH.match(hit.title):
+        return None  # a bare address is no title
+    if len(hit.title) <= 24 and normalize_venue(hit.title) is not None:
+        return None  # nor is a venue name
     return hit

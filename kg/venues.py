@@ -293,6 +293,7 @@ def _find_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_DIGIT = re.compile(r"\d")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-/]{1,11}$")
 
 
@@ -330,10 +331,11 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
     """
     s = " ".join(text.replace("\u3000", " ").split())
     s = s.strip(" .,;:()[]（）【】*_")
-    if not s or len(s) > 120:
+    if not s or len(s) > 100 or (not slot and len(s) > 90):
         return None
-    workshop = bool(_WORKSHOP.search(s))
-    m = _SPLIT.match(s)
+    low = s.lower()
+    workshop = ("workshop" in low or "ws" in low) and bool(_WORKSHOP.search(s))
+    m = _SPLIT.match(s) if _DIGIT.search(s) else None
     year: int | None = None
     rest = ""
     if m and m.group("name").strip():
@@ -342,10 +344,14 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
         rest = m.group("rest")
     else:
         name = s
-    name = _WORKSHOP.sub(" ", name)
-    name = _MODIFIERS.sub(" ", name)
+    if workshop:
+        name = _WORKSHOP.sub(" ", name)
+    if " " in name:
+        name = _MODIFIERS.sub(" ", name)
     name = " ".join(name.split()).strip(" .,;:-–—()'’")
-    rest_clean = _MODIFIERS.sub(" ", _WORKSHOP.sub(" ", rest)).strip(" .,;:-–—()[]")
+    rest_clean = rest.strip(" .,;:-–—()[]")
+    if rest_clean:
+        rest_clean = _MODIFIERS.sub(" ", _WORKSHOP.sub(" ", rest)).strip(" .,;:-–—()[]")
     if rest_clean and not slot:
         return None
     if not name:
