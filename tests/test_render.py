@@ -12,10 +12,24 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.graph import KnowledgeGraph
-from kg.render import HTML_NAME, LAYOUT_THRESHOLD, open_in_browser, render_html, write_html
+from kg.render import (
+    HTML_NAME,
+    LARGE_SUGGESTIONS,
+    LAYOUT_THRESHOLD,
+    open_in_browser,
+    render_html,
+    write_html,
+)
 from kg.render.assets import inline_safe, load_assets, script_json
 from kg.render.layout import SPACING_PX, layout_xy, needs_layout
-from kg.render.payload import MAX_NOTE_CHARS, MAX_NOTES, build_payload, safe_url
+from kg.render.payload import (
+    MAX_NOTE_CHARS,
+    MAX_NOTES,
+    MAX_REASON_CHARS,
+    MAX_SUGGESTIONS,
+    build_payload,
+    safe_url,
+)
 
 EVIL = [
     "</script><script>window.__xss = 1</script>",
@@ -223,10 +237,24 @@ def test_payload_suggestions_and_symmetry():
         "paper:unknown": [{"id": "paper:p1", "score": 1.0}],
     }
     p = build_payload(small_kg(2), suggestions=sugg, symmetry={"paper:p0": 7, "paper:p1": 7})
-    assert p["suggest"] == {
-        "3": [[4, 0.912346, ["shares a topic"]], [-1, 0.0, ["one reason"], "Far Paper", "paper"]]
-    }
+    assert p["suggest"] == {"3": [[4, 0.912346, [0]], [-1, 0.0, [1], "Far Paper", "paper"]]}
+    assert p["reasons"] == ["shares a topic", "one reason"]
     assert p["sym"] == [-1, -1, -1, 7, 7]
+
+
+def test_suggestion_reasons_are_stored_once_and_capped():
+    long = "both in post " + "长" * 500
+    rows = [
+        {"id": f"paper:p{i % 2}", "score": 1 - i / 100, "reasons": ["same", long, "c", "d"]}
+        for i in range(30)
+    ]
+    kg = small_kg(2)
+    p = build_payload(kg, suggestions={"topic:gnn": rows})
+    assert len(p["suggest"]["1"]) == MAX_SUGGESTIONS
+    assert all(r[2] == [0, 1, 2] for r in p["suggest"]["1"])  # 3 reasons kept, stored once
+    assert p["reasons"][0] == "same" and len(p["reasons"][1]) == MAX_REASON_CHARS
+    big = page_data(render_html(kg, suggestions={"topic:gnn": rows}, layout=True))
+    assert len(big["suggest"]["1"]) == LARGE_SUGGESTIONS
 
 
 # ---- layout -----------------------------------------------------------------------------------

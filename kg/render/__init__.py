@@ -33,18 +33,22 @@ from typing import Any
 from kg.graph import KnowledgeGraph, atomic_write_text
 from kg.render.assets import load_assets, script_json
 from kg.render.layout import LAYOUT_THRESHOLD, layout_xy, needs_layout
-from kg.render.payload import build_payload
+from kg.render.payload import MAX_SUGGESTIONS, build_payload
 
 __all__ = [
     "render_html",
     "write_html",
     "open_in_browser",
     "LAYOUT_THRESHOLD",
+    "LARGE_SUGGESTIONS",
     "HTML_NAME",
 ]
 
 #: File name of the page inside an output folder (``kg build`` writes ``kg-out/graph.html``).
 HTML_NAME = "graph.html"
+
+#: Suggestions kept per node on pages with a Python layout (keeps them under 1 KB a node).
+LARGE_SUGGESTIONS = 5
 
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
 
@@ -76,9 +80,16 @@ def render_html(
     title = title or "Knowledge graph"
     if not hasattr(kg, "iter_nodes"):  # a bare networkx graph
         kg = KnowledgeGraph(kg)
-    data = build_payload(kg, suggestions=suggestions, symmetry=symmetry, title=title)
-    n = len(data["nodes"]["id"])
-    if needs_layout(n, threshold) if layout is None else layout:
+    n = len(kg)
+    large = needs_layout(n, threshold) if layout is None else layout
+    data = build_payload(
+        kg,
+        suggestions=suggestions,
+        symmetry=symmetry,
+        title=title,
+        max_suggestions=LARGE_SUGGESTIONS if large else MAX_SUGGESTIONS,
+    )
+    if large:
         e = data["edges"]
         data["xy"] = [round(c) for c in layout_xy(n, zip(e[0::3], e[1::3], strict=True), seed=seed)]
     assets = load_assets()

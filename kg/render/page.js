@@ -403,6 +403,7 @@
 
   // ---- suggested links (dashed, with scores) ----------------------------------------------
   var suggestKeys = Object.keys(D.suggest);
+  function reasonsOf(row) { return row[2].map(function (k) { return D.reasons[k]; }); }
   var suggestEdges = [];
   (function () {
     var best = {};
@@ -413,7 +414,7 @@
         if (b < 0 || b === a) { return; }
         var pair = a < b ? a + "-" + b : b + "-" + a;
         if (!(pair in best) || best[pair].score < row[1]) {
-          best[pair] = { a: a, b: b, score: row[1], reasons: row[2] };
+          best[pair] = { a: a, b: b, score: row[1], reasons: reasonsOf(row) };
         }
       });
     });
@@ -534,7 +535,7 @@
         li.appendChild(typeBadge(row[4] || "?"));
         li.appendChild(el("span", row[3]));
       }
-      if (row[2].length) { li.appendChild(el("div", row[2].join("; "), "kg-reason")); }
+      if (row[2].length) { li.appendChild(el("div", reasonsOf(row).join("; "), "kg-reason")); }
     });
     panel.hidden = false;
   }

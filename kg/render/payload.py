@@ -42,9 +42,15 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "MAX_SOURCES",
     "MAX_SUGGESTIONS",
+    "MAX_REASONS",
+    "MAX_REASON_CHARS",
 ]
 
 MAX_NOTES = 8
+#: Reasons kept per suggestion, and their length (suggestions repeat them a lot, so each
+#: distinct reason is stored once in ``reasons`` and rows refer to it by index).
+MAX_REASONS = 3
+MAX_REASON_CHARS = 200
 MAX_NOTE_CHARS = 400
 MAX_SOURCES = 12
 #: Suggestions kept per node in the details panel.
@@ -157,10 +163,13 @@ _SCALARS = (("venue", "v"), ("date", "d"), ("path", "p"))
 
 
 def _suggestion_rows(
-    items: Sequence[Mapping[str, Any]] | None, index: dict[str, int]
+    items: Sequence[Mapping[str, Any]] | None,
+    index: dict[str, int],
+    reasons: dict[str, int],
+    limit: int,
 ) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    for item in list(items or [])[:MAX_SUGGESTIONS]:
+    for item in list(items or [])[:limit]:
         if not isinstance(item, Mapping):
             continue
         target = _text(item.get("id"))
@@ -170,8 +179,14 @@ def _suggestion_rows(
             score = 0.0
         if score != score or score in (float("inf"), float("-inf")):
             score = 0.0
-        reasons = _strings(item.get("reasons"))
-        row: list[Any] = [index.get(target, -1), round(score, 6), reasons]
+        refs = []
+        for reason in _strings(item.get("reasons"))[:MAX_REASONS]:
+            reason = _clip(reason, MAX_REASON_CHARS)
+            k = reasons.get(reason)
+            if k is None:
+                k = reasons[reason] = len(reasons)
+            refs.append(k)
+        row: list[Any] = [index.get(target, -1), round(score, 6), refs]
         if row[0] < 0:  # not in the graph: keep what the panel needs to show it
             row += [_text(item.get("label")) or target, _text(item.get("type"))]
         rows.append(row)
@@ -185,6 +200,7 @@ def build_payload(
     symmetry: Mapping[str, int] | None = None,
     positions: Sequence[float] | None = None,
     title: str = "Knowledge graph",
+    max_suggestions: int = MAX_SUGGESTIONS,
 ) -> dict[str, Any]:
     """The page data for ``kg``.
 
@@ -196,6 +212,7 @@ def build_payload(
         positions: ``[x0, y0, x1, y1, ...]`` in page pixels, in node order (as from
             :func:`kg.render.layout.layout_xy`); when given, physics is off.
         title: page title.
+        max_suggestions: suggestions kept per node.
 
     Returns:
         A JSON-ready dict; see ``page.js`` for how each key is read.
@@ -248,9 +265,10 @@ def build_payload(
             degree[b] += 1
 
     suggest: dict[str, list[list[Any]]] = {}
+    reasons: dict[str, int] = {}
     for n, items in (suggestions or {}).items():
         if n in index:
-            rows = _suggestion_rows(items, index)
+            rows = _suggestion_rows(items, index, reasons, max_suggestions)
             if rows:
                 suggest[str(index[n])] = rows
 
@@ -270,6 +288,7 @@ def build_payload(
         "paths": list(paths),
         "edges": edges,
         "suggest": suggest,
+        "reasons": list(reasons),
         "sym": sym,
         "xy": None,
     }
