@@ -477,7 +477,7 @@ def extract(doc: Document) -> Extraction:
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    return Extraction(post=post, mentions=ex.mentions, warnings=ex.warnings)
+    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings])
 
 
 def extract_file(
@@ -496,6 +496,6 @@ def extract_file(
         return extract(_parse_file(path, shown))
     except ParseError as err:
         return Skipped(shown, f"line {err.line}: {err.reason}")
-    except Exception as err:  # one bad post must never stop a whole run
+    except Exception as err:  # one bad post must never stop a whole run (nor a Rust panic)
         msg = " ".join(str(err).split()) or type(err).__name__
         return Skipped(shown, f"line 0: cannot extract ({type(err).__name__}: {msg})")

@@ -218,6 +218,8 @@ class Document:
     #: front-matter key -> the 1-based line it is on
     front_matter_lines: dict[str, int] = field(default_factory=dict)
     encoding: str = "utf-8"
+    #: one-line notes about the parse (e.g. a back-end fallback); never errors
+    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -816,7 +818,21 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
     text = text.lstrip("\ufeff")
     meta, key_lines, body = _split_front_matter(text.replace("\r\n", "\n"), path)
     body = _preprocess(body)
-    tree = _pyrs_tree(body) if backend() == "pyrs" else _py_tree(body)
+    warnings: list[str] = []
+    if backend() == "pyrs":
+        try:
+            tree = _pyrs_tree(body)
+        except BaseException as err:  # a Rust panic arrives as pyo3's PanicException
+            if type(err).__name__ != "PanicException":
+                raise
+            # markdown-it-pyrs 0.4 panics on e.g. an unclosed "[" before an unclosed "`"
+            reason = " ".join(str(err).split())[:120]
+            warnings.append(
+                f"{path}:1: markdown-it-pyrs failed ({reason}); parsed with markdown-it-py"
+            )
+            tree = _py_tree(body)
+    else:
+        tree = _py_tree(body)
     root = _build(tree)
 
     def pick(*keys: str) -> Any:
@@ -839,6 +855,7 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
         keywords=_as_list(pick("keywords", "keyword")),
         front_matter_lines=key_lines,
         encoding=_encoding,
+        warnings=warnings,
     )
 
 

@@ -349,3 +349,11 @@ def test_helpers() -> None:
     assert clean_heading("6.1 INT") == "INT" and clean_heading("第2章 剪枝") == "剪枝"
     assert is_method_name("NAS") and is_method_name("剪枝")
     assert not is_method_name("Contents") and not is_method_name("")
+
+
+def test_a_markdown_back_end_crash_is_only_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "panic.md"
+    p.write_text("# Notes\n\n- see [`x\n- [CVPR 2019] A Paper After The Crash Site\n", "utf-8")
+    ex = extract_file(p, "panic.md")
+    assert isinstance(ex, Extraction)
+    assert [m.label for m in ex.mentions if m.type == "paper"] == ["A Paper After The Crash Site"]

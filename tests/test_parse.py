@@ -282,3 +282,15 @@ def test_backends_agree_on_tricky_markup(monkeypatch: pytest.MonkeyPatch, tmp_pa
         "lazy bold nested end",
         "second paragraph of the item",
     ]
+
+
+def test_rust_panic_falls_back_to_markdown_it_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    # markdown-it-pyrs 0.4 panics on an unclosed "[" before an unclosed "`"
+    text = "# T\n\n- see [`x and more\n- second item\n"
+    monkeypatch.setenv("KG_MARKDOWN", "py")
+    reference = parse_text(text, "p.md")
+    monkeypatch.setenv("KG_MARKDOWN", "pyrs")
+    doc = parse_text(text, "p.md")
+    assert doc.root == reference.root
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith("p.md:1: markdown-it-pyrs failed")
+    assert reference.warnings == []
