@@ -48,17 +48,30 @@ CHROMIUM_ARGS = [
 ]
 
 
-def corpus_graph(nodes: int) -> Any:
-    """The corpus graph repeated under new names until it has at least ``nodes`` nodes."""
+def corpus_graph(nodes: int, out: Path | None = None) -> tuple[Any, str, Any]:
+    """The corpus graph repeated under new names up to exactly ``nodes`` nodes.
+
+    With ``out`` (a ``kg build`` output folder of the corpus, link predictor included) the
+    graph is read from there and the predictor's suggestions for every node (top 5) are
+    repeated with it. Returns ``(graph, source, suggestions or None)``.
+    """
     from kg.build import build
     from kg.graph import KnowledgeGraph
 
-    base = build([CORPUS])
+    base_sugg = None
+    if out is not None:
+        from kg.suggest import Suggester
+
+        base = KnowledgeGraph.load(out)
+        base_sugg = Suggester.load(out).suggestions_for_all(k=5)
+    else:
+        base = build([CORPUS])
     base_nodes = list(base.iter_nodes())
     base_edges = list(base.iter_edges())
     copies = max(1, -(-nodes // len(base_nodes)))
     out_nodes: dict[str, dict[str, Any]] = {}
     out_edges = []
+    sugg: dict[str, list[dict[str, Any]]] | None = None if base_sugg is None else {}
     for c in range(copies):
         tag = "" if c == 0 else f"-copy{c}"
         for n, attrs in base_nodes:
@@ -71,12 +84,15 @@ def corpus_graph(nodes: int) -> Any:
         for u, v, k, attrs in base_edges:
             if u + tag in out_nodes and v + tag in out_nodes:
                 out_edges.append((u + tag, v + tag, k, dict(attrs)))
-    return KnowledgeGraph.from_records(
-        out_nodes, out_edges
-    ), f"corpus repeated {copies}x under new names"
+        if sugg is not None:
+            for n, rows in base_sugg.items():
+                if n + tag in out_nodes:
+                    sugg[n + tag] = [{**r, "id": r["id"] + tag} for r in rows]
+    source = f"corpus repeated {copies}x under new names" + (" with suggestions" if sugg else "")
+    return KnowledgeGraph.from_records(out_nodes, out_edges), source, sugg
 
 
-def synthetic_graph(nodes: int, seed: int = 0) -> Any:
+def synthetic_graph(nodes: int, seed: int = 0) -> tuple[Any, str, None]:
     """A schema-following graph: posts mention entities, papers sit under topics and venues."""
     from kg.graph import KnowledgeGraph
 
@@ -115,7 +131,7 @@ def synthetic_graph(nodes: int, seed: int = 0) -> Any:
     for post in ids["post"]:
         for e in rng.sample(ids["paper"] + ids["method"] + ids["topic"], 15):
             edges.append((post, e, "mentions", {"relation": "mentions"}))
-    return KnowledgeGraph.from_records(recs, edges), "synthetic"
+    return KnowledgeGraph.from_records(recs, edges), "synthetic", None
 
 
 def _renderer_cpu() -> float:
@@ -205,6 +221,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--nodes", type=int, default=10_000, help="at least this many nodes")
     ap.add_argument("--synthetic", action="store_true", help="use a synthetic graph")
+    ap.add_argument(
+        "--suggestions",
+        type=Path,
+        metavar="OUT",
+        help="a `kg build ../shared/corpus --out OUT` folder: use its graph and its predictor's"
+        " suggestions (top 5 a node)",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="render this many times, keep the best")
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
     ap.add_argument("--loads", type=int, default=3, help="page loads in Chromium (medians)")
@@ -215,15 +238,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     from kg.render import render_html
     from kg.render.assets import load_assets
 
-    if args.synthetic or not CORPUS.exists():
-        kg, source = synthetic_graph(args.nodes)
+    if args.synthetic or (not CORPUS.exists() and args.suggestions is None):
+        kg, source, sugg = synthetic_graph(args.nodes)
     else:
-        kg, source = corpus_graph(args.nodes)
+        kg, source, sugg = corpus_graph(args.nodes, args.suggestions)
     load_assets()  # read once per process, as in `kg build`
     best_wall, best_cpu, html = float("inf"), float("inf"), ""
     for _ in range(args.repeat):
         w0, c0 = time.perf_counter(), time.process_time()
-        html = render_html(kg, title=f"render benchmark ({source})")
+        html = render_html(kg, suggestions=sugg, title=f"render benchmark ({source})")
         best_wall = min(best_wall, time.perf_counter() - w0)
         best_cpu = min(best_cpu, time.process_time() - c0)
     size = len(html.encode("utf-8"))
@@ -232,6 +255,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "source": source,
         "nodes": n,
         "edges": kg.number_of_edges(),
+        "nodes_with_suggestions": len(sugg or {}),
         "render_s": round(best_wall, 3),
         "render_cpu_s": round(best_cpu, 3),
         "bytes": size,
