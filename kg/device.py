@@ -6,16 +6,15 @@ exactly the same code as the CPU path; only tensors move.
 
 On the CPU, :func:`configure_threads` sets torch's intra-op thread count. The graphs here are
 small (a few thousand nodes, full-batch training), so thread start-up and synchronisation cost
-more than they save. Measured on the 2-core development machine (shared with other jobs, so
-the figures are noisy; 200 epochs of a 2-layer GraphSAGE, hidden 128, on a 2,700-node graph):
+more than they save, and on a shared machine extra threads wait for busy cores. Measured on
+the 2-core development machine while other jobs kept it loaded (load average about 8, so the
+figures are noisy): 30 epochs of the default model (2-layer GraphSAGE, hidden 128, MLP
+decoder) on the 4,849-node graph of the shared corpus, two repetitions each::
 
-=========  ===================  ==================
-threads    seconds / 200 epochs  relative to 1
-=========  ===================  ==================
-1          see :data:`THREAD_TIMINGS`
-2          see :data:`THREAD_TIMINGS`
-default    see :data:`THREAD_TIMINGS`
-=========  ===================  ==================
+    threads   seconds / 30 epochs   best ms / epoch
+    1         59.1, 22.7              756
+    2         229.7, 181.2           6039
+    default   195.3, 122.4           4079   (torch's default here is 2)
 
 :data:`DEFAULT_CPU_THREADS` is the count chosen from that measurement; set the environment
 variable ``KG_THREADS`` to override it.
@@ -50,8 +49,8 @@ __all__ = [
 #: Accepted values of ``device=`` / ``--device``.
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda")
 
-#: Seconds for 200 full-batch epochs (see module docstring), by thread count.
-THREAD_TIMINGS: dict[str, float] = {}
+#: Best seconds for 30 epochs (see the module docstring), by thread count.
+THREAD_TIMINGS: dict[str, float] = {"1": 22.7, "2": 181.2, "default": 122.4}
 
 #: Intra-op threads used on the CPU unless ``KG_THREADS`` says otherwise.
 DEFAULT_CPU_THREADS = 1

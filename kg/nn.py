@@ -33,10 +33,19 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import nn
-from torch_geometric.nn import GATConv, GCNConv, SAGEConv
+from torch_geometric.nn import GATConv, GCNConv, MessagePassing, SAGEConv
 from torch_geometric.utils import degree as node_degree
 
-__all__ = ["ENCODERS", "DECODERS", "Encoder", "MLPDecoder", "LinkModel", "decoder_arrays"]
+__all__ = [
+    "ENCODERS",
+    "DECODERS",
+    "ProjectedSAGEConv",
+    "Encoder",
+    "HeteroEncoder",
+    "MLPDecoder",
+    "LinkModel",
+    "decoder_arrays",
+]
 
 #: Accepted ``encoder=`` values.
 ENCODERS: tuple[str, ...] = ("sage", "gcn", "gat")
@@ -44,8 +53,29 @@ ENCODERS: tuple[str, ...] = ("sage", "gcn", "gat")
 DECODERS: tuple[str, ...] = ("dot", "mlp")
 
 
+class ProjectedSAGEConv(MessagePassing):
+    """GraphSAGE (mean) that projects before aggregating: ``mean_j(x_j W_l) + b + x_i W_r``.
+
+    Equal to ``SAGEConv`` (``W_l mean_j x_j + b + W_r x_i``) for every node with a neighbour
+    (a mean commutes with a linear map), but aggregates ``out_channels`` instead of
+    ``in_channels`` values per edge: used for the first layer when the input is wider than
+    the output (e.g. 1,433 bag-of-words features of Cora into 128), where it is several
+    times faster.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int) -> None:
+        super().__init__(aggr="mean")
+        self.lin_l = nn.Linear(in_channels, out_channels, bias=False)
+        self.lin_r = nn.Linear(in_channels, out_channels, bias=True)
+
+    def forward(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        return self.propagate(edge_index, x=self.lin_l(x)) + self.lin_r(x)
+
+
 def _conv(kind: str, in_channels: int, out_channels: int) -> nn.Module:
     if kind == "sage":
+        if in_channels > out_channels:
+            return ProjectedSAGEConv(in_channels, out_channels)
         return SAGEConv(in_channels, out_channels)
     if kind == "gcn":
         return GCNConv(in_channels, out_channels)
@@ -91,6 +121,71 @@ class Encoder(nn.Module):
         return x
 
 
+class _BipartiteSAGE(nn.Module):
+    def __init__(self, in_channels: int, hidden: int, layers: int) -> None:
+        super().__init__()
+        dims = [in_channels] + [hidden] * layers
+        self.convs = nn.ModuleList(
+            SAGEConv((a, a), b) for a, b in zip(dims[:-1], dims[1:], strict=True)
+        )
+
+    def forward(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        for i, conv in enumerate(self.convs):
+            if i > 0:
+                x = torch.relu(x)
+            x = conv(x, edge_index)
+        return x
+
+
+class HeteroEncoder(nn.Module):
+    """A heterogeneous GraphSAGE (``torch_geometric.nn.to_hetero``) over typed nodes.
+
+    Same interface as :class:`Encoder` (one index space, ``edge_index`` of any edges), but
+    every ``(source type, target type)`` pair of a message gets its own weights, summed at
+    the target. Edge types are node-type pairs (``paper__to__topic``...), which the schema
+    makes nearly the same as relations, and both directions of every edge pass messages
+    (the reverse edges of ``ToUndirected``).
+
+    Args:
+        in_channels: input width. hidden, layers: as :class:`Encoder`.
+        node_type: ``long [n]`` type index of every node.
+    """
+
+    def __init__(self, in_channels: int, hidden: int, layers: int, node_type: torch.Tensor) -> None:
+        super().__init__()
+        from torch_geometric.nn import to_hetero
+
+        self.register_buffer("node_type", node_type.clone(), persistent=False)
+        types = sorted(set(node_type.tolist()))
+        self.types = [f"t{t}" for t in types]
+        pairs = [(a, b) for a in types for b in types]
+        self.edge_types = [(f"t{a}", "to", f"t{b}") for a, b in pairs]
+        base = _BipartiteSAGE(in_channels, hidden, layers)
+        self.gnn = to_hetero(base, (self.types, self.edge_types), aggr="sum")
+        self.hidden = hidden
+
+    def forward(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        nt = self.node_type
+        local = torch.empty_like(nt)
+        x_dict, members = {}, {}
+        for name in self.types:
+            idx = (nt == int(name[1:])).nonzero(as_tuple=True)[0]
+            local[idx] = torch.arange(idx.numel(), device=nt.device)
+            x_dict[name], members[name] = x[idx], idx
+        src_t, dst_t = nt[edge_index[0]], nt[edge_index[1]]
+        ei_dict = {}
+        for key in self.edge_types:
+            a, b = int(key[0][1:]), int(key[2][1:])
+            sel = (src_t == a) & (dst_t == b)
+            ei_dict[key] = torch.stack([local[edge_index[0, sel]], local[edge_index[1, sel]]])
+        out = self.gnn(x_dict, ei_dict)
+        z = x.new_zeros((x.size(0), self.hidden))
+        for name, idx in members.items():
+            if name in out:
+                z[idx] = out[name]
+        return z
+
+
 class MLPDecoder(nn.Module):
     """``logit = MLP(z_u * z_v)`` with ``layers`` linear layers and ReLU between them."""
 
@@ -123,6 +218,8 @@ class LinkModel(nn.Module):
         node_dim: width of a learnable per-node embedding appended to ``x`` (0: none). It
             gives every node an identity, so the encoder can tell which neighbours two
             nodes share (the signal common-neighbour heuristics use).
+        node_type: per-node type index, needed by ``encoder="hetero"``
+            (:class:`HeteroEncoder`, measured against the homogeneous encoders).
     """
 
     def __init__(
@@ -136,6 +233,7 @@ class LinkModel(nn.Module):
         dropout: float = 0.0,
         num_nodes: int = 0,
         node_dim: int = 0,
+        node_type: torch.Tensor | None = None,
     ) -> None:
         super().__init__()
         if decoder not in DECODERS:
@@ -146,7 +244,12 @@ class LinkModel(nn.Module):
         if self.node_emb is not None:
             nn.init.normal_(self.node_emb.weight, std=1.0 / node_dim**0.5)
         width = in_channels + int(degree) + max(node_dim, 0)
-        self.encoder = Encoder(width, hidden, layers, encoder, dropout)
+        if encoder == "hetero":
+            if node_type is None:
+                raise ValueError("encoder 'hetero' needs node_type")
+            self.encoder: nn.Module = HeteroEncoder(width, hidden, layers, node_type)
+        else:
+            self.encoder = Encoder(width, hidden, layers, encoder, dropout)
         self.decoder = MLPDecoder(hidden) if decoder == "mlp" else None
 
     def encode(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:

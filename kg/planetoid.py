@@ -2,8 +2,10 @@
 
 The files are the ones ``torch_geometric.datasets.Planetoid`` downloads (``ind.cora.x``,
 ``ind.cora.graph``...). They are read with ``torch_geometric.io.read_planetoid_data`` from a
-local folder (no network), and the bag-of-words features are row-normalised as in
-``NormalizeFeatures`` (the GAE setting).
+local folder (no network). The bag-of-words features stay binary, as in the original GAE code
+(``normalize=True`` row-normalises them like ``NormalizeFeatures``; with kg's default model
+that trains markedly slower: Cora seed 0 reached test AUC 88-91 % in 200 epochs row-normalised
+against 94.9 % binary, early-stopped at epoch 193).
 
 Example
 -------
@@ -30,8 +32,10 @@ PLANETOID_NAMES: tuple[str, ...] = ("Cora", "CiteSeer")
 _FILES = ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index")
 
 
-def load_planetoid(name: str, root: str | os.PathLike[str]) -> Data:
+def load_planetoid(name: str, root: str | os.PathLike[str], *, normalize: bool = False) -> Data:
     """Read ``name`` (``"Cora"`` or ``"CiteSeer"``) from the folder ``root``.
+
+    ``normalize=True`` row-normalises the (otherwise binary) bag-of-words features.
 
     Raises:
         ValueError: unknown name.
@@ -47,9 +51,8 @@ def load_planetoid(name: str, root: str | os.PathLike[str]) -> Data:
         if not path.exists():
             raise FileNotFoundError(f"{path}: missing Planetoid file")
     data = read_planetoid_data(str(root), name)
-    x = data.x
-    rowsum = x.sum(dim=-1, keepdim=True).clamp(min=1.0)
-    data.x = x / rowsum
+    if normalize:
+        data.x = data.x / data.x.sum(dim=-1, keepdim=True).clamp(min=1.0)
     return data
 
 

@@ -130,7 +130,16 @@ def fit_link_model(
     seed_all(seed)
     gen = torch.Generator().manual_seed(seed)
     model = LinkModel(
-        x.size(1), hidden, layers, encoder, decoder, degree, dropout, x.size(0), node_dim
+        x.size(1),
+        hidden,
+        layers,
+        encoder,
+        decoder,
+        degree,
+        dropout,
+        x.size(0),
+        node_dim,
+        split.node_type,
     ).to(device)
     x = x.to(device)
     split = split.to(device)

@@ -75,3 +75,29 @@ def test_node_embedding_adds_trainable_identity() -> None:
     model = LinkModel(5, 4, 1, node_dim=3, num_nodes=6)
     assert model.node_emb is not None and model.node_emb.weight.shape == (6, 3)
     assert model.encode(x, ei).shape == (6, 4)
+
+
+def test_projected_sage_equals_sage_conv() -> None:
+    from torch_geometric.nn import SAGEConv
+
+    from kg.nn import ProjectedSAGEConv
+
+    torch.manual_seed(0)
+    x = torch.randn(5, 8)
+    ei = torch.tensor([[0, 1, 2, 3], [1, 2, 3, 0]])  # node 4 has no neighbour
+    ref, ours = SAGEConv(8, 4), ProjectedSAGEConv(8, 4)
+    with torch.no_grad():
+        ours.lin_l.weight.copy_(ref.lin_l.weight)
+        ours.lin_r.weight.copy_(ref.lin_r.weight)
+        ours.lin_r.bias.copy_(ref.lin_l.bias)
+    assert torch.allclose(ref(x, ei), ours(x, ei), atol=1e-6)
+
+
+def test_hetero_encoder_gives_every_node_an_embedding() -> None:
+    x, ei = _graph()
+    node_type = torch.tensor([0, 0, 1, 1, 2, 2])
+    model = LinkModel(5, 6, 2, encoder="hetero", node_type=node_type)
+    z = model.encode(x, ei)
+    assert z.shape == (6, 6) and bool((z.abs().sum(dim=1) > 0).all())
+    with pytest.raises(ValueError, match="needs node_type"):
+        LinkModel(5, encoder="hetero")

@@ -16,7 +16,8 @@ def test_load_cora_and_citeseer(planetoid_dir) -> None:
     assert undirected_pairs(cora.edge_index).size(1) == 5278
     citeseer = load_planetoid("CiteSeer", planetoid_dir)
     assert (citeseer.num_nodes, citeseer.num_features) == (3327, 3703)
-    rows = cora.x.sum(dim=1)
+    assert set(cora.x.unique().tolist()) == {0.0, 1.0}  # binary bag of words
+    rows = load_planetoid("Cora", planetoid_dir, normalize=True).x.sum(dim=1)
     assert torch.allclose(rows[rows > 0], torch.ones_like(rows[rows > 0]))
 
 
