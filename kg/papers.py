@@ -483,13 +483,17 @@ _AUTHORS_LIKE = re.compile(
 _TRAILING_SEP = re.compile(r"^\.?(?P<venue>[^,，.]{2,60}?)\s*(?:[,，]|[-–—|]\s|\.)")
 
 
+# the end of a line that may carry a venue: a year, or a capitalised name such as "TACL"
+_TAIL_HINT = re.compile(r"(?:\d|[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Z][a-z]+)\W{0,3}$")
+
+
 def _trailing_venue(line: Line) -> PaperHit | None:
     """``Title (ICCV2019)``, ``Title [CVPR 2019]``, ``Title, NeurIPS 2019``."""
     spans = _title_spans(line.spans)
     text = " ".join(_plain(spans).split())
     text = _NUMBER.sub("", text, count=1) if _NUMBER.match(text) else text
-    if not text or not (text[-1] in ")）]." or text[-1].isdigit() or text[-1].isalpha()):
-        return None
+    if not text or not (text[-1] in ")）]" or _TAIL_HINT.search(text[-24:])):
+        return None  # no closing bracket, no year and no capitalised name at the end
     rev = text[::-1]
     m = _TRAILING_GROUP.match(rev)
     venue = None
