@@ -346,6 +346,9 @@ class _Extractor:
         )
         if method and (_first_token_is_venue(label) or _generic(label)):
             method = False
+        lead = first.spans[0]
+        if method and lead.url and not is_generic_link(lead.text):
+            method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
         if method:
             key = self.add("method", label, first.line, parent)
             self.attach(key, item.attachments)
