@@ -22,6 +22,12 @@ Example
 'alias'
 >>> find(kg, "Pruning from scrach")[0].how
 'fuzzy'
+>>> resolve_query(kg, "pruning from scrach")
+'paper:pruning-from-scratch'
+>>> resolve_query(kg, "scratch")
+Traceback (most recent call last):
+...
+LookupError: no node matches 'scratch'; closest: paper:pruning-from-scratch (Pruning from Scratch)
 >>> resolve_query(kg, "NAS", type="method")
 'method:nas'
 >>> resolve_query(kg, "NAS")
@@ -123,6 +129,12 @@ def find(
     return ranked[:limit]
 
 
+def _whole_ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz, utils
+
+    return float(fuzz.ratio(a, b, processor=utils.default_process))
+
+
 def _listing(matches: list[Match]) -> str:
     return ", ".join(f"{m.id} ({m.label})" for m in matches)
 
@@ -136,7 +148,8 @@ def resolve_query(
 
     Accepted, in order: a node id; a single exact label match; a single alias match; a
     single fuzzy match scoring at least :data:`ACCEPT_FUZZY` that is 5 points clear of the
-    next one.
+    next one and whose whole label (not only a part of it) is that close to ``text`` — so a
+    short query such as ``GAT`` is never taken as a word that merely contains it.
 
     Raises:
         LookupError: nothing matches, or several nodes match equally well (the message
@@ -152,7 +165,7 @@ def resolve_query(
         if len(tier) > 1:
             raise LookupError(f"{text!r} is ambiguous: {_listing(tier)}; give a node id or a type")
     fuzzy = [m for m in matches if m.how == "fuzzy"]
-    if fuzzy and fuzzy[0].score >= ACCEPT_FUZZY:
+    if fuzzy and fuzzy[0].score >= ACCEPT_FUZZY and _whole_ratio(text, fuzzy[0].label) >= ACCEPT_FUZZY:
         if len(fuzzy) == 1 or fuzzy[1].score <= fuzzy[0].score - 5:
             return fuzzy[0].id
         raise LookupError(f"{text!r} is ambiguous: {_listing(fuzzy[:5])}; give a node id")

@@ -86,3 +86,18 @@ def test_resolve_query_unknown_lists_closest(kg) -> None:
 
 def test_knowledge_graph_find_delegates(kg) -> None:
     assert kg.find("NIPS")[0].id == "venue:neurips"
+
+
+def test_short_query_is_not_taken_as_a_word_containing_it():
+    from kg.graph import KnowledgeGraph
+    from kg.lookup import resolve_query
+
+    kg = KnowledgeGraph.from_records(
+        {
+            "topic:导航-navigation": {"type": "topic", "label": "导航（navigation）", "aliases": []},
+            "paper:gat": {"type": "paper", "label": "Graph Attention Networks", "aliases": []},
+        },
+        [],
+    )
+    with pytest.raises(LookupError, match="no node matches 'GAT'"):
+        resolve_query(kg, "GAT")
