@@ -89,9 +89,6 @@ def test_knowledge_graph_find_delegates(kg) -> None:
 
 
 def test_short_query_is_not_taken_as_a_word_containing_it():
-    from kg.graph import KnowledgeGraph
-    from kg.lookup import resolve_query
-
     kg = KnowledgeGraph.from_records(
         {
             "topic:导航-navigation": {"type": "topic", "label": "导航（navigation）", "aliases": []},
