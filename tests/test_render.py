@@ -257,6 +257,16 @@ def test_suggestion_reasons_are_stored_once_and_capped():
     assert len(big["suggest"]["1"]) == LARGE_SUGGESTIONS
 
 
+def test_reasons_quoting_source_paths_refer_to_the_path_table():
+    reason = "both in post Notes A (notes/a.md lines 1, 5); noted at notes/a.md:3"
+    sugg = {"paper:p0": [{"id": "paper:p1", "score": 0.5, "reasons": [reason, "no path here"]}]}
+    p = build_payload(small_kg(2), suggestions=sugg)
+    parts = p["reasons"][0]
+    assert parts == ["both in post Notes A (", 0, " lines 1, 5); noted at ", 0, ":3"]
+    assert "".join(p["paths"][x] if isinstance(x, int) else x for x in parts) == reason
+    assert p["reasons"][1] == "no path here"
+
+
 # ---- layout -----------------------------------------------------------------------------------
 def test_threshold_switches_to_python_layout_and_keeps_physics_below():
     kg = small_kg(30)  # 33 nodes

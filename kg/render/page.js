@@ -403,7 +403,11 @@
 
   // ---- suggested links (dashed, with scores) ----------------------------------------------
   var suggestKeys = Object.keys(D.suggest);
-  function reasonsOf(row) { return row[2].map(function (k) { return D.reasons[k]; }); }
+  function reasonText(r) {  // a reason, or its parts with source paths given as indices
+    if (typeof r === "string") { return r; }
+    return r.map(function (part) { return typeof part === "number" ? D.paths[part] : part; }).join("");
+  }
+  function reasonsOf(row) { return row[2].map(function (k) { return reasonText(D.reasons[k]); }); }
   var suggestEdges = [];
   (function () {
     var best = {};

@@ -30,6 +30,7 @@ Example
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -57,6 +58,9 @@ MAX_SOURCES = 12
 MAX_SUGGESTIONS = 10
 
 
+_SPACE = re.compile(r"\s")
+
+
 def safe_url(url: Any) -> str | None:
     """``url`` when it is an http(s) link, else ``None`` (``javascript:`` never becomes a link).
 
@@ -67,9 +71,7 @@ def safe_url(url: Any) -> str | None:
         return None
     url = url.strip()
     low = url.lower()
-    if (low.startswith("http://") or low.startswith("https://")) and not any(
-        c in url for c in "\n\r\t "
-    ):
+    if (low.startswith("http://") or low.startswith("https://")) and not _SPACE.search(url):
         return url
     return None
 
@@ -160,6 +162,43 @@ def _info(attrs: dict[str, Any], paths: dict[str, int]) -> dict[str, Any]:
 
 
 _SCALARS = (("venue", "v"), ("date", "d"), ("path", "p"))
+# a token with a folder separator: a candidate source path inside a reason
+_PATHISH = re.compile(r"[^\s()\[\],;:]*[/\\][^\s()\[\],;:]*")
+
+
+def _intern_paths(texts: list[str], paths: dict[str, int]) -> list[str | list[str | int]]:
+    """Texts with the source paths they quote replaced by indices into ``paths``.
+
+    Suggestion reasons quote file paths ("both in post X (notes/a.md lines 3, 9)"); a text
+    that quotes one becomes a list of parts, strings and path indices, which the page joins
+    again.
+
+    >>> paths = {"notes/a.md": 0}
+    >>> _intern_paths(["both in (notes/a.md lines 3, 9)", "plain"], paths)
+    [['both in (', 0, ' lines 3, 9)'], 'plain']
+    """
+    if not paths or not texts:
+        return list(texts)
+    out: list[str | list[str | int]] = []
+    for text in texts:
+        parts: list[str | int] = []
+        last = 0
+        if "/" in text or "\\" in text:
+            for m in _PATHISH.finditer(text):
+                idx = paths.get(m.group(0))
+                if idx is None:
+                    continue
+                if m.start() > last:
+                    parts.append(text[last : m.start()])
+                parts.append(idx)
+                last = m.end()
+        if not parts:
+            out.append(text)
+            continue
+        if last < len(text):
+            parts.append(text[last:])
+        out.append(parts)
+    return out
 
 
 def _suggestion_rows(
@@ -170,7 +209,7 @@ def _suggestion_rows(
 ) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for item in list(items or [])[:limit]:
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             continue
         target = _text(item.get("id"))
         try:
@@ -236,6 +275,10 @@ def build_payload(
         label = attrs.get("label")
         labels.append(label if label and type(label) is str else (_text(label) or n))
         info.append(_info(attrs, paths))
+    for attrs_info in info:  # post paths are quoted by suggestion reasons too
+        p = attrs_info.get("p")
+        if p and p not in paths:
+            paths[p] = len(paths)
 
     # one drawn edge per node pair and direction; the relations of parallel edges are merged
     pair_rels: dict[tuple[int, int], list[str]] = {}
@@ -288,7 +331,7 @@ def build_payload(
         "paths": list(paths),
         "edges": edges,
         "suggest": suggest,
-        "reasons": list(reasons),
+        "reasons": _intern_paths(list(reasons), paths),
         "sym": sym,
         "xy": None,
     }
