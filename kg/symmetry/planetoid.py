@@ -33,7 +33,9 @@ __all__ = [
     "run_labeling_trick_planetoid",
 ]
 
-#: Settings chosen to stay tractable on two shared CPU cores (see the README's figures).
+#: Settings chosen to stay tractable on two shared CPU cores (see the README's figures): all
+#: training links, 2-hop subgraphs with at most 40 new nodes per hop, 6 epochs (validation AUC
+#: peaks around epoch 4 on Cora; the best epoch is kept).
 PLANETOID_DEFAULTS: dict[str, Any] = {
     "label": "drnl",
     "num_hops": 2,
@@ -41,10 +43,10 @@ PLANETOID_DEFAULTS: dict[str, Any] = {
     "hidden": 32,
     "layers": 3,
     "conv": "gcn",
-    "epochs": 10,
+    "epochs": 6,
     "batch_size": 64,
     "lr": 1e-3,
-    "max_train": 3000,
+    "max_train": None,
 }
 
 
