@@ -400,3 +400,15 @@ def test_render_seed_post(seed_post):
     assert data["xy"] is None and len(data["nodes"]["id"]) == len(kg)
     assert any(info.get("s") for info in data["info"])  # sources travel with the nodes
     assert data["paths"] and all(p.endswith("valse2020-apr.md") for p in data["paths"])
+
+
+@pytest.mark.corpus
+def test_corpus_page_is_laid_out_in_python_and_small(corpus_dir):
+    from kg.build import build
+
+    kg = build([corpus_dir])
+    assert len(kg) > LAYOUT_THRESHOLD
+    html = render_html(kg)
+    data = page_data(html)
+    assert data["xy"] is not None and len(data["xy"]) == 2 * len(kg)
+    assert len(html.encode("utf-8")) / len(kg) < 1024
