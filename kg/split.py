@@ -205,11 +205,9 @@ def train_negatives(
     pos = split.train_pos if pos is None else pos
     if split.node_type is not None:
         return typed_corruption(pos, split.node_type, generator)
-    return negative_sampling(
-        to_undirected(split.train_pos, num_nodes=split.num_nodes),
-        num_nodes=split.num_nodes,
-        num_neg_samples=pos.size(1),
-    )
+    # train_mp holds every training edge in both directions (plus context edges, which are
+    # not targets either), so no training edge is drawn as a negative
+    return negative_sampling(split.train_mp, num_nodes=split.num_nodes, num_neg_samples=pos.size(1))
 
 
 def supervision_split(
