@@ -239,7 +239,16 @@ def test_payload_suggestions_and_symmetry():
     p = build_payload(small_kg(2), suggestions=sugg, symmetry={"paper:p0": 7, "paper:p1": 7})
     assert p["suggest"] == {"3": [[4, 0.912346, [0]], [-1, 0.0, [1], "Far Paper", "paper"]]}
     assert p["reasons"] == ["shares a topic", "one reason"]
-    assert p["sym"] == [-1, -1, -1, 7, 7]
+    assert p["sym"] == [-1, -1, -1, 7, 7] and p["colour"] == "type"
+    assert (
+        build_payload(small_kg(2), symmetry={"paper:p0": 1}, colour_by="symmetry")["colour"]
+        == "symmetry"
+    )
+    assert (
+        build_payload(small_kg(2), colour_by="symmetry")["colour"] == "type"
+    )  # nothing to colour by
+    with pytest.raises(ValueError, match="colour_by"):
+        render_html(small_kg(), colour_by="rainbow")
 
 
 def test_suggestion_reasons_are_stored_once_and_capped():

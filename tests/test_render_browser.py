@@ -326,6 +326,13 @@ def test_colour_by_symmetry_class(watched, seed_page):
     assert len(set(firsts)) == len(firsts)  # classes differ
     page.select_option("#kg-colour", "type")
     assert len(set(page.evaluate(colour, shared[0] + shared[1]))) <= 2
+    # a page can open coloured by class (as the symmetry page does)
+    kg = seed_page[1]
+    by_class = write_html(kg, path.parent / "by-class.html", symmetry=sym, colour_by="symmetry")
+    page = watched.open(by_class)
+    assert page.input_value("#kg-colour") == "symmetry"
+    assert page.evaluate(colour, shared[0])[0] == firsts[0]
+    assert "symmetry class" in page.inner_text("#kg-legend")
     watched.assert_clean()
 
 

@@ -64,6 +64,7 @@ def render_html(
     layout: bool | None = None,
     threshold: int = LAYOUT_THRESHOLD,
     seed: int = 0,
+    colour_by: str = "type",
 ) -> str:
     """The page for ``kg`` as a string.
 
@@ -76,8 +77,12 @@ def render_html(
             above ``threshold`` nodes.
         threshold: node count above which the layout is computed in Python, physics off.
         seed: layout seed.
+        colour_by: ``"type"`` or ``"symmetry"``: the colouring the page opens with (the
+            toggle switches between them when ``symmetry`` is given).
     """
     title = title or "Knowledge graph"
+    if colour_by not in ("type", "symmetry"):
+        raise ValueError(f"colour_by={colour_by!r}: expected 'type' or 'symmetry'")
     if not hasattr(kg, "iter_nodes"):  # a bare networkx graph
         kg = KnowledgeGraph(kg)
     n = len(kg)
@@ -88,6 +93,7 @@ def render_html(
         symmetry=symmetry,
         title=title,
         max_suggestions=LARGE_SUGGESTIONS if large else MAX_SUGGESTIONS,
+        colour_by=colour_by,
     )
     if large:
         e = data["edges"]
@@ -115,7 +121,8 @@ def write_html(
 ) -> Path:
     """Write the page for ``kg`` to ``path`` (UTF-8, atomically) and return the path.
 
-    ``options`` are passed to :func:`render_html` (``layout``, ``threshold``, ``seed``).
+    ``options`` are passed to :func:`render_html` (``layout``, ``threshold``, ``seed``,
+    ``colour_by``).
     """
     text = render_html(kg, suggestions=suggestions, symmetry=symmetry, title=title, **options)
     return atomic_write_text(path, text)

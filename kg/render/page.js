@@ -50,7 +50,7 @@
     return (c in symHue) ? "hsl(" + symHue[c].toFixed(1) + ",70%,50%)" : "#c8c8c8";
   }
 
-  var colourMode = "type";
+  var colourMode = (D.colour === "symmetry" && D.sym) ? "symmetry" : "type";
   function baseColour(i) {
     return (colourMode === "symmetry" && D.sym) ? symColour(i) : typeColour(D.nodes.type[i]);
   }
@@ -245,16 +245,21 @@
   legend.appendChild(legendNote);
 
   // ---- colour modes -------------------------------------------------------------------------
-  function applyColours() {
-    var updates = new Array(N);
-    for (var j = 0; j < N; j++) { updates[j] = { id: ids[j], color: baseColour(j) }; }
-    nodes.update(updates);
+  function colourNote() {
     legendNote.textContent = colourMode === "symmetry"
       ? "colour: symmetry class (" + symShared + " classes of 2+ indistinguishable nodes; grey: unique)"
       : "";
   }
+  function applyColours() {
+    var updates = new Array(N);
+    for (var j = 0; j < N; j++) { updates[j] = { id: ids[j], color: baseColour(j) }; }
+    nodes.update(updates);
+    colourNote();
+  }
+  colourNote();
   if (D.sym) {
     document.getElementById("kg-colour-toggle").hidden = false;
+    document.getElementById("kg-colour").value = colourMode;
     document.getElementById("kg-colour").addEventListener("change", function (ev) {
       colourMode = ev.target.value;
       applyColours();

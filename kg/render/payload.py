@@ -240,6 +240,7 @@ def build_payload(
     positions: Sequence[float] | None = None,
     title: str = "Knowledge graph",
     max_suggestions: int = MAX_SUGGESTIONS,
+    colour_by: str = "type",
 ) -> dict[str, Any]:
     """The page data for ``kg``.
 
@@ -252,6 +253,8 @@ def build_payload(
             :func:`kg.render.layout.layout_xy`); when given, physics is off.
         title: page title.
         max_suggestions: suggestions kept per node.
+        colour_by: the colouring the page opens with, ``"type"`` or ``"symmetry"`` (the
+            latter only when ``symmetry`` is given).
 
     Returns:
         A JSON-ready dict; see ``page.js`` for how each key is read.
@@ -333,6 +336,7 @@ def build_payload(
         "suggest": suggest,
         "reasons": _intern_paths(list(reasons), paths),
         "sym": sym,
+        "colour": "symmetry" if colour_by == "symmetry" and sym is not None else "type",
         "xy": None,
     }
     if positions is not None:
