@@ -231,6 +231,10 @@ def test_click_node_opens_details_panel(watched, seed_page):
     top = sugg[nid][0]
     assert f"{round(top['score'], 6):.3f}" in text and top["label"] in text
     assert page.evaluate("network.getSelectedNodes()") == [nid]
+    page.keyboard.press("Escape")  # closes the panel
+    page.wait_for_selector("#kg-panel", state="hidden")
+    watched.click_node(nid)
+    page.wait_for_selector("#kg-panel:not([hidden])")
     for nb in set(kg.graph.successors(nid)) | set(kg.graph.predecessors(nid)):
         assert kg.graph.nodes[nb]["label"] in text  # the panel lists the links
     watched.assert_clean()

@@ -676,6 +676,9 @@
     }
   });
   input.addEventListener("blur", function () { results.hidden = true; });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && ev.target !== input && selected !== null) { clearSelection(); }
+  });
 
   window.kg = {
     data: D,
