@@ -6,7 +6,7 @@
  * text tooltips, never as HTML; only http(s) URLs become links.
  *
  * window.network is the vis-network Network; window.kg exposes the data and a few helpers
- * (focusNode, showPanel, clearSelection) for scripts and tests.
+ * (focusNode, neighbours, showPanel, clearSelection, setSuggestions) for scripts and tests.
  */
 (function () {
   "use strict";
@@ -24,8 +24,8 @@
   };
   var EXTRA_COLOURS = ["#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac"];
   var SUGGEST_COLOUR = "#d97706";
-  var SUGGEST_DRAWN = 1;
-  var LINKS_SHOWN = 40;     // links listed in the details panel    // dashed links drawn per node (its best); the panel lists them all
+  var SUGGEST_DRAWN = 1;    // dashed links drawn per node (its best); the panel lists them all
+  var LINKS_SHOWN = 40;     // links listed in the details panel
 
   function typeColour(t) {
     var name = D.types[t];
@@ -33,8 +33,8 @@
   }
 
   // ---- symmetry classes: classes with 2+ members get a hue, singletons are grey -------
-  var symCount = {};
-  var symHue = {};
+  var symCount = Object.create(null);
+  var symHue = Object.create(null);
   var symShared = 0;
   if (D.sym) {
     D.sym.forEach(function (c) { symCount[c] = (symCount[c] || 0) + 1; });
@@ -65,7 +65,7 @@
   }
   var ids = D.nodes.id;
   var labels = D.nodes.label;
-  var indexOf = {};
+  var indexOf = Object.create(null);  // node id -> index (no prototype keys)
   var nodeItems = new Array(N);
   for (var i = 0; i < N; i++) {
     indexOf[ids[i]] = i;
