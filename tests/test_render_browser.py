@@ -177,6 +177,17 @@ def evil_page(tmp_path_factory) -> tuple[Path, KnowledgeGraph]:
     d = tmp_path_factory.mktemp("evil")
     (d / "evil.md").write_text(EVIL_POST, encoding="utf-8")
     kg = build([d])
+    # and one node with hostile text in every field, whatever the extractor keeps
+    kg.graph.add_node(
+        "paper:hostile",
+        type="paper",
+        label="<img src=x onerror=\"window.__xss='direct'\">",
+        aliases=["</script><script>window.__xss='alias'</script>"],
+        notes=["<svg onload=\"window.__xss='note'\">"],
+        sources=[{"path": "<b>x</b>.md", "line": 1}],
+        url="javascript:window.__xss='url'",
+        venue="<i>v</i>",
+    )
     return write_html(kg, d / "graph.html", title=kg.nodes("post")[0]["label"]), kg
 
 
@@ -193,8 +204,9 @@ def test_hostile_post_renders_as_text_and_runs_nothing(watched, evil_page):
     path, kg = evil_page
     page = watched.open(path)
     labels = [n["label"] for n in kg.nodes()]
-    assert any("<script>" in label for label in labels), labels  # the hostile text is there
-    assert any("<img src=x" in label for label in labels), labels
+    texts = labels + [a for n in kg.nodes() for a in n.get("aliases", [])]
+    assert any("<script>" in t for t in texts), texts  # the hostile text is there
+    assert any("<img src=x" in t for t in texts), texts
     assert page.evaluate("window.__xss") is None
     assert page.evaluate("document.images.length") == 0
     assert page.evaluate("document.querySelectorAll('svg, iframe, object, embed').length") == 0
