@@ -119,6 +119,7 @@ def write_report(report: SymmetryReport, out: str | os.PathLike[str], kg: Any = 
         from kg.symmetry.orbits import orbit_of
 
         files["html"] = write_html(
-            kg, out / HTML_NAME, symmetry=orbit_of(kg), title="Symmetry classes (orbits)"
+            kg, out / HTML_NAME, symmetry=orbit_of(kg), title="Symmetry classes (orbits)",
+            colour_by="symmetry",
         )
     return files
