@@ -704,10 +704,33 @@ _WS = re.compile(r"[ \t\u00a0\u3000]+")
 def _inline(node: _Node) -> tuple[list[Line], list[str]]:
     """Flatten a paragraph / heading / cell node into lines (and image attachments)."""
     _, line, children, info = node
-    acc = _Inline(line)
     walk = info[0] if isinstance(info, tuple) else info
+    # fast paths (most headings, cells and paragraphs): the same lines as the walk below
+    # gives, without its run bookkeeping
+    if walk is _WALK_PYRS and len(children) == 1 and children[0].name == "text":
+        return _plain_lines(line, children[0].meta["content"]), []
+    if walk is _WALK_PLAIN:
+        if "\n" not in children:
+            return _plain_lines(line, children), []
+        out: list[Line] = []
+        for i, piece in enumerate(children.split("\n")):
+            out += _plain_lines(line + i, piece)
+        return out, []
+    acc = _Inline(line)
     walk(acc, children)
     return acc.finish(), acc.attachments
+
+
+_WALK_PYRS = _Inline.walk_pyrs
+_WALK_PLAIN = _Inline.walk_plain
+
+
+def _plain_lines(line: int, text: str) -> list[Line]:
+    """The line of one run of unmarked text (none when it is blank), as ``finish`` makes it."""
+    if "  " in text or "\t" in text or "\xa0" in text or "\u3000" in text:
+        text = _WS.sub(" ", text)
+    text = text.strip()
+    return [_new(Line, (line, [_new(Span, (text, *_NO_MARKS))], text))] if text else []
 
 
 def _build_item(node: _Node, ordered: bool) -> Item:
