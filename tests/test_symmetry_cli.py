@@ -17,6 +17,8 @@ def test_symmetry_json(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data)[:4] == ["orbits", "wl_classes", "embedding_max_within_orbit", "table"]
+    assert {"ceiling", "ceiling_stable", "plain_gnn", "labeling_trick"} <= set(data["table"])
+    assert data["checks"]["plain_gnn_within_ceiling"] is True
     assert (tmp_path / "symmetry.json").exists() and (tmp_path / "symmetry.html").exists()
 
 
@@ -26,7 +28,7 @@ def test_symmetry_text(tmp_path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "Non-trivial orbits: 3" in result.output
-    assert "ceiling (orbit pairs)" in result.output
+    assert "ceiling (L-round 1-WL)" in result.output and "ceiling (stable 1-WL)" in result.output
     assert not (tmp_path / "symmetry.html").exists()
 
 

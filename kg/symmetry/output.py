@@ -34,7 +34,9 @@ HTML_NAME = "symmetry.html"
 
 _ROW_NAMES = {
     "plain_gnn": "plain GNN (type features)",
-    "ceiling": "ceiling (orbit pairs)",
+    "ceiling": "ceiling (L-round 1-WL)",
+    "ceiling_stable": "ceiling (stable 1-WL)",
+    "ceiling_orbit": "ceiling (orbits)",
     "labeling_trick": "labeling trick",
     "random_features": "random features",
     "text_features": "text features",
@@ -75,18 +77,29 @@ def format_report(report: SymmetryReport, *, top: int = 10) -> str:
     )
     if ex:
         lines.append(f"  e.g. query {ex['query']!r}: tied candidates {_short(ex['candidates'], 3)}")
-    lines.append(f"\nHeld-out pairs ({c.get('test_pairs', '?')}): accuracy (best threshold) and AUC")
+    n_table = c.get("table_pairs", c.get("test_pairs", "?"))
+    lines.append(
+        f"\nHeld-out links and their typed negatives ({n_table} pairs): "
+        "accuracy (best threshold) and AUC"
+    )
     lines.append(f"  {'model':30s} {'accuracy':>9s} {'AUC':>7s}")
     for key, row in report.table.items():
         lines.append(f"  {_ROW_NAMES.get(key, key):30s} {row['accuracy']:9.3f} {row['auc']:7.3f}")
-    if report.ceilings.get("wl"):
-        w = report.ceilings["wl"]
-        lines.append(f"  {'(ceiling, 1-WL class pairs)':30s} {w['accuracy']:9.3f} {w['auc']:7.3f}")
+    w = report.ceilings.get("wl_rounds")
+    if w:
+        lines.append(
+            f"  L-round ceiling: {w['rounds']} rounds of 1-WL from {w['initial']} "
+            f"({w['colors']} colours; the plain GNN's layers and inputs)"
+        )
+    if "plain_gnn_within_ceiling" in report.checks:
+        ok = report.checks["plain_gnn_within_ceiling"]
+        lines.append(f"  plain GNN at or under the L-round ceiling on every pair set: {ok}")
+    rows = [*report.table, "ceiling_orbit"]
     for name, sub in report.table_by_pairs.items():
-        if name == "all" or "ceiling" not in sub:
+        if name == "typed_negatives" or "ceiling" not in sub:
             continue
-        lines.append(f"\n  on {name} only ({sub['pairs']} pairs, {sub['positives']} positive):")
-        for key in report.table:
+        lines.append(f"\n  on {name} ({sub['pairs']} pairs, {sub['positives']} positive):")
+        for key in rows:
             if key in sub:
                 row = sub[key]
                 lines.append(f"  {_ROW_NAMES.get(key, key):30s} {row['accuracy']:9.3f} {row['auc']:7.3f}")

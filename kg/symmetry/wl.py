@@ -28,7 +28,7 @@ import numpy as np
 
 from kg.symmetry.structure import adjacency, structure_of
 
-__all__ = ["wl_refine", "wl_colors", "canonical_labels"]
+__all__ = ["wl_refine", "wl_colors", "gnn_colors", "canonical_labels"]
 
 
 def canonical_labels(colors: np.ndarray) -> np.ndarray:
@@ -110,6 +110,52 @@ def wl_refine(
             break
         colors, k = new, k_new
     return canonical_labels(colors)
+
+
+def gnn_colors(
+    n: int,
+    edges: np.ndarray,
+    types: np.ndarray | None,
+    layers: int,
+    *,
+    degree: np.ndarray | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """The classes an ``layers``-layer message-passing GNN cannot split: ``layers``-round 1-WL.
+
+    A GNN whose input is the node type (one-hot) and, optionally, the node degree computes
+    after ``L`` layers a function of the colour that ``L`` rounds of 1-WL give when started
+    from (type, degree): layer 0 is a function of the initial colour, and each layer combines
+    a node's own value with an aggregate (mean, sum or attention) of its neighbours' values,
+    which is a function of the multiset that one WL round hashes. So these colours bound the
+    model actually trained, whereas the stable colours (:func:`wl_refine` to convergence)
+    bound message-passing GNNs of every depth. They are never finer than the stable ones.
+
+    Parameters
+    ----------
+    n, edges : the undirected graph the GNN passes messages on.
+    types : initial colour per node (``None``: all equal).
+    layers : number of message-passing layers (0 gives the initial colours).
+    degree : the degree column the model appends to its input (``None``: no such column).
+
+    Examples
+    --------
+    A path ``0-1-2-3-4-5``: one round without degrees merges the inner nodes 1..4; with the
+    degree as input, one layer already tells 1 and 4 from 2 and 3 (the stable partition).
+
+    >>> path = np.array([[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]])
+    >>> gnn_colors(6, path, None, 1).tolist()
+    [0, 1, 1, 1, 1, 0]
+    >>> gnn_colors(6, path, None, 1, degree=np.array([1, 2, 2, 2, 2, 1])).tolist()
+    [0, 1, 2, 2, 1, 0]
+    """
+    base = np.zeros(n, dtype=np.int64) if types is None else canonical_labels(types)
+    if degree is not None:
+        deg = canonical_labels(np.asarray(degree).reshape(-1))
+        base = canonical_labels(base * (int(deg.max(initial=0)) + 1) + deg)
+    if layers <= 0:
+        return base
+    return wl_refine(n, edges, base, max_iter=layers, seed=seed)
 
 
 def wl_colors(graph: Any, *, types: bool = True) -> dict[str, int]:
