@@ -77,3 +77,39 @@ def test_training_is_reproducible() -> None:
 def test_unknown_label_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown label 'spd'"):
         SubgraphExtractor(3, np.array([[0, 1]]), label="spd")
+
+
+# A path of 10 nodes. Two layers with the degree as input see ends, next-to-ends and
+# next-to-next-to-ends, but not nodes 3..6 apart; the stable partition splits them into
+# {3, 6} and {4, 5}. So (0, 3) and (0, 4) fall in one class pair of the 2-layer GNN.
+PATH10 = np.array([[i, i + 1] for i in range(9)])
+
+
+def test_labeling_trick_passes_the_l_round_ceiling() -> None:
+    from kg.symmetry.ceiling import expressivity_ceiling
+    from kg.symmetry.wl import gnn_colors, wl_refine
+
+    deg = np.bincount(PATH10.ravel(), minlength=10)
+    two = gnn_colors(10, PATH10, None, 2, degree=deg)
+    assert two.tolist() == [0, 1, 2, 3, 3, 3, 3, 2, 1, 0]
+    assert wl_refine(10, PATH10).tolist() == [0, 1, 2, 3, 4, 4, 3, 2, 1, 0]
+    pairs, y = np.array([[0, 3], [0, 4]]), np.array([1, 0])
+    c2 = expressivity_ceiling(pairs, y, two, ordered=False)
+    assert (c2.accuracy, c2.auc) == (0.5, 0.5)
+    assert expressivity_ceiling(pairs, y, wl_refine(10, PATH10), ordered=False).accuracy == 1.0
+
+    # the project's 2-layer GNN (degree input) ties the two pairs for any weights
+    e = torch.from_numpy(np.concatenate([PATH10, PATH10[:, ::-1]]).T.copy())
+    for seed in range(3):
+        torch.manual_seed(seed)
+        model = LinkModel(1, hidden=16, layers=2).double()
+        with torch.no_grad():
+            s = model.decode(model.encode(torch.ones(10, 1).double(), e), torch.from_numpy(pairs.T.copy()))
+        assert float(s[0]) == pytest.approx(float(s[1]), abs=1e-12)
+
+    lt = train_labeling_trick(
+        10, PATH10, pairs[:1], train_neg=pairs[1:], num_hops=2,
+        hidden=16, layers=2, epochs=60, batch_size=2, lr=0.01, seed=0, device="cpu",
+    )
+    m = lt.evaluate(pairs, y)
+    assert m["accuracy"] > c2.accuracy and m["auc"] > c2.auc
