@@ -165,10 +165,11 @@ def resolve_query(
         if len(tier) > 1:
             raise LookupError(f"{text!r} is ambiguous: {_listing(tier)}; give a node id or a type")
     fuzzy = [m for m in matches if m.how == "fuzzy"]
-    if fuzzy and fuzzy[0].score >= ACCEPT_FUZZY and _whole_ratio(text, fuzzy[0].label) >= ACCEPT_FUZZY:
-        if len(fuzzy) == 1 or fuzzy[1].score <= fuzzy[0].score - 5:
+    if fuzzy and fuzzy[0].score >= ACCEPT_FUZZY:
+        if len(fuzzy) > 1 and fuzzy[1].score > fuzzy[0].score - 5:
+            raise LookupError(f"{text!r} is ambiguous: {_listing(fuzzy[:5])}; give a node id")
+        if _whole_ratio(text, fuzzy[0].label) >= ACCEPT_FUZZY:
             return fuzzy[0].id
-        raise LookupError(f"{text!r} is ambiguous: {_listing(fuzzy[:5])}; give a node id")
     kind = f" {type}" if type else ""
     closest = f"; closest: {_listing(fuzzy[:5])}" if fuzzy else ""
     raise LookupError(f"no{kind} node matches {text!r}{closest}")
