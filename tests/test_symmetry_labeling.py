@@ -113,3 +113,13 @@ def test_labeling_trick_passes_the_l_round_ceiling() -> None:
     )
     m = lt.evaluate(pairs, y)
     assert m["accuracy"] > c2.accuracy and m["auc"] > c2.auc
+
+
+def test_isomorphic_subgraphs_tie_exactly_in_float64() -> None:
+    # star: centre 0, leaves 1..4, leaf 4 holds 5. (5, 1), (5, 2), (5, 3) are automorphic pairs.
+    star = np.array([[0, 1], [0, 2], [0, 3], [0, 4], [4, 5]])
+    lt = train_labeling_trick(6, star, star, epochs=3, hidden=8, layers=2, num_hops=2, seed=0, device="cpu")
+    lt.net.double()
+    s = lt.score(np.array([[5, 1], [5, 2], [5, 3], [5, 0]]))
+    assert s.dtype == np.float64
+    assert np.abs(s[:3] - s[0]).max() <= 1e-12

@@ -317,12 +317,16 @@ def _predict(net: Any, subgraphs: list[Subgraph], features: np.ndarray | None, b
     import torch
 
     net.eval()
+    dtype = next(net.parameters()).dtype  # float64 after net.double(): ties stay exact
     out = []
     with torch.no_grad():
         for i in range(0, len(subgraphs), batch_size):
             parts = _collate(subgraphs[i : i + batch_size], features)
-            parts = tuple(None if p is None else p.to(device) for p in parts)
-            out.append(net(*parts).float().cpu().numpy())
+            parts = tuple(
+                None if p is None else p.to(device, dtype) if p.is_floating_point() else p.to(device)
+                for p in parts
+            )
+            out.append(net(*parts).to(dtype).cpu().numpy())
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 

@@ -49,7 +49,7 @@ import json
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -417,7 +417,11 @@ def analyze_symmetry(
         features=lg.x.numpy(), types=lg.node_type.numpy(), val_pairs=vp, val_labels=vy,
         seed=seed, device=device, **opts,
     )
-    lt_scores = lt.on_graph(test_edges).score(pairs)
+    # scored in float64 on the CPU and rounded like the node-level rows, so that pairs with
+    # isomorphic enclosing subgraphs tie exactly instead of by float32 summation order
+    lt_eval = replace(lt.on_graph(test_edges), device="cpu")
+    lt_eval.net.to("cpu").double()
+    lt_scores = np.round(lt_eval.score(pairs), 9)
     all_scores["labeling_trick"] = lt_scores
     table["labeling_trick"] = pair_metrics(y[headline], lt_scores[headline])
     timings["labeling_trick"] = time.perf_counter() - t
