@@ -197,8 +197,10 @@ def symmetry_command(
 
     Reports the automorphism orbits and 1-WL classes of the graph in OUT, checks that a
     structure-only GNN gives every orbit one embedding (and tied scores), and prints accuracy
-    and AUC on held-out links for the plain GNN, the expressivity ceiling, the labeling trick,
-    random and text features. Writes OUT/symmetry.json and OUT/symmetry.html (colour by class).
+    and AUC on held-out links and their typed negatives for the plain GNN, the expressivity
+    ceilings (of the GNN as trained: as many 1-WL rounds as layers; and stable 1-WL), the
+    labeling trick, random and text features. Writes OUT/symmetry.json and OUT/symmetry.html
+    (colour by class).
 
     Example:
 
