@@ -60,8 +60,11 @@ def test_sigmoid_is_stable() -> None:
 
 
 def test_numpy_scores_equal_the_torch_decoder() -> None:
-    torch = pytest.importorskip("torch")
-    nn = pytest.importorskip("kg.nn")
+    import torch
+
+    import kg.nn as nn
+    import kg.predictor
+
     torch.manual_seed(0)
     for decoder in ("mlp", "dot"):
         model = nn.LinkModel(5, hidden=8, layers=2, decoder=decoder).eval()
@@ -83,9 +86,7 @@ def test_numpy_scores_equal_the_torch_decoder() -> None:
         got = scorer.logits(0, np.arange(6))
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
         # and the predictor's own NumPy twin agrees
-        twin = pytest.importorskip("kg.predictor").score_pairs(
-            z.numpy(), pairs.numpy(), arrays, logits=True
-        )
+        twin = kg.predictor.score_pairs(z.numpy(), pairs.numpy(), arrays, logits=True)
         np.testing.assert_allclose(got, twin, rtol=1e-5, atol=1e-5)
 
 

@@ -205,7 +205,7 @@ def test_suggestions_for_all(model_dir: Path) -> None:
 
 
 def test_predictor_sources(tmp_path: Path, model_dir: Path) -> None:
-    pred_mod = pytest.importorskip("kg.predictor")
+    import kg.predictor as pred_mod
     with np.load(model_dir / "embeddings.npz") as npz:
         ids, types, z = npz["ids"].tolist(), npz["types"].tolist(), npz["z"]
     kg = handmade_graph()
@@ -240,8 +240,9 @@ def test_same_files_same_ranking(model_dir: Path) -> None:
 @pytest.fixture(scope="module")
 def trained_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The trainable graph trained twice with the same seed (structure-only features)."""
-    train_mod = pytest.importorskip("kg.train")
-    torch = pytest.importorskip("torch")
+    import torch
+
+    import kg.train as train_mod
     torch.set_num_threads(1)
     kg = trainable_graph()
     dirs = []
@@ -271,9 +272,10 @@ def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(trained_
 
 @pytest.mark.slow
 def test_saved_decoder_arrays_score_like_the_saved_torch_weights(trained_dirs: list[Path]) -> None:
-    torch = pytest.importorskip("torch")
-    nn = pytest.importorskip("kg.nn")
-    predictor = pytest.importorskip("kg.predictor")
+    import torch
+
+    import kg.nn as nn
+    import kg.predictor as predictor
     out = trained_dirs[0]
     config = json.loads((out / "model.json").read_text(encoding="utf-8"))
     state = predictor.LinkPredictor.load(out).torch_state_dict()
@@ -383,7 +385,7 @@ def test_equal_scores_from_different_embeddings_are_not_ties(tmp_path: Path) -> 
 @pytest.mark.slow
 def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
     """LinkPredictor.suggest / suggestions_for_all delegate here and agree with the folder."""
-    predictor = pytest.importorskip("kg.predictor")
+    import kg.predictor as predictor
     out = trained_dirs[0]
     p = predictor.LinkPredictor.load(out)
     want = [s.to_dict() for s in suggest(out, "PFS", k=5)]
@@ -394,7 +396,7 @@ def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
 
 
 def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path: Path) -> None:
-    build = pytest.importorskip("kg.build")
+    import kg.build as build
     kg = build.build([str(seed_post)])
     kg.save(tmp_path)
     data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
