@@ -37,15 +37,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def corpus_graph(nodes: int, out: Path | None = None) -> tuple[Any, str, Any]:
@@ -158,11 +149,13 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
     """Open the page ``loads`` times in headless Chromium (network blocked); medians."""
     from playwright.sync_api import sync_playwright
 
+    from kg.render.headless import launch
+
     errors: list[str] = []
     external: list[str] = []
     draws, walls, clicks, cpus = [], [], [], []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         for _ in range(loads):
             page = browser.new_page(viewport={"width": 1280, "height": 800})
 

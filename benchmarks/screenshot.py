@@ -20,24 +20,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def shoot(html: Path, png: Path, *, width: int = 1280, height: int = 760) -> dict[str, Any]:
     """Open ``html``, select its best-suggested node and save a screenshot to ``png``."""
     from playwright.sync_api import sync_playwright
 
+    from kg.render.headless import launch
+
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(pw)
         page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
 
         def route(r: Any) -> None:

@@ -7,7 +7,6 @@ console errors, page errors, failed requests and dialogs.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,10 @@ import pytest
 
 from kg.graph import KnowledgeGraph
 from kg.render import write_html
+from kg.render.headless import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 EVIL_POST = """---
 title: "<script>window.__xss = 'title'; alert('title')</script> evil notes"
@@ -50,7 +41,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does)")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch(pw)
         yield b
         b.close()
 
