@@ -188,7 +188,13 @@ def build_command(
 @click.option("--seed", default=0, show_default=True, help="Seed of the split and the models.")
 @click.option("--epochs", default=200, show_default=True, type=click.IntRange(min=1), help="Max epochs of the node-level GNNs.")
 @click.option("--lt-epochs", default=20, show_default=True, type=click.IntRange(min=1), help="Epochs of the labeling-trick model.")
-@click.option("--device", default="auto", show_default=True, type=click.Choice(["auto", "cpu", "cuda"]))
+@click.option(
+    "--device",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    help="auto uses CUDA when available.",
+)
 @click.option("--no-html", is_flag=True, help="Do not write symmetry.html.")
 def symmetry_command(
     out: str, as_json: bool, depth: bool, seed: int, epochs: int, lt_epochs: int, device: str, no_html: bool
@@ -272,9 +278,19 @@ def _show_progress(flag: bool | None) -> bool:
 @click.option("--hidden", type=click.IntRange(min=1), help="Embedding width (default 128).")
 @click.option("--layers", type=click.IntRange(min=1), help="Encoder layers (default 2).")
 @click.option(
-    "--encoder", default="sage", show_default=True, type=click.Choice(["sage", "gcn", "gat"])
+    "--encoder",
+    default="sage",
+    show_default=True,
+    type=click.Choice(["sage", "gcn", "gat"]),
+    help="Message-passing layer: GraphSAGE, GCN or GAT.",
 )
-@click.option("--decoder", default="mlp", show_default=True, type=click.Choice(["mlp", "dot"]))
+@click.option(
+    "--decoder",
+    default="mlp",
+    show_default=True,
+    type=click.Choice(["mlp", "dot"]),
+    help="Pair scorer: MLP of z_u * z_v, or the dot product.",
+)
 @click.option(
     "--features",
     default="full",
@@ -284,7 +300,11 @@ def _show_progress(flag: bool | None) -> bool:
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of Python, NumPy and torch.")
 @click.option(
-    "--device", default="auto", show_default=True, type=click.Choice(["auto", "cpu", "cuda"])
+    "--device",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    help="auto uses CUDA when available.",
 )
 @click.option(
     "--progress/--no-progress",
