@@ -12,9 +12,23 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from kg import __version__
+
+
+def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--out DIR`` option every command shares (default ``kg-out``)."""
+    return click.option(
+        "--out",
+        default="kg-out",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help=help,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,13 +43,7 @@ def cli() -> None:
 # ---- suggest -------------------------------------------------------------------------------
 @cli.command("suggest")
 @click.argument("query")
-@click.option(
-    "--out",
-    default="kg-out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder written by `kg build` / `kg train`.",
-)
+@out_option("Folder written by `kg build` / `kg train`.")
 @click.option("-k", default=10, show_default=True, type=click.IntRange(min=1), help="How many.")
 @click.option(
     "--type",
@@ -86,13 +94,7 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
 # ---- build ---------------------------------------------------------------------------------
 @cli.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option(
-    "--out",
-    default="kg-out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Output folder (graph.json, graph.graphml, graph.html).",
-)
+@out_option("Output folder (graph.json, graph.graphml, graph.html).")
 @click.option("--no-train", is_flag=True, help="Build the graph only; skip the link predictor.")
 @click.option(
     "--bib",
@@ -176,13 +178,7 @@ def build_command(
 
 # ---- symmetry ------------------------------------------------------------------------------
 @cli.command("symmetry")
-@click.option(
-    "--out",
-    default="kg-out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder written by `kg build` (reads graph.json; writes symmetry.json/.html).",
-)
+@out_option("Folder written by `kg build` (reads graph.json; writes symmetry.json/.html).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--depth", is_flag=True, help="Also train 1..16 layers: validation MRR, smoothness.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the split and the models.")
@@ -267,13 +263,7 @@ def _show_progress(flag: bool | None) -> bool:
 
 
 @cli.command("train")
-@click.option(
-    "--out",
-    default="kg-out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder holding graph.json; the model files are written there.",
-)
+@out_option("Folder holding graph.json; the model files are written there.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Maximum epochs (default 300).")
 @click.option("--hidden", type=click.IntRange(min=1), help="Embedding width (default 128).")
 @click.option("--layers", type=click.IntRange(min=1), help="Encoder layers (default 2).")
@@ -369,13 +359,7 @@ def train_command(
 
 # ---- eval ----------------------------------------------------------------------------------
 @cli.command("eval")
-@click.option(
-    "--out",
-    default="kg-out",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder holding graph.json and a trained model.",
-)
+@out_option("Folder holding graph.json and a trained model.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option(
     "--max-queries",
