@@ -33,15 +33,11 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     >>> roc_auc(np.array([1, 0, 1, 0]), np.array([0.9, 0.1, 0.5, 0.5]))
     0.875
     """
-    from scipy.stats import rankdata
+    from kg.metrics import auc_score
 
     y = np.asarray(labels).astype(bool)
     s = np.asarray(scores, dtype=np.float64)
-    n_pos, n_neg = int(y.sum()), int((~y).sum())
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    ranks = rankdata(s)  # average ranks for ties
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return auc_score(s[y], s[~y])
 
 
 def best_accuracy(labels: np.ndarray, scores: np.ndarray) -> float:
