@@ -56,6 +56,8 @@ from typing import Any
 
 import numpy as np
 
+from kg.scoring import sigmoid
+
 __all__ = [
     "MODEL_PT",
     "MODEL_JSON",
@@ -95,17 +97,13 @@ def _logits_from_product(h: np.ndarray, decoder: dict[str, Any]) -> np.ndarray:
     return h[..., 0]
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 def score_pairs(
     z: np.ndarray, pairs: np.ndarray, decoder: dict[str, Any], *, logits: bool = False
 ) -> np.ndarray:
     """Scores of the ``[2, k]`` index pairs ``pairs`` (probabilities, or raw logits)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(2, -1)
     out = _logits_from_product(z[pairs[0]] * z[pairs[1]], decoder)
-    return out if logits else _sigmoid(out)
+    return out if logits else sigmoid(out)
 
 
 def score_matrix(
@@ -130,7 +128,7 @@ def score_matrix(
         for start in range(0, len(sources), chunk):
             src = sources[start : start + chunk]
             out[start : start + chunk] = _logits_from_product(z[src][:, None, :] * z[None], decoder)
-    return out if logits else _sigmoid(out)
+    return out if logits else sigmoid(out)
 
 
 def _file_mode() -> int:
