@@ -31,6 +31,16 @@ def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
+#: The ``--device`` option of the commands that train (``auto`` picks CUDA when available).
+device_option = click.option(
+    "--device",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    help="auto uses CUDA when available.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
@@ -184,13 +194,7 @@ def build_command(
 @click.option("--seed", default=0, show_default=True, help="Seed of the split and the models.")
 @click.option("--epochs", default=200, show_default=True, type=click.IntRange(min=1), help="Max epochs of the node-level GNNs.")
 @click.option("--lt-epochs", default=20, show_default=True, type=click.IntRange(min=1), help="Epochs of the labeling-trick model.")
-@click.option(
-    "--device",
-    default="auto",
-    show_default=True,
-    type=click.Choice(["auto", "cpu", "cuda"]),
-    help="auto uses CUDA when available.",
-)
+@device_option
 @click.option("--no-html", is_flag=True, help="Do not write symmetry.html.")
 def symmetry_command(
     out: str, as_json: bool, depth: bool, seed: int, epochs: int, lt_epochs: int, device: str, no_html: bool
@@ -289,13 +293,7 @@ def _show_progress(flag: bool | None) -> bool:
     help="Node features (type = structure only).",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of Python, NumPy and torch.")
-@click.option(
-    "--device",
-    default="auto",
-    show_default=True,
-    type=click.Choice(["auto", "cpu", "cuda"]),
-    help="auto uses CUDA when available.",
-)
+@device_option
 @click.option(
     "--progress/--no-progress",
     default=None,
