@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "KnowledgeGraph",
+    "atomic_write_bytes",
     "atomic_write_text",
     "graphml_text",
     "GRAPH_JSON",
@@ -71,28 +72,39 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` as UTF-8 to ``path`` atomically (temp file in the same folder + rename).
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file in the same folder + rename).
 
     A reader never sees a half-written file, and an interrupted write leaves the old file.
+    The file gets the mode a plain ``open()`` would give it (0666 less the umask).
 
     >>> import tempfile, pathlib
-    >>> p = atomic_write_text(pathlib.Path(tempfile.mkdtemp()) / "a" / "x.txt", "hi")
-    >>> p.read_text()
-    'hi'
+    >>> atomic_write_bytes(pathlib.Path(tempfile.mkdtemp()) / "x.bin", b"ab").read_bytes()
+    b'ab'
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, _file_mode())  # mkstemp makes 0600; give the mode a plain open() would
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` as UTF-8 (``\\n`` line ends on every platform) to ``path`` atomically.
+
+    >>> import tempfile, pathlib
+    >>> p = atomic_write_text(pathlib.Path(tempfile.mkdtemp()) / "a" / "x.txt", "hi")
+    >>> p.read_text()
+    'hi'
+    """
+    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 class KnowledgeGraph:

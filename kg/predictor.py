@@ -49,13 +49,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from kg.graph import atomic_write_bytes
 from kg.scoring import sigmoid
 
 __all__ = [
@@ -129,25 +129,6 @@ def score_matrix(
             src = sources[start : start + chunk]
             out[start : start + chunk] = _logits_from_product(z[src][:, None, :] * z[None], decoder)
     return out if logits else sigmoid(out)
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; give the mode a plain open() would
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _npz_bytes(arrays: dict[str, Any]) -> bytes:
@@ -265,26 +246,26 @@ class LinkPredictor:
 
             buf = io.BytesIO()
             torch.save({k: v.detach().cpu() for k, v in self.state_dict.items()}, buf)
-            _atomic_bytes(directory / MODEL_PT, buf.getvalue())
+            atomic_write_bytes(directory / MODEL_PT, buf.getvalue())
         elif (
             self.path is not None
             and (self.path / MODEL_PT).exists()
             and (self.path / MODEL_PT).resolve() != (directory / MODEL_PT).resolve()
         ):
-            _atomic_bytes(directory / MODEL_PT, (self.path / MODEL_PT).read_bytes())
+            atomic_write_bytes(directory / MODEL_PT, (self.path / MODEL_PT).read_bytes())
         emb = {
             "ids": np.array(self.ids, dtype=str),
             "types": np.array(self.types, dtype=str),
             "z": np.asarray(self.z, dtype=np.float32),
             **{k: (np.array(v) if k == "decoder" else v) for k, v in self.decoder.items()},
         }
-        _atomic_bytes(directory / EMBEDDINGS_NPZ, _npz_bytes(emb))
+        atomic_write_bytes(directory / EMBEDDINGS_NPZ, _npz_bytes(emb))
         split = dict(self.split)
         if self.z_eval is not None:
             split["z_eval"] = np.asarray(self.z_eval, dtype=np.float32)
-        _atomic_bytes(directory / SPLIT_NPZ, _npz_bytes(split))
+        atomic_write_bytes(directory / SPLIT_NPZ, _npz_bytes(split))
         text = json.dumps(self.model_json(), ensure_ascii=False, indent=1, sort_keys=True)
-        _atomic_bytes(directory / MODEL_JSON, text.encode("utf-8"))
+        atomic_write_bytes(directory / MODEL_JSON, text.encode("utf-8"))
         self.path = directory
         return directory
 
