@@ -408,16 +408,14 @@ def train_labeling_trick(
         >>> m.score(np.array([[0, 2], [0, 4]])).shape
         (2,)
     """
-    import random
 
     import torch
 
     from kg.device import choose_device
+    from kg.train import seed_all
 
     t0 = time.perf_counter()
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
+    seed_all(seed)
     dev = choose_device(device)
     rng = np.random.default_rng(seed)
     edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
