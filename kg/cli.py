@@ -194,10 +194,16 @@ def build_command(
 @click.option("--seed", default=0, show_default=True, help="Seed of the split and the models.")
 @click.option("--epochs", default=200, show_default=True, type=click.IntRange(min=1), help="Max epochs of the node-level GNNs.")
 @click.option("--lt-epochs", default=20, show_default=True, type=click.IntRange(min=1), help="Epochs of the labeling-trick model.")
+@click.option(
+    "--mirror", is_flag=True,
+    help="Analyse two copies of the graph with the same links held out in both; the table is on "
+    "held-out links and their mirror negatives (writes symmetry-mirror.json, no HTML).",
+)
 @device_option
 @click.option("--no-html", is_flag=True, help="Do not write symmetry.html.")
 def symmetry_command(
-    out: str, as_json: bool, depth: bool, seed: int, epochs: int, lt_epochs: int, device: str, no_html: bool
+    out: str, as_json: bool, depth: bool, seed: int, epochs: int, lt_epochs: int, mirror: bool,
+    device: str, no_html: bool,
 ) -> None:
     """Show which nodes a GNN cannot tell apart, what it costs, and the labeling trick fixing it.
 
@@ -208,9 +214,15 @@ def symmetry_command(
     labeling trick, random and text features. Writes OUT/symmetry.json and OUT/symmetry.html
     (colour by class).
 
+    On notes the symmetric nodes are mostly false twins, which no model can tell apart as
+    pairs either; --mirror builds the case the labeling trick is for: two copies of the notes,
+    where each held-out link (u, v) has a mirror negative (u, v') that every node-level model
+    must tie with it.
+
     Example:
 
         kg symmetry --out kg-out --json
+        kg symmetry --out kg-out --mirror
     """
     from kg.graph import KnowledgeGraph
     from kg.symmetry import analyze_symmetry
@@ -220,11 +232,11 @@ def symmetry_command(
         kg = KnowledgeGraph.load(out)
         report = analyze_symmetry(
             kg, seed=seed, epochs=epochs, labeling={"epochs": lt_epochs}, depth=depth,
-            device=device, progress=not as_json,
+            mirror=mirror, device=device, progress=not as_json,
         )
     except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    files = write_report(report, out, None if no_html else kg)
+    files = write_report(report, out, None if no_html or mirror else kg)
     if as_json:
         click.echo(report.to_json())
     else:

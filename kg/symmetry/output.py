@@ -27,9 +27,11 @@ from typing import Any
 from kg.graph import atomic_write_text
 from kg.symmetry.report import SymmetryReport
 
-__all__ = ["JSON_NAME", "HTML_NAME", "format_report", "write_report"]
+__all__ = ["JSON_NAME", "MIRROR_JSON_NAME", "HTML_NAME", "format_report", "write_report"]
 
 JSON_NAME = "symmetry.json"
+#: The report of a ``mirror=True`` analysis (kept beside, not over, the plain one).
+MIRROR_JSON_NAME = "symmetry-mirror.json"
 HTML_NAME = "symmetry.html"
 
 _ROW_NAMES = {
@@ -40,6 +42,12 @@ _ROW_NAMES = {
     "labeling_trick": "labeling trick",
     "random_features": "random features",
     "text_features": "text features",
+}
+
+
+_TABLE_PAIRS = {
+    "typed_negatives": "Held-out links and their typed negatives",
+    "mirror": "Mirrored graph: held-out links and their mirror negatives",
 }
 
 
@@ -78,10 +86,8 @@ def format_report(report: SymmetryReport, *, top: int = 10) -> str:
     if ex:
         lines.append(f"  e.g. query {ex['query']!r}: tied candidates {_short(ex['candidates'], 3)}")
     n_table = c.get("table_pairs", c.get("test_pairs", "?"))
-    lines.append(
-        f"\nHeld-out links and their typed negatives ({n_table} pairs): "
-        "accuracy (best threshold) and AUC"
-    )
+    what = _TABLE_PAIRS.get(report.config.get("table_pairs", ""), _TABLE_PAIRS["typed_negatives"])
+    lines.append(f"\n{what} ({n_table} pairs): accuracy (best threshold) and AUC")
     lines.append(f"  {'model':30s} {'accuracy':>9s} {'AUC':>7s}")
     for key, row in report.table.items():
         lines.append(f"  {_ROW_NAMES.get(key, key):30s} {row['accuracy']:9.3f} {row['auc']:7.3f}")
@@ -96,7 +102,7 @@ def format_report(report: SymmetryReport, *, top: int = 10) -> str:
         lines.append(f"  plain GNN at or under the L-round ceiling on every pair set: {ok}")
     rows = [*report.table, "ceiling_orbit"]
     for name, sub in report.table_by_pairs.items():
-        if name == "typed_negatives" or "ceiling" not in sub:
+        if name == report.config.get("table_pairs", "typed_negatives") or "ceiling" not in sub:
             continue
         lines.append(f"\n  on {name} ({sub['pairs']} pairs, {sub['positives']} positive):")
         for key in rows:
@@ -122,11 +128,14 @@ def format_report(report: SymmetryReport, *, top: int = 10) -> str:
 def write_report(report: SymmetryReport, out: str | os.PathLike[str], kg: Any = None) -> dict[str, Path]:
     """Write ``out/symmetry.json`` and, when ``kg`` is given, ``out/symmetry.html``.
 
+    A mirrored report (``report.config["mirror"]``) goes to ``out/symmetry-mirror.json``.
+
     The page is the graph page with every node's orbit id as its symmetry class (classes of
     two or more nodes get a colour, singletons stay grey).
     """
     out = Path(out)
-    files = {"json": atomic_write_text(out / JSON_NAME, report.to_json())}
+    name = MIRROR_JSON_NAME if report.config.get("mirror") else JSON_NAME
+    files = {"json": atomic_write_text(out / name, report.to_json())}
     if kg is not None:
         from kg.render import write_html
         from kg.symmetry.orbits import orbit_of

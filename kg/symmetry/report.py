@@ -278,6 +278,7 @@ def analyze_symmetry(
     depth_epochs: int = 100,
     queries: int = 20,
     mates_per_positive: int = 1,
+    mirror: bool = False,
     device: str = "auto",
     progress: bool = False,
 ) -> SymmetryReport:
@@ -294,6 +295,9 @@ def analyze_symmetry(
         queries: sample queries for the tie check.
         mates_per_positive: orbit-mate negatives per held-out positive (see
             :func:`orbit_mate_negatives`).
+        mirror: analyse two disjoint copies of ``kg`` with the same links held out in both
+            (:mod:`kg.symmetry.mirror`); the table is then on the held-out links and their
+            mirror negatives, the pairs every node-level model must tie with the true link.
         device: ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
         progress: print a line per step.
 
@@ -313,6 +317,11 @@ def analyze_symmetry(
             print(msg, flush=True)
 
     timings: dict[str, float] = {}
+    base = kg
+    if mirror:
+        from kg.symmetry.mirror import mirror_graph
+
+        kg = mirror_graph(kg)
     t = time.perf_counter()
     s = structure_of(kg)
     wl = wl_refine(s.n, s.edges, s.types)
@@ -341,7 +350,17 @@ def analyze_symmetry(
         raise ValueError("node order of the link graph and the structure differ")
     if lg.target.size(1) < 10:
         raise ValueError(f"the graph has {lg.target.size(1)} target edges; at least 10 are needed")
-    split = link_split(lg.target, lg.context, lg.num_nodes, seed=seed, node_type=lg.node_type)
+    if mirror:
+        from kg.symmetry.mirror import mirror_index, mirror_negatives, mirror_split
+
+        lg0 = to_link_graph(base, "type", seed=seed)
+        split0 = link_split(lg0.target, lg0.context, lg0.num_nodes, seed=seed, node_type=lg0.node_type)
+        own, twin = mirror_index(lg0.ids, lg.ids)
+        split = mirror_split(split0, own, twin, lg.node_type)
+        partner = np.empty(s.n, dtype=np.int64)
+        partner[own], partner[twin] = twin, own
+    else:
+        split = link_split(lg.target, lg.context, lg.num_nodes, seed=seed, node_type=lg.node_type)
     pos, neg = split.test_pos.t().numpy(), split.test_neg.t().numpy()
     test_edges = _undirected(split.test_mp)
     orb_eval = automorphism_orbits(s.n, test_edges, s.types)
@@ -349,10 +368,11 @@ def analyze_symmetry(
     mates, mate_of, separable = orbit_mate_negatives(
         pos, s.n, test_edges, s.types, orb_eval, per_positive=mates_per_positive, seed=seed
     )
-    # labelled pairs: positives, their typed negatives, and orbit-mate negatives
-    pairs = np.concatenate([pos, neg, mates]).astype(np.int64)
-    y = np.r_[np.ones(len(pos)), np.zeros(len(neg) + len(mates))].astype(np.int64)
-    kind = np.r_[np.zeros(len(pos)), np.ones(len(neg)), np.full(len(mates), 2)]
+    mirrored = mirror_negatives(pos, partner) if mirror else np.empty((0, 2), dtype=np.int64)
+    # labelled pairs: positives, their typed negatives, orbit-mate and mirror negatives
+    pairs = np.concatenate([pos, neg, mates, mirrored]).astype(np.int64)
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg) + len(mates) + len(mirrored))].astype(np.int64)
+    kind = np.r_[np.zeros(len(pos)), np.ones(len(neg)), np.full(len(mates), 2), np.full(len(mirrored), 3)]
     with_mates = np.zeros(len(pairs), dtype=bool)
     with_mates[np.unique(mate_of)] = True
     subsets = {
@@ -360,12 +380,15 @@ def analyze_symmetry(
         "typed_negatives": kind < 2,
         "orbit_mates": with_mates | (kind == 2),
     }
+    if mirror:
+        subsets["mirror"] = (kind == 0) | (kind == 3)
+    table_pairs = "mirror" if mirror else "typed_negatives"
     # the classes of the plain GNN as trained: its inputs are the type one-hot and the
     # degree on the graph it is evaluated on (LinkModel(degree=True)), then `layers` rounds
     test_deg = np.bincount(split.test_mp[0].numpy(), minlength=s.n)
     wl_rounds = gnn_colors(s.n, test_edges, s.types, layers, degree=test_deg)
     class_sets = {"ceiling": wl_rounds, "ceiling_stable": wl_eval, "ceiling_orbit": orb_eval}
-    headline = subsets["typed_negatives"]
+    headline = subsets[table_pairs]
     ceil = {
         key: expressivity_ceiling(pairs[headline], y[headline], c, ordered=False)
         for key, c in class_sets.items()
@@ -474,6 +497,7 @@ def analyze_symmetry(
             "test_positives": int(len(pos)),
             "typed_negatives": int(len(neg)),
             "orbit_mate_negatives": int(len(mates)),
+            "mirror_negatives": int(len(mirrored)),
         },
         embedding_max_within_orbit=within,
         embedding_min_across_wl=across,
@@ -495,7 +519,7 @@ def analyze_symmetry(
             "seed": seed, "epochs": epochs, "hidden": hidden, "layers": layers,
             "encoder": encoder, "decoder": decoder, "labeling": opts, "device": dev.type,
             "split": split.sizes(), "accuracy": "best threshold", "ceiling_pairs": "unordered",
-            "table_pairs": "typed_negatives",
+            "table_pairs": table_pairs, "mirror": mirror,
             "ceiling": f"{layers}-round 1-WL from type + degree (the plain GNN as trained)",
             "ceiling_stable": "stable 1-WL from type (message-passing GNNs of any depth)",
         },
