@@ -168,7 +168,7 @@ def run_labeling_trick(
     :data:`kg.symmetry.planetoid.PLANETOID_DEFAULTS`). Slow on a CPU: not in the default rows."""
     from kg.symmetry.planetoid import labeling_trick_on_split
 
-    return labeling_trick_on_split(data, split, seed, device=opts.device)
+    return labeling_trick_on_split(data, split, seed, device=opts.device, **opts.lt_options)
 
 
 #: Benchmark rows: name -> function(data, split, seed, options) -> {"auc", "ap", "seconds", ...}.
@@ -237,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         "--hidden", type=int, default=DEFAULTS["hidden"], help="width of the timed pair"
     )
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ap.add_argument(
+        "--lt-options", type=json.loads, default={}, metavar="JSON",
+        help='overrides of the labeling-trick settings, e.g. \'{"max_nodes_per_hop": null}\'',
+    )
     ap.add_argument("--threads", type=int, default=None, help="CPU threads (default kg's)")
     opts = ap.parse_args(argv)
     opts.device = str(choose_device(opts.device, threads=opts.threads))
