@@ -5,6 +5,7 @@
 * :mod:`kg.symmetry.orbits` — exact automorphism orbits (igraph / bliss), :func:`orbit_of`.
 * :mod:`kg.symmetry.ceiling` — the best accuracy/AUC of any class-pair scorer (the ceilings).
 * :mod:`kg.symmetry.labeling` — the labeling trick (SEAL-style labelled subgraphs).
+* :mod:`kg.symmetry.mirror` — two copies of a graph, where node-level ties are not pair ties.
 * :mod:`kg.symmetry.depth` — validation MRR and over-smoothing against depth.
 * :mod:`kg.symmetry.report` — :func:`analyze_symmetry` tying them together.
 
