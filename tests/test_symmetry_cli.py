@@ -29,6 +29,7 @@ def test_symmetry_text(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "Non-trivial orbits: 3" in result.output
     assert "ceiling (L-round 1-WL)" in result.output and "ceiling (stable 1-WL)" in result.output
+    assert "`kg symmetry --mirror` shows the case" in result.output  # every ceiling is 1.0 here
     assert not (tmp_path / "symmetry.html").exists()
 
 

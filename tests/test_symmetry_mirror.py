@@ -122,5 +122,6 @@ def test_cli_mirror_writes_its_own_json(tmp_path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "Mirrored graph: held-out links and their mirror negatives" in result.output
+    assert "`kg symmetry --mirror` shows the case" not in result.output
     assert (tmp_path / "symmetry-mirror.json").exists()
     assert not (tmp_path / "symmetry.json").exists() and not (tmp_path / "symmetry.html").exists()

@@ -100,6 +100,12 @@ def format_report(report: SymmetryReport, *, top: int = 10) -> str:
     if "plain_gnn_within_ceiling" in report.checks:
         ok = report.checks["plain_gnn_within_ceiling"]
         lines.append(f"  plain GNN at or under the L-round ceiling on every pair set: {ok}")
+    ceiling = report.table.get("ceiling", {})
+    if not report.config.get("mirror") and min(ceiling.get("accuracy", 0), ceiling.get("auc", 0)) >= 0.99:
+        lines.append(
+            "  (nearly every pair has classes of its own here, so the ceiling is about 1 and\n"
+            "   nothing can pass it; `kg symmetry --mirror` shows the case the labeling trick is for)"
+        )
     rows = [*report.table, "ceiling_orbit"]
     for name, sub in report.table_by_pairs.items():
         if name == report.config.get("table_pairs", "typed_negatives") or "ceiling" not in sub:
