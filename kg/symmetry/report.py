@@ -473,8 +473,8 @@ def analyze_symmetry(
 
         t = time.perf_counter()
         depths = list(range(1, 17)) if depth is True else list(depth)
-        depth_rows = depth_study(
-            kg, depths=depths, epochs=depth_epochs, hidden=hidden, seed=seed, device=device,
+        depth_rows = depth_study(  # on the graph as given, mirrored or not
+            base, depths=depths, epochs=depth_epochs, hidden=hidden, seed=seed, device=device,
             progress=progress,
         )
         timings["depth"] = time.perf_counter() - t
