@@ -104,6 +104,14 @@ def title_key(text: str) -> str:
     return match_key(_ARTICLE.sub("", text, count=1))
 
 
+def _subtitle_split(text: str) -> tuple[str, str] | None:
+    """``(before, after)`` the first colon (ASCII or full-width), or ``None`` without one."""
+    if not _HAS_COLON.search(text):
+        return None
+    parts = _COLON.split(unicodedata.normalize("NFKC", text).strip(), maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
 def title_head(text: str) -> str | None:
     """The key of the part before a subtitle colon, or ``None`` when there is no subtitle.
 
@@ -112,10 +120,8 @@ def title_head(text: str) -> str | None:
     >>> title_head("Graph Attention Networks") is None
     True
     """
-    if not _HAS_COLON.search(text):
-        return None
-    parts = _COLON.split(unicodedata.normalize("NFKC", text).strip(), maxsplit=1)
-    if len(parts) < 2 or not match_key(parts[1]):
+    parts = _subtitle_split(text)
+    if parts is None or not match_key(parts[1]):
         return None
     head = title_key(parts[0])
     return head or None
@@ -151,10 +157,8 @@ def acronym_tail(text: str) -> str | None:
     >>> acronym_tail("Deep Learning on Graphs: A Survey") is None
     True
     """
-    if not _HAS_COLON.search(text):
-        return None
-    parts = _COLON.split(unicodedata.normalize("NFKC", text).strip(), maxsplit=1)
-    if len(parts) < 2:
+    parts = _subtitle_split(text)
+    if parts is None:
         return None
     head, tail = parts
     if not head or len(head) > 15 or " " in head or len(_WORD.findall(tail)) < 3:
