@@ -54,7 +54,7 @@ from kg.nn import LinkModel, decoder_arrays
 from kg.predictor import LinkPredictor
 from kg.split import LinkSplit, link_split, supervision_split, train_negatives
 
-__all__ = ["DEFAULTS", "seed_all", "FitResult", "fit_link_model", "train"]
+__all__ = ["DEFAULTS", "seed_all", "training_split", "FitResult", "fit_link_model", "train"]
 
 #: Defaults of :func:`train` (``None`` arguments take these).
 DEFAULTS: dict[str, Any] = {
@@ -91,6 +91,33 @@ class FitResult:
     test: dict[str, float]
     history: list[dict[str, float]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+def training_split(lg: Any, seed: int = 0) -> LinkSplit:
+    """The split :func:`train` makes of a :class:`kg.pyg.LinkGraph`: its target pairs with
+    ``DEFAULTS["val"]``/``DEFAULTS["test"]`` held out, context always in message passing,
+    typed negatives. Analyses that must score the pairs ``kg eval`` scores use this.
+
+    >>> from kg.pyg import to_link_graph
+    >>> import networkx as nx
+    >>> from kg.graph import KnowledgeGraph
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("method:m", type="method", label="M")
+    >>> for i in range(40):
+    ...     g.add_node(f"paper:p{i}", type="paper", label=f"P{i}")
+    ...     _ = g.add_edge(f"paper:p{i}", "method:m", key="part_of", relation="part_of")
+    >>> training_split(to_link_graph(KnowledgeGraph(g), "type")).sizes()
+    {'train': 34, 'val': 2, 'test': 4}
+    """
+    return link_split(
+        lg.target,
+        lg.context,
+        lg.num_nodes,
+        val=DEFAULTS["val"],
+        test=DEFAULTS["test"],
+        seed=seed,
+        node_type=lg.node_type,
+    )
 
 
 @torch.no_grad()
@@ -297,15 +324,7 @@ def train(
             f"the graph has {lg.target.size(1)} target edges "
             f"({', '.join(lg.relations)}); at least 10 are needed to train"
         )
-    split = link_split(
-        lg.target,
-        lg.context,
-        lg.num_nodes,
-        val=DEFAULTS["val"],
-        test=DEFAULTS["test"],
-        seed=seed,
-        node_type=lg.node_type,
-    )
+    split = training_split(lg, seed)
     t_split = time.perf_counter()
     with _Progress(progress, int(cfg["epochs"])) as bar:
         fit = fit_link_model(

@@ -81,9 +81,9 @@ def test_mirror_split_holds_out_the_same_links_in_both_copies() -> None:
 
 
 def test_mirror_negatives_swap_one_end_for_its_copy() -> None:
-    partner = np.array([3, 4, 5, 0, 1, 2])
+    own, twin = np.array([0, 1, 2]), np.array([3, 4, 5])
     pos = np.array([[0, 1], [1, 2], [3, 4]])  # the last one is second-copy: skipped
-    assert mirror_negatives(pos, partner).tolist() == [[0, 4], [3, 1], [1, 5], [4, 2]]
+    assert mirror_negatives(pos, own, twin).tolist() == [[0, 4], [3, 1], [1, 5], [4, 2]]
 
 
 @pytest.fixture(scope="module")

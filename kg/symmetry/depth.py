@@ -106,12 +106,11 @@ def depth_study(
     from kg.device import choose_device
     from kg.metrics import ranking_summary
     from kg.pyg import to_link_graph
-    from kg.split import link_split
-    from kg.train import fit_link_model
+    from kg.train import fit_link_model, training_split
 
     dev = choose_device(device)
     lg = to_link_graph(kg, features, seed=seed)
-    split = link_split(lg.target, lg.context, lg.num_nodes, seed=seed, node_type=lg.node_type)
+    split = training_split(lg, seed)
     node_type = lg.node_type.numpy()
     mp = split.train_mp.t().numpy()
     known = {(int(min(a, b)), int(max(a, b))) for a, b in mp}

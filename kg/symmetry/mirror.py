@@ -23,7 +23,7 @@ Example
 >>> m = mirror_graph(KnowledgeGraph(g))
 >>> sorted(m.graph.nodes), m.graph.number_of_edges()
 (['paper:p', 'paper:p~mirror', 'topic:t', 'topic:t~mirror'], 2)
->>> mirror_negatives(np.array([[0, 1]]), np.array([2, 3, 0, 1])).tolist()
+>>> mirror_negatives(np.array([[0, 1]]), own=np.array([0, 1]), twin=np.array([2, 3])).tolist()
 [[0, 3], [2, 1]]
 """
 
@@ -100,13 +100,16 @@ def mirror_split(split: Any, own: np.ndarray, twin: np.ndarray, node_type: Any =
     )
 
 
-def mirror_negatives(pos: np.ndarray, partner: np.ndarray) -> np.ndarray:
+def mirror_negatives(pos: np.ndarray, own: np.ndarray, twin: np.ndarray) -> np.ndarray:
     """For each first-copy positive ``(u, v)``: ``(u, v')`` and ``(u', v)``.
 
-    ``partner[i]`` is the row of node ``i``'s copy (in both directions). Positives whose ends
-    are both second-copy rows are skipped (their mirror negatives are the same pairs).
+    ``own`` and ``twin`` are the rows of each original node and of its copy (as
+    :func:`mirror_index` gives them). Positives in the second copy are skipped: their mirror
+    negatives are the same pairs.
     """
     pos = np.asarray(pos, dtype=np.int64).reshape(-1, 2)
-    first = pos[pos[:, 0] < partner[pos[:, 0]]]
+    partner = np.empty(len(own) + len(twin), dtype=np.int64)
+    partner[own], partner[twin] = twin, own
+    first = pos[np.isin(pos[:, 0], own)]
     u, v = first[:, 0], first[:, 1]
     return np.stack([np.c_[u, partner[v]], np.c_[partner[u], v]], axis=1).reshape(-1, 2)

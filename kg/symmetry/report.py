@@ -308,9 +308,8 @@ def analyze_symmetry(
 
     from kg.device import choose_device
     from kg.pyg import to_link_graph
-    from kg.split import link_split
     from kg.symmetry.labeling import train_labeling_trick
-    from kg.train import fit_link_model, seed_all
+    from kg.train import fit_link_model, seed_all, training_split
 
     def say(msg: str) -> None:
         if progress:
@@ -354,13 +353,10 @@ def analyze_symmetry(
         from kg.symmetry.mirror import mirror_index, mirror_negatives, mirror_split
 
         lg0 = to_link_graph(base, "type", seed=seed)
-        split0 = link_split(lg0.target, lg0.context, lg0.num_nodes, seed=seed, node_type=lg0.node_type)
         own, twin = mirror_index(lg0.ids, lg.ids)
-        split = mirror_split(split0, own, twin, lg.node_type)
-        partner = np.empty(s.n, dtype=np.int64)
-        partner[own], partner[twin] = twin, own
+        split = mirror_split(training_split(lg0, seed), own, twin, lg.node_type)
     else:
-        split = link_split(lg.target, lg.context, lg.num_nodes, seed=seed, node_type=lg.node_type)
+        split = training_split(lg, seed)
     pos, neg = split.test_pos.t().numpy(), split.test_neg.t().numpy()
     test_edges = _undirected(split.test_mp)
     orb_eval = automorphism_orbits(s.n, test_edges, s.types)
@@ -368,7 +364,7 @@ def analyze_symmetry(
     mates, mate_of, separable = orbit_mate_negatives(
         pos, s.n, test_edges, s.types, orb_eval, per_positive=mates_per_positive, seed=seed
     )
-    mirrored = mirror_negatives(pos, partner) if mirror else np.empty((0, 2), dtype=np.int64)
+    mirrored = mirror_negatives(pos, own, twin) if mirror else np.empty((0, 2), dtype=np.int64)
     # labelled pairs: positives, their typed negatives, orbit-mate and mirror negatives
     pairs = np.concatenate([pos, neg, mates, mirrored]).astype(np.int64)
     y = np.r_[np.ones(len(pos)), np.zeros(len(neg) + len(mates) + len(mirrored))].astype(np.int64)
