@@ -148,7 +148,8 @@ class EmbeddingScorer:
         """The symmetric ``[m, m]`` float32 logits among the rows ``pool``.
 
         Both decoders are symmetric in ``u`` and ``v``, so only the upper triangle is
-        computed (half the work of scoring every pair twice).
+        computed (half the work of scoring every pair twice) and mirrored: the matrix is
+        symmetric bit for bit, whatever rounding the BLAS kernels of the machine use.
         """
         m = int(pool.size)
         zp = self.z[np.asarray(pool, dtype=np.int64)]
@@ -159,6 +160,11 @@ class EmbeddingScorer:
         for a in range(0, m, block):
             b = min(m, a + block)
             part = self._decode(zp[a:b], zp[a:])
+            # the diagonal block scores (u, v) and (v, u) in different rows of one product,
+            # which a kernel may round differently: keep its upper triangle only
+            square = part[:, : b - a]
+            lower = np.tril_indices(b - a, -1)
+            square[lower] = square.T[lower]
             out[a:b, a:] = part
             out[a:, a:b] = part.T
         return out
