@@ -221,11 +221,18 @@ def format_table(result: dict[str, Any]) -> str:
     method                 auc       ap      mrr   hits@1  hits@10
     gnn                 0.9000*  0.9000*  0.9000*  0.9000*  0.9000*
     common_neighbors    0.5000   0.5000   0.5000   0.5000   0.5000
+    >>> r["results"]["resource_allocation"] = dict.fromkeys(METRICS, 0.25)
+    >>> print(format_table(r))
+    method                   auc       ap      mrr   hits@1  hits@10
+    gnn                   0.9000*  0.9000*  0.9000*  0.9000*  0.9000*
+    common_neighbors      0.5000   0.5000   0.5000   0.5000   0.5000
+    resource_allocation   0.2500   0.2500   0.2500   0.2500   0.2500
     """
     rows = result["results"]
     best = {m: max(r[m] for r in rows.values()) for m in METRICS}
-    lines = [(f"{'method':<18}" + "".join(f"{m:>8} " for m in METRICS)).rstrip()]
+    width = max(18, *(len(name) + 1 for name in rows))  # resource_allocation is 19 long
+    lines = [(f"{'method':<{width}}" + "".join(f"{m:>8} " for m in METRICS)).rstrip()]
     for name, r in rows.items():
         cells = "".join(f"{r[m]:>8.4f}{'*' if r[m] == best[m] else ' '}" for m in METRICS)
-        lines.append(f"{name:<18}{cells}".rstrip())
+        lines.append(f"{name:<{width}}{cells}".rstrip())
     return "\n".join(lines)

@@ -38,6 +38,9 @@ LookupError: 'NAS' is ambiguous: method:nas (NAS), topic:nas (NAS); give a node 
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,11 +49,23 @@ from kg.resolve import match_key
 if TYPE_CHECKING:  # pragma: no cover
     from kg.graph import KnowledgeGraph
 
-__all__ = ["Match", "find", "resolve_query", "FUZZY_CUTOFF", "ACCEPT_FUZZY"]
+__all__ = [
+    "Match",
+    "find",
+    "closest",
+    "label_names",
+    "words",
+    "resolve_query",
+    "FUZZY_CUTOFF",
+    "ACCEPT_FUZZY",
+    "CLOSEST_CUTOFF",
+]
 
 #: Fuzzy matches scoring below this (rapidfuzz ``WRatio`` on lower-cased text, 0-100) are
 #: not listed.
 FUZZY_CUTOFF = 60.0
+#: :func:`closest` lists names whose word score (weighted Dice, 0-1) is at least this.
+CLOSEST_CUTOFF = 0.3
 #: :func:`resolve_query` accepts a lone fuzzy match scoring at least this.
 ACCEPT_FUZZY = 90.0
 
@@ -66,7 +81,8 @@ class Match:
         label: node label.
         type: node type.
         score: 100 for exact and alias matches, the rapidfuzz ``WRatio`` otherwise.
-        how: ``exact`` (label or id), ``alias`` or ``fuzzy``.
+        how: ``exact`` (label or id), ``alias`` (an alias, or one side of a label
+            ``Name (ACRONYM)``), ``fuzzy``; ``words`` for :func:`closest`.
     """
 
     id: str
@@ -105,7 +121,7 @@ def find(
         if nid == text.strip() or (key and match_key(label) == key):
             found[nid] = Match(nid, label, ntype, 100.0, "exact")
             continue
-        aliases = [str(a) for a in attrs.get("aliases") or []]
+        aliases = [str(a) for a in attrs.get("aliases") or []] + label_names(label)
         if key and any(match_key(a) == key for a in aliases):
             found[nid] = Match(nid, label, ntype, 100.0, "alias")
             continue
@@ -125,8 +141,178 @@ def find(
             nid, label, ntype = owners[idx]
             if nid not in found:
                 found[nid] = Match(nid, label, ntype, round(float(score), 1), "fuzzy")
-    ranked = sorted(found.values(), key=lambda m: (_RANK[m.how], -m.score, m.id))
+    if len(found) > limit:  # ties of the fuzzy score go to the closest in words
+        words = _WordIndex([(m.id, m.label) for m in found.values()])
+        close = dict(words.closest(text, limit=None, cutoff=0.0))
+    else:
+        close = {}
+    ranked = sorted(
+        found.values(), key=lambda m: (_RANK[m.how], -m.score, -close.get(m.id, 0.0), m.id)
+    )
     return ranked[:limit]
+
+
+_PARENS = re.compile(r"^(?P<head>[^()（）]+?)\s*[(（](?P<tail>[^()（）]+)[)）]$")
+
+
+def label_names(label: str) -> list[str]:
+    """Other names a label spells out: both sides of ``Name (ACRONYM)`` or ``ACRONYM (Name)``.
+
+    A note calls a topic "Generative Adversarial Network (GAN)"; a query ``GAN`` or
+    ``generative adversarial network`` names it as well as an alias would.
+
+    >>> label_names("Generative Adversarial Network (GAN)")
+    ['Generative Adversarial Network', 'GAN']
+    >>> label_names("导航（navigation）")
+    ['导航', 'navigation']
+    >>> label_names("Graph Attention Networks")
+    []
+    """
+    m = _PARENS.match(unicodedata.normalize("NFKC", label).strip())
+    if m is None:
+        return []
+    return [part for part in (m["head"].strip(), m["tail"].strip()) if match_key(part)]
+
+
+# ---- closeness in words ----------------------------------------------------------------------
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_WORDS = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
+_IS_CJK = re.compile(f"[{_CJK}]")
+#: Words that never make two names close on their own (shared words must include another).
+_STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
+    "its", "of", "on", "or", "over", "the", "their", "to", "toward", "towards", "under", "via",
+    "vs", "what", "when", "where", "which", "with", "without",
+})
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` for closeness: NFKC, case-folded; each CJK character a word,
+    a lone Latin letter or digit none.
+
+    >>> words("Pruning from Scratch (PFS)")
+    ['pruning', 'from', 'scratch', 'pfs']
+    >>> words("GAN 训练 for t in 1 2")
+    ['gan', '训', '练', 'for', 'in']
+    """
+    found = _WORDS.findall(unicodedata.normalize("NFKC", text).casefold())
+    return [w for w in found if len(w) > 1 or _IS_CJK.match(w)]
+
+
+def _word_match(a: str, b: str) -> float:
+    """1 for the same word; near 1 for a prefix (``dart``, ``darts``) or a typo; else 0."""
+    if a == b:
+        return 1.0
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short) and len(long_) - len(short) <= 3:
+        return 0.9
+    if len(short) >= 4:
+        from rapidfuzz import fuzz
+
+        r = fuzz.ratio(a, b)
+        if r >= 80:
+            return r / 100
+    return 0.0
+
+
+class _WordIndex:
+    """Names ranked by the words they share with a query, rare words weighing more (IDF).
+
+    The score is a weighted Dice coefficient: twice the weight of the shared words over the
+    weight of the query's and the name's words, so ``for`` or ``learning`` count little and a
+    long title is not close because one common word appears in it. A name is listed only
+    when one of the shared words is in at most 5% of the names (or 3) and is not a
+    function word such as ``for`` or ``in``.
+    """
+
+    def __init__(self, names: list[tuple[str, str]]) -> None:
+        self.names = [(nid, set(words(name))) for nid, name in names]
+        df: dict[str, int] = {}
+        for _, ws in self.names:
+            for w in ws:
+                df[w] = df.get(w, 0) + 1
+        n = len(self.names) + 1
+        self.idf = {w: math.log(n / (c + 0.5)) + 0.1 for w, c in df.items()}
+        # a shared word says something only when few names have it ("for" is not enough)
+        few = max(3, 0.05 * len(self.names))
+        self.telling = {w for w, c in df.items() if c <= few and w not in _STOPWORDS}
+        self.default_idf = math.log(n / 0.5) + 0.1
+
+    def _similar(self, q: str) -> dict[str, float]:
+        """The words of the index that match ``q`` (:func:`_word_match`), with their match."""
+        from rapidfuzz import fuzz, process
+
+        out = {q: 1.0} if q in self.idf else {}
+        if len(q) >= 3:
+            for v in self.idf:
+                if v != q and (v.startswith(q) or q.startswith(v)):
+                    out[v] = _word_match(q, v)
+        if len(q) >= 4:
+            vocab = [v for v in self.idf if len(v) >= 4]
+            for v, _, _ in process.extract(q, vocab, scorer=fuzz.ratio, score_cutoff=80, limit=None):
+                out[v] = max(out.get(v, 0.0), _word_match(q, v))
+        return {v: m for v, m in out.items() if m > 0}
+
+    def closest(
+        self, text: str, *, limit: int | None = 5, cutoff: float = CLOSEST_CUTOFF
+    ) -> list[tuple[str, float]]:
+        qwords = set(words(text))
+        if not qwords:
+            return []
+        weight = {w: self.idf.get(w, self.default_idf) for w in qwords}
+        similar = {q: self._similar(q) for q in qwords}
+        qweight = sum(weight.values())
+        scored: dict[str, float] = {}
+        for nid, ws in self.names:
+            common, telling = 0.0, False
+            for q in qwords:
+                best, word = max(((similar[q].get(w, 0.0), w) for w in ws), default=(0.0, ""))
+                common += weight[q] * best
+                telling = telling or (best > 0 and word in self.telling)
+            if not telling:
+                continue
+            score = 2 * common / (qweight + sum(self.idf[w] for w in ws))
+            if score >= cutoff and score > scored.get(nid, 0.0):
+                scored[nid] = score
+        ranked = sorted(scored.items(), key=lambda t: (-t[1], t[0]))
+        return ranked if limit is None else ranked[:limit]
+
+
+def closest(
+    kg: KnowledgeGraph,
+    text: str,
+    *,
+    type: str | None = None,  # noqa: A002
+    limit: int = 5,
+    cutoff: float = CLOSEST_CUTOFF,
+) -> list[Match]:
+    """The nodes whose label or aliases share the most (rare) words with ``text``.
+
+    What a user is offered when ``text`` names no node: closeness is on words (a typo or a
+    plural still counts), weighted by how rare each word is in the graph, never on the
+    characters of an id.
+
+    >>> from kg.graph import KnowledgeGraph
+    >>> kg = KnowledgeGraph.from_records({
+    ...     "paper:a": {"type": "paper", "label": "Pruning Filters for Efficient ConvNets"},
+    ...     "paper:b": {"type": "paper", "label": "Learning for Repeat Detection"},
+    ...     "method:c": {"type": "method", "label": "for t in 1 2"},
+    ... }, [])
+    >>> [m.id for m in closest(kg, "pruning filters revisited")]
+    ['paper:a']
+    """
+    names: list[tuple[str, str]] = []
+    info: dict[str, tuple[str, str]] = {}
+    for nid, attrs in kg.iter_nodes():
+        ntype = attrs.get("type", "")
+        if type is not None and ntype != type:
+            continue
+        label = str(attrs.get("label", nid))
+        info[nid] = (label, ntype)
+        for name in (label, *(str(a) for a in attrs.get("aliases") or [])):
+            names.append((nid, name))
+    ranked = _WordIndex(names).closest(text, limit=limit, cutoff=cutoff)
+    return [Match(nid, *info[nid], round(100 * score, 1), "words") for nid, score in ranked]
 
 
 def _whole_ratio(a: str, b: str) -> float:
@@ -171,5 +357,6 @@ def resolve_query(
         if _whole_ratio(text, fuzzy[0].label) >= ACCEPT_FUZZY:
             return fuzzy[0].id
     kind = f" {type}" if type else ""
-    closest = f"; closest: {_listing(fuzzy[:5])}" if fuzzy else ""
-    raise LookupError(f"no{kind} node matches {text!r}{closest}")
+    near = closest(kg, text, type=type)
+    listing = f"; closest: {_listing(near)}" if near else ""
+    raise LookupError(f"no{kind} node matches {text!r}{listing}")

@@ -541,12 +541,15 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def _match_keys(index: GraphIndex) -> dict[str, dict[str, list[str]]]:
     """``{"label": {key: [ids]}, "alias": {key: [ids]}}`` with :func:`kg.resolve.match_key`."""
+    from kg.lookup import label_names
     from kg.resolve import match_key
 
     out: dict[str, dict[str, list[str]]] = {"label": {}, "alias": {}}
     for nid, attrs in index.nodes.items():
-        out["label"].setdefault(match_key(str(attrs.get("label", nid))), []).append(nid)
-        for key in {match_key(str(a)) for a in attrs.get("aliases") or []}:
+        label = str(attrs.get("label", nid))
+        out["label"].setdefault(match_key(label), []).append(nid)
+        names = [*(attrs.get("aliases") or []), *label_names(label)]
+        for key in {match_key(str(a)) for a in names}:
             out["alias"].setdefault(key, []).append(nid)
     return out
 

@@ -96,3 +96,13 @@ def test_gnn_beats_every_baseline_on_the_corpus(corpus_dir) -> None:
     r = evaluate(kg, seed=0)
     gnn = r["results"]["gnn"]["mrr"]
     assert all(gnn > r["results"][b]["mrr"] for b in BASELINES), format_table(r)
+
+
+def test_table_columns_line_up_for_every_method_name() -> None:
+    import re
+
+    r = {"results": {name: dict.fromkeys(METRICS, 0.5) for name in ("gnn", *BASELINES)}}
+    lines = format_table(r).splitlines()
+    header = [m.end() for m in re.finditer(r"\S+", lines[0])][1:]
+    for line in lines[1:]:  # each value ends under its column name
+        assert [m.end() for m in re.finditer(r"\d\.\d{4}", line)] == header, format_table(r)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.graph import KnowledgeGraph
-from kg.lookup import Match, find, resolve_query
+from kg.lookup import Match, closest, find, resolve_query
 
 
 def node(type_: str, label: str, *aliases: str) -> dict:
@@ -98,3 +98,44 @@ def test_short_query_is_not_taken_as_a_word_containing_it():
     )
     with pytest.raises(LookupError, match="no node matches 'GAT'"):
         resolve_query(kg, "GAT")
+
+
+def test_an_acronym_in_parentheses_names_the_node() -> None:
+    gan_topic = "topic:generative-adversarial-network-gan"
+    records = {
+        gan_topic: node("topic", "Generative Adversarial Network (GAN)"),
+        "method:lisgan": node("method", "LisGAN"),
+        "method:cyclegan": node("method", "CycleGAN"),
+        "method:wgan": node("method", "WGAN"),
+        "method:dcgan": node("method", "DCGAN"),
+        "method:gan-tricks": node("method", "GAN 训练技巧"),
+        "topic:gan-vae": node("topic", "GAN & VAE"),
+        "paper:gan-study": node("paper", "GAN: a study"),
+    }
+    kg = KnowledgeGraph.from_records(records, [])
+    assert resolve_query(kg, "GAN") == gan_topic
+    assert resolve_query(kg, "generative adversarial network") == gan_topic
+    records["method:gan"] = node("method", "GAN (generative adversarial network)")
+    with pytest.raises(LookupError, match="'GAN' is ambiguous: ") as err:
+        resolve_query(KnowledgeGraph.from_records(records, []), "GAN")
+    assert gan_topic in str(err.value) and "method:gan " in str(err.value)
+
+
+def test_closest_is_on_words_not_characters() -> None:
+    kg = KnowledgeGraph.from_records(
+        {
+            "method:for-t-1-2-t": node("method", "for t = 1, 2, ..., T"),
+            "method:repeat-for": node("method", "repeat for"),
+            "paper:pruning-filters": node("paper", "Pruning Filters for Efficient ConvNets"),
+            "paper:lottery": node("paper", "The Lottery Ticket Hypothesis"),
+        },
+        [],
+    )
+    with pytest.raises(LookupError) as err:
+        resolve_query(kg, "Pruning Filters for Efficient ConvNets Revisited")
+    assert str(err.value).endswith("closest: paper:pruning-filters (Pruning Filters for Efficient ConvNets)")
+    # only function words in common: nothing is offered
+    with pytest.raises(LookupError, match="^no node matches 'a survey of methods for graphs'$"):
+        resolve_query(kg, "a survey of methods for graphs")
+    # a typo or a plural of a rare word still counts
+    assert [m.id for m in closest(kg, "lottery tickets")] == ["paper:lottery"]
