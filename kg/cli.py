@@ -179,11 +179,47 @@ def build_command(
                 f"Error: no {exts} files found in {', '.join(paths)}; nothing written", err=True
             )
         raise SystemExit(1)
-    click.echo("wrote " + ", ".join(str(p) for p in result.files.values()))
-    if open_:
-        from kg.render import open_in_browser
+    if result.predictor is not None:
+        _echo_training(result.predictor, result.kg)
+    written = [str(p) for p in result.files.values()]
+    if result.predictor is not None and result.predictor.path is not None:
+        from kg.predictor import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ
 
-        open_in_browser(result.files["html"])
+        model_dir = result.predictor.path
+        names = (MODEL_JSON, MODEL_PT, EMBEDDINGS_NPZ, SPLIT_NPZ)
+        written += [str(model_dir / n) for n in names if (model_dir / n).is_file()]
+    click.echo("wrote " + ", ".join(written))
+    if "html" in result.files:
+        click.echo(f"page: {result.files['html']} (open it with `kg view --out {out}`)")
+    if open_:
+        from kg.render import BrowserUnavailable, open_in_browser
+
+        try:
+            open_in_browser(result.files["html"])
+        except BrowserUnavailable as exc:
+            click.echo(f"warning: {exc}", err=True)
+
+
+def _echo_training(predictor: Any, graph: Any) -> None:
+    """Print what training did: device, epochs, time, validation and test AUC/AP, test MRR."""
+    from kg.evaluate import evaluate
+
+    c, m, t = predictor.config, predictor.metrics, predictor.timings
+    click.echo(
+        f"trained {c['encoder']}/{c['decoder']} hidden={c['hidden']} layers={c['layers']} "
+        f"features={c['features']} on {c['device']}: best epoch {c['best_epoch']} of "
+        f"{c['epochs_trained']}, {t['total']:.1f} s"
+    )
+    line = (
+        f"val AUC {m['val']['auc']:.4f} AP {m['val']['ap']:.4f} | "
+        f"test AUC {m['test']['auc']:.4f} AP {m['test']['ap']:.4f}"
+    )
+    try:  # ranking the held-out links against every candidate: NumPy only, fast
+        gnn = evaluate(graph, predictor, baselines=())["results"]["gnn"]
+        line += f" MRR {gnn['mrr']:.4f} Hits@10 {gnn['hits@10']:.4f}"
+    except ValueError:
+        pass
+    click.echo(line)
 
 
 # ---- symmetry ------------------------------------------------------------------------------
@@ -257,17 +293,23 @@ def symmetry_command(
 def view_command(ctx: click.Context, out: str) -> None:
     """Open the interactive page OUT/graph.html in the default web browser.
 
+    When no browser can be started (a machine without a display), says so, prints the
+    page's path and exits with status 1.
+
     Example:
 
         kg view --out kg-out
     """
-    from kg.render import open_in_browser
+    from kg.render import BrowserUnavailable, open_in_browser
 
     opener = (ctx.obj or {}).get("opener")  # embedding code may pass its own URL opener
     try:
         url = open_in_browser(out, opener=opener)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    except BrowserUnavailable as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
     click.echo(f"opened {url}")
 
 
@@ -354,16 +396,7 @@ def train_command(
         predictor.save(out)
     except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    c, m, t = predictor.config, predictor.metrics, predictor.timings
-    click.echo(
-        f"trained {c['encoder']}/{c['decoder']} hidden={c['hidden']} layers={c['layers']} "
-        f"features={c['features']} on {c['device']}: best epoch {c['best_epoch']} of "
-        f"{c['epochs_trained']}, {t['total']:.1f} s"
-    )
-    click.echo(
-        f"val AUC {m['val']['auc']:.4f} AP {m['val']['ap']:.4f} | "
-        f"test AUC {m['test']['auc']:.4f} AP {m['test']['ap']:.4f}"
-    )
+    _echo_training(predictor, graph)
     click.echo(f"wrote {out}/model.pt, model.json, embeddings.npz, split.npz")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -141,6 +142,14 @@ def test_build_with_training_writes_the_model(seed_post: Path, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
     assert {"graph.json", "graph.graphml", "graph.html", "model.json"} <= names
+    # it says what training did and lists every file it wrote
+    model = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    device = model["device"]
+    assert f"on {device}: best epoch {model['best_epoch']} of " in result.output
+    assert re.search(r"val AUC \d\.\d{4} AP .* \| test AUC \d\.\d{4} AP .* MRR \d\.\d{4}", result.output)
+    (wrote,) = [line for line in result.output.splitlines() if line.startswith("wrote ")]
+    assert sorted(Path(p).name for p in wrote[len("wrote "):].split(", ")) == sorted(names)
+    assert f"page: {out / 'graph.html'}" in result.output
 
 
 def test_unwritable_output_is_a_one_line_error(seed_post: Path, tmp_path: Path) -> None:

@@ -366,6 +366,20 @@ def test_cli_view(tmp_path):
     assert opened == [(tmp_path / HTML_NAME).resolve().as_uri()] and opened[0] in ok.output
 
 
+def test_cli_view_without_a_browser_says_so_and_fails(tmp_path):
+    page = write_html(small_kg(), tmp_path / HTML_NAME)
+    tried: list[str] = []
+
+    def no_browser(url: str) -> bool:  # what webbrowser.open returns on a machine without one
+        tried.append(url)
+        return False
+
+    res = CliRunner().invoke(cli, ["view", "--out", str(tmp_path)], obj={"opener": no_browser})
+    assert res.exit_code == 1 and tried == [page.resolve().as_uri()]
+    assert "no web browser could be started" in res.output and str(page.resolve()) in res.output
+    assert "opened" not in res.output
+
+
 # ---- build path -------------------------------------------------------------------------------
 def test_rendering_imports_neither_torch_nor_pyvis_network(tmp_path):
     code = (

@@ -39,6 +39,7 @@ __all__ = [
     "render_html",
     "write_html",
     "open_in_browser",
+    "BrowserUnavailable",
     "LAYOUT_THRESHOLD",
     "LARGE_SUGGESTIONS",
     "HTML_NAME",
@@ -142,6 +143,8 @@ def open_in_browser(
 
     Raises:
         FileNotFoundError: when there is no page at ``path``.
+        BrowserUnavailable: the opener returned ``False`` (as :func:`webbrowser.open` does
+            when no browser can be started, say on a machine without a display).
     """
     target = Path(path)
     if target.is_dir() or target.suffix.lower() not in (".html", ".htm"):
@@ -153,5 +156,13 @@ def open_in_browser(
         import webbrowser
 
         opener = webbrowser.open
-    opener(url)
+    if opener(url) is False:
+        raise BrowserUnavailable(
+            f"no web browser could be started here (no display?); open {target.resolve()} "
+            "yourself, or copy it to a machine with a browser"
+        )
     return url
+
+
+class BrowserUnavailable(RuntimeError):
+    """No browser could be started to show a page (see :func:`open_in_browser`)."""
