@@ -280,6 +280,41 @@ def symmetry_command(
         click.echo("wrote " + ", ".join(str(p) for p in files.values()))
 
 
+# ---- export --------------------------------------------------------------------------------
+@cli.command("export")
+@click.argument("dest", required=False, type=click.Path(path_type=str))
+@out_option("Folder written by `kg build` (reads graph.json).")
+@click.option(
+    "--format",
+    "format_",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "csv", "json"]),
+    help="graphml or gexf (Gephi, Cytoscape), csv (nodes.csv + edges.csv), json (node-link).",
+)
+def export_command(dest: str | None, out: str, format_: str) -> None:
+    """Write the graph in OUT for other tools: GraphML, GEXF, CSV or node-link JSON.
+
+    DEST is the file to write (the folder for csv); by default OUT/graph.gexf, OUT/graph.graphml,
+    OUT/graph.json, or nodes.csv and edges.csv in OUT.
+
+    Example:
+
+    \b
+        kg export --format gexf                 # kg-out/graph.gexf, for Gephi
+        kg export --format csv tables/          # tables/nodes.csv, tables/edges.csv
+    """
+    from kg.export import default_destination, export_graph
+    from kg.graph import KnowledgeGraph
+
+    try:
+        graph = KnowledgeGraph.load(out)
+        target = dest if dest is not None else default_destination(out, format_)
+        files = export_graph(graph, target, format_)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("wrote " + ", ".join(str(p) for p in files))
+
+
 # ---- view ----------------------------------------------------------------------------------
 @cli.command("view")
 @click.option(

@@ -251,6 +251,22 @@ class KnowledgeGraph:
 
         return to_hetero_data(self)
 
+    def to_pyvis(self, **options: Any):  # noqa: ANN201 - pyvis is imported lazily
+        """A ``pyvis.network.Network`` drawn like ``graph.html``, savable offline.
+
+        ``options``: ``suggestions=`` and ``title=``, the rest go to ``pyvis.network.Network``;
+        see :func:`kg.render.pyvis_net.to_pyvis`.
+        """
+        from kg.render.pyvis_net import to_pyvis
+
+        return to_pyvis(self, **options)
+
+    def export(self, dest: str | os.PathLike[str], format: str | None = None) -> list[Path]:  # noqa: A002
+        """Write the graph as ``graphml``, ``gexf``, ``csv`` or ``json``; see :mod:`kg.export`."""
+        from kg.export import export_graph
+
+        return export_graph(self, dest, format)
+
     # -- persistence -------------------------------------------------------------------
     def to_json_data(self) -> dict[str, Any]:
         """networkx node-link data with ``schema_version`` in the graph attributes.

@@ -413,3 +413,50 @@ def test_empty_and_single_node_pages_load_cleanly(watched, tmp_path):
     watched.click_node("topic:a")
     page.wait_for_selector("#kg-panel:not([hidden])")
     watched.assert_clean()
+
+
+# ---- to_pyvis: the pyvis page, saved offline ---------------------------------------------------
+def test_to_pyvis_page_offline_draws_every_node(watched, seed_post, tmp_path):
+    from kg.build import build
+    from kg.render.pyvis_net import SUGGEST_COLOUR, type_colour
+
+    kg = build([seed_post.parent])
+    suggestions = suggestions_for(kg)
+    net = kg.to_pyvis(suggestions=suggestions, title="Seed notes")
+    path = tmp_path / "pyvis.html"
+    net.write_html(str(path))
+    page = watched.page
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("typeof network !== 'undefined' && network.body !== undefined", timeout=30_000)
+    page.evaluate("network.stopSimulation(); network.fit({animation: false}); network.redraw()")
+    page.wait_for_timeout(200)
+    drawn = page.evaluate(
+        """() => {
+            const c = document.querySelector('#mynetwork canvas');
+            const ctx = c.getContext('2d');
+            const r = window.devicePixelRatio || 1;
+            const pos = network.getPositions();
+            const out = {};
+            for (const id of network.body.nodeIndices) {
+                const p = network.canvasToDOM(pos[id]);
+                const inside = p.x >= 0 && p.y >= 0 && p.x <= c.clientWidth && p.y <= c.clientHeight;
+                const px = ctx.getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1).data;
+                out[id] = {inside: inside, rgb: Array.from(px).slice(0, 3),
+                           colour: network.body.data.nodes.get(id).color};
+            }
+            return out;
+        }"""
+    )
+    watched.assert_clean()  # no request left the machine, no console error
+    ids = [n for n, _ in kg.iter_nodes()]
+    assert sorted(drawn) == sorted(ids)
+    for nid, d in drawn.items():
+        assert d["inside"], nid
+        assert d["rgb"] != [255, 255, 255], f"{nid}: nothing drawn at its centre"
+        assert d["colour"] == type_colour(kg.node(nid)["type"])
+    # most centres show the node's own colour (a few may lie under a neighbour or a label)
+    own = sum(d["rgb"] == [int(d["colour"][i : i + 2], 16) for i in (1, 3, 5)] for d in drawn.values())
+    assert own >= 0.8 * len(drawn), own
+    dashed = page.evaluate("network.body.data.edges.get().filter(e => e.dashes).map(e => e.color)")
+    assert dashed and set(dashed) == {SUGGEST_COLOUR}
+    assert len(dashed) == len({tuple(sorted((p, s[0]["id"]))) for p, s in suggestions.items() if s})
