@@ -428,3 +428,16 @@ def test_fingerprint_with_parallel_edges(tmp_path: Path) -> None:
         kg.save(tmp_path)
         data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
         assert graph_fingerprint(data) == kg.fingerprint()
+
+
+def test_resolve_finds_the_acronym_in_a_labels_parentheses() -> None:
+    from kg.graph import KnowledgeGraph
+
+    ids = ["topic:gan", "method:lisgan", "method:cyclegan", "method:wgan"]
+    labels = ["Generative Adversarial Network (GAN)", "LisGAN", "CycleGAN", "WGAN"]
+    kg = KnowledgeGraph.from_records(
+        {i: {"type": i.partition(":")[0], "label": lab} for i, lab in zip(ids, labels, strict=True)}, []
+    )
+    sg = Suggester.from_arrays(kg, ids, [i.partition(":")[0] for i in ids], np.eye(4, dtype=np.float32))
+    assert sg.resolve("GAN") == "topic:gan"
+    assert sg.resolve("generative adversarial network") == "topic:gan"
