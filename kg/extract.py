@@ -47,7 +47,10 @@ from pathlib import Path
 
 from kg.papers import (
     PaperHit,
+    author_venue_line,
     clean_title,
+    is_caption,
+    is_citation,
     is_generic_link,
     recognize,
     split_authors,
@@ -324,8 +327,15 @@ class _Extractor:
             )
             if not groups and (sibling_papers or ctx.get("venue")):
                 text = clean_title(first.text)
-                if title_like(text) and text[:1].isupper() and self.label(first):
+                if (title_like(text) and text[:1].isupper() and self.label(first)
+                        and not is_citation(text) and not is_caption(text)):  # fmt: skip
                     hit = PaperHit(title=text, line=first.line)
+        children = item.children
+        if hit is not None and hit.venue is None and children and children[0].lines:
+            # "Title [paper](..)" over a sub-item "A. Author, B. Author --CVPR 2022"
+            if (av := author_venue_line(children[0].lines[0])) is not None:
+                hit.authors, hit.venue, hit.year = hit.authors or av[0], av[1], av[2] or hit.year
+                children = children[1:]
         if hit is not None:
             key = self.add_paper(hit, parent, ctx)
             self.attach(key, item.attachments)
@@ -337,7 +347,7 @@ class _Extractor:
                     self.add_paper(sub, parent, ctx)
                 else:
                     self.note(key, ln.text)
-            self.paper_children(item.children, key, parent, ctx)
+            self.paper_children(children, key, parent, ctx)
             return
         label = self.label(first)
         method = bool(label) and (

@@ -32,7 +32,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.parse import Line, Span, find_ids
-from kg.venues import Venue, normalize_venue
+from kg.venues import (
+    Venue,
+    arxiv_year,
+    find_year,
+    lookup_venue,
+    normalize_venue,
+    plausible_year,
+)
 
 __all__ = [
     "PaperHit",
@@ -42,6 +49,9 @@ __all__ = [
     "clean_title",
     "title_like",
     "split_authors",
+    "author_venue_line",
+    "is_citation",
+    "is_caption",
 ]
 
 
@@ -207,7 +217,6 @@ def _title_spans(spans: list[Span]) -> list[Span]:
     return [s for s in spans if not (s.url and is_generic_link(s.text))]
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DATE = re.compile(r"^\s*\*?\s*((?:19|20)\d{2})(?:[-/.]\d{1,2}){0,2}\s*\*?\s*$")
 
 
@@ -218,28 +227,26 @@ def _slot_venue(text: str) -> tuple[Venue | None, int | None]:
         return None, None
     v = normalize_venue(t, slot=True)
     if v is not None:
-        return v, v.year
-    m = _YEAR.search(t)
-    return None, int(m.group(1)) if m else None
+        return v, v.year if v.year is not None else find_year(t, last=True)
+    return None, find_year(t)
 
 
 def _hit(title: str, line: int, venue: Venue | None, year: int | None, spans, **kw) -> PaperHit:
     url = kw.pop("url", None) or _paper_link(spans)
-    return PaperHit(
-        title=title,
-        line=line,
-        venue=venue,
-        year=year if year is not None else (venue.year if venue else None),
-        url=url,
-        ids=find_ids(url) if url else {},
-        **kw,
-    )
+    ids = find_ids(url) if url else {}
+    if year is None and venue is not None:
+        year = venue.year
+    if not plausible_year(year):
+        year = None
+    if year is None and "arxiv" in ids:  # 1904.04762 was issued in 2019
+        year = arxiv_year(ids["arxiv"])
+    return PaperHit(title=title, line=line, venue=venue, year=year, url=url, ids=ids, **kw)
 
 
 # --------------------------------------------------------------------------- styles
 
 _BRACKET = re.compile(r"^\s*\[([^\[\]]{2,80})\]\s*(.*)$", re.S)
-_NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)、])\s*")
+_NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)、]|\[\^[^\]\s]{1,30}\]:?)\s*")
 
 
 _SHORT_GROUP = re.compile(r"[(（]\s*(?:[A-Z][A-Z !]{3,}|[^()（）]{1,24}?)\s*[)）]")
@@ -293,10 +300,9 @@ def _bracket_prefix(line: Line) -> PaperHit | None:
     venue = normalize_venue(inside, slot=True)
     year = venue.year if venue else None
     if venue is None:
-        ym = _YEAR.search(inside)
-        if ym is None:
+        year = find_year(inside)
+        if year is None:
             return None
-        year = int(ym.group(1))
     rest = _drop_groups([Span(m.group(2), *spans[0][1:])] + list(spans[1:]))
     title = clean_title(_plain(_title_spans(rest)))
     if not title or not re.search(r"\w", title) or is_generic_link(title):
@@ -393,9 +399,12 @@ def _quoted_reference(line: Line) -> PaperHit | None:
         m.group("rest").strip(),
         flags=re.I,
     )
-    venue, year = _slot_venue(re.split(r"[,(]|\bpp\.|\bvol\.", rest)[0] if rest else "")
+    venue = normalize_venue(rest, slot=True) if rest and len(rest) <= 160 else None
+    year = venue.year if venue is not None else None
+    if venue is None:
+        venue, year = _slot_venue(re.split(r"[,(]|\bpp\.|\bvol\.", rest)[0] if rest else "")
     if year is None and rest:
-        year = int(y.group(1)) if (y := _YEAR.search(rest)) else None
+        year = find_year(rest, last=True)
     if not numbered and venue is None and year is None:
         return None
     if not title_like(title, min_words=2, max_words=40):
@@ -487,6 +496,27 @@ _TRAILING_SEP = re.compile(r"^\.?(?P<venue>[^,，.]{2,60}?)\s*(?:[,，]|[-–—
 _TAIL_HINT = re.compile(r"(?:\d|[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Z][a-z]+)\W{0,3}$")
 
 
+def _last_sentence_venue(line: Line, text: str) -> PaperHit | None:
+    """``Title. A. Author. IEEE T PATTERN ANAL 32, 2010``: a known venue as the last sentence."""
+    head, sep, tail = text.rpartition(". ")
+    if not sep or not head:
+        return None
+    tail_name = re.sub(r"[\s,]*\d.*$", "", tail)
+    hit = lookup_venue(tail_name) if tail_name else None
+    if hit is None:
+        return None
+    venue = Venue(hit[0], find_year(tail, last=True), False, hit[1])
+    title = clean_title(head)
+    authors: list[str] = []
+    t, _, who = title.rpartition(". ")
+    if t and (_AUTHORS_LIKE.match(who) or _ONE_AUTHOR.match(who)):
+        title, authors = clean_title(t), split_authors(who)
+    if not title_like(title, cjk=True) or _AUTHORS_LIKE.match(title):
+        return None
+    return _hit(title, line.line, venue, venue.year, line.spans, authors=authors,
+                style="trailing")  # fmt: skip
+
+
 def _trailing_venue(line: Line) -> PaperHit | None:
     """``Title (ICCV2019)``, ``Title [CVPR 2019]``, ``Title, NeurIPS 2019``."""
     spans = _title_spans(line.spans)
@@ -507,23 +537,32 @@ def _trailing_venue(line: Line) -> PaperHit | None:
             if m and (venue := normalize_venue(m.group("venue")[::-1].strip())) is not None:
                 break
         if venue is None or m is None:
-            return None
+            return _last_sentence_venue(line, text)
     title = clean_title(text[: len(text) - m.end()])
+    # "Title. In Proceedings of the 2019 Conference on ... (EMNLP)": the venue sentence
+    if (vm := _VENUE_SENTENCE.search(title)) is not None:
+        title, tail = clean_title(title[: vm.start()]), title[vm.start() :]
+        if venue.year is None and (y := find_year(tail, last=True)) is not None:
+            venue = Venue(venue.name, y, venue.workshop, venue.kind)
     authors: list[str] = []
     # "Title. Kaiming He, Xiangyu Zhang, et al. CVPR 2016": the last sentence names authors
     start = title.find(". ")
     while start > 0:
         head, tail = title[:start], title[start + 2 :]
-        if _words(head) and _AUTHORS_LIKE.match(tail):
+        if _words(head) and (_AUTHORS_LIKE.match(tail) or _ONE_AUTHOR.match(tail)):
             title, authors = clean_title(head), split_authors(tail)
             break
         start = title.find(". ", start + 2)
-    if not title_like(title, cjk=True):
-        return None
+    if not title_like(title, cjk=True) or _AUTHORS_LIKE.match(title) or _ONE_AUTHOR.match(title):
+        return None  # "A. Lee, B. Kim -- CVPR 2022" names the authors of the paper above
     return _hit(title, line.line, venue, venue.year, line.spans, authors=authors,
                 style="trailing")  # fmt: skip
 
 
+_VENUE_SENTENCE = re.compile(
+    r"[.,]\s+(?:In\s+)?(?:Proc\b|Proceedings|Advances in|IEEE|ACM|International|Journal|Trans\.)"
+)
+_ONE_AUTHOR = re.compile(r"^(?:[A-Z]\.\s*)+[A-Z][\w'’-]+(?:\s+et\s+al\.?)?$")
 _AUTHOR_LINE = re.compile(r"^(?P<authors>.*?)\s*(?:--|—|–|−)\s*(?P<venue>[^-—–]{2,60})$")
 
 
@@ -548,6 +587,30 @@ def _author_line(lines: list[Line]) -> PaperHit | None:
                 authors=split_authors(m.group("authors")), consumed=2, style="author-line")  # fmt: skip
 
 
+def author_venue_line(line: Line) -> tuple[list[str], Venue, int | None] | None:
+    """``A. Author, B. Author --CVPR 2022``: a line of authors ending in a venue and year.
+
+    Such a line sits under a paper's title (on the next line or as its sub-item); it names
+    the paper's authors and venue and is never a paper itself.
+
+    >>> authors, venue, year = author_venue_line(Line.of(2, [Span("A. Lee, B. Kim --CVPR 2022")]))
+    >>> authors, venue.name, year
+    (['A. Lee', 'B. Kim'], 'CVPR', 2022)
+    >>> author_venue_line(Line.of(2, [Span("Deep Nets -- a review of CVPR 2022")])) is None
+    True
+    """
+    text = line.text
+    if "--" not in text and "—" not in text and "–" not in text and "−" not in text:
+        return None
+    m = _AUTHOR_LINE.match(text)
+    if not m or not _AUTHORS_LIKE.match(m.group("authors").strip(" ,.*_")):
+        return None
+    venue, year = _slot_venue(m.group("venue"))
+    if venue is None:
+        return None
+    return split_authors(m.group("authors")), venue, year
+
+
 def _paper_link_title(line: Line) -> PaperHit | None:
     """``Title [paper](url) [code](url)``: a title-like text with a generic paper link."""
     spans = line.spans
@@ -564,6 +627,51 @@ def _paper_link_title(line: Line) -> PaperHit | None:
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]{2}")
+
+_SURNAME = r"(?:[A-Z][\w'’-]+|van|von|de|der|da|di|le|la)"
+# "Gupta et al. (2018)", "Luong, et al., 2015", "Kipf and Welling (2017)", "(He et al., 2016)"
+_CITATION = re.compile(
+    rf"^[(\[]?\s*{_SURNAME}(?:\s+{_SURNAME}){{0,2}}"
+    rf"(?:,?\s+et\.?\s+al\.?|\s+(?:and|&)\s+{_SURNAME}(?:\s+{_SURNAME}){{0,2}})?"
+    r",?\s*[(\[]?\s*(?:19|20)\d{2}[a-z]?\s*[)\]]?[)\]]?\.?$"
+)
+
+
+def is_citation(text: str) -> bool:
+    """An in-text citation (``Gupta et al. (2018)``, ``Luong, et al., 2015``), not a title.
+
+    >>> is_citation("Gupta et al. (2018)"), is_citation("Luong, et al., 2015")
+    (True, True)
+    >>> is_citation("Kipf and Welling (2017)"), is_citation("Attention Is All You Need")
+    (True, False)
+    """
+    t = " ".join(text.split()).strip(" *_")
+    return bool(_CITATION.match(t))
+
+
+# figure and table captions, and blog notices such as "[Updated on 2019-04-18: ...]"
+_CAPTION = re.compile(
+    r"^\W*(?:fig(?:ure)?|table|tab|algorithm|alg|eq(?:uation)?|listing|video|image|"
+    r"图|表|算法)\.?\s*\d+(?:\.\d+)*\s*[.:：|)\-]"
+    r"|^\W*(?:updated?|edit(?:ed)?|note|news|ps|p\.s|disclaimer|tl;?dr)\b\s*(?:on\b|:|：|\d)"
+    r"|^\W*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b",
+    re.I,
+)
+
+
+def is_caption(text: str) -> bool:
+    """A figure / table caption or a dated notice, never a paper title.
+
+    >>> is_caption("Figure 3. Results on graph tasks"), is_caption("[Updated on 2019-04-18: more]")
+    (True, True)
+    >>> is_caption("Tables Are All You Need: a study")
+    False
+    """
+    return bool(_CAPTION.match(" ".join(text.split())))
+
+
+_ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCoRR\b", re.I)
+_ARXIV = Venue("arXiv", None, False, "preprint")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
 
 
@@ -596,4 +704,15 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         return None  # a bare address is no title
     if len(hit.title) <= 24 and normalize_venue(hit.title) is not None:
         return None  # nor is a venue name
+    if is_citation(hit.title) or is_caption(hit.title) or is_caption(first.text):
+        return None  # nor a citation, a caption or a notice
+    if hit.style in ("trailing", "author-line", "paper-link") and _AUTHORS_LIKE.match(hit.title):
+        return None  # nor an author list
+    if hit.venue is None:
+        rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
+        if _ARXIV_VENUE.search(rest):  # "... arXiv preprint arXiv:1904.04762, 2019."
+            hit.venue = _ARXIV
+            if hit.year is None:
+                year = find_year(rest, last=True) or arxiv_year(rest)
+                hit.year = year if plausible_year(year) else None
     return hit
