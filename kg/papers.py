@@ -36,7 +36,6 @@ from kg.venues import (
     Venue,
     arxiv_year,
     find_year,
-    lookup_venue,
     normalize_venue,
     plausible_year,
 )
@@ -501,16 +500,20 @@ def _last_sentence_venue(line: Line, text: str) -> PaperHit | None:
     head, sep, tail = text.rpartition(". ")
     if not sep or not head:
         return None
-    tail_name = re.sub(r"[\s,]*\d.*$", "", tail)
-    hit = lookup_venue(tail_name) if tail_name else None
-    if hit is None:
+    v = normalize_venue(tail, slot=True) if len(tail) <= 100 else None
+    if v is None or v.kind == "unknown":
         return None
-    venue = Venue(hit[0], find_year(tail, last=True), False, hit[1])
+    year = v.year or find_year(tail, last=True) or arxiv_year(tail)
+    venue = Venue(v.name, year if plausible_year(year) else None, v.workshop, v.kind)
     title = clean_title(head)
     authors: list[str] = []
-    t, _, who = title.rpartition(". ")
-    if t and (_AUTHORS_LIKE.match(who) or _ONE_AUTHOR.match(who)):
-        title, authors = clean_title(t), split_authors(who)
+    start = title.find(". ")
+    while start > 0:
+        t, who = title[:start], title[start + 2 :]
+        if _words(t) and (_AUTHORS_LIKE.match(who) or _ONE_AUTHOR.match(who)):
+            title, authors = clean_title(t), split_authors(who)
+            break
+        start = title.find(". ", start + 2)
     if not title_like(title, cjk=True) or _AUTHORS_LIKE.match(title):
         return None
     return _hit(title, line.line, venue, venue.year, line.spans, authors=authors,

@@ -418,6 +418,12 @@ _LONG_NAME = re.compile(
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Za-z][\w\-/&]{1,15}?)(?:\s*['’]?(\d{2}|\d{4}))?\s*\)")
 
 
+_VOLUME = re.compile(
+    r"(?<=[A-Za-z.])\s+\d{1,3}(?:\s*\(\d{1,3}\))?(?:\s*,?\s*no\.\s*\d+)?\s*[,:]"
+    r"(?=[^,:]*?(?:19|20)\d{2})"
+)
+
+
 def _acronym_in_parens(s: str) -> Venue | None:
     """``Proc. 36th Int. Conf. Machine Learning (ICML)``: the known acronym in parentheses."""
     for m in _PAREN_ACRONYM.finditer(s):
@@ -474,6 +480,8 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
         return None
     if "(" in s and (v := _acronym_in_parens(s)) is not None:
         return v
+    if "," in s or ":" in s:  # "PAMI 32(9), 2010": a volume (issue) before the year
+        s = _VOLUME.sub(" ", s)
     if len(s) > 100 or (not slot and len(s) > 90):
         return None
     low = s.lower()
