@@ -52,12 +52,14 @@ from kg.papers import (
     is_caption,
     is_citation,
     is_generic_link,
+    sentence_like,
     recognize,
     split_authors,
     title_like,
 )
 from kg.parse import Document, Item, ItemList, Line, Paragraph, ParseError, Section, Table
 from kg.parse import parse_file as _parse_file
+from kg.notes import note_aliases, note_links, paper_note
 from kg.records import Extraction, Mention, Post, Skipped
 from kg.venues import Venue, normalize_venue
 
@@ -328,7 +330,8 @@ class _Extractor:
             if not groups and (sibling_papers or ctx.get("venue")):
                 text = clean_title(first.text)
                 if (title_like(text) and text[:1].isupper() and self.label(first)
-                        and not is_citation(text) and not is_caption(text)):  # fmt: skip
+                        and not is_citation(text) and not is_caption(text)
+                        and not sentence_like(text)):  # fmt: skip
                     hit = PaperHit(title=text, line=first.line)
         children = item.children
         if hit is not None and hit.venue is None and children and children[0].lines:
@@ -484,13 +487,18 @@ def extract(doc: Document) -> Extraction:
         categories=list(doc.categories),
         tags=list(doc.tags),
         keywords=list(doc.keywords),
+        aliases=note_aliases(doc),
     )
     ex = _Extractor(doc)
     ex.front_matter()
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings])
+    if (about := paper_note(doc, title if doc.title or h1_is_title else Path(doc.path).stem)):
+        key = ex.add_paper(about, None, {})  # a note about one paper: an ``about`` edge
+        ex.mentions[key].origin = "about"
+    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings],
+                      links=note_links(doc))  # fmt: skip
 
 
 def extract_file(

@@ -51,6 +51,7 @@ __all__ = [
     "author_venue_line",
     "is_citation",
     "is_caption",
+    "sentence_like",
 ]
 
 
@@ -74,6 +75,7 @@ _GENERIC_LINK = re.compile(
     r"openreview|github|official|video|slides?|blog|demo|data|dataset|poster|supp|"
     r"supplementary|bib|bibtex|doi|html|abs|website|web|here|jump here|source|repo|"
     r"tensorflow|pytorch|keras|caffe|mxnet|jax|paddle|torch|model|models|notes?|"
+    r"papers with code|paperswithcode|youtube|youtube overview|talk|tweet|twitter|"
     r"中文|论文|代码|解读|笔记|原文|链接|项目|主页)$",
     re.I,
 )
@@ -105,8 +107,8 @@ def is_paper_url(url: str | None) -> bool:
     >>> is_paper_url("http://cn.arxiv.org/abs/1905.10324"), is_paper_url("https://github.com/x/y")
     (True, False)
     """
-    if not url:
-        return False
+    if not url or url.startswith("wiki:"):
+        return False  # a [[wikilink]] names a note, not a paper page
     u = url.lower()
     rest = u.split("//", 1)[-1]
     host, _, path = rest.partition("/")
@@ -370,8 +372,12 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
         authors = authors or split_authors(lines[1].text)
         consumed = 2
     has_link = _paper_link(spans) is not None
-    if not (venue or year or has_link or authors or raw.endswith(".")):
-        return None
+    if not (venue or year or has_link or authors):
+        # "**Title.**" alone: a title only when it reads as one (3+ words, mostly capitalised)
+        words = title.split()
+        caps = sum(bool(_CAP_WORD.match(w)) for w in words)
+        if not (raw.endswith(".") and len(words) >= 3 and caps >= 0.6 * len(words)):
+            return None
     return _hit(title, line.line, venue, year, spans, authors=authors, consumed=consumed,
                 style="bold")  # fmt: skip
 
@@ -662,6 +668,39 @@ _CAPTION = re.compile(
 )
 
 
+# prose words: lower-case pronouns, auxiliaries and determiners that titles rarely use
+_PROSE = re.compile(
+    r"\b(?:is|are|was|were|been|being|we|you|your|our|they|their|it|its|this|these|those|"
+    r"there|here|can|could|will|would|should|must|may|might|does|did|don't|doesn't|didn't|"
+    r"isn't|aren't|won't|can't|i|my|me|us|them|he|she|very|so|just|now|then|also|because|"
+    r"which|who|when|while|where|if|than|like|already|really|usually|rarely|often)\b"
+)
+_NEXT_SENTENCE = re.compile(r"[.!?;]\s+[A-Z][a-z]+\s+\w+|[.!?]\s*$")
+_CAP_WORD = re.compile(r"^[A-Z0-9]")
+
+
+def sentence_like(text: str) -> bool:
+    """Reads as prose rather than a title: lower-case prose words in a sentence-case line of
+    several words, or more than one sentence.
+
+    >>> sentence_like("K-Nearest Neighbors is rarely used on images")
+    True
+    >>> sentence_like("Attention Is All You Need"), sentence_like("Deep Sets for graph matching")
+    (False, False)
+    >>> sentence_like("Batch norm works. It also helps training")
+    True
+    """
+    t = " ".join(text.split())
+    if _NEXT_SENTENCE.search(t):
+        return True
+    words = t.split()
+    if len(words) < 4:
+        return False
+    capital = sum(bool(_CAP_WORD.match(w)) for w in words)
+    prose = len(_PROSE.findall(t))
+    return prose >= 1 and capital < 0.5 * len(words) or prose >= 3
+
+
 def is_caption(text: str) -> bool:
     """A figure / table caption or a dated notice, never a paper title.
 
@@ -711,6 +750,8 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         return None  # nor a citation, a caption or a notice
     if hit.style in ("trailing", "author-line", "paper-link") and _AUTHORS_LIKE.match(hit.title):
         return None  # nor an author list
+    if hit.venue is None and not is_paper_url(hit.url) and sentence_like(hit.title):
+        return None  # nor a sentence (with no venue and no paper link to say otherwise)
     if hit.venue is None:
         rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
         if _ARXIV_VENUE.search(rest):  # "... arXiv preprint arXiv:1904.04762, 2019."

@@ -1,0 +1,343 @@
+"""Notes as a linked collection: links between notes and notes about one paper.
+
+Two things a folder of notes (an Obsidian vault, a wiki, a blog) says beyond its text:
+
+* **links between notes** — ``[[Note]]``, ``[[folder/Note|shown]]``, ``[[Note#Heading]]``,
+  ``![[Note]]`` (an embedded note is a link; embedded pictures are not) and relative Markdown
+  links ``[x](../other.md)``. :func:`note_links` lists them per note and :func:`resolve_links`
+  finds the note each one names, as Obsidian does: by path (relative to the vault or, for
+  Markdown links, to the linking note), by file name (the nearest when several notes share
+  it), then by front-matter ``aliases``;
+* **paper notes** — a note about one paper: :func:`paper_note` reads its title and metadata
+  from the ``### Paper:`` / ``### Author:`` / ``### Year:`` template, a BibTeX block, a
+  ``source:`` (``paper:``, ``url:``, ``arxiv:``) link to a paper page, a title that carries
+  a venue (``[CVPR 2019] Title``), or the note's place in a papers folder
+  (``Research-Papers/``, ``papers/``, ``论文/``). Such a note becomes the paper's node (an
+  ``about`` edge from the post).
+
+Example
+-------
+>>> from kg.parse import parse_text
+>>> doc = parse_text("---\\nsource: https://arxiv.org/abs/1810.04805\\n---\\n"
+...                  "Builds on [[Transformer|attention]] and ![[Masking#Why]].\\n", "papers/BERT.md")
+>>> [(x.target, x.anchor, x.kind) for x in note_links(doc)]
+[('Transformer', '', 'wikilink'), ('Masking', 'Why', 'embed')]
+>>> hit = paper_note(doc, "BERT")
+>>> hit.title, hit.year, hit.ids
+('BERT', 2018, {'arxiv': '1810.04805'})
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Sequence
+from urllib.parse import unquote
+
+from kg.papers import PaperHit, clean_title, is_paper_url, recognize, split_authors, title_like
+from kg.parse import WIKI_SCHEME, Document, Item, ItemList, Line, Paragraph, Section, Span, Table
+from kg.parse import find_ids
+from kg.records import NoteLink
+from kg.venues import arxiv_year, find_year, normalize_venue, plausible_year
+
+__all__ = ["note_links", "resolve_links", "paper_note", "note_aliases", "PAPER_FOLDERS"]
+
+#: folder names whose notes are one note per paper
+PAPER_FOLDERS = re.compile(
+    r"^(?:(?:research|reading)?[-_ ]?papers?(?:[-_ ]?(?:notes?|reading|summar(?:y|ies)))?|"
+    r"paper[-_ ]?notes?|publications?|literature|论文(?:笔记|阅读)?|文献(?:笔记|阅读)?)$",
+    re.I,
+)
+
+
+# --------------------------------------------------------------------------- links
+
+
+def _lines(sec: Section) -> Iterator[Line]:
+    yield from () if not sec.spans else (Line.of(sec.line, sec.spans),)
+    for block in sec.blocks:
+        if isinstance(block, Paragraph):
+            yield from block.lines
+        elif isinstance(block, ItemList):
+            yield from _item_lines(block.items)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                yield Line.of(row.line, [s for c in row.cells for s in c])
+    for sub in sec.sections:
+        yield from _lines(sub)
+
+
+def _item_lines(items: list[Item]) -> Iterator[Line]:
+    for it in items:
+        yield from it.lines
+        yield from _item_lines(it.children)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_NOTE_EXT = (".md", ".markdown")
+
+
+def _link(span: Span, line: int) -> NoteLink | None:
+    url = span.url or ""
+    if url.startswith(WIKI_SCHEME):
+        target = unquote(url[len(WIKI_SCHEME) :])
+        kind = "wikilink"
+        if target.startswith("!"):
+            target, kind = target[1:], "embed"
+        page, _, anchor = target.partition("#")
+        page = page.strip()
+        if not page:  # [[#Heading]]: a link inside the same note
+            return None
+        return NoteLink(page, line, anchor.strip(), kind)
+    if not url or url.startswith("#") or _SCHEME.match(url) or url.startswith("//"):
+        return None
+    page, _, anchor = unquote(url).partition("#")
+    page = page.split("?", 1)[0].strip()
+    ext = posixpath.splitext(page)[1].lower()
+    if not page or (ext and ext not in _NOTE_EXT):
+        return None  # a picture, a PDF or another file, not a note
+    return NoteLink(page, line, anchor.strip(), "markdown")
+
+
+def note_links(doc: Document) -> list[NoteLink]:
+    """The links of ``doc`` to other notes, in document order.
+
+    >>> from kg.parse import parse_text
+    >>> doc = parse_text("See [[a/B#x|b]], [c](../c.md), [web](https://x.org), ![[p.png]].\\n")
+    >>> [(x.target, x.anchor, x.kind) for x in note_links(doc)]
+    [('a/B', 'x', 'wikilink'), ('../c.md', '', 'markdown')]
+    """
+    out: list[NoteLink] = []
+    for ln in _lines(doc.root):
+        for span in ln.spans:
+            if span.url and (link := _link(span, ln.line)) is not None:
+                out.append(link)
+    return out
+
+
+def note_aliases(doc: Document) -> list[str]:
+    """The note's front-matter ``aliases`` (``alias``), as a list of strings.
+
+    >>> from kg.parse import parse_text
+    >>> note_aliases(parse_text("---\\naliases: [BN, batch norm]\\n---\\ntext\\n"))
+    ['BN', 'batch norm']
+    """
+    value = doc.meta.get("aliases", doc.meta.get("alias"))
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [" ".join(str(v).split()) for v in values if v is not None and str(v).strip()]
+
+
+def _key(text: str) -> str:
+    t = unquote(text).strip().replace("\\", "/").casefold()
+    for ext in _NOTE_EXT:
+        if t.endswith(ext):
+            t = t[: -len(ext)]
+    return " ".join(t.split())
+
+
+def resolve_links(
+    paths: Sequence[str], aliases: Sequence[Sequence[str]], links: Sequence[Sequence[NoteLink]]
+) -> list[tuple[int, int, NoteLink]]:
+    """``(source, target, link)`` for every link that names one of the notes, by index.
+
+    ``paths[i]`` is note ``i``'s path (POSIX), ``aliases[i]`` its aliases and ``links[i]`` its
+    links. A link resolves by path (relative to the linking note for Markdown links; a path
+    suffix for wikilinks), else by file name — the note nearest the linking one when several
+    share it — else by alias. Unresolved links are left out; links of a note to itself are kept
+    (the graph drops them).
+
+    >>> from kg.records import NoteLink as L
+    >>> paths = ["v/a/Attention.md", "v/b/Attention.md", "v/b/GRU.md", "v/c/Note.md"]
+    >>> links = [[L("GRU", 1)], [L("Attention", 2)], [L("Attention", 3), L("gated unit", 4)],
+    ...          [L("a/Attention", 5), L("../b/GRU.md", 6, kind="markdown"), L("Nowhere", 7)]]
+    >>> [(s, t, x.line) for s, t, x in resolve_links(paths, [[], [], ["gated unit"], []], links)]
+    [(0, 2, 1), (1, 1, 2), (2, 1, 3), (2, 2, 4), (3, 0, 5), (3, 2, 6)]
+    """
+    keys = [_key(p) for p in paths]
+    by_name: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        by_name.setdefault(k.rsplit("/", 1)[-1], []).append(i)
+    by_alias: dict[str, list[int]] = {}
+    for i, names in enumerate(aliases):
+        for a in names:
+            by_alias.setdefault(_key(a), []).append(i)
+    exact = {k: i for i, k in enumerate(keys)}
+
+    def nearest(src: int, cands: list[int]) -> int:
+        here = keys[src].rsplit("/", 1)[0]
+
+        def rank(j: int) -> tuple[int, int, str]:
+            folder = keys[j].rsplit("/", 1)[0]
+            common = posixpath.commonprefix([here + "/", folder + "/"]).count("/")
+            return (-common, keys[j].count("/"), keys[j])
+
+        return min(cands, key=rank)
+
+    out: list[tuple[int, int, NoteLink]] = []
+    for src, note_links_ in enumerate(links):
+        folder = posixpath.dirname(keys[src])
+        for link in note_links_:
+            t = _key(link.target)
+            hit: int | None = None
+            if link.kind == "markdown" or t.startswith(("./", "../")):
+                hit = exact.get(posixpath.normpath(posixpath.join(folder, t)))
+            if hit is None and "/" in t:
+                suffix = "/" + t.lstrip("/")
+                cands = [j for j, k in enumerate(keys) if ("/" + k).endswith(suffix)]
+                hit = nearest(src, cands) if cands else None
+            if hit is None and (cands := by_name.get(t.rsplit("/", 1)[-1])):
+                hit = nearest(src, cands)
+            if hit is None and (cands := by_alias.get(t)):
+                hit = nearest(src, cands)
+            if hit is not None:
+                out.append((src, hit, link))
+    return out
+
+
+# --------------------------------------------------------------------------- paper notes
+
+# "### Paper: Title", "**Title**: ...", "Year: 2019" as a heading or a paragraph line
+_FIELD = re.compile(
+    r"^\s*(?:#+\s*)?[*_]*\s*(?P<key>paper|title|paper title|论文|标题|authors?|作者|year|年份|"
+    r"venue|conference|journal|published(?: in)?|会议|期刊|发表|link|url|arxiv|source|"
+    r"paper link|论文链接)\s*[*_]*\s*[:：]\s*[*_]*\s*(?P<value>.*?)\s*$",
+    re.I,
+)
+_BIB = re.compile(r"@\w+\s*\{[^,\s]*,(?P<body>.*)\}", re.S)
+_BIB_FIELD = re.compile(r"(\w+)\s*=\s*(?:\{(?P<b>(?:[^{}]|\{[^{}]*\})*)\}|\"(?P<q>[^\"]*)\"|(?P<n>\d+))")
+_TITLE_PREFIX = re.compile(
+    r"^\s*(?:\[?(?:paper|论文)\s*(?:notes?|reading|review|summary|笔记|阅读|解读)?\]?\s*[:：|\-–]\s*"
+    r"|(?:paper|论文)\s*(?:notes?|reading|笔记|阅读|解读)\s*[:：|\-–]?\s*)",
+    re.I,
+)
+_META_URL_KEYS = ("source", "paper", "url", "link", "arxiv", "pdf", "paper_url", "paper-link")
+
+
+def _fields(doc: Document) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for sec in doc.root.walk():
+        lines = [Line.of(sec.line, sec.spans)] if sec.spans else []
+        lines += [ln for b in sec.blocks if isinstance(b, Paragraph) for ln in b.lines]
+        for ln in lines:
+            m = _FIELD.match(ln.text)
+            if not m:
+                continue
+            key = m.group("key").casefold()
+            value = m.group("value").strip(" *_")
+            url = next((s.url for s in ln.spans if s.url and is_paper_url(s.url)), None)
+            if not value and sec.spans is ln.spans:  # "### Paper:" with the value below
+                nxt = next((b for b in sec.blocks if isinstance(b, Paragraph)), None)
+                value = nxt.lines[0].text if nxt and nxt.lines else ""
+                url = url or next((s.url for s in (nxt.lines[0].spans if nxt and nxt.lines
+                                                   else []) if s.url), None)  # fmt: skip
+            if key in ("paper", "title", "paper title", "论文", "标题"):
+                out.setdefault("title", value)
+            elif key.startswith("author") or key == "作者":
+                out.setdefault("authors", value)
+            elif key in ("year", "年份"):
+                out.setdefault("year", value)
+            elif key in ("link", "url", "arxiv", "source", "paper link", "论文链接"):
+                if url:
+                    out.setdefault("url", url)
+            else:
+                out.setdefault("venue", value)
+            if url:
+                out.setdefault("url", url)
+    return out
+
+
+def _bibtex(text: str) -> dict[str, str]:
+    m = _BIB.search(text)
+    if not m:
+        return {}
+    out = {}
+    for f in _BIB_FIELD.finditer(m.group("body")):
+        value = f.group("b") if f.group("b") is not None else f.group("q") or f.group("n") or ""
+        out[f.group(1).casefold()] = " ".join(value.replace("{", "").replace("}", "").split())
+    return out
+
+
+def _meta_url(doc: Document) -> str | None:
+    for k in _META_URL_KEYS:
+        v = doc.meta.get(k)
+        if isinstance(v, str) and v.strip().startswith(("http://", "https://")):
+            return v.strip()
+    return None
+
+
+def paper_note(doc: Document, title: str) -> PaperHit | None:
+    """The paper ``doc`` is a note about, or ``None`` when it is not a paper note.
+
+    ``title`` is the note's title (front matter, first heading or file name).
+
+    >>> from kg.parse import parse_text
+    >>> doc = parse_text("### Paper: Deep Sets\\n### Author: M. Zaheer, S. Kottur\\n"
+    ...                  "### Year: 2017\\n### Venue: NeurIPS\\nNotes...\\n", "n.md")
+    >>> hit = paper_note(doc, "n")
+    >>> hit.title, hit.venue.name, hit.year, hit.authors
+    ('Deep Sets', 'NeurIPS', 2017, ['M. Zaheer', 'S. Kottur'])
+    >>> paper_note(parse_text("# Cooking\\nrice\\n", "notes/cooking.md"), "Cooking") is None
+    True
+    """
+    fields = _fields(doc)
+    bib: dict[str, str] = {}
+    for _, code in doc.code:
+        if "@" in code and (bib := _bibtex(code)).get("title"):
+            break
+    url = _meta_url(doc)
+    paper_url = url if url and is_paper_url(url) else None
+    folder = posixpath.basename(posixpath.dirname(doc.path.replace("\\", "/")))
+    in_papers = bool(PAPER_FOLDERS.match(folder))
+    titled = recognize([Line.of(1, [Span(title)])]) if title else None
+    if titled is not None and titled.venue is None and titled.year is None:
+        titled = None  # the title alone must carry a venue or year to say "paper"
+    stripped = _TITLE_PREFIX.sub("", title or "", count=1)
+    prefixed = stripped != (title or "") and title_like(stripped, cjk=True)
+    if not (fields.get("title") or bib.get("title") or paper_url or in_papers or titled or prefixed):
+        return None
+    name = (
+        bib.get("title")
+        or fields.get("title")
+        or (titled.title if titled else "")
+        or (stripped if prefixed else "")
+    )
+    aliases = note_aliases(doc)
+    if not name:
+        # the longest alias that reads as a title names the paper better than a short file name
+        long = [a for a in aliases if title_like(a, min_words=3) and len(a) > len(title or "")]
+        name = max(long, key=len) if long else (title or "")
+    name = clean_title(name)
+    if not name:
+        return None
+    venue = None
+    for raw in (bib.get("booktitle"), bib.get("journal"), fields.get("venue")):
+        if raw and (venue := normalize_venue(raw, slot=True)) is not None:
+            break
+    if venue is None and titled is not None:
+        venue = titled.venue
+    year = None
+    for raw in (bib.get("year"), fields.get("year")):
+        if raw and (year := find_year(raw)) is not None:
+            break
+    year = year or (venue.year if venue else None) or (titled.year if titled else None)
+    link = bib.get("url") or fields.get("url") or paper_url or url
+    ids = find_ids(link) if link else {}
+    if bib.get("doi"):
+        ids.setdefault("doi", bib["doi"])
+    if bib.get("eprint") and re.match(r"\d{4}\.\d{4,5}", bib["eprint"]):
+        ids.setdefault("arxiv", bib["eprint"])
+    if year is None and "arxiv" in ids:
+        year = arxiv_year(ids["arxiv"])
+    authors_text = bib.get("author", "").replace(" and ", ", ") or fields.get("authors", "")
+    return PaperHit(
+        title=name,
+        line=1,
+        venue=venue,
+        year=year if plausible_year(year) else None,
+        url=link,
+        ids=ids,
+        authors=split_authors(authors_text) if authors_text else [],
+        style="note",
+    )
