@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
+from kg.notes import resolve_links
 from kg.records import Extraction, Skipped
 from kg.resolve import Resolution, resolve
-from kg.notes import resolve_links
 from kg.schema import RELATIONS, node_id
 
 __all__ = [

@@ -45,6 +45,7 @@ import os
 import re
 from pathlib import Path
 
+from kg.notes import note_aliases, note_links, paper_note
 from kg.papers import (
     PaperHit,
     author_venue_line,
@@ -52,14 +53,13 @@ from kg.papers import (
     is_caption,
     is_citation,
     is_generic_link,
-    sentence_like,
     recognize,
+    sentence_like,
     split_authors,
     title_like,
 )
 from kg.parse import Document, Item, ItemList, Line, Paragraph, ParseError, Section, Table
 from kg.parse import parse_file as _parse_file
-from kg.notes import note_aliases, note_links, paper_note
 from kg.records import Extraction, Mention, Post, Skipped
 from kg.venues import Venue, normalize_venue
 
@@ -334,11 +334,13 @@ class _Extractor:
                         and not sentence_like(text)):  # fmt: skip
                     hit = PaperHit(title=text, line=first.line)
         children = item.children
-        if hit is not None and hit.venue is None and children and children[0].lines:
-            # "Title [paper](..)" over a sub-item "A. Author, B. Author --CVPR 2022"
-            if (av := author_venue_line(children[0].lines[0])) is not None:
-                hit.authors, hit.venue, hit.year = hit.authors or av[0], av[1], av[2] or hit.year
-                children = children[1:]
+        # "Title [paper](..)" over a sub-item "A. Author, B. Author --CVPR 2022"
+        if (
+            hit is not None and hit.venue is None and children and children[0].lines
+            and (av := author_venue_line(children[0].lines[0])) is not None
+        ):  # fmt: skip
+            hit.authors, hit.venue, hit.year = hit.authors or av[0], av[1], av[2] or hit.year
+            children = children[1:]
         if hit is not None:
             key = self.add_paper(hit, parent, ctx)
             self.attach(key, item.attachments)

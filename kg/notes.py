@@ -35,8 +35,18 @@ from collections.abc import Iterator, Sequence
 from urllib.parse import unquote
 
 from kg.papers import PaperHit, clean_title, is_paper_url, recognize, split_authors, title_like
-from kg.parse import WIKI_SCHEME, Document, Item, ItemList, Line, Paragraph, Section, Span, Table
-from kg.parse import find_ids
+from kg.parse import (
+    WIKI_SCHEME,
+    Document,
+    Item,
+    ItemList,
+    Line,
+    Paragraph,
+    Section,
+    Span,
+    Table,
+    find_ids,
+)
 from kg.records import NoteLink
 from kg.venues import arxiv_year, find_year, normalize_venue, plausible_year
 
@@ -206,7 +216,9 @@ _FIELD = re.compile(
     re.I,
 )
 _BIB = re.compile(r"@\w+\s*\{[^,\s]*,(?P<body>.*)\}", re.S)
-_BIB_FIELD = re.compile(r"(\w+)\s*=\s*(?:\{(?P<b>(?:[^{}]|\{[^{}]*\})*)\}|\"(?P<q>[^\"]*)\"|(?P<n>\d+))")
+_BIB_FIELD = re.compile(
+    r"(\w+)\s*=\s*(?:\{(?P<b>(?:[^{}]|\{[^{}]*\})*)\}|\"(?P<q>[^\"]*)\"|(?P<n>\d+))"
+)
 _TITLE_PREFIX = re.compile(
     r"^\s*(?:\[?(?:paper|论文)\s*(?:notes?|reading|review|summary|笔记|阅读|解读)?\]?\s*[:：|\-–]\s*"
     r"|(?:paper|论文)\s*(?:notes?|reading|笔记|阅读|解读)\s*[:：|\-–]?\s*)",
@@ -295,7 +307,9 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
         titled = None  # the title alone must carry a venue or year to say "paper"
     stripped = _TITLE_PREFIX.sub("", title or "", count=1)
     prefixed = stripped != (title or "") and title_like(stripped, cjk=True)
-    if not (fields.get("title") or bib.get("title") or paper_url or in_papers or titled or prefixed):
+    if not (
+        fields.get("title") or bib.get("title") or paper_url or in_papers or titled or prefixed
+    ):
         return None
     name = (
         bib.get("title")

@@ -46,6 +46,7 @@ def plausible_year(year: int | None) -> bool:
     """
     return year is not None and MIN_YEAR <= year <= MAX_YEAR
 
+
 __all__ = [
     "Venue",
     "KNOWN_VENUES",
