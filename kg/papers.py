@@ -712,6 +712,23 @@ def is_caption(text: str) -> bool:
     return bool(_CAPTION.match(" ".join(text.split())))
 
 
+# a prose fragment starts with a lower-case word ("phase retrieval", "that investigates ...");
+# "iCaRL", "word2vec" and "k-means" do not count
+_LOWER_START = re.compile(r"^[a-z]+(?:\s|$|[,.;:])")
+_LOOSE_STYLES = frozenset({"link", "trailing", "paper-link", "author-line", ""})
+_INITIALS = r"(?:[A-Z]\.\s?-?){1,3}"
+_NAME = (
+    rf"(?:{_INITIALS}\s*[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?\*?"  # A. B. Surname
+    rf"|[A-Z][\w'’\-]+,\s+{_INITIALS}\*?"  # Surname, A. B.
+    r"|[A-Z][a-z][\w'’\-]+\s+[A-Z][\w'’\-]+\*?)"  # Given Surname
+)
+_NAME_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+# "A. Graves, M. G. Bellemare, and R. Munos. Title", "Nachum, O., Norouzi, M. and Xu, K. Title",
+# "He et al. Title": an author list (two names or more, or et al.) and a period before the title
+_LEAD_AUTHORS = re.compile(
+    rf"^(?:{_NAME}(?:{_NAME_SEP}{_NAME})+(?:,?\s+et\.?\s+al\.?)?"
+    rf"|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)\s*\.?(?<=\.)\s+(?=[A-Z0-9\"“])"
+)
 _ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCoRR\b", re.I)
 _ARXIV = Venue("arXiv", None, False, "preprint")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
@@ -752,6 +769,13 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         return None  # nor an author list
     if hit.venue is None and not is_paper_url(hit.url) and sentence_like(hit.title):
         return None  # nor a sentence (with no venue and no paper link to say otherwise)
+    if hit.style in _LOOSE_STYLES and _LOWER_START.match(hit.title):
+        return None  # nor words linked in running text ("[phase retrieval](arxiv..)")
+    if (lead := _LEAD_AUTHORS.match(hit.title)) is not None:
+        rest = clean_title(hit.title[lead.end() :])
+        if title_like(rest, min_words=2) and not _LEAD_AUTHORS.match(rest):
+            hit.authors = hit.authors or split_authors(lead.group(0).rstrip(". "))
+            hit.title = rest
     if hit.venue is None:
         rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
         if _ARXIV_VENUE.search(rest):  # "... arXiv preprint arXiv:1904.04762, 2019."
