@@ -45,7 +45,7 @@ import os
 import re
 from pathlib import Path
 
-from kg.notes import note_aliases, note_links, paper_note
+from kg.notes import is_field_line, note_aliases, note_links, paper_note
 from kg.papers import (
     PaperHit,
     author_venue_line,
@@ -476,6 +476,32 @@ def _title_of(doc: Document) -> tuple[str, bool]:
     return Path(doc.path).stem, False
 
 
+def _about(ex: _Extractor, about: PaperHit, doc: Document) -> None:
+    """Mark the paper a paper note is about: the body's own mention of it when there is one
+    (same arXiv id or link, or a paper named before the first heading), else a new mention."""
+    first_heading = doc.root.sections[0].line if doc.root.sections else 1 << 30
+    same = next(
+        (m for m in ex.mentions if m.type == "paper" and m.origin == "body" and (
+            (about.ids and any(m.ids.get(k) == v for k, v in about.ids.items()))
+            or (about.url and m.url == about.url))),
+        None,
+    ) or next(
+        (m for m in ex.mentions if m.type == "paper" and m.origin == "body"
+         and m.line < min(first_heading, 20) and not is_field_line(m.label)),
+        None,
+    )  # fmt: skip
+    if same is None:
+        key = ex.add_paper(about, None, {})
+        ex.mentions[key].origin = "about"
+        return
+    same.origin = "about"
+    same.url = same.url or about.url
+    same.ids = {**about.ids, **same.ids}
+    same.venue = same.venue or (about.venue.name if about.venue else None)
+    same.year = same.year or about.year
+    same.authors = same.authors or list(about.authors)
+
+
 def extract(doc: Document) -> Extraction:
     """Turn a parsed document into a :class:`kg.records.Extraction` (pure).
 
@@ -496,9 +522,11 @@ def extract(doc: Document) -> Extraction:
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    if (about := paper_note(doc, title if doc.title or h1_is_title else Path(doc.path).stem)):
-        key = ex.add_paper(about, None, {})  # a note about one paper: an ``about`` edge
-        ex.mentions[key].origin = "about"
+    about = paper_note(doc, title if doc.title or h1_is_title else Path(doc.path).stem)
+    if about is not None and (
+        about.style == "note" or sum(m.type == "paper" for m in ex.mentions) <= 5
+    ):  # a note about one paper: an ``about`` edge (a weakly marked digest is not one)
+        _about(ex, about, doc)
     return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings],
                       links=note_links(doc))  # fmt: skip
 

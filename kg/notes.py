@@ -50,7 +50,14 @@ from kg.parse import (
 from kg.records import NoteLink
 from kg.venues import arxiv_year, find_year, normalize_venue, plausible_year
 
-__all__ = ["note_links", "resolve_links", "paper_note", "note_aliases", "PAPER_FOLDERS"]
+__all__ = [
+    "note_links",
+    "resolve_links",
+    "paper_note",
+    "note_aliases",
+    "is_field_line",
+    "PAPER_FOLDERS",
+]
 
 #: folder names whose notes are one note per paper
 PAPER_FOLDERS = re.compile(
@@ -212,18 +219,28 @@ def resolve_links(
 _FIELD = re.compile(
     r"^\s*(?:#+\s*)?[*_]*\s*(?P<key>paper|title|paper title|论文|标题|authors?|作者|year|年份|"
     r"venue|conference|journal|published(?: in)?|会议|期刊|发表|link|url|arxiv|source|"
-    r"paper link|论文链接)\s*[*_]*\s*[:：]\s*[*_]*\s*(?P<value>.*?)\s*$",
+    r"paper link|paper url|论文链接|论文地址|原文链接|原文地址|"
+    r"(?:论文)?发表(?:时间|年份)|publication year|date published)\s*[*_]*\s*[:：]\s*[*_]*\s*(?P<value>.*?)\s*$",
     re.I,
 )
 _BIB = re.compile(r"@\w+\s*\{[^,\s]*,(?P<body>.*)\}", re.S)
 _BIB_FIELD = re.compile(
     r"(\w+)\s*=\s*(?:\{(?P<b>(?:[^{}]|\{[^{}]*\})*)\}|\"(?P<q>[^\"]*)\"|(?P<n>\d+))"
 )
+# "Paper notes: Title", "[Paper Reading] Title", "「论文解读」Title", "论文笔记：Title"
 _TITLE_PREFIX = re.compile(
-    r"^\s*(?:\[?(?:paper|论文)\s*(?:notes?|reading|review|summary|笔记|阅读|解读)?\]?\s*[:：|\-–]\s*"
-    r"|(?:paper|论文)\s*(?:notes?|reading|笔记|阅读|解读)\s*[:：|\-–]?\s*)",
+    r"^\s*(?:[\[「【(（]\s*(?:paper|论文)\s*(?:notes?|reading|review|summary|笔记|阅读|解读|"
+    r"精读|速读|实践|复现|practice)?\s*[\]」】)）]\s*[:：|\-–]?\s*"
+    r"|(?:paper|论文)\s*(?:notes?|reading|review|summary|笔记|阅读|解读|精读)?\s*[:：|\-–]\s*"
+    r"|(?:paper|论文)\s*(?:notes?|reading|笔记|阅读|解读|精读)\s+)",
     re.I,
 )
+# a leading "「CV」" / "【ML】" tag before a title
+_TAG_PREFIX = re.compile(r"^\s*[「【][^」】]{1,12}[」】]\s*")
+# a front-matter category or tag that files the note among paper notes
+_PAPER_TAG = re.compile(r"^(?:paper|论文)[-_ ]?(?:notes?|reading|review|笔记|阅读|解读)?$", re.I)
+_URL_VALUE = re.compile(r"^<?(?:https?://|www\.)\S*>?$", re.I)
+_DATED = re.compile(r"(?<!\d)(?:19|20)\d{2}[-/.年]\d{1,2}(?:[-/.月]\d{1,2})?")
 _META_URL_KEYS = ("source", "paper", "url", "link", "arxiv", "pdf", "paper_url", "paper-link")
 
 
@@ -244,20 +261,34 @@ def _fields(doc: Document) -> dict[str, str]:
                 value = nxt.lines[0].text if nxt and nxt.lines else ""
                 url = url or next((s.url for s in (nxt.lines[0].spans if nxt and nxt.lines
                                                    else []) if s.url), None)  # fmt: skip
-            if key in ("paper", "title", "paper title", "论文", "标题"):
+            if _URL_VALUE.match(value):  # "paper: <https://arxiv.org/abs/...>"
+                url = url or (value.strip("<>") if is_paper_url(value.strip("<>")) else None)
+            elif key in ("paper", "title", "paper title", "论文", "标题"):
                 out.setdefault("title", value)
             elif key.startswith("author") or key == "作者":
                 out.setdefault("authors", value)
-            elif key in ("year", "年份"):
+            elif key in ("year", "年份", "publication year", "date published") or "时间" in key:
                 out.setdefault("year", value)
-            elif key in ("link", "url", "arxiv", "source", "paper link", "论文链接"):
+            elif key in ("link", "url", "arxiv", "source") or "link" in key or "url" in key or (
+                "链接" in key or "地址" in key
+            ):
                 if url:
                     out.setdefault("url", url)
             else:
                 out.setdefault("venue", value)
             if url:
                 out.setdefault("url", url)
+                out[" urls"] = str(int(out.get(" urls", "0")) + 1)
     return out
+
+
+def is_field_line(text: str) -> bool:
+    """A ``Key: value`` line of a paper-note template (``论文发表时间：2018-09-06``).
+
+    >>> is_field_line("Year: 2019"), is_field_line("Deep Sets: permutation invariance")
+    (True, False)
+    """
+    return bool(_FIELD.match(text))
 
 
 def _bibtex(text: str) -> dict[str, str]:
@@ -282,7 +313,10 @@ def _meta_url(doc: Document) -> str | None:
 def paper_note(doc: Document, title: str) -> PaperHit | None:
     """The paper ``doc`` is a note about, or ``None`` when it is not a paper note.
 
-    ``title`` is the note's title (front matter, first heading or file name).
+    ``title`` is the note's title (front matter, first heading or file name). The hit's
+    ``style`` is ``"note"`` when the note names its paper (template, BibTeX, a paper link in
+    the front matter, a venue in the title) and ``"note-weak"`` when only its folder or a
+    "paper notes:" title prefix says so (then a note listing several papers is a digest).
 
     >>> from kg.parse import parse_text
     >>> doc = parse_text("### Paper: Deep Sets\\n### Author: M. Zaheer, S. Kottur\\n"
@@ -301,16 +335,19 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
     url = _meta_url(doc)
     paper_url = url if url and is_paper_url(url) else None
     folder = posixpath.basename(posixpath.dirname(doc.path.replace("\\", "/")))
-    in_papers = bool(PAPER_FOLDERS.match(folder))
+    in_papers = bool(PAPER_FOLDERS.match(folder)) or any(
+        _PAPER_TAG.match(t.strip()) for t in (*doc.categories, *doc.tags)
+    )
     titled = recognize([Line.of(1, [Span(title)])]) if title else None
     if titled is not None and titled.venue is None and titled.year is None:
         titled = None  # the title alone must carry a venue or year to say "paper"
     stripped = _TITLE_PREFIX.sub("", title or "", count=1)
     prefixed = stripped != (title or "") and title_like(stripped, cjk=True)
-    if not (
-        fields.get("title") or bib.get("title") or paper_url or in_papers or titled or prefixed
-    ):
-        return None
+    # one "paper: <link>" line names the note's paper; several make a reading list
+    one_link = fields.get(" urls") == "1" and is_paper_url(fields.get("url"))
+    strong = bool(fields.get("title") or bib.get("title") or paper_url or titled or one_link)
+    if not (strong or in_papers or prefixed) or (not strong and _DATED.search(title or "")):
+        return None  # a dated title ("arXiv daily 2019-02-26") is a digest, not one paper
     name = (
         bib.get("title")
         or fields.get("title")
@@ -322,7 +359,7 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
         # the longest alias that reads as a title names the paper better than a short file name
         long = [a for a in aliases if title_like(a, min_words=3) and len(a) > len(title or "")]
         name = max(long, key=len) if long else (title or "")
-    name = clean_title(name)
+    name = clean_title(_TAG_PREFIX.sub("", name, count=1))
     if not name:
         return None
     venue = None
@@ -353,5 +390,5 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
         url=link,
         ids=ids,
         authors=split_authors(authors_text) if authors_text else [],
-        style="note",
+        style="note" if strong else "note-weak",
     )
