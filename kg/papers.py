@@ -727,10 +727,12 @@ _NAME_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 # "He et al. Title": an author list (two names or more, or et al.) and a period before the title
 _LEAD_AUTHORS = re.compile(
     rf"^(?:{_NAME}(?:{_NAME_SEP}{_NAME})+(?:,?\s+et\.?\s+al\.?)?"
+    rf"|{_INITIALS}\s*[A-Z][\w'’\-]+"  # one author "A. B. Author."
     rf"|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)\s*\.?(?<=\.)\s+(?=[A-Z0-9\"“])"
 )
 _ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCoRR\b", re.I)
 _ARXIV = Venue("arXiv", None, False, "preprint")
+_ARXIV_IN_TEXT = re.compile(r"\barxiv\s*:\s*(\d{4}\.\d{4,5})", re.I)
 _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
 
 
@@ -776,11 +778,14 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         if title_like(rest, min_words=2) and not _LEAD_AUTHORS.match(rest):
             hit.authors = hit.authors or split_authors(lead.group(0).rstrip(". "))
             hit.title = rest
-    if hit.venue is None:
-        rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
-        if _ARXIV_VENUE.search(rest):  # "... arXiv preprint arXiv:1904.04762, 2019."
-            hit.venue = _ARXIV
-            if hit.year is None:
-                year = find_year(rest, last=True) or arxiv_year(rest)
-                hit.year = year if plausible_year(year) else None
+    rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
+    if "arxiv" not in hit.ids and (aid := _ARXIV_IN_TEXT.search(rest)):
+        hit.ids["arxiv"] = aid.group(1)  # "arXiv:1907.05511" written out, not linked
+        if hit.year is None and plausible_year(y := arxiv_year(aid.group(1))):
+            hit.year = y
+    if hit.venue is None and _ARXIV_VENUE.search(rest):  # "arXiv preprint arXiv:1904.04762"
+        hit.venue = _ARXIV
+        if hit.year is None:
+            year = find_year(rest, last=True) or arxiv_year(rest)
+            hit.year = year if plausible_year(year) else None
     return hit

@@ -319,7 +319,7 @@ def expand_year(text: str) -> int | None:
 
 # an arXiv identifier: new style (1904.04762, 2106.01234v2) and old style (cs/0701001)
 _ARXIV_ID = re.compile(
-    r"(?:arxiv\s*:\s*|arxiv\.org/(?:abs|pdf)/)?(?<![\d.])(\d{2})(\d{2})\.\d{4,5}(?:v\d+)?(?![\d])"
+    r"(?:arxiv\s*:\s*|arxiv\.org/(?:abs|pdf)/|abs/)?(?<![\d.])(\d{2})(\d{2})\.\d{4,5}(?:v\d+)?(?![\d])"
     r"|(?:arxiv\s*:\s*)?[a-z\-]+(?:\.[A-Z]{2})?/(\d{2})\d{5}(?:v\d+)?",
     re.I,
 )
@@ -476,11 +476,11 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
     low = s.lower()
     if "arxiv" in low or "/" in s:
         s = _strip_ids(s)
+    if "(" in s and len(s) <= 160 and (v := _acronym_in_parens(s)) is not None:
+        return v
     s = s.strip(" .,;:()[]（）【】*_")
     if not s or len(s) > 160:
         return None
-    if "(" in s and (v := _acronym_in_parens(s)) is not None:
-        return v
     if "," in s or ":" in s:  # "PAMI 32(9), 2010": a volume (issue) before the year
         s = _VOLUME.sub(" ", s)
     if len(s) > 100 or (not slot and len(s) > 90):
