@@ -36,7 +36,9 @@ from urllib.parse import unquote
 
 from kg.papers import PaperHit, clean_title, is_paper_url, recognize, split_authors, title_like
 from kg.parse import (
+    MEDIA_EXT,
     WIKI_SCHEME,
+    WIKILINK,
     Document,
     Item,
     ItemList,
@@ -96,8 +98,10 @@ _NOTE_EXT = (".md", ".markdown")
 
 def _link(span: Span, line: int) -> NoteLink | None:
     url = span.url or ""
+    if url.startswith(WIKI_SCHEME) and "%" in url:
+        url = unquote(url)
     if url.startswith(WIKI_SCHEME):
-        target = unquote(url[len(WIKI_SCHEME) :])
+        target = url[len(WIKI_SCHEME) :]
         kind = "wikilink"
         if target.startswith("!"):
             target, kind = target[1:], "embed"
@@ -116,6 +120,13 @@ def _link(span: Span, line: int) -> NoteLink | None:
     return NoteLink(page, line, anchor.strip(), "markdown")
 
 
+def _wiki_url(m: re.Match[str]) -> str | None:
+    target = m.group(3).strip()
+    if m.group(2) and MEDIA_EXT.search(target.split("#", 1)[0].strip()):
+        return None
+    return WIKI_SCHEME + ("!" if m.group(2) else "") + target
+
+
 def note_links(doc: Document) -> list[NoteLink]:
     """The links of ``doc`` to other notes, in document order.
 
@@ -125,6 +136,13 @@ def note_links(doc: Document) -> list[NoteLink]:
     [('a/B', 'x', 'wikilink'), ('../c.md', '', 'markdown')]
     """
     out: list[NoteLink] = []
+    for key, value in doc.meta.items():  # "summary: built on [[Swin Transformer|Swin]]"
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and "[[" in text:
+                line = doc.front_matter_lines.get(key, 1)
+                for m in WIKILINK.finditer(text):
+                    if m.group(3) and (link := _link(Span("", url=_wiki_url(m)), line)):
+                        out.append(link)
     for ln in _lines(doc.root):
         for span in ln.spans:
             if span.url and (link := _link(span, ln.line)) is not None:

@@ -58,6 +58,8 @@ __all__ = [
     "backend",
     "find_ids",
     "WIKI_SCHEME",
+    "WIKILINK",
+    "MEDIA_EXT",
 ]
 
 
@@ -294,9 +296,11 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]+(?=\n)")
 
 #: the URL scheme a ``[[wikilink]]`` becomes: ``[[Note#Part|shown]]`` -> ``[shown](wiki:Note#Part)``
 WIKI_SCHEME = "wiki:"
-# inline code first (kept as it is), then ![[embeds]] and [[wikilinks]]
-_WIKILINK = re.compile(r"(`+)[^`\n]*?\1|(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
-_IMAGE_EXT = re.compile(
+#: inline code (group 1, kept as it is), else ``![[embed]]`` / ``[[wikilink]]``: the ``!``
+#: (group 2), the target with its ``#anchor`` (group 3) and the shown text (group 4)
+WIKILINK = re.compile(r"(`+)[^`\n]*?\1|(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
+#: file endings of embedded pictures, drawings and media (not notes)
+MEDIA_EXT = re.compile(
     r"\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|avif|excalidraw|mp4|webm|mov|mp3|wav|ogg|m4a)$", re.I
 )
 
@@ -306,7 +310,7 @@ def _wikilink(m: re.Match[str]) -> str:
     if m.group(1):
         return m.group(0)
     target = m.group(3).strip()
-    if m.group(2) and _IMAGE_EXT.search(target.split("#", 1)[0].strip()):
+    if m.group(2) and MEDIA_EXT.search(target.split("#", 1)[0].strip()):
         return ""  # ![[picture.png]]: an attachment, not a link
     page = target.split("#", 1)[0].strip()
     shown = (m.group(4) or "").strip() or page.rsplit("/", 1)[-1] or target
@@ -318,7 +322,7 @@ def _wikilink(m: re.Match[str]) -> str:
 def _preprocess(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "[[" in text:
-        text = _WIKILINK.sub(_wikilink, text)
+        text = WIKILINK.sub(_wikilink, text)
     text = _BLANK_LINE.sub("\n", text)
     if "{%" in text or "$$" in text:
         text = _DROP_BLOCKS.sub(_blank, text)
