@@ -628,9 +628,13 @@ def _paper_link_title(line: Line) -> PaperHit | None:
     url = _paper_link(spans)
     if url is None:
         return None
-    title = clean_title(_plain(_title_spans(spans)))
+    first = next(i for i, s in enumerate(spans) if s.url and is_generic_link(s.text))
+    after = _plain([s for s in spans[first:] if not (s.url and is_generic_link(s.text))])
+    if len(after.strip(" |/,;:()[]-–—·")) > 3:
+        return None  # "as we show in our [paper](..) (Sec 5.2), this": a sentence around it
+    title = clean_title(_plain(_title_spans(spans[:first])).rstrip(" [(（【|"))
     title = _NUMBER.sub("", title, count=1)
-    if not title_like(title, min_words=3):
+    if not title_like(title, min_words=3) or sentence_like(title):
         return None
     return _hit(title, line.line, None, None, spans, url=url, style="paper-link")
 
@@ -646,6 +650,9 @@ _CITATION = re.compile(
 )
 
 
+_CITATION_NO_YEAR = re.compile(rf"^{_SURNAME}(?:\s+{_SURNAME})?,?\s+et\.?\s+al\.?$")
+
+
 def is_citation(text: str) -> bool:
     """An in-text citation (``Gupta et al. (2018)``, ``Luong, et al., 2015``), not a title.
 
@@ -655,14 +662,15 @@ def is_citation(text: str) -> bool:
     (True, False)
     """
     t = " ".join(text.split()).strip(" *_")
-    return bool(_CITATION.match(t))
+    return bool(_CITATION.match(t) or _CITATION_NO_YEAR.match(t))
 
 
 # figure and table captions, and blog notices such as "[Updated on 2019-04-18: ...]"
 _CAPTION = re.compile(
     r"^\W*(?:fig(?:ure)?|table|tab|algorithm|alg|eq(?:uation)?|listing|video|image|"
     r"图|表|算法)\.?\s*\d+(?:\.\d+)*\s*[.:：|)\-]"
-    r"|^\W*(?:updated?|edit(?:ed)?|note|news|ps|p\.s|disclaimer|tl;?dr)\b\s*(?:on\b|:|：|\d)"
+    r"|^\W*(?:last\s+)?(?:updated?|edit(?:ed)?|note|news|ps|p\.s|disclaimer|tl;?dr)\b\s*"
+    r"(?:on\b|:|：|\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
     r"|^\W*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b",
     re.I,
 )
@@ -675,8 +683,10 @@ _PROSE = re.compile(
     r"isn't|aren't|won't|can't|i|my|me|us|them|he|she|very|so|just|now|then|also|because|"
     r"which|who|when|while|where|if|than|like|already|really|usually|rarely|often)\b"
 )
-_NEXT_SENTENCE = re.compile(r"[.!?;]\s+[A-Z][a-z]+\s+\w+|[.!?]\s*$")
+_NEXT_SENTENCE = re.compile(r"[.;]\s+[A-Z][a-z]*\s+[a-z]\w*\s+\w+")
 _CAP_WORD = re.compile(r"^[A-Z0-9]")
+# a citation inside the text: "(Wu et al., 2025)", "(Kipf and Welling, 2017)"
+_INLINE_CITE = re.compile(r"[(\[]\s*[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? \d{4}[a-z]?[)\];]")
 
 
 def sentence_like(text: str) -> bool:
@@ -691,14 +701,15 @@ def sentence_like(text: str) -> bool:
     True
     """
     t = " ".join(text.split())
-    if _NEXT_SENTENCE.search(t):
+    if _NEXT_SENTENCE.search(t) or _INLINE_CITE.search(t):
         return True
     words = t.split()
     if len(words) < 4:
         return False
     capital = sum(bool(_CAP_WORD.match(w)) for w in words)
     prose = len(_PROSE.findall(t))
-    return prose >= 1 and capital < 0.5 * len(words) or prose >= 3
+    long_lower = len(words) > 18 and capital < 0.5 * len(words)  # titles are rarely this long
+    return prose >= 1 and capital < 0.5 * len(words) or prose >= 3 or long_lower
 
 
 def is_caption(text: str) -> bool:
@@ -714,7 +725,17 @@ def is_caption(text: str) -> bool:
 
 # a prose fragment starts with a lower-case word ("phase retrieval", "that investigates ...");
 # "iCaRL", "word2vec" and "k-means" do not count
-_LOWER_START = re.compile(r"^[a-z]+(?:\s|$|[,.;:])")
+_LOWER_START = re.compile(r"^(?:[a-z]+(?:\s|$|[,.;:])|[)\]）】]|\((?:[Ss]ec|[Ff]ig|[Ss]ee|e\.g)\b)")
+# "our paper", "In this paper", "the full paper", "Paper link": the post's own paper, unnamed
+_SELF_REF = re.compile(
+    r"^(?:(?:in|see|check\s+out)\s+)?(?:our|this|the|that|my|their|a|an)?\s*"
+    r"(?:\w+\s+){0,2}?(?:paper|work|preprint|article|report|publication|manuscript)s?"
+    r"(?:\s+(?:link|here|page))?(?:\s*[,.]|$)",
+    re.I,
+)
+# an initial ("A.") or a contribution mark ("Tian*") says a name list is authors
+_AUTHOR_MARK = re.compile(r"\b[A-Z]\.(?:\s|$)|\w[*†]")
+_IN_PREFIX = re.compile(r"^\s*(?:in|at|to appear in|published in)\s+", re.I)
 _LOOSE_STYLES = frozenset({"link", "trailing", "paper-link", "author-line", ""})
 _INITIALS = r"(?:[A-Z]\.\s?-?){1,3}"
 _NAME = (
@@ -769,10 +790,19 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         return None  # nor a citation, a caption or a notice
     if hit.style in ("trailing", "author-line", "paper-link") and _AUTHORS_LIKE.match(hit.title):
         return None  # nor an author list
-    if hit.venue is None and not is_paper_url(hit.url) and sentence_like(hit.title):
-        return None  # nor a sentence (with no venue and no paper link to say otherwise)
-    if hit.style in _LOOSE_STYLES and _LOWER_START.match(hit.title):
-        return None  # nor words linked in running text ("[phase retrieval](arxiv..)")
+    in_prose = len(first.text) > len(hit.title) + 24  # the link sits in a running sentence
+    if sentence_like(hit.title) and hit.venue is None and (in_prose or not is_paper_url(hit.url)):
+        return None  # nor a sentence (in running text, or with nothing to say "paper")
+    if hit.style in _LOOSE_STYLES | {"reference"} and _LOWER_START.match(hit.title):
+        return None  # nor words quoted or linked in running text ("[phase retrieval](arxiv..)")
+    if hit.style in _LOOSE_STYLES and (
+        _SELF_REF.match(hit.title)
+        or (_AUTHOR_MARK.search(hit.title)
+            and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))
+    ):  # fmt: skip
+        return None  # nor an unnamed "[our paper](..)" or an author list
+    if normalize_venue(_IN_PREFIX.sub("", hit.title)) is not None and len(hit.title) <= 40:
+        return None  # nor a venue line ("In ICML, 2017")
     if (lead := _LEAD_AUTHORS.match(hit.title)) is not None:
         rest = clean_title(hit.title[lead.end() :])
         if title_like(rest, min_words=2) and not _LEAD_AUTHORS.match(rest):
