@@ -45,7 +45,7 @@ import os
 import re
 from pathlib import Path
 
-from kg.notes import is_field_line, note_aliases, note_links, paper_note
+from kg.notes import citations, cited_papers, is_field_line, note_aliases, note_links, paper_note
 from kg.papers import (
     PaperHit,
     author_venue_line,
@@ -476,6 +476,19 @@ def _title_of(doc: Document) -> tuple[str, bool]:
     return Path(doc.path).stem, False
 
 
+def _cite(ex: _Extractor, doc: Document) -> None:
+    """``Gupta et al. (2018)``: one more mention, at the citation, of the reference it names."""
+    papers = [m for m in ex.mentions if m.type == "paper"]
+    if not papers:
+        return
+    rows = [(m.label, m.authors, m.year) for m in papers]
+    for line, i in cited_papers(citations(doc), rows):
+        ref = papers[i]
+        if ref.line != line:
+            ex.add("paper", ref.label, line, None, venue=ref.venue, year=ref.year,
+                   workshop=ref.workshop, url=ref.url, ids=dict(ref.ids))  # fmt: skip
+
+
 def _about(ex: _Extractor, about: PaperHit, doc: Document) -> None:
     """Mark the paper a paper note is about: the body's own mention of it when there is one
     (same arXiv id or link, or a paper named before the first heading), else a new mention."""
@@ -527,6 +540,7 @@ def extract(doc: Document) -> Extraction:
         about.style == "note" or sum(m.type == "paper" for m in ex.mentions) <= 5
     ):  # a note about one paper: an ``about`` edge (a weakly marked digest is not one)
         _about(ex, about, doc)
+    _cite(ex, doc)
     return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings],
                       links=note_links(doc))  # fmt: skip
 

@@ -13,7 +13,10 @@ Two things a folder of notes (an Obsidian vault, a wiki, a blog) says beyond its
   ``source:`` (``paper:``, ``url:``, ``arxiv:``) link to a paper page, a title that carries
   a venue (``[CVPR 2019] Title``), or the note's place in a papers folder
   (``Research-Papers/``, ``papers/``, ``论文/``). Such a note becomes the paper's node (an
-  ``about`` edge from the post).
+  ``about`` edge from the post);
+* **citations** — ``Gupta et al. (2018)`` in the text names the paper of the note's own
+  reference list with that first author and year (:func:`citations`, :func:`cited_papers`);
+  a citation never becomes a paper by itself.
 
 Example
 -------
@@ -58,6 +61,8 @@ __all__ = [
     "paper_note",
     "note_aliases",
     "is_field_line",
+    "citations",
+    "cited_papers",
     "PAPER_FOLDERS",
 ]
 
@@ -410,3 +415,63 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
         authors=split_authors(authors_text) if authors_text else [],
         style="note" if strong else "note-weak",
     )
+
+
+# --------------------------------------------------------------------------- citations
+
+_CITE_NAME = r"[A-Z][\w'’\-]+"
+# "Gupta et al. (2018)", "Luong, et al., 2015", "(Kipf and Welling, 2017)", "Chen et al., 2020a"
+_IN_TEXT_CITE = re.compile(
+    rf"(?P<name>{_CITE_NAME})(?:\s+(?:and|&)\s+{_CITE_NAME}|,?\s+et\.?\s+al\.?)"
+    r",?\s*[(\[]?\s*(?P<year>(?:19|20)\d{2})[a-z]?\b"
+    rf"|\(\s*(?P<name2>{_CITE_NAME}),\s*(?P<year2>(?:19|20)\d{{2}})[a-z]?\s*\)"
+)
+
+
+def _surname(author: str) -> str:
+    parts = author.replace(",", " ").split()
+    if not parts:
+        return ""
+    # "A. B. Surname" / "Given Surname" -> the last word; "Surname" alone -> itself
+    return parts[-1] if len(parts) > 1 and parts[0].rstrip(".").isalpha() else parts[0]
+
+
+def citations(doc: Document) -> list[tuple[int, str, int]]:
+    """In-text citations of ``doc`` as ``(line, surname, year)``, in document order.
+
+    >>> from kg.parse import parse_text
+    >>> citations(parse_text("As Gupta et al. (2018) and (Lee, 2020) show; Luong, et al., 2015.\\n"))
+    [(1, 'Gupta', 2018), (1, 'Lee', 2020), (1, 'Luong', 2015)]
+    """
+    out = []
+    for ln in _lines(doc.root):
+        if "et al" not in ln.text and "(" not in ln.text and " and " not in ln.text:
+            continue
+        for m in _IN_TEXT_CITE.finditer(ln.text):
+            name = m.group("name") or m.group("name2")
+            year = int(m.group("year") or m.group("year2"))
+            out.append((ln.line, name, year))
+    return out
+
+
+def cited_papers(
+    cites: Sequence[tuple[int, str, int]], papers: Sequence[tuple[str, list[str], int | None]]
+) -> list[tuple[int, int]]:
+    """``(line, index)``: each citation matched to the one paper of the same note (``papers``:
+    ``(label, authors, year)``) whose first author and year it names; unmatched ones are left
+    out, and so are citations that would match several papers.
+
+    >>> cited_papers([(9, "Kipf", 2017), (9, "Lee", 2020)],
+    ...              [("Semi-supervised GCN", ["T. N. Kipf", "M. Welling"], 2017)])
+    [(9, 0)]
+    """
+    index: dict[tuple[str, int], list[int]] = {}
+    for i, (_, authors, year) in enumerate(papers):
+        if authors and year is not None:
+            index.setdefault((_surname(authors[0]).casefold(), year), []).append(i)
+    out = []
+    for line, name, year in cites:
+        hits = index.get((name.casefold(), year), [])
+        if len(set(papers[i][0] for i in hits)) == 1:
+            out.append((line, hits[0]))
+    return out

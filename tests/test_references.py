@@ -178,3 +178,23 @@ def test_footnote_references_are_read() -> None:
     )
     assert papers["Continuous Flows for Toy Data"] == (None, 2018)
     assert papers["Stiff Solvers Revisited"] == ("NeurIPS", 2020)
+
+
+def test_citations_name_the_numbered_reference_of_the_same_note() -> None:
+    ex = extract(
+        parse_text(
+            "As Okafor et al. (2019) found, and (Moreau, 2021) confirmed; Ngata et al. (2010)\n"
+            "is not in the list.\n\n## References\n"
+            "1. T. Okafor, U. Uche. Counting Leaves with Graph Kernels. ICML 2019.\n"
+            "2. V. Moreau. Sets of Sets for Toys. NeurIPS 2021.\n",
+            "cite.md",
+        )
+    )
+    papers = [(m.label, m.line) for m in ex.mentions if m.type == "paper"]
+    assert papers == [
+        ("Counting Leaves with Graph Kernels", 5),
+        ("Sets of Sets for Toys", 6),
+        ("Counting Leaves with Graph Kernels", 1),  # the citation's line names the reference
+        ("Sets of Sets for Toys", 1),
+    ]
+    assert not any("et al" in label or "Ngata" in label for label, _ in papers)
