@@ -386,7 +386,7 @@ _MODIFIERS = re.compile(
     re.I,
 )
 _SPLIT = re.compile(
-    r"^(?P<name>.*?)[\s,]*(?P<year>(?<![\d])(?:19|20)\d{2}(?!\d)|['’‘]\d{2}(?!\d)|(?<=\s)\d{2}$|(?<=[A-Za-z])\d{2}$)"
+    r"^(?P<name>.*?)[\s,]*(?P<year>(?<![\d])(?:19|20)\d{2}(?!\d|[-/.]\d)|['’‘]\d{2}(?!\d)|(?<=\s)\d{2}$|(?<=[A-Za-z])\d{2}$)"
     r"(?P<rest>.*)$"
 )
 _BEFORE_WORKSHOP = re.compile(r"^(.*?)\s+workshops?\b", re.I)
