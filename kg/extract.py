@@ -346,6 +346,12 @@ class _Extractor:
             self.attach(key, item.attachments)
             rest = lines[hit.consumed :]
             for ln in rest:
+                paper = self.mentions[key]
+                if paper.venue is None and (av := author_venue_line(ln)) is not None:
+                    paper.authors = paper.authors or av[0]  # "A. Author. In ICML, 2017."
+                    paper.venue, paper.year = av[1].name, av[2] or paper.year
+                    paper.workshop = av[1].workshop
+                    continue
                 if ln.spans and all(s.italic for s in ln.spans) and not self.mentions[key].authors:
                     self.mentions[key].authors = split_authors(ln.text)
                 elif (sub := recognize([ln])) is not None:

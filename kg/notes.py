@@ -246,7 +246,7 @@ _FIELD = re.compile(
     r"(?:论文)?发表(?:时间|年份)|publication year|date published)\s*[*_]*\s*[:：]\s*[*_]*\s*(?P<value>.*?)\s*$",
     re.I,
 )
-_BIB = re.compile(r"@\w+\s*\{[^,\s]*,(?P<body>.*)\}", re.S)
+_BIB = re.compile(r"@(?P<type>\w+)\s*\{[^,\s]*,(?P<body>.*)\}", re.S)
 _BIB_FIELD = re.compile(
     r"(\w+)\s*=\s*(?:\{(?P<b>(?:[^{}]|\{[^{}]*\})*)\}|\"(?P<q>[^\"]*)\"|(?P<n>\d+))"
 )
@@ -322,6 +322,10 @@ def _bibtex(text: str) -> dict[str, str]:
     for f in _BIB_FIELD.finditer(m.group("body")):
         value = f.group("b") if f.group("b") is not None else f.group("q") or f.group("n") or ""
         out[f.group(1).casefold()] = " ".join(value.replace("{", "").replace("}", "").split())
+    # "@misc{..., howpublished = {blog url}}" cites a web page (often the note itself)
+    published = any(k in out for k in ("journal", "booktitle", "eprint", "archiveprefix", "doi"))
+    if m.group("type").casefold() in ("misc", "online", "webpage", "electronic") and not published:
+        return {}
     return out
 
 

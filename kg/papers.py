@@ -366,7 +366,9 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     slot = " ".join("".join(slot_parts).split())
     if slot.startswith(":") or slot.startswith("："):
         return None  # "**Term**: definition"
-    venue, year = _slot_venue(slot)
+    # the venue follows the title closely; a year deep in the sentence after a bold lead-in
+    # ("**Best-of-N** — similar to ... (Stiennon et al., 2020)") says nothing
+    venue, year = _slot_venue(slot) if len(slot) <= 60 else (None, None)
     consumed = 1
     if len(lines) > 1 and lines[1].spans and all(s.italic for s in lines[1].spans):
         authors = authors or split_authors(lines[1].text)
@@ -607,10 +609,18 @@ def author_venue_line(line: Line) -> tuple[list[str], Venue, int | None] | None:
     (['A. Lee', 'B. Kim'], 'CVPR', 2022)
     >>> author_venue_line(Line.of(2, [Span("Deep Nets -- a review of CVPR 2022")])) is None
     True
+    >>> author_venue_line(Line.of(2, [Span("C. Finn, S. Levine. In ICML, 2017.")]))[1:]
+    (Venue(name='ICML', year=2017, workshop=False, kind='conference'), 2017)
     """
     text = line.text
     if "--" not in text and "—" not in text and "–" not in text and "−" not in text:
-        return None
+        # "C. Finn, P. Abbeel, S. Levine. In ICML, 2017. ([pdf](..))"
+        lead = _LEAD_AUTHORS.match(text + " X")
+        rest = _IN_PREFIX.sub("", _plain(_title_spans(line.spans))[lead.end() :]) if lead else ""
+        venue = normalize_venue(re.split(r"[(\[]", rest)[0], slot=True) if rest else None
+        if venue is None or venue.kind == "unknown":
+            return None
+        return split_authors(lead.group(0).rstrip(". ")), venue, venue.year
     m = _AUTHOR_LINE.match(text)
     if not m or not _AUTHORS_LIKE.match(m.group("authors").strip(" ,.*_")):
         return None
@@ -791,6 +801,8 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     if hit.style in ("trailing", "author-line", "paper-link") and _AUTHORS_LIKE.match(hit.title):
         return None  # nor an author list
     in_prose = len(first.text) > len(hit.title) + 24  # the link sits in a running sentence
+    if in_prose and hit.style == "link" and hit.venue is None and len(_words(hit.title)) <= 3:
+        return None  # a term linked in running text ("[Importance sampling](..pdf): we ...")
     if sentence_like(hit.title) and hit.venue is None and (in_prose or not is_paper_url(hit.url)):
         return None  # nor a sentence (in running text, or with nothing to say "paper")
     if hit.style in _LOOSE_STYLES | {"reference"} and _LOWER_START.match(hit.title):
@@ -801,13 +813,13 @@ def recognize(lines: list[Line]) -> PaperHit | None:
             and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))
     ):  # fmt: skip
         return None  # nor an unnamed "[our paper](..)" or an author list
-    if normalize_venue(_IN_PREFIX.sub("", hit.title)) is not None and len(hit.title) <= 40:
-        return None  # nor a venue line ("In ICML, 2017")
     if (lead := _LEAD_AUTHORS.match(hit.title)) is not None:
         rest = clean_title(hit.title[lead.end() :])
         if title_like(rest, min_words=2) and not _LEAD_AUTHORS.match(rest):
             hit.authors = hit.authors or split_authors(lead.group(0).rstrip(". "))
             hit.title = rest
+    if normalize_venue(_IN_PREFIX.sub("", hit.title)) is not None and len(hit.title) <= 40:
+        return None  # nor a venue line ("C. Finn, P. Abbeel. In ICML, 2017")
     rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
     if "arxiv" not in hit.ids and (aid := _ARXIV_IN_TEXT.search(rest)):
         hit.ids["arxiv"] = aid.group(1)  # "arXiv:1907.05511" written out, not linked

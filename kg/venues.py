@@ -118,7 +118,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "ICDAR": ("conference", ()),
     "MICCAI": ("conference", ()),
     "ISBI": ("conference", ()),
-    "ACM MM": ("conference", ("ACMMM", "ACM Multimedia")),
+    "ACM MM": ("conference", ("ACMMM", "ACM Multimedia", "MM")),
     "SIGGRAPH": ("conference", ()),
     "SIGGRAPH Asia": ("conference", ()),
     "ICRA": ("conference", ()),
@@ -234,7 +234,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
 _CASE_SENSITIVE = {
     "ALT", "RSS", "DAC", "SDM", "ACL", "UAI", "CHI", "TIP", "TOG", "TMM", "TMI", "TSP",
     "MICRO", "Nature", "Science", "Machine Learning", "Neural Networks", "PRL", "KBS",
-    "WWW", "ISCA", "FPGA", "MLJ", "AIJ", "LoG", "Bioinformatics",
+    "WWW", "ISCA", "FPGA", "MLJ", "AIJ", "LoG", "Bioinformatics", "MM",
 }  # fmt: skip
 
 _KEY_DROP = re.compile(r"[\W_]+")
