@@ -350,6 +350,8 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     if not spans or not spans[0].bold or spans[0].url:
         return None
     raw = spans[0].text.strip()
+    if raw.endswith((":", "：")):
+        return None  # "**Term:** definition"
     title = clean_title(raw)
     if len(_words(title)) < 2 and len(_CJK.findall(title)) < 4:
         return None
