@@ -375,12 +375,14 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     if len(lines) > 1 and lines[1].spans and all(s.italic for s in lines[1].spans):
         authors = authors or split_authors(lines[1].text)
         consumed = 2
-    has_link = _paper_link(spans) is not None
+    # a paragraph's bold lead-in is followed by a sentence; a title by a venue, authors or links
+    lead_in = len(slot) > 60
+    has_link = _paper_link(spans) is not None and not lead_in
     if not (venue or year or has_link or authors):
         # "**Title.**" alone: a title only when it reads as one (3+ words, mostly capitalised)
         words = title.split()
         caps = sum(bool(_CAP_WORD.match(w)) for w in words)
-        if not (raw.endswith(".") and len(words) >= 3 and caps >= 0.6 * len(words)):
+        if lead_in or not (raw.endswith(".") and len(words) >= 3 and caps >= 0.6 * len(words)):
             return None
     return _hit(title, line.line, venue, year, spans, authors=authors, consumed=consumed,
                 style="bold")  # fmt: skip
