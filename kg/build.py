@@ -301,7 +301,7 @@ def _post_attrs(ext: Extraction) -> dict[str, Any]:
     return {
         "type": "post",
         "label": label,
-        "aliases": [],
+        "aliases": list(post.aliases),
         "sources": [{"path": post.path, "line": 1}],
         "notes": [],
         "path": post.path,
