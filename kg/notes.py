@@ -286,8 +286,9 @@ def _fields(doc: Document) -> dict[str, str]:
                                                    else []) if s.url), None)  # fmt: skip
             if _URL_VALUE.match(value):  # "paper: <https://arxiv.org/abs/...>"
                 url = url or (value.strip("<>") if is_paper_url(value.strip("<>")) else None)
-            elif key in ("paper", "title", "paper title", "论文", "标题"):
-                out.setdefault("title", value)
+            elif key in ("paper", "title", "paper title", "论文", "标题") and "title" not in out:
+                out["title"] = value
+                out[" title_line"] = str(ln.line)
             elif key.startswith("author") or key == "作者":
                 out.setdefault("authors", value)
             elif key in ("year", "年份", "publication year", "date published") or "时间" in key:
@@ -372,6 +373,14 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
     prefixed = stripped != (title or "") and title_like(stripped, cjk=True)
     # one "paper: <link>" line names the note's paper; several make a reading list
     one_link = fields.get(" urls") == "1" and is_paper_url(fields.get("url"))
+    # a "Title:" field names the note's paper when it opens the note (not an example far down)
+    first_heading = min((sec.line for sec in doc.root.sections), default=1 << 30)
+    if fields.get("title") and int(fields[" title_line"]) > max(first_heading, 15):
+        fields.pop("title")
+    if fields.get("title") and (hit := recognize([Line.of(1, [Span(fields["title"])])])):
+        fields["title"] = hit.title  # "[ICML 2019] TapNet: ..." -> its title and venue
+        fields.setdefault("venue", hit.venue.name if hit.venue else "")
+        fields.setdefault("year", str(hit.year or ""))
     strong = bool(fields.get("title") or bib.get("title") or paper_url or titled or one_link)
     if not (strong or in_papers or prefixed) or (not strong and _DATED.search(title or "")):
         return None  # a dated title ("arXiv daily 2019-02-26") is a digest, not one paper
