@@ -289,7 +289,10 @@ class _Extractor:
         current = parent
         i = 0
         while i < len(lines):
-            hit = recognize(lines[i : i + 2])
+            # a link whose text began on the line before ("[Train Large, Then Compress: ...\n
+            # ... of Transformers](url)") is the tail of a sentence, not a title
+            cont = i > 0 and _continues_link(lines[i - 1], lines[i])
+            hit = None if cont else recognize(lines[i : i + 2])
             if hit is not None:
                 current = self.add_paper(hit, parent, ctx)
                 i += hit.consumed
@@ -463,6 +466,12 @@ class _Extractor:
                            ids=find_ids(url) if url else {},
                            authors=split_authors(texts[a_col]) if a_col is not None and a_col < len(texts) else [])  # fmt: skip
             self.add_paper(hit, parent, ctx)
+
+
+def _continues_link(before: Line, line: Line) -> bool:
+    """``line`` opens with the rest of a link that ``before`` ends with."""
+    return bool(before.spans and line.spans and line.spans[0].url
+                and line.spans[0].url == before.spans[-1].url)  # fmt: skip
 
 
 def _title_of(doc: Document) -> tuple[str, bool]:

@@ -373,16 +373,21 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
     prefixed = stripped != (title or "") and title_like(stripped, cjk=True)
     # one "paper: <link>" line names the note's paper; several make a reading list
     one_link = fields.get(" urls") == "1" and is_paper_url(fields.get("url"))
-    # a "Title:" field names the note's paper when it opens the note (not an example far down)
+    # a "Title:" field far down the note may be an example in a list's instructions: it counts
+    # as weak evidence only (a note listing many papers is then not a paper note)
     first_heading = min((sec.line for sec in doc.root.sections), default=1 << 30)
-    if fields.get("title") and int(fields[" title_line"]) > max(first_heading, 15):
-        fields.pop("title")
+    far = bool(fields.get("title")) and int(fields[" title_line"]) > max(first_heading, 15)
+    if far and not (fields.get("url") or fields.get("year") or fields.get("authors")):
+        fields.pop("title")  # a lone far "Title:" line with no link, year or authors: an example
+        far = False
     if fields.get("title") and (hit := recognize([Line.of(1, [Span(fields["title"])])])):
         fields["title"] = hit.title  # "[ICML 2019] TapNet: ..." -> its title and venue
         fields.setdefault("venue", hit.venue.name if hit.venue else "")
         fields.setdefault("year", str(hit.year or ""))
-    strong = bool(fields.get("title") or bib.get("title") or paper_url or titled or one_link)
-    if not (strong or in_papers or prefixed) or (not strong and _DATED.search(title or "")):
+    strong = bool(
+        (fields.get("title") and not far) or bib.get("title") or paper_url or titled or one_link
+    )
+    if not (strong or in_papers or prefixed or far) or (not strong and _DATED.search(title or "")):
         return None  # a dated title ("arXiv daily 2019-02-26") is a digest, not one paper
     name = (
         bib.get("title")
