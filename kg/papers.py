@@ -376,7 +376,8 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
         authors = authors or split_authors(lines[1].text)
         consumed = 2
     # a paragraph's bold lead-in is followed by a sentence; a title by a venue, authors or links
-    lead_in = len(slot) > 60
+    tail = "".join(s.text for s in rest if not s.url and not (s.italic and not s.bold))
+    lead_in = len(" ".join(tail.split())) > 60
     has_link = _paper_link(spans) is not None and not lead_in
     if not (venue or year or has_link or authors):
         # "**Title.**" alone: a title only when it reads as one (3+ words, mostly capitalised)
@@ -416,6 +417,8 @@ def _quoted_reference(line: Line) -> PaperHit | None:
         venue, year = _slot_venue(re.split(r"[,(]|\bpp\.|\bvol\.", rest)[0] if rest else "")
     if year is None and rest:
         year = find_year(rest, last=True)
+    if not numbered and len(_words(title)) <= 3 and sentence_like(m.group("authors")):
+        return None  # a short phrase quoted in running text ("... the fleet, "Fleet Learning" ...")
     if not numbered and venue is None and year is None:
         return None
     if not title_like(title, min_words=2, max_words=40):
@@ -654,6 +657,8 @@ def _paper_link_title(line: Line) -> PaperHit | None:
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]{2}")
+# an identifier standing where a title would ("arXiv:1606.01885, 2016")
+_ID_TITLE = re.compile(r"^(?:arxiv\s*:?\s*)?\d{4}\.\d{4,5}|^(?:doi\s*:?\s*)?10\.\d{4,9}/", re.I)
 
 _SURNAME = r"(?:[A-Z][\w'’-]+|van|von|de|der|da|di|le|la)"
 # "Gupta et al. (2018)", "Luong, et al., 2015", "Kipf and Welling (2017)", "(He et al., 2016)"
@@ -749,6 +754,11 @@ _SELF_REF = re.compile(
 )
 # an initial ("A.") or a contribution mark ("Tian*") says a name list is authors
 _AUTHOR_MARK = re.compile(r"\b[A-Z]\.(?:\s|$)|\w[*†]")
+_CALL_TO_ACTION = re.compile(
+    r"^(?:(?:learn|read|see|find|check|click)\s+(?:more|here|out|this)|more\s+(?:info|details)|"
+    r"(?:full\s+)?(?:paper|code|project)\s+(?:here|available))\b",
+    re.I,
+)
 _IN_PREFIX = re.compile(r"^\s*(?:in|at|to appear in|published in)\s+", re.I)
 _LOOSE_STYLES = frozenset({"link", "trailing", "paper-link", "author-line", ""})
 _INITIALS = r"(?:[A-Z]\.\s?-?){1,3}"
@@ -796,7 +806,7 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         or _author_line(lines)
         or _paper_link_title(first)
     )
-    if hit is None or _URLISH.match(hit.title):
+    if hit is None or _URLISH.match(hit.title) or _ID_TITLE.match(hit.title):
         return None  # a bare address is no title
     if len(hit.title) <= 24 and normalize_venue(hit.title) is not None:
         return None  # nor is a venue name
@@ -812,7 +822,7 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     if hit.style in _LOOSE_STYLES | {"reference"} and _LOWER_START.match(hit.title):
         return None  # nor words quoted or linked in running text ("[phase retrieval](arxiv..)")
     if hit.style in _LOOSE_STYLES and (
-        _SELF_REF.match(hit.title)
+        _SELF_REF.match(hit.title) or _CALL_TO_ACTION.match(hit.title)
         or (_AUTHOR_MARK.search(hit.title)
             and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))
     ):  # fmt: skip

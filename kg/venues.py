@@ -419,6 +419,7 @@ _LONG_NAME = re.compile(
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Za-z][\w\-/&]{1,15}?)(?:\s*['’]?(\d{2}|\d{4}))?\s*\)")
 
 
+_DATE_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
 _VOLUME = re.compile(
     r"(?<=[A-Za-z.])\s+\d{1,3}(?:\s*\(\d{1,3}\))?(?:\s*,?\s*no\.\s*\d+)?\s*[,:]"
     r"(?=[^,:]*?(?:19|20)\d{2})"
@@ -483,6 +484,9 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
         return None
     if "," in s or ":" in s:  # "PAMI 32(9), 2010": a volume (issue) before the year
         s = _VOLUME.sub(" ", s)
+    dated = bool(_DATE_IN.search(s))
+    if dated:  # "CVPR 2016-04-22": the year of a date
+        s = _DATE_IN.sub(r"\1", s)
     if len(s) > 100 or (not slot and len(s) > 90):
         return None
     low = s.lower()
@@ -519,6 +523,6 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
     if workshop and (wm := _BEFORE_WORKSHOP.match(s)) and (hit := lookup_venue(wm.group(1))):
         return Venue(hit[0], year or _find_year(s), True, hit[1])
     bare = _IEEE_ACM.sub("", name)
-    if slot and year is not None and _acronym(bare):
+    if slot and year is not None and not dated and _acronym(bare):
         return Venue(bare, year, workshop, "unknown")
     return None

@@ -93,6 +93,11 @@ def test_a_parenthesised_acronym_needs_a_proceedings_name() -> None:
     assert normalize_venue("Graph Toys (ICML)") is None
 
 
+def test_a_date_gives_a_known_venue_its_year_but_makes_no_unknown_venue() -> None:
+    assert normalize_venue("CVPR 2016-04-22", slot=True).year == 2016
+    assert normalize_venue("HEAD, 2022-05-26", slot=True) is None
+
+
 def test_reference_venue_forms_in_notes() -> None:
     papers = _papers(
         '1. J. Poe. "Pooling Sets of Points." Proc. 30th Int. Conf. Machine Learning (ICML), 2013.\n'
@@ -162,6 +167,11 @@ def test_authors_before_the_title_are_split_off() -> None:
         "Table 2: Results on the held-out split",
         "Note that this only holds for a single batch of examples.",
         "[recent work](https://arxiv.org/abs/2001.00001) shows this too",
+        "**Designing Toy Systems: Frameworks and Strategies.** Many people now use "
+        "[toy frameworks](https://x.org/a) to build programs out of many model calls.",
+        "[arXiv:2001.00001](https://arxiv.org/abs/2001.00001), 2020",
+        "**Learn more here: [paper](https://arxiv.org/abs/2001.00001)**",
+        "Commit taken from: 0123abc (HEAD, 2022-05-26, fix typos)",
     ],
 )
 def test_citations_captions_notices_and_prose_are_not_papers(line: str) -> None:
