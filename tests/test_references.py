@@ -171,7 +171,6 @@ def test_authors_before_the_title_are_split_off() -> None:
         "[toy frameworks](https://x.org/a) to build programs out of many model calls.",
         "[arXiv:2001.00001](https://arxiv.org/abs/2001.00001), 2020",
         "**Learn more here: [paper](https://arxiv.org/abs/2001.00001)**",
-        "Commit taken from: 0123abc (HEAD, 2022-05-26, fix typos)",
     ],
 )
 def test_citations_captions_notices_and_prose_are_not_papers(line: str) -> None:
