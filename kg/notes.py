@@ -155,18 +155,27 @@ def note_links(doc: Document) -> list[NoteLink]:
     return out
 
 
+_CONTINUES = re.compile(r"^(?:and|or|with|for|of|in|on|to|via|from|&)\b")
+
+
 def note_aliases(doc: Document) -> list[str]:
     """The note's front-matter ``aliases`` (``alias``), as a list of strings.
 
     >>> from kg.parse import parse_text
     >>> note_aliases(parse_text("---\\naliases: [BN, batch norm]\\n---\\ntext\\n"))
     ['BN', 'batch norm']
+    >>> note_aliases(parse_text("---\\naliases: [Unifying Segmentation, Detection, and Tracking]\\n---\\n"))
+    ['Unifying Segmentation, Detection, and Tracking']
     """
     value = doc.meta.get("aliases", doc.meta.get("alias"))
     if value is None:
         return []
     values = value if isinstance(value, list) else [value]
-    return [" ".join(str(v).split()) for v in values if v is not None and str(v).strip()]
+    out = [" ".join(str(v).split()) for v in values if v is not None and str(v).strip()]
+    if any(_CONTINUES.match(p) for p in out[1:]):
+        # "aliases: [Unifying X, 3D Y, and Z]": YAML split one title at its commas
+        return [", ".join(out)]
+    return out
 
 
 def _key(text: str) -> str:

@@ -361,7 +361,7 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     for s in rest:
         if s.url:
             break
-        if s.italic and not s.bold:
+        if s.italic and not s.bold and _NAMES.match(s.text.strip(" .,;")):
             authors.extend(split_authors(s.text))
         else:
             slot_parts.append(s.text)
@@ -577,6 +577,8 @@ def _trailing_venue(line: Line) -> PaperHit | None:
                 style="trailing")  # fmt: skip
 
 
+# italic text that can be an author list: capitalised names, initials, "and", "et al."
+_NAMES = re.compile(r"^(?:(?:[A-Z][\w'’.\-]*|and|et|al\.?|de|van|von|der)[\s,;&*†]*)+$")
 _VENUE_SENTENCE = re.compile(
     r"[.,]\s+(?:In\s+)?(?:Proc\b|Proceedings|Advances in|IEEE|ACM|International|Journal|Trans\.)"
 )
