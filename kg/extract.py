@@ -550,7 +550,10 @@ def extract(doc: Document) -> Extraction:
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    about = paper_note(doc, title if doc.title or h1_is_title else Path(doc.path).stem)
+    # a note's own title: its front-matter title, a lone top heading that is not a section
+    # name ("# Related Work"), else its file name
+    named = doc.title or (h1_is_title and not _generic(title))
+    about = paper_note(doc, title if named else Path(doc.path).stem)
     if about is not None and (
         about.style == "note" or sum(m.type == "paper" for m in ex.mentions) <= 5
     ):  # a note about one paper: an ``about`` edge (a weakly marked digest is not one)

@@ -271,6 +271,10 @@ _TITLE_PREFIX = re.compile(
 _TAG_PREFIX = re.compile(r"^\s*[「【][^」】]{1,12}[」】]\s*")
 # a front-matter category or tag that files the note among paper notes
 _PAPER_TAG = re.compile(r"^(?:paper|论文)[-_ ]?(?:notes?|reading|review|笔记|阅读|解读)?$", re.I)
+_NOT_ONE_PAPER = re.compile(
+    r"\b(?:overview|reading list|to read|index|template|how to|comparison|summary of)\b|综述|汇总|合集",
+    re.I,
+)
 _URL_VALUE = re.compile(r"^<?(?:https?://|www\.)\S*>?$", re.I)
 _DATED = re.compile(r"(?<!\d)(?:19|20)\d{2}[-/.年]\d{1,2}(?:[-/.月]\d{1,2})?")
 _META_URL_KEYS = ("source", "paper", "url", "link", "arxiv", "pdf", "paper_url", "paper-link")
@@ -396,6 +400,8 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
     strong = bool(
         (fields.get("title") and not far) or bib.get("title") or paper_url or titled or one_link
     )
+    if not strong and _NOT_ONE_PAPER.search(title or ""):
+        return None  # "DeepLabs Overview", "Reading list": about several papers, in a papers folder
     if not (strong or in_papers or prefixed or far) or (not strong and _DATED.search(title or "")):
         return None  # a dated title ("arXiv daily 2019-02-26") is a digest, not one paper
     name = (

@@ -761,6 +761,12 @@ _CALL_TO_ACTION = re.compile(
     r"(?:full\s+)?(?:paper|code|project)\s+(?:here|available))\b",
     re.I,
 )
+# link texts that name teaching or media material, not a paper ("Stanford Lecture Notes")
+_RESOURCE = re.compile(
+    r"\b(?:lecture|lectures|lecture notes|slides|course|tutorial|video|talk|blog post|podcast|"
+    r"overview|cheat ?sheet|github)\s*$",
+    re.I,
+)
 _IN_PREFIX = re.compile(r"^\s*(?:in|at|to appear in|published in)\s+", re.I)
 _LOOSE_STYLES = frozenset({"link", "trailing", "paper-link", "author-line", ""})
 _INITIALS = r"(?:[A-Z]\.\s?-?){1,3}"
@@ -825,6 +831,7 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         return None  # nor words quoted or linked in running text ("[phase retrieval](arxiv..)")
     if hit.style in _LOOSE_STYLES and (
         _SELF_REF.match(hit.title) or _CALL_TO_ACTION.match(hit.title)
+        or (_RESOURCE.search(hit.title) and len(_words(hit.title)) <= 5)
         or (_AUTHOR_MARK.search(hit.title)
             and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))
     ):  # fmt: skip
