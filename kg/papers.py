@@ -180,6 +180,9 @@ def title_like(text: str, *, min_words: int = 2, max_words: int = 30, cjk: bool 
     return min_words <= n <= max_words
 
 
+_INITIALS_ONLY = re.compile(r"^(?:[A-Z]\.?\s?-?){1,3}$")
+
+
 def split_authors(text: str) -> list[str]:
     """Split an author list on commas, semicolons and ``and``.
 
@@ -187,11 +190,16 @@ def split_authors(text: str) -> list[str]:
     ['Thomas N. Kipf', 'Max Welling']
     >>> split_authors("Alessandro Sperduti and Antonina Starita")
     ['Alessandro Sperduti', 'Antonina Starita']
+    >>> split_authors("Schulman, J., Abbeel, P. and Chen, X.")
+    ['Schulman, J.', 'Abbeel, P.', 'Chen, X.']
     """
     text = text.strip().strip("*_").strip()
     text = re.sub(r"\bet\s+al\.?", "", text)
-    parts = re.split(r"\s*(?:,|;|，|、|\band\b|&)\s*", text)
-    return [p.strip(" .") for p in parts if p.strip(" .")]
+    parts = [p.strip(" .") for p in re.split(r"\s*(?:,|;|，|、|\band\b|&)\s*", text) if p.strip(" .")]
+    # "Schulman, J., Abbeel, P." -> "Schulman, J.", "Abbeel, P.": surnames and initials in turn
+    if len(parts) >= 2 and len(parts) % 2 == 0 and all(_INITIALS_ONLY.match(p) for p in parts[1::2]):
+        return [f"{parts[i]}, {parts[i + 1]}." for i in range(0, len(parts), 2)]
+    return parts
 
 
 # --------------------------------------------------------------------------- helpers
@@ -522,7 +530,7 @@ def _last_sentence_venue(line: Line, text: str) -> PaperHit | None:
     venue = Venue(v.name, year if plausible_year(year) else None, v.workshop, v.kind)
     title = clean_title(head)
     authors: list[str] = []
-    start = title.find(". ")
+    start = -1 if _LEAD_AUTHORS.match(title) else title.find(". ")  # "Authors. Title" stays
     while start > 0:
         t, who = title[:start], title[start + 2 :]
         if _words(t) and (_AUTHORS_LIKE.match(who) or _ONE_AUTHOR.match(who)):
@@ -564,7 +572,7 @@ def _trailing_venue(line: Line) -> PaperHit | None:
             venue = Venue(venue.name, y, venue.workshop, venue.kind)
     authors: list[str] = []
     # "Title. Kaiming He, Xiangyu Zhang, et al. CVPR 2016": the last sentence names authors
-    start = title.find(". ")
+    start = -1 if _LEAD_AUTHORS.match(title) else title.find(". ")
     while start > 0:
         head, tail = title[:start], title[start + 2 :]
         if _words(head) and (_AUTHORS_LIKE.match(tail) or _ONE_AUTHOR.match(tail)):
@@ -775,7 +783,7 @@ _NAME = (
     rf"|[A-Z][\w'’\-]+,\s+{_INITIALS}\*?"  # Surname, A. B.
     r"|[A-Z][a-z][\w'’\-]+\s+[A-Z][\w'’\-]+\*?)"  # Given Surname
 )
-_NAME_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
+_NAME_SEP = r"(?:\s*,?\s*(?:and|&)\s+|\s*,\s*)"
 # "A. Graves, M. G. Bellemare, and R. Munos. Title", "Nachum, O., Norouzi, M. and Xu, K. Title",
 # "He et al. Title": an author list (two names or more, or et al.) and a period before the title
 _LEAD_AUTHORS = re.compile(
