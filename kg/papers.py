@@ -258,6 +258,8 @@ _BRACKET = re.compile(r"^\s*\[([^\[\]]{2,80})\]\s*(.*)$", re.S)
 _NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)、]|\[\^[^\]\s]{1,30}\]:?)\s*")
 
 
+# a short bracketed remark before a title: "[exist code] Title", "[oral] Title"
+_REMARK = re.compile(r"^\s*\[[^\[\]]{1,24}\]\s+(?=\S)")
 _SHORT_GROUP = re.compile(r"[(（]\s*(?:[A-Z][A-Z !]{3,}|[^()（）]{1,24}?)\s*[)）]")
 
 
@@ -313,7 +315,7 @@ def _bracket_prefix(line: Line) -> PaperHit | None:
         if year is None:
             return None
     rest = _drop_groups([Span(m.group(2), *spans[0][1:])] + list(spans[1:]))
-    title = clean_title(_plain(_title_spans(rest)))
+    title = clean_title(_REMARK.sub("", _plain(_title_spans(rest)), count=1))
     if not title or not re.search(r"\w", title) or is_generic_link(title):
         return None
     return _hit(title, line.line, venue, year, spans, style="bracket")
@@ -824,7 +826,7 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     )
     if hit is None or _URLISH.match(hit.title) or _ID_TITLE.match(hit.title):
         return None  # a bare address is no title
-    if len(hit.title) <= 24 and normalize_venue(hit.title) is not None:
+    if normalize_venue(hit.title) is not None:  # "37th Conference on Neural Information ..."
         return None  # nor is a venue name
     if is_citation(hit.title) or is_caption(hit.title) or is_caption(first.text):
         return None  # nor a citation, a caption or a notice

@@ -171,6 +171,7 @@ def test_authors_before_the_title_are_split_off() -> None:
         "[toy frameworks](https://x.org/a) to build programs out of many model calls.",
         "[arXiv:2001.00001](https://arxiv.org/abs/2001.00001), 2020",
         "**Learn more here: [paper](https://arxiv.org/abs/2001.00001)**",
+        "*31st Conference on Neural Information Processing Systems (NeurIPS 2017).*",
     ],
 )
 def test_citations_captions_notices_and_prose_are_not_papers(line: str) -> None:
@@ -207,3 +208,8 @@ def test_citations_name_the_numbered_reference_of_the_same_note() -> None:
         ("Sets of Sets for Toys", 1),
     ]
     assert not any("et al" in label or "Ngata" in label for label, _ in papers)
+
+
+def test_a_short_remark_in_brackets_is_not_part_of_the_title() -> None:
+    papers = _papers("- [ICLR 2021] [has code] Sparse Sets of Toy Graphs\n")
+    assert papers == {"Sparse Sets of Toy Graphs": ("ICLR", 2021)}
