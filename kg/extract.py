@@ -332,7 +332,9 @@ class _Extractor:
             )
             if not groups and (sibling_papers or ctx.get("venue")):
                 text = clean_title(first.text)
-                if (title_like(text) and text[:1].isupper() and self.label(first)
+                # "**Term** explained in a sentence" is a definition, not a bare title
+                term = first.spans[0].bold and len(first.text) > len(first.spans[0].text) + 20
+                if (title_like(text) and text[:1].isupper() and self.label(first) and not term
                         and not is_citation(text) and not is_caption(text)
                         and not sentence_like(text)):  # fmt: skip
                     hit = PaperHit(title=text, line=first.line)

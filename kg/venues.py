@@ -124,6 +124,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "ICRA": ("conference", ()),
     "IROS": ("conference", ()),
     "RSS": ("conference", ("Robotics: Science and Systems",)),
+    "IV": ("conference", ("IEEE Intelligent Vehicles Symposium", "Intelligent Vehicles Symposium")),
     # language and speech
     "ACL": ("conference", ("Association for Computational Linguistics",)),
     "EMNLP": ("conference", ("Empirical Methods in Natural Language Processing",)),
@@ -138,6 +139,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     # data mining, web, information retrieval, databases
     "KDD": ("conference", ("SIGKDD", "ACM SIGKDD")),
     "WWW": ("conference", ("TheWebConf", "The Web Conference")),
+    "WI": ("conference", ("Web Intelligence", "IEEE/WIC/ACM Web Intelligence")),
     "WSDM": ("conference", ()),
     "SIGIR": ("conference", ()),
     "CIKM": ("conference", ()),
@@ -234,7 +236,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
 _CASE_SENSITIVE = {
     "ALT", "RSS", "DAC", "SDM", "ACL", "UAI", "CHI", "TIP", "TOG", "TMM", "TMI", "TSP",
     "MICRO", "Nature", "Science", "Machine Learning", "Neural Networks", "PRL", "KBS",
-    "WWW", "ISCA", "FPGA", "MLJ", "AIJ", "LoG", "Bioinformatics", "MM",
+    "WWW", "ISCA", "FPGA", "MLJ", "AIJ", "LoG", "Bioinformatics", "MM", "IV", "WI",
 }  # fmt: skip
 
 _KEY_DROP = re.compile(r"[\W_]+")
@@ -398,7 +400,8 @@ def _find_year(text: str) -> int | None:
 
 
 _DIGIT = re.compile(r"\d")
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-/]{1,11}$")
+# unknown acronyms need three characters: two-letter ones ("AI 2015") are too often not venues
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-/]{2,11}$")
 
 
 def _acronym(name: str) -> bool:

@@ -213,3 +213,17 @@ def test_citations_name_the_numbered_reference_of_the_same_note() -> None:
 def test_a_short_remark_in_brackets_is_not_part_of_the_title() -> None:
     papers = _papers("- [ICLR 2021] [has code] Sparse Sets of Toy Graphs\n")
     assert papers == {"Sparse Sets of Toy Graphs": ("ICLR", 2021)}
+
+
+def test_two_letter_acronyms_are_venues_only_when_known() -> None:
+    assert normalize_venue("IV 2020", slot=True).name == "IV"
+    assert normalize_venue("AI 2015", slot=True) is None
+    assert normalize_venue("MICAI 2020", slot=True).kind == "unknown"
+
+
+def test_a_bold_term_with_its_definition_is_not_a_paper() -> None:
+    papers = _papers(
+        "- Graph Kernels for Leaves. ICML 2019.\n"
+        "- **Leaf counting** assigns a number to every tree in the toy forest we built.\n"
+    )
+    assert set(papers) == {"Graph Kernels for Leaves"}
