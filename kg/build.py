@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
+from kg.notes import resolve_links
 from kg.records import Extraction, Skipped
 from kg.resolve import Resolution, resolve
 from kg.schema import RELATIONS, node_id
@@ -300,7 +301,7 @@ def _post_attrs(ext: Extraction) -> dict[str, Any]:
     return {
         "type": "post",
         "label": label,
-        "aliases": [],
+        "aliases": list(post.aliases),
         "sources": [{"path": post.path, "line": 1}],
         "notes": [],
         "path": post.path,
@@ -329,7 +330,10 @@ def assemble(
       ``VALSE2020``), each with the ``line`` first seen;
     * ``subtopic_of`` / ``part_of`` from each mention to its nearest enclosing mention of a
       type the relation allows;
-    * ``published_at`` paper -> venue with ``year`` (and ``workshop`` when true).
+    * ``published_at`` paper -> venue with ``year`` (and ``workshop`` when true);
+    * ``about`` post -> paper for a note about one paper (:func:`kg.notes.paper_note`) and
+      ``links_to`` post -> post for each link between notes (:func:`kg.notes.resolve_links`;
+      ``line``, ``kind`` and the ``anchor`` of the first such link).
 
     >>> from kg.records import Mention, Post
     >>> ext = Extraction(Post("notes/a.md", "A"), [
@@ -385,6 +389,8 @@ def assemble(
             if m.origin == "front_matter" and m.type in RELATIONS["tagged"][1]:
                 year = m.year if m.type == "venue" else None
                 edge(pid, eid, "tagged", line=m.line, year=year)
+            elif m.origin == "about" and m.type == "paper":
+                edge(pid, eid, "about", line=m.line)
             else:
                 edge(pid, eid, "mentions", line=m.line)
             if m.type == "paper" and m.venue:  # the post names the venue too
@@ -398,6 +404,13 @@ def assemble(
                         edge(eid, target, rel)
                     break
                 p = ext.mentions[p].parent
+    for src, dst, link in resolve_links(
+        [e.post.path for e in extractions],
+        [e.post.aliases for e in extractions],
+        [e.links for e in extractions],
+    ):
+        edge(post_ids[src], post_ids[dst], "links_to", line=link.line, anchor=link.anchor,
+             kind=link.kind)  # fmt: skip
     for ent in resolution.entities.values():
         if ent.type != "paper":
             continue

@@ -45,11 +45,16 @@ import os
 import re
 from pathlib import Path
 
+from kg.notes import citations, cited_papers, is_field_line, note_aliases, note_links, paper_note
 from kg.papers import (
     PaperHit,
+    author_venue_line,
     clean_title,
+    is_caption,
+    is_citation,
     is_generic_link,
     recognize,
+    sentence_like,
     split_authors,
     title_like,
 )
@@ -284,7 +289,10 @@ class _Extractor:
         current = parent
         i = 0
         while i < len(lines):
-            hit = recognize(lines[i : i + 2])
+            # a link whose text began on the line before ("[Train Large, Then Compress: ...\n
+            # ... of Transformers](url)") is the tail of a sentence, not a title
+            cont = i > 0 and _continues_link(lines[i - 1], lines[i])
+            hit = None if cont else recognize(lines[i : i + 2])
             if hit is not None:
                 current = self.add_paper(hit, parent, ctx)
                 i += hit.consumed
@@ -324,20 +332,38 @@ class _Extractor:
             )
             if not groups and (sibling_papers or ctx.get("venue")):
                 text = clean_title(first.text)
-                if title_like(text) and text[:1].isupper() and self.label(first):
+                # "**Term** explained in a sentence" is a definition, not a bare title
+                term = first.spans[0].bold and len(first.text) > len(first.spans[0].text) + 20
+                if (title_like(text) and text[:1].isupper() and self.label(first) and not term
+                        and not is_citation(text) and not is_caption(text)
+                        and not sentence_like(text)):  # fmt: skip
                     hit = PaperHit(title=text, line=first.line)
+        children = item.children
+        # "Title [paper](..)" over a sub-item "A. Author, B. Author --CVPR 2022"
+        if (
+            hit is not None and hit.venue is None and children and children[0].lines
+            and (av := author_venue_line(children[0].lines[0])) is not None
+        ):  # fmt: skip
+            hit.authors, hit.venue, hit.year = hit.authors or av[0], av[1], av[2] or hit.year
+            children = children[1:]
         if hit is not None:
             key = self.add_paper(hit, parent, ctx)
             self.attach(key, item.attachments)
             rest = lines[hit.consumed :]
             for ln in rest:
+                paper = self.mentions[key]
+                if paper.venue is None and (av := author_venue_line(ln)) is not None:
+                    paper.authors = paper.authors or av[0]  # "A. Author. In ICML, 2017."
+                    paper.venue, paper.year = av[1].name, av[2] or paper.year
+                    paper.workshop = av[1].workshop
+                    continue
                 if ln.spans and all(s.italic for s in ln.spans) and not self.mentions[key].authors:
                     self.mentions[key].authors = split_authors(ln.text)
                 elif (sub := recognize([ln])) is not None:
                     self.add_paper(sub, parent, ctx)
                 else:
                     self.note(key, ln.text)
-            self.paper_children(item.children, key, parent, ctx)
+            self.paper_children(children, key, parent, ctx)
             return
         label = self.label(first)
         method = bool(label) and (
@@ -444,6 +470,12 @@ class _Extractor:
             self.add_paper(hit, parent, ctx)
 
 
+def _continues_link(before: Line, line: Line) -> bool:
+    """``line`` opens with the rest of a link that ``before`` ends with."""
+    return bool(before.spans and line.spans and line.spans[0].url
+                and line.spans[0].url == before.spans[-1].url)  # fmt: skip
+
+
 def _title_of(doc: Document) -> tuple[str, bool]:
     """The post title and whether the first H1 is that title (and so not a topic)."""
     h1 = [s for s in doc.root.sections if s.level == 1]
@@ -461,6 +493,45 @@ def _title_of(doc: Document) -> tuple[str, bool]:
     return Path(doc.path).stem, False
 
 
+def _cite(ex: _Extractor, doc: Document) -> None:
+    """``Gupta et al. (2018)``: one more mention, at the citation, of the reference it names."""
+    papers = [m for m in ex.mentions if m.type == "paper"]
+    if not papers:
+        return
+    rows = [(m.label, m.authors, m.year) for m in papers]
+    for line, i in cited_papers(citations(doc), rows):
+        ref = papers[i]
+        if ref.line != line:
+            ex.add("paper", ref.label, line, None, venue=ref.venue, year=ref.year,
+                   workshop=ref.workshop, url=ref.url, ids=dict(ref.ids))  # fmt: skip
+
+
+def _about(ex: _Extractor, about: PaperHit, doc: Document) -> None:
+    """Mark the paper a paper note is about: the body's own mention of it when there is one
+    (same arXiv id or link, or a paper named before the first heading), else a new mention."""
+    first_heading = doc.root.sections[0].line if doc.root.sections else 1 << 30
+    same = next(
+        (m for m in ex.mentions if m.type == "paper" and m.origin == "body" and (
+            (about.ids and any(m.ids.get(k) == v for k, v in about.ids.items()))
+            or (about.url and m.url == about.url))),
+        None,
+    ) or next(
+        (m for m in ex.mentions if m.type == "paper" and m.origin == "body"
+         and m.line < min(first_heading, 20) and not is_field_line(m.label)),
+        None,
+    )  # fmt: skip
+    if same is None:
+        key = ex.add_paper(about, None, {})
+        ex.mentions[key].origin = "about"
+        return
+    same.origin = "about"
+    same.url = same.url or about.url
+    same.ids = {**about.ids, **same.ids}
+    same.venue = same.venue or (about.venue.name if about.venue else None)
+    same.year = same.year or about.year
+    same.authors = same.authors or list(about.authors)
+
+
 def extract(doc: Document) -> Extraction:
     """Turn a parsed document into a :class:`kg.records.Extraction` (pure).
 
@@ -474,13 +545,24 @@ def extract(doc: Document) -> Extraction:
         categories=list(doc.categories),
         tags=list(doc.tags),
         keywords=list(doc.keywords),
+        aliases=note_aliases(doc),
     )
     ex = _Extractor(doc)
     ex.front_matter()
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings])
+    # a note's own title: its front-matter title, a lone top heading that is not a section
+    # name ("# Related Work"), else its file name
+    named = doc.title or (h1_is_title and not _generic(title))
+    about = paper_note(doc, title if named else Path(doc.path).stem)
+    if about is not None and (
+        about.style == "note" or sum(m.type == "paper" for m in ex.mentions) <= 5
+    ):  # a note about one paper: an ``about`` edge (a weakly marked digest is not one)
+        _about(ex, about, doc)
+    _cite(ex, doc)
+    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings],
+                      links=note_links(doc))  # fmt: skip
 
 
 def extract_file(

@@ -32,7 +32,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.parse import Line, Span, find_ids
-from kg.venues import Venue, normalize_venue
+from kg.venues import (
+    Venue,
+    arxiv_year,
+    find_year,
+    normalize_venue,
+    plausible_year,
+)
 
 __all__ = [
     "PaperHit",
@@ -42,6 +48,10 @@ __all__ = [
     "clean_title",
     "title_like",
     "split_authors",
+    "author_venue_line",
+    "is_citation",
+    "is_caption",
+    "sentence_like",
 ]
 
 
@@ -65,6 +75,7 @@ _GENERIC_LINK = re.compile(
     r"openreview|github|official|video|slides?|blog|demo|data|dataset|poster|supp|"
     r"supplementary|bib|bibtex|doi|html|abs|website|web|here|jump here|source|repo|"
     r"tensorflow|pytorch|keras|caffe|mxnet|jax|paddle|torch|model|models|notes?|"
+    r"papers with code|paperswithcode|youtube|youtube overview|talk|tweet|twitter|"
     r"中文|论文|代码|解读|笔记|原文|链接|项目|主页)$",
     re.I,
 )
@@ -96,8 +107,8 @@ def is_paper_url(url: str | None) -> bool:
     >>> is_paper_url("http://cn.arxiv.org/abs/1905.10324"), is_paper_url("https://github.com/x/y")
     (True, False)
     """
-    if not url:
-        return False
+    if not url or url.startswith("wiki:"):
+        return False  # a [[wikilink]] names a note, not a paper page
     u = url.lower()
     rest = u.split("//", 1)[-1]
     host, _, path = rest.partition("/")
@@ -169,6 +180,9 @@ def title_like(text: str, *, min_words: int = 2, max_words: int = 30, cjk: bool 
     return min_words <= n <= max_words
 
 
+_INITIALS_ONLY = re.compile(r"^(?:[A-Z]\.?\s?-?){1,3}$")
+
+
 def split_authors(text: str) -> list[str]:
     """Split an author list on commas, semicolons and ``and``.
 
@@ -176,11 +190,16 @@ def split_authors(text: str) -> list[str]:
     ['Thomas N. Kipf', 'Max Welling']
     >>> split_authors("Alessandro Sperduti and Antonina Starita")
     ['Alessandro Sperduti', 'Antonina Starita']
+    >>> split_authors("Schulman, J., Abbeel, P. and Chen, X.")
+    ['Schulman, J.', 'Abbeel, P.', 'Chen, X.']
     """
     text = text.strip().strip("*_").strip()
     text = re.sub(r"\bet\s+al\.?", "", text)
-    parts = re.split(r"\s*(?:,|;|，|、|\band\b|&)\s*", text)
-    return [p.strip(" .") for p in parts if p.strip(" .")]
+    parts = [p.strip(" .") for p in re.split(r"\s*(?:,|;|，|、|\band\b|&)\s*", text) if p.strip(" .")]
+    # "Schulman, J., Abbeel, P." -> "Schulman, J.", "Abbeel, P.": surnames and initials in turn
+    if len(parts) >= 2 and len(parts) % 2 == 0 and all(_INITIALS_ONLY.match(p) for p in parts[1::2]):
+        return [f"{parts[i]}, {parts[i + 1]}." for i in range(0, len(parts), 2)]
+    return parts
 
 
 # --------------------------------------------------------------------------- helpers
@@ -207,7 +226,6 @@ def _title_spans(spans: list[Span]) -> list[Span]:
     return [s for s in spans if not (s.url and is_generic_link(s.text))]
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DATE = re.compile(r"^\s*\*?\s*((?:19|20)\d{2})(?:[-/.]\d{1,2}){0,2}\s*\*?\s*$")
 
 
@@ -218,30 +236,30 @@ def _slot_venue(text: str) -> tuple[Venue | None, int | None]:
         return None, None
     v = normalize_venue(t, slot=True)
     if v is not None:
-        return v, v.year
-    m = _YEAR.search(t)
-    return None, int(m.group(1)) if m else None
+        return v, v.year if v.year is not None else find_year(t, last=True)
+    return None, find_year(t)
 
 
 def _hit(title: str, line: int, venue: Venue | None, year: int | None, spans, **kw) -> PaperHit:
     url = kw.pop("url", None) or _paper_link(spans)
-    return PaperHit(
-        title=title,
-        line=line,
-        venue=venue,
-        year=year if year is not None else (venue.year if venue else None),
-        url=url,
-        ids=find_ids(url) if url else {},
-        **kw,
-    )
+    ids = find_ids(url) if url else {}
+    if year is None and venue is not None:
+        year = venue.year
+    if not plausible_year(year):
+        year = None
+    if year is None and "arxiv" in ids:  # 1904.04762 was issued in 2019
+        year = arxiv_year(ids["arxiv"])
+    return PaperHit(title=title, line=line, venue=venue, year=year, url=url, ids=ids, **kw)
 
 
 # --------------------------------------------------------------------------- styles
 
 _BRACKET = re.compile(r"^\s*\[([^\[\]]{2,80})\]\s*(.*)$", re.S)
-_NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)、])\s*")
+_NUMBER = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}[.)、]|\[\^[^\]\s]{1,30}\]:?)\s*")
 
 
+# a short bracketed remark before a title: "[exist code] Title", "[oral] Title"
+_REMARK = re.compile(r"^\s*\[[^\[\]]{1,24}\]\s+(?=\S)")
 _SHORT_GROUP = re.compile(r"[(（]\s*(?:[A-Z][A-Z !]{3,}|[^()（）]{1,24}?)\s*[)）]")
 
 
@@ -293,12 +311,11 @@ def _bracket_prefix(line: Line) -> PaperHit | None:
     venue = normalize_venue(inside, slot=True)
     year = venue.year if venue else None
     if venue is None:
-        ym = _YEAR.search(inside)
-        if ym is None:
+        year = find_year(inside)
+        if year is None:
             return None
-        year = int(ym.group(1))
     rest = _drop_groups([Span(m.group(2), *spans[0][1:])] + list(spans[1:]))
-    title = clean_title(_plain(_title_spans(rest)))
+    title = clean_title(_REMARK.sub("", _plain(_title_spans(rest)), count=1))
     if not title or not re.search(r"\w", title) or is_generic_link(title):
         return None
     return _hit(title, line.line, venue, year, spans, style="bracket")
@@ -343,6 +360,8 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     if not spans or not spans[0].bold or spans[0].url:
         return None
     raw = spans[0].text.strip()
+    if raw.endswith((":", "：")):
+        return None  # "**Term:** definition"
     title = clean_title(raw)
     if len(_words(title)) < 2 and len(_CJK.findall(title)) < 4:
         return None
@@ -352,21 +371,30 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     for s in rest:
         if s.url:
             break
-        if s.italic and not s.bold:
+        if s.italic and not s.bold and _NAMES.match(s.text.strip(" .,;")):
             authors.extend(split_authors(s.text))
         else:
             slot_parts.append(s.text)
     slot = " ".join("".join(slot_parts).split())
     if slot.startswith(":") or slot.startswith("："):
         return None  # "**Term**: definition"
-    venue, year = _slot_venue(slot)
+    # the venue follows the title closely; a year deep in the sentence after a bold lead-in
+    # ("**Best-of-N** — similar to ... (Stiennon et al., 2020)") says nothing
+    venue, year = _slot_venue(slot) if len(slot) <= 60 else (None, None)
     consumed = 1
     if len(lines) > 1 and lines[1].spans and all(s.italic for s in lines[1].spans):
         authors = authors or split_authors(lines[1].text)
         consumed = 2
-    has_link = _paper_link(spans) is not None
-    if not (venue or year or has_link or authors or raw.endswith(".")):
-        return None
+    # a paragraph's bold lead-in is followed by a sentence; a title by a venue, authors or links
+    tail = "".join(s.text for s in rest if not s.url and not (s.italic and not s.bold))
+    lead_in = len(" ".join(tail.split())) > 60
+    has_link = _paper_link(spans) is not None and not lead_in
+    if not (venue or year or has_link or authors):
+        # "**Title.**" alone: a title only when it reads as one (3+ words, mostly capitalised)
+        words = title.split()
+        caps = sum(bool(_CAP_WORD.match(w)) for w in words)
+        if lead_in or not (raw.endswith(".") and len(words) >= 3 and caps >= 0.6 * len(words)):
+            return None
     return _hit(title, line.line, venue, year, spans, authors=authors, consumed=consumed,
                 style="bold")  # fmt: skip
 
@@ -393,9 +421,14 @@ def _quoted_reference(line: Line) -> PaperHit | None:
         m.group("rest").strip(),
         flags=re.I,
     )
-    venue, year = _slot_venue(re.split(r"[,(]|\bpp\.|\bvol\.", rest)[0] if rest else "")
+    venue = normalize_venue(rest, slot=True) if rest and len(rest) <= 160 else None
+    year = venue.year if venue is not None else None
+    if venue is None:
+        venue, year = _slot_venue(re.split(r"[,(]|\bpp\.|\bvol\.", rest)[0] if rest else "")
     if year is None and rest:
-        year = int(y.group(1)) if (y := _YEAR.search(rest)) else None
+        year = find_year(rest, last=True)
+    if not numbered and len(_words(title)) <= 3 and sentence_like(m.group("authors")):
+        return None  # a short phrase quoted in running text ("... the fleet, "Fleet Learning" ...")
     if not numbered and venue is None and year is None:
         return None
     if not title_like(title, min_words=2, max_words=40):
@@ -487,6 +520,31 @@ _TRAILING_SEP = re.compile(r"^\.?(?P<venue>[^,，.]{2,60}?)\s*(?:[,，]|[-–—
 _TAIL_HINT = re.compile(r"(?:\d|[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Z][a-z]+)\W{0,3}$")
 
 
+def _last_sentence_venue(line: Line, text: str) -> PaperHit | None:
+    """``Title. A. Author. IEEE T PATTERN ANAL 32, 2010``: a known venue as the last sentence."""
+    head, sep, tail = text.rpartition(". ")
+    if not sep or not head:
+        return None
+    v = normalize_venue(tail, slot=True) if len(tail) <= 100 else None
+    if v is None or v.kind == "unknown":
+        return None
+    year = v.year or find_year(tail, last=True) or arxiv_year(tail)
+    venue = Venue(v.name, year if plausible_year(year) else None, v.workshop, v.kind)
+    title = clean_title(head)
+    authors: list[str] = []
+    start = -1 if _LEAD_AUTHORS.match(title) else title.find(". ")  # "Authors. Title" stays
+    while start > 0:
+        t, who = title[:start], title[start + 2 :]
+        if _words(t) and (_AUTHORS_LIKE.match(who) or _ONE_AUTHOR.match(who)):
+            title, authors = clean_title(t), split_authors(who)
+            break
+        start = title.find(". ", start + 2)
+    if not title_like(title, cjk=True) or _AUTHORS_LIKE.match(title):
+        return None
+    return _hit(title, line.line, venue, venue.year, line.spans, authors=authors,
+                style="trailing")  # fmt: skip
+
+
 def _trailing_venue(line: Line) -> PaperHit | None:
     """``Title (ICCV2019)``, ``Title [CVPR 2019]``, ``Title, NeurIPS 2019``."""
     spans = _title_spans(line.spans)
@@ -507,23 +565,34 @@ def _trailing_venue(line: Line) -> PaperHit | None:
             if m and (venue := normalize_venue(m.group("venue")[::-1].strip())) is not None:
                 break
         if venue is None or m is None:
-            return None
+            return _last_sentence_venue(line, text)
     title = clean_title(text[: len(text) - m.end()])
+    # "Title. In Proceedings of the 2019 Conference on ... (EMNLP)": the venue sentence
+    if (vm := _VENUE_SENTENCE.search(title)) is not None:
+        title, tail = clean_title(title[: vm.start()]), title[vm.start() :]
+        if venue.year is None and (y := find_year(tail, last=True)) is not None:
+            venue = Venue(venue.name, y, venue.workshop, venue.kind)
     authors: list[str] = []
     # "Title. Kaiming He, Xiangyu Zhang, et al. CVPR 2016": the last sentence names authors
-    start = title.find(". ")
+    start = -1 if _LEAD_AUTHORS.match(title) else title.find(". ")
     while start > 0:
         head, tail = title[:start], title[start + 2 :]
-        if _words(head) and _AUTHORS_LIKE.match(tail):
+        if _words(head) and (_AUTHORS_LIKE.match(tail) or _ONE_AUTHOR.match(tail)):
             title, authors = clean_title(head), split_authors(tail)
             break
         start = title.find(". ", start + 2)
-    if not title_like(title, cjk=True):
-        return None
+    if not title_like(title, cjk=True) or _AUTHORS_LIKE.match(title) or _ONE_AUTHOR.match(title):
+        return None  # "A. Lee, B. Kim -- CVPR 2022" names the authors of the paper above
     return _hit(title, line.line, venue, venue.year, line.spans, authors=authors,
                 style="trailing")  # fmt: skip
 
 
+# italic text that can be an author list: capitalised names, initials, "and", "et al."
+_NAMES = re.compile(r"^(?:(?:[A-Z][\w'’.\-]*|and|et|al\.?|de|van|von|der)[\s,;&*†]*)+$")
+_VENUE_SENTENCE = re.compile(
+    r"[.,]\s+(?:In\s+)?(?:Proc\b|Proceedings|Advances in|IEEE|ACM|International|Journal|Trans\.)"
+)
+_ONE_AUTHOR = re.compile(r"^(?:[A-Z]\.\s*)+[A-Z][\w'’-]+(?:\s+et\s+al\.?)?$")
 _AUTHOR_LINE = re.compile(r"^(?P<authors>.*?)\s*(?:--|—|–|−)\s*(?P<venue>[^-—–]{2,60})$")
 
 
@@ -548,6 +617,38 @@ def _author_line(lines: list[Line]) -> PaperHit | None:
                 authors=split_authors(m.group("authors")), consumed=2, style="author-line")  # fmt: skip
 
 
+def author_venue_line(line: Line) -> tuple[list[str], Venue, int | None] | None:
+    """``A. Author, B. Author --CVPR 2022``: a line of authors ending in a venue and year.
+
+    Such a line sits under a paper's title (on the next line or as its sub-item); it names
+    the paper's authors and venue and is never a paper itself.
+
+    >>> authors, venue, year = author_venue_line(Line.of(2, [Span("A. Lee, B. Kim --CVPR 2022")]))
+    >>> authors, venue.name, year
+    (['A. Lee', 'B. Kim'], 'CVPR', 2022)
+    >>> author_venue_line(Line.of(2, [Span("Deep Nets -- a review of CVPR 2022")])) is None
+    True
+    >>> author_venue_line(Line.of(2, [Span("C. Finn, S. Levine. In ICML, 2017.")]))[1:]
+    (Venue(name='ICML', year=2017, workshop=False, kind='conference'), 2017)
+    """
+    text = line.text
+    if "--" not in text and "—" not in text and "–" not in text and "−" not in text:
+        # "C. Finn, P. Abbeel, S. Levine. In ICML, 2017. ([pdf](..))"
+        lead = _LEAD_AUTHORS.match(text + " X")
+        rest = _IN_PREFIX.sub("", _plain(_title_spans(line.spans))[lead.end() :]) if lead else ""
+        venue = normalize_venue(re.split(r"[(\[]", rest)[0], slot=True) if rest else None
+        if venue is None or venue.kind == "unknown":
+            return None
+        return split_authors(lead.group(0).rstrip(". ")), venue, venue.year
+    m = _AUTHOR_LINE.match(text)
+    if not m or not _AUTHORS_LIKE.match(m.group("authors").strip(" ,.*_")):
+        return None
+    venue, year = _slot_venue(m.group("venue"))
+    if venue is None:
+        return None
+    return split_authors(m.group("authors")), venue, year
+
+
 def _paper_link_title(line: Line) -> PaperHit | None:
     """``Title [paper](url) [code](url)``: a title-like text with a generic paper link."""
     spans = line.spans
@@ -556,14 +657,145 @@ def _paper_link_title(line: Line) -> PaperHit | None:
     url = _paper_link(spans)
     if url is None:
         return None
-    title = clean_title(_plain(_title_spans(spans)))
+    first = next(i for i, s in enumerate(spans) if s.url and is_generic_link(s.text))
+    after = _plain([s for s in spans[first:] if not (s.url and is_generic_link(s.text))])
+    if len(after.strip(" |/,;:()[]-–—·")) > 3:
+        return None  # "as we show in our [paper](..) (Sec 5.2), this": a sentence around it
+    title = clean_title(_plain(_title_spans(spans[:first])).rstrip(" [(（【|"))
     title = _NUMBER.sub("", title, count=1)
-    if not title_like(title, min_words=3):
+    if not title_like(title, min_words=3) or sentence_like(title):
         return None
     return _hit(title, line.line, None, None, spans, url=url, style="paper-link")
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]{2}")
+# an identifier standing where a title would ("arXiv:1606.01885, 2016")
+_ID_TITLE = re.compile(r"^(?:arxiv\s*:?\s*)?\d{4}\.\d{4,5}|^(?:doi\s*:?\s*)?10\.\d{4,9}/", re.I)
+
+_SURNAME = r"(?:[A-Z][\w'’-]+|van|von|de|der|da|di|le|la)"
+# "Gupta et al. (2018)", "Luong, et al., 2015", "Kipf and Welling (2017)", "(He et al., 2016)"
+_CITATION = re.compile(
+    rf"^[(\[]?\s*{_SURNAME}(?:\s+{_SURNAME}){{0,2}}"
+    rf"(?:,?\s+et\.?\s+al\.?|\s+(?:and|&)\s+{_SURNAME}(?:\s+{_SURNAME}){{0,2}})?"
+    r",?\s*[(\[]?\s*(?:19|20)\d{2}[a-z]?\s*[)\]]?[)\]]?\.?$"
+)
+
+
+_CITATION_NO_YEAR = re.compile(rf"^{_SURNAME}(?:\s+{_SURNAME})?,?\s+et\.?\s+al\.?$")
+
+
+def is_citation(text: str) -> bool:
+    """An in-text citation (``Gupta et al. (2018)``, ``Luong, et al., 2015``), not a title.
+
+    >>> is_citation("Gupta et al. (2018)"), is_citation("Luong, et al., 2015")
+    (True, True)
+    >>> is_citation("Kipf and Welling (2017)"), is_citation("Attention Is All You Need")
+    (True, False)
+    """
+    t = " ".join(text.split()).strip(" *_")
+    return bool(_CITATION.match(t) or _CITATION_NO_YEAR.match(t))
+
+
+# figure and table captions, and blog notices such as "[Updated on 2019-04-18: ...]"
+_CAPTION = re.compile(
+    r"^\W*(?:fig(?:ure)?|table|tab|algorithm|alg|eq(?:uation)?|listing|video|image|"
+    r"图|表|算法)\.?\s*\d+(?:\.\d+)*\s*[.:：|)\-]"
+    r"|^\W*(?:last\s+)?(?:updated?|edit(?:ed)?|note|news|ps|p\.s|disclaimer|tl;?dr)\b\s*"
+    r"(?:on\b|:|：|\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
+    r"|^\W*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b",
+    re.I,
+)
+
+
+# prose words: lower-case pronouns, auxiliaries and determiners that titles rarely use
+_PROSE = re.compile(
+    r"\b(?:is|are|was|were|been|being|we|you|your|our|they|their|it|its|this|these|those|"
+    r"there|here|can|could|will|would|should|must|may|might|does|did|don't|doesn't|didn't|"
+    r"isn't|aren't|won't|can't|i|my|me|us|them|he|she|very|so|just|now|then|also|because|"
+    r"which|who|when|while|where|if|than|like|already|really|usually|rarely|often)\b"
+)
+_NEXT_SENTENCE = re.compile(r"[.;]\s+[A-Z][a-z]*\s+[a-z]\w*\s+\w+")
+_CAP_WORD = re.compile(r"^[A-Z0-9]")
+# a citation inside the text: "(Wu et al., 2025)", "(Kipf and Welling, 2017)"
+_INLINE_CITE = re.compile(r"[(\[]\s*[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? \d{4}[a-z]?[)\];]")
+
+
+def sentence_like(text: str) -> bool:
+    """Reads as prose rather than a title: lower-case prose words in a sentence-case line of
+    several words, or more than one sentence.
+
+    >>> sentence_like("K-Nearest Neighbors is rarely used on images")
+    True
+    >>> sentence_like("Attention Is All You Need"), sentence_like("Deep Sets for graph matching")
+    (False, False)
+    >>> sentence_like("Batch norm works. It also helps training")
+    True
+    """
+    t = " ".join(text.split())
+    if _NEXT_SENTENCE.search(t) or _INLINE_CITE.search(t):
+        return True
+    words = t.split()
+    if len(words) < 4:
+        return False
+    capital = sum(bool(_CAP_WORD.match(w)) for w in words)
+    prose = len(_PROSE.findall(t))
+    long_lower = len(words) > 18 and capital < 0.5 * len(words)  # titles are rarely this long
+    return prose >= 1 and capital < 0.5 * len(words) or prose >= 3 or long_lower
+
+
+def is_caption(text: str) -> bool:
+    """A figure / table caption or a dated notice, never a paper title.
+
+    >>> is_caption("Figure 3. Results on graph tasks"), is_caption("[Updated on 2019-04-18: more]")
+    (True, True)
+    >>> is_caption("Tables Are All You Need: a study")
+    False
+    """
+    return bool(_CAPTION.match(" ".join(text.split())))
+
+
+# a prose fragment starts with a lower-case word ("phase retrieval", "that investigates ...");
+# "iCaRL", "word2vec" and "k-means" do not count
+_LOWER_START = re.compile(r"^(?:[a-z]+(?:\s|$|[,.;:])|[)\]）】]|\((?:[Ss]ec|[Ff]ig|[Ss]ee|e\.g)\b)")
+# "our paper", "In this paper", "the full paper", "Paper link": the post's own paper, unnamed
+_SELF_REF = re.compile(
+    r"^(?:(?:in|see|check\s+out)\s+)?(?:our|this|the|that|my|their|a|an)?\s*"
+    r"(?:\w+\s+){0,2}?(?:paper|work|preprint|article|report|publication|manuscript)s?"
+    r"(?:\s+(?:link|here|page))?(?:\s*[,.]|$)",
+    re.I,
+)
+# an initial ("A.") or a contribution mark ("Tian*") says a name list is authors
+_AUTHOR_MARK = re.compile(r"\b[A-Z]\.(?:\s|$)|\w[*†]")
+_CALL_TO_ACTION = re.compile(
+    r"^(?:(?:learn|read|see|find|check|click)\s+(?:more|here|out|this)|more\s+(?:info|details)|"
+    r"(?:full\s+)?(?:paper|code|project)\s+(?:here|available))\b",
+    re.I,
+)
+# link texts that name teaching or media material, not a paper ("Stanford Lecture Notes")
+_RESOURCE = re.compile(
+    r"\b(?:lecture|lectures|lecture notes|slides|course|tutorial|video|talk|blog post|podcast|"
+    r"overview|cheat ?sheet|github)\s*$",
+    re.I,
+)
+_IN_PREFIX = re.compile(r"^\s*(?:in|at|to appear in|published in)\s+", re.I)
+_LOOSE_STYLES = frozenset({"link", "trailing", "paper-link", "author-line", ""})
+_INITIALS = r"(?:[A-Z]\.\s?-?){1,3}"
+_NAME = (
+    rf"(?:{_INITIALS}\s*[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?\*?"  # A. B. Surname
+    rf"|[A-Z][\w'’\-]+,\s+{_INITIALS}\*?"  # Surname, A. B.
+    r"|[A-Z][a-z][\w'’\-]+\s+[A-Z][\w'’\-]+\*?)"  # Given Surname
+)
+_NAME_SEP = r"(?:\s*,?\s*(?:and|&)\s+|\s*,\s*)"
+# "A. Graves, M. G. Bellemare, and R. Munos. Title", "Nachum, O., Norouzi, M. and Xu, K. Title",
+# "He et al. Title": an author list (two names or more, or et al.) and a period before the title
+_LEAD_AUTHORS = re.compile(
+    rf"^(?:{_NAME}(?:{_NAME_SEP}{_NAME})+(?:,?\s+et\.?\s+al\.?)?"
+    rf"|{_INITIALS}\s*[A-Z][\w'’\-]+"  # one author "A. B. Author."
+    rf"|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)\s*\.?(?<=\.)\s+(?=[A-Z0-9\"“])"
+)
+_ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCoRR\b", re.I)
+_ARXIV = Venue("arXiv", None, False, "preprint")
+_ARXIV_IN_TEXT = re.compile(r"\barxiv\s*:\s*(\d{4}\.\d{4,5})", re.I)
 _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
 
 
@@ -592,8 +824,43 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         or _author_line(lines)
         or _paper_link_title(first)
     )
-    if hit is None or _URLISH.match(hit.title):
+    if hit is None or _URLISH.match(hit.title) or _ID_TITLE.match(hit.title):
         return None  # a bare address is no title
-    if len(hit.title) <= 24 and normalize_venue(hit.title) is not None:
+    if normalize_venue(hit.title) is not None:  # "37th Conference on Neural Information ..."
         return None  # nor is a venue name
+    if is_citation(hit.title) or is_caption(hit.title) or is_caption(first.text):
+        return None  # nor a citation, a caption or a notice
+    if hit.style in ("trailing", "author-line", "paper-link") and _AUTHORS_LIKE.match(hit.title):
+        return None  # nor an author list
+    in_prose = len(first.text) > len(hit.title) + 24  # the link sits in a running sentence
+    if in_prose and hit.style == "link" and hit.venue is None and len(_words(hit.title)) <= 3:
+        return None  # a term linked in running text ("[Importance sampling](..pdf): we ...")
+    if sentence_like(hit.title) and hit.venue is None and (in_prose or not is_paper_url(hit.url)):
+        return None  # nor a sentence (in running text, or with nothing to say "paper")
+    if hit.style in _LOOSE_STYLES | {"reference"} and _LOWER_START.match(hit.title):
+        return None  # nor words quoted or linked in running text ("[phase retrieval](arxiv..)")
+    if hit.style in _LOOSE_STYLES and (
+        _SELF_REF.match(hit.title) or _CALL_TO_ACTION.match(hit.title)
+        or (_RESOURCE.search(hit.title) and len(_words(hit.title)) <= 5)
+        or (_AUTHOR_MARK.search(hit.title)
+            and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))
+    ):  # fmt: skip
+        return None  # nor an unnamed "[our paper](..)" or an author list
+    if (lead := _LEAD_AUTHORS.match(hit.title)) is not None:
+        rest = clean_title(hit.title[lead.end() :])
+        if title_like(rest, min_words=2) and not _LEAD_AUTHORS.match(rest):
+            hit.authors = hit.authors or split_authors(lead.group(0).rstrip(". "))
+            hit.title = rest
+    if normalize_venue(_IN_PREFIX.sub("", hit.title)) is not None and len(hit.title) <= 40:
+        return None  # nor a venue line ("C. Finn, P. Abbeel. In ICML, 2017")
+    rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
+    if "arxiv" not in hit.ids and (aid := _ARXIV_IN_TEXT.search(rest)):
+        hit.ids["arxiv"] = aid.group(1)  # "arXiv:1907.05511" written out, not linked
+        if hit.year is None and plausible_year(y := arxiv_year(aid.group(1))):
+            hit.year = y
+    if hit.venue is None and _ARXIV_VENUE.search(rest):  # "arXiv preprint arXiv:1904.04762"
+        hit.venue = _ARXIV
+        if hit.year is None:
+            year = find_year(rest, last=True) or arxiv_year(rest)
+            hit.year = year if plausible_year(year) else None
     return hit

@@ -57,6 +57,9 @@ __all__ = [
     "decode",
     "backend",
     "find_ids",
+    "WIKI_SCHEME",
+    "WIKILINK",
+    "MEDIA_EXT",
 ]
 
 
@@ -217,6 +220,10 @@ class Document:
     keywords: list[str] = field(default_factory=list)
     #: front-matter key -> the 1-based line it is on
     front_matter_lines: dict[str, int] = field(default_factory=dict)
+    #: the whole front matter (scalars as strings), for keys such as ``aliases`` and ``source``
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: fenced and indented code blocks as ``(line, content)`` (e.g. a BibTeX entry)
+    code: list[tuple[int, str]] = field(default_factory=list)
     encoding: str = "utf-8"
     #: one-line notes about the parse (e.g. a back-end fallback); never errors
     warnings: list[str] = field(default_factory=list)
@@ -287,8 +294,35 @@ def _math(m: re.Match[str]) -> str:
 _BLANK_LINE = re.compile(r"\n[^\S\n]+(?=\n)")
 
 
+#: the URL scheme a ``[[wikilink]]`` becomes: ``[[Note#Part|shown]]`` -> ``[shown](wiki:Note#Part)``
+WIKI_SCHEME = "wiki:"
+#: inline code (group 1, kept as it is), else ``![[embed]]`` / ``[[wikilink]]``: the ``!``
+#: (group 2), the target with its ``#anchor`` (group 3) and the shown text (group 4)
+WIKILINK = re.compile(r"(`+)[^`\n]*?\1|(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
+#: file endings of embedded pictures, drawings and media (not notes)
+MEDIA_EXT = re.compile(
+    r"\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|avif|excalidraw|mp4|webm|mov|mp3|wav|ogg|m4a)$", re.I
+)
+
+
+def _wikilink(m: re.Match[str]) -> str:
+    """``[[Note#Part|shown]]`` -> ``[shown](<wiki:Note#Part>)``; image embeds disappear."""
+    if m.group(1):
+        return m.group(0)
+    target = m.group(3).strip()
+    if m.group(2) and MEDIA_EXT.search(target.split("#", 1)[0].strip()):
+        return ""  # ![[picture.png]]: an attachment, not a link
+    page = target.split("#", 1)[0].strip()
+    shown = (m.group(4) or "").strip() or page.rsplit("/", 1)[-1] or target
+    shown = re.sub(r"([\\`*_\[\]<>])", r"\\\1", shown)
+    dest = ("!" if m.group(2) else "") + target.replace("<", "").replace(">", "")
+    return f"[{shown}](<{WIKI_SCHEME}{dest}>)"
+
+
 def _preprocess(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "[[" in text:
+        text = WIKILINK.sub(_wikilink, text)
     text = _BLANK_LINE.sub("\n", text)
     if "{%" in text or "$$" in text:
         text = _DROP_BLOCKS.sub(_blank, text)
@@ -785,7 +819,7 @@ def _build_table(node: _Node) -> Table:
     return table
 
 
-def _build(root: _Node) -> Section:
+def _build(root: _Node, code: list[tuple[int, str]] | None = None) -> Section:
     top = Section(level=0, title="", line=1)
     stack = [top]
 
@@ -819,7 +853,9 @@ def _build(root: _Node) -> Section:
                 add_blocks([c for c in children if c[0] != "heading"])
             elif name == "html_block":
                 sec.attachments.extend(_html_images(info))
-            # fence, code_block, hr: ignored
+            elif (name == "fence" or name == "code_block") and code is not None:
+                code.append((line, info))
+            # hr: ignored
 
     add_blocks(root[2])
     return top
@@ -856,7 +892,8 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
             tree = _py_tree(body)
     else:
         tree = _py_tree(body)
-    root = _build(tree)
+    code: list[tuple[int, str]] = []
+    root = _build(tree, code)
 
     def pick(*keys: str) -> Any:
         for k in keys:
@@ -877,6 +914,8 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
         tags=_as_list(pick("tags", "tag")),
         keywords=_as_list(pick("keywords", "keyword")),
         front_matter_lines=key_lines,
+        meta=meta,
+        code=code,
         encoding=_encoding,
         warnings=warnings,
     )

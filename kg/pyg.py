@@ -58,7 +58,7 @@ __all__ = [
 TARGET_RELATIONS: tuple[str, ...] = ("subtopic_of", "part_of", "published_at")
 
 #: Relations used only for message passing (post -> entity).
-CONTEXT_RELATIONS: tuple[str, ...] = ("mentions", "tagged")
+CONTEXT_RELATIONS: tuple[str, ...] = ("mentions", "tagged", "about", "links_to")
 
 
 @dataclass

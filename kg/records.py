@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Mention", "Post", "Extraction", "Skipped"]
+__all__ = ["Mention", "Post", "NoteLink", "Extraction", "Skipped"]
 
 
 @dataclass
@@ -31,8 +31,9 @@ class Mention:
         parent: ``key`` of the enclosing topic or method mention, or ``None``. The relation
             to it follows from the types: topic->topic is ``subtopic_of``, anything else
             ``part_of``.
-        origin: ``"body"`` or ``"front_matter"`` (front-matter mentions become ``tagged``
-            edges from the post instead of ``mentions``).
+        origin: ``"body"``, ``"front_matter"`` (front-matter mentions become ``tagged``
+            edges from the post instead of ``mentions``) or ``"about"`` (the paper the whole
+            note is about: an ``about`` edge from the post).
         venue: canonical venue name of a paper (``"NeurIPS"``), or ``None``.
         year: publication year of a paper, or the year of a venue (event) mention.
         workshop: the paper appeared at a workshop of ``venue``.
@@ -73,6 +74,26 @@ class Post:
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    #: other names of the note (front-matter ``aliases``); links may use them
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NoteLink:
+    """A link from one note to another, as written: ``[[target#anchor|shown]]`` or ``[x](t.md)``.
+
+    Attributes:
+        target: the linked page as written (a name, a path, with or without ``.md``).
+        line: 1-based source line.
+        anchor: the ``#heading`` part, or ``""``.
+        kind: ``"wikilink"``, ``"embed"`` (``![[note]]``) or ``"markdown"`` (a relative link,
+            ``target`` then relative to the linking note's folder).
+    """
+
+    target: str
+    line: int
+    anchor: str = ""
+    kind: str = "wikilink"
 
 
 @dataclass
@@ -82,6 +103,7 @@ class Extraction:
     post: Post
     mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    links: list[NoteLink] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for caches)."""
@@ -94,6 +116,7 @@ class Extraction:
             post=Post(**data["post"]),
             mentions=[Mention(**m) for m in data["mentions"]],
             warnings=list(data.get("warnings", [])),
+            links=[NoteLink(**x) for x in data.get("links", [])],
         )
 
 

@@ -9,7 +9,7 @@ Examples
 >>> node_id("topic", "模型压缩")
 'topic:模型压缩'
 >>> sorted(RELATIONS)[:2]
-['mentions', 'part_of']
+['about', 'links_to']
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
         "an item listed under a method (list item that groups items) or a section",
     ),
     "published_at": (("paper",), ("venue",), "the paper appeared at the venue; edge has `year`"),
+    "links_to": (("post",), ("post",), "a [[wikilink]] or relative Markdown link between notes"),
+    "about": (("post",), ("paper",), "the note is about this one paper (a paper note)"),
 }
 
 _SLUG_DROP = re.compile(r"[^\w]+", re.UNICODE)

@@ -26,11 +26,39 @@ True
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Venue", "KNOWN_VENUES", "normalize_venue", "lookup_venue", "expand_year"]
+#: The earliest publication year accepted (older four-digit numbers are page numbers,
+#: volumes or ids).
+MIN_YEAR = 1940
+#: The latest publication year accepted: next year (papers are listed "to appear").
+MAX_YEAR = datetime.date.today().year + 1
+
+
+def plausible_year(year: int | None) -> bool:
+    """A year a paper can have been published in (``MIN_YEAR`` to ``MAX_YEAR``).
+
+    >>> plausible_year(2019), plausible_year(2032), plausible_year(1904)
+    (True, False, False)
+    """
+    return year is not None and MIN_YEAR <= year <= MAX_YEAR
+
+
+__all__ = [
+    "Venue",
+    "KNOWN_VENUES",
+    "normalize_venue",
+    "lookup_venue",
+    "expand_year",
+    "find_year",
+    "arxiv_year",
+    "plausible_year",
+    "MIN_YEAR",
+    "MAX_YEAR",
+]
 
 
 @dataclass(frozen=True)
@@ -90,12 +118,13 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "ICDAR": ("conference", ()),
     "MICCAI": ("conference", ()),
     "ISBI": ("conference", ()),
-    "ACM MM": ("conference", ("ACMMM", "ACM Multimedia")),
+    "ACM MM": ("conference", ("ACMMM", "ACM Multimedia", "MM")),
     "SIGGRAPH": ("conference", ()),
     "SIGGRAPH Asia": ("conference", ()),
     "ICRA": ("conference", ()),
     "IROS": ("conference", ()),
     "RSS": ("conference", ("Robotics: Science and Systems",)),
+    "IV": ("conference", ("IEEE Intelligent Vehicles Symposium", "Intelligent Vehicles Symposium")),
     # language and speech
     "ACL": ("conference", ("Association for Computational Linguistics",)),
     "EMNLP": ("conference", ("Empirical Methods in Natural Language Processing",)),
@@ -110,6 +139,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     # data mining, web, information retrieval, databases
     "KDD": ("conference", ("SIGKDD", "ACM SIGKDD")),
     "WWW": ("conference", ("TheWebConf", "The Web Conference")),
+    "WI": ("conference", ("Web Intelligence", "IEEE/WIC/ACM Web Intelligence")),
     "WSDM": ("conference", ()),
     "SIGIR": ("conference", ()),
     "CIKM": ("conference", ()),
@@ -135,20 +165,31 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "CHI": ("conference", ()),
     "ICSE": ("conference", ()),
     # journals
+    # (ISO and Web of Science abbreviations such as "IEEE Trans. Image Process." and
+    # "IEEE T IMAGE PROCESS" are spellings too; a leading "IEEE" is ignored when matching)
     "TPAMI": ("journal", ("PAMI", "T-PAMI", "TPMAI",
-                          "IEEE Transactions on Pattern Analysis and Machine Intelligence")),
-    "IJCV": ("journal", ("International Journal of Computer Vision",)),
-    "TIP": ("journal", ("IEEE Transactions on Image Processing",)),
-    "TNN": ("journal", ("IEEE Transactions on Neural Networks",)),
-    "TNNLS": ("journal", ("IEEE Transactions on Neural Networks and Learning Systems",)),
-    "TKDE": ("journal", ("IEEE Transactions on Knowledge and Data Engineering",)),
-    "TMM": ("journal", ("IEEE Transactions on Multimedia",)),
-    "TCSVT": ("journal", ()),
+                          "IEEE Transactions on Pattern Analysis and Machine Intelligence",
+                          "Trans. Pattern Anal. Mach. Intell.", "T PATTERN ANAL",
+                          "T Pattern Anal Mach Intell", "Trans. PAMI")),
+    "IJCV": ("journal", ("International Journal of Computer Vision", "Int. J. Comput. Vis.",
+                         "Int. J. Comput. Vision", "INT J COMPUT VISION")),
+    "TIP": ("journal", ("IEEE Transactions on Image Processing", "Trans. Image Process.",
+                        "T IMAGE PROCESS")),
+    "TNN": ("journal", ("IEEE Transactions on Neural Networks", "Trans. Neural Netw.")),
+    "TNNLS": ("journal", ("IEEE Transactions on Neural Networks and Learning Systems",
+                          "Trans. Neural Netw. Learn. Syst.", "T NEUR NET LEAR")),
+    "TKDE": ("journal", ("IEEE Transactions on Knowledge and Data Engineering",
+                         "Trans. Knowl. Data Eng.", "T KNOWL DATA EN")),
+    "TMM": ("journal", ("IEEE Transactions on Multimedia", "Trans. Multimedia",
+                        "T MULTIMEDIA")),
+    "TCSVT": ("journal", ("IEEE Transactions on Circuits and Systems for Video Technology",
+                          "Trans. Circuits Syst. Video Technol.", "T CIRC SYST VID")),
     "TOG": ("journal", ("ACM Transactions on Graphics",)),
     "TVCG": ("journal", ()),
-    "TSP": ("journal", ("IEEE Transactions on Signal Processing",)),
+    "TSP": ("journal", ("IEEE Transactions on Signal Processing", "Trans. Signal Process.",
+                        "T SIGNAL PROCES")),
     "TASLP": ("journal", ()),
-    "TCYB": ("journal", ()),
+    "TCYB": ("journal", ("IEEE Transactions on Cybernetics", "T CYBERNETICS")),
     "TITS": ("journal", ()),
     "TMI": ("journal", ("IEEE Transactions on Medical Imaging",)),
     "TIST": ("journal", ()),
@@ -184,7 +225,8 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "Proceedings of the IEEE": ("journal", ()),
     "IEEE Access": ("journal", ()),
     # preprint servers
-    "arXiv": ("preprint", ("arxiv preprint", "CoRR", "arXiv.org")),
+    "arXiv": ("preprint", ("arxiv preprint", "CoRR", "arXiv.org", "arXiv e-prints",
+                           "ArXiv e-print", "preprint arXiv")),
     "bioRxiv": ("preprint", ()),
     # events (meetings that are not paper venues, e.g. VALSE's annual seminar)
     "VALSE": ("event", ("Vision And Learning SEminar",)),
@@ -194,7 +236,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
 _CASE_SENSITIVE = {
     "ALT", "RSS", "DAC", "SDM", "ACL", "UAI", "CHI", "TIP", "TOG", "TMM", "TMI", "TSP",
     "MICRO", "Nature", "Science", "Machine Learning", "Neural Networks", "PRL", "KBS",
-    "WWW", "ISCA", "FPGA", "MLJ", "AIJ", "LoG", "Bioinformatics",
+    "WWW", "ISCA", "FPGA", "MLJ", "AIJ", "LoG", "Bioinformatics", "MM", "IV", "WI",
 }  # fmt: skip
 
 _KEY_DROP = re.compile(r"[\W_]+")
@@ -258,18 +300,83 @@ def lookup_venue(name: str) -> tuple[str, str] | None:
 def expand_year(text: str) -> int | None:
     """A four-digit year from ``2019``, ``'19`` or ``19`` (two digits: 00-49 -> 20xx).
 
+    Years outside :func:`plausible_year` are no years (``32`` in ``PAMI 32`` is a volume).
+
     >>> expand_year("'18"), expand_year("97"), expand_year("2020"), expand_year("123")
     (2018, 1997, 2020, None)
+    >>> expand_year("32"), expand_year("1904")
+    (None, None)
     """
     digits = text.lstrip("'’‘")
     if not digits.isdigit():
         return None
-    if len(digits) == 4 and 1900 <= int(digits) <= 2099:
-        return int(digits)
-    if len(digits) == 2:
+    year = None
+    if len(digits) == 4:
+        year = int(digits)
+    elif len(digits) == 2:
         yy = int(digits)
-        return 2000 + yy if yy < 50 else 1900 + yy
-    return None
+        year = 2000 + yy if yy < 50 else 1900 + yy
+    return year if plausible_year(year) else None
+
+
+# an arXiv identifier: new style (1904.04762, 2106.01234v2) and old style (cs/0701001)
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\s*:\s*|arxiv\.org/(?:abs|pdf)/|abs/)?(?<![\d.])(\d{2})(\d{2})\.\d{4,5}(?:v\d+)?(?![\d])"
+    r"|(?:arxiv\s*:\s*)?[a-z\-]+(?:\.[A-Z]{2})?/(\d{2})\d{5}(?:v\d+)?",
+    re.I,
+)
+# numbers that are not years: page ranges, "pp. 1957", "no. 2019", volumes before "(",
+# DOIs, and arXiv identifiers
+_NOT_YEAR = re.compile(
+    r"(?:pp?\.|pages?|no\.|vol\.|volume|issue)\s*\d+(?:\s*[-–—]+\s*\d+)?"
+    r"|\d+\s*[-–—]+\s*\d+|10\.\d{4,9}/\S+",
+    re.I,
+)
+
+
+def arxiv_year(arxiv_id: str) -> int | None:
+    """The year an arXiv identifier was issued in (``YYMM.NNNNN`` -> ``20YY``).
+
+    >>> arxiv_year("1904.04762"), arxiv_year("arXiv:2106.01234v2"), arxiv_year("cs/9905014")
+    (2019, 2021, 1999)
+    >>> arxiv_year("1913.00001") is None  # month 13: not an identifier
+    True
+    """
+    m = _ARXIV_ID.search(arxiv_id)
+    if m is None:
+        return None
+    if m.group(1) is not None:
+        if not 1 <= int(m.group(2)) <= 12:
+            return None
+        return 2000 + int(m.group(1))
+    yy = int(m.group(3))
+    return 2000 + yy if yy < 50 else 1900 + yy
+
+
+def _strip_ids(text: str) -> str:
+    return _ARXIV_ID.sub(" ", text) if any(c.isdigit() for c in text) else text
+
+
+def find_year(text: str, *, last: bool = False) -> int | None:
+    """The publication year written in ``text`` (the first, or the ``last``, one).
+
+    Only four-digit years in the plausible range count, and never the digits of an arXiv id,
+    a DOI, a page range or a volume / issue number.
+
+    >>> find_year("arXiv preprint arXiv:1904.04762 (2019)"), find_year("arXiv:1904.04762")
+    (2019, None)
+    >>> find_year("IEEE Trans. PAMI, 32, no. 9 (2010): 1627-1645")
+    2010
+    >>> find_year("In ICRA, pp. 1957-1964. IEEE, 2016.", last=True)
+    2016
+    """
+    if not any(c.isdigit() for c in text):
+        return None
+    t = _NOT_YEAR.sub(" ", _strip_ids(text))
+    years = [int(y) for y in _ANY_YEAR.findall(t) if plausible_year(int(y))]
+    if not years:
+        return None
+    return years[-1] if last else years[0]
 
 
 _WORKSHOP = re.compile(r"\b(?:workshops?|ws)\b", re.I)
@@ -281,7 +388,7 @@ _MODIFIERS = re.compile(
     re.I,
 )
 _SPLIT = re.compile(
-    r"^(?P<name>.*?)[\s,]*(?P<year>(?<![\d])(?:19|20)\d{2}(?!\d)|['’‘]\d{2}(?!\d)|(?<=\s)\d{2}$|(?<=[A-Za-z])\d{2}$)"
+    r"^(?P<name>.*?)[\s,]*(?P<year>(?<![\d])(?:19|20)\d{2}(?!\d|[-/.]\d)|['’‘]\d{2}(?!\d)|(?<=\s)\d{2}$|(?<=[A-Za-z])\d{2}$)"
     r"(?P<rest>.*)$"
 )
 _BEFORE_WORKSHOP = re.compile(r"^(.*?)\s+workshops?\b", re.I)
@@ -289,12 +396,12 @@ _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 def _find_year(text: str) -> int | None:
-    m = _ANY_YEAR.search(text)
-    return int(m.group(1)) if m else None
+    return find_year(text)
 
 
 _DIGIT = re.compile(r"\d")
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-/]{1,11}$")
+# unknown acronyms need three characters: two-letter ones ("AI 2015") are too often not venues
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-/]{2,11}$")
 
 
 def _acronym(name: str) -> bool:
@@ -304,6 +411,36 @@ def _acronym(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     return upper >= 2 and upper >= 0.6 * len(letters)
+
+
+# words of a spelled-out proceedings or journal name ("Proc. ... Conf. ... (ICML)")
+_LONG_NAME = re.compile(
+    r"\b(?:proc|proceedings|conf|conference|int|international|symposium|meeting|journal|"
+    r"trans|transactions|workshops?|annual|advances|empirical|association|congress)\b",
+    re.I,
+)
+_PAREN_ACRONYM = re.compile(r"\(\s*([A-Za-z][\w\-/&]{1,15}?)(?:\s*['’]?(\d{2}|\d{4}))?\s*\)")
+
+
+_DATE_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
+_VOLUME = re.compile(
+    r"(?<=[A-Za-z.])\s+\d{1,3}(?:\s*\(\d{1,3}\))?(?:\s*,?\s*no\.\s*\d+)?\s*[,:]"
+    r"(?=[^,:]*?(?:19|20)\d{2})"
+)
+
+
+def _acronym_in_parens(s: str) -> Venue | None:
+    """``Proc. 36th Int. Conf. Machine Learning (ICML)``: the known acronym in parentheses."""
+    for m in _PAREN_ACRONYM.finditer(s):
+        if not _LONG_NAME.search(s[: m.start()]):
+            continue
+        hit = lookup_venue(m.group(1))
+        if hit is None:
+            continue
+        year = expand_year(m.group(2)) if m.group(2) else None
+        workshop = bool(_WORKSHOP.search(s))
+        return Venue(hit[0], year or find_year(s, last=True), workshop, hit[1])
+    return None
 
 
 @lru_cache(maxsize=16384)
@@ -328,10 +465,32 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
     ('MICAI', None)
     >>> normalize_venue("Pruning from Scratch 2020", slot=True) is None
     True
+
+    An arXiv identifier is no part of the name, and a known acronym in parentheses names the
+    venue of a long proceedings title:
+
+    >>> normalize_venue("arXiv preprint arXiv:1904.04762")
+    Venue(name='arXiv', year=None, workshop=False, kind='preprint')
+    >>> normalize_venue("Proc. 36th Int. Conf. Machine Learning (ICML), 2019", slot=True)
+    Venue(name='ICML', year=2019, workshop=False, kind='conference')
+    >>> normalize_venue("IEEE T MULTIMEDIA 2020").name
+    'TMM'
     """
     s = " ".join(text.replace("\u3000", " ").split())
+    low = s.lower()
+    if "arxiv" in low or "/" in s:
+        s = _strip_ids(s)
+    if "(" in s and len(s) <= 160 and (v := _acronym_in_parens(s)) is not None:
+        return v
     s = s.strip(" .,;:()[]（）【】*_")
-    if not s or len(s) > 100 or (not slot and len(s) > 90):
+    if not s or len(s) > 160:
+        return None
+    if "," in s or ":" in s:  # "PAMI 32(9), 2010": a volume (issue) before the year
+        s = _VOLUME.sub(" ", s)
+    dated = bool(_DATE_IN.search(s))
+    if dated:  # "CVPR 2016-04-22": the year of a date
+        s = _DATE_IN.sub(r"\1", s)
+    if len(s) > 100 or (not slot and len(s) > 90):
         return None
     low = s.lower()
     workshop = ("workshop" in low or "ws" in low) and bool(_WORKSHOP.search(s))
@@ -367,6 +526,6 @@ def normalize_venue(text: str, *, slot: bool = False) -> Venue | None:
     if workshop and (wm := _BEFORE_WORKSHOP.match(s)) and (hit := lookup_venue(wm.group(1))):
         return Venue(hit[0], year or _find_year(s), True, hit[1])
     bare = _IEEE_ACM.sub("", name)
-    if slot and year is not None and _acronym(bare):
+    if slot and year is not None and not dated and _acronym(bare):
         return Venue(bare, year, workshop, "unknown")
     return None

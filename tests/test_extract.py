@@ -153,8 +153,8 @@ def en() -> Extraction:
         # Title (VENUEYEAR) / Title [VENUE YEAR]
         ("Pruning from Scratch", "AAAI", 2020, False),
         ("Graph U-Nets", "ICML", 2019, False),
-        # Title [paper](..) [code](..)
-        ("Rethinking the Value of Network Pruning", None, None, False),
+        # Title [paper](..) [code](..): the year is the arXiv id's (1810.05270 -> 2018)
+        ("Rethinking the Value of Network Pruning", None, 2018, False),
         # title line + "Authors -- NIPS 2017"
         ("Attention Is All You Need", "NeurIPS", 2017, False),
         # [Title](paper url) + "VENUE YEAR *date* [paper](..)" line
