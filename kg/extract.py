@@ -45,6 +45,7 @@ import os
 import re
 from pathlib import Path
 
+from kg.glossary import is_housekeeping_tag
 from kg.papers import (
     PaperHit,
     clean_title,
@@ -64,6 +65,10 @@ __all__ = [
     "GENERIC_HEADINGS",
     "clean_heading",
     "is_method_name",
+    "judge_name",
+    "is_structural",
+    "tag_name",
+    "STRUCTURAL_HEADINGS",
 ]
 
 #: Headings that structure a document but name no research topic (compared case-folded,
@@ -170,6 +175,303 @@ def is_method_name(text: str) -> bool:
     return not t[0].isdigit() or any(c.isalpha() for c in t[1:])
 
 
+
+# --------------------------------------------------------------------------- typing by content
+#
+# A heading, list item or tag becomes a topic or method only when it names a research
+# entity. :func:`judge_name` looks for evidence beyond position -- the field glossary, the
+# shape of a name (acronyms, CamelCase, ``X-Net``, ``X loss``), a technical head noun, how
+# common the words are in general language -- and rejects, with a reason, what is plainly
+# something else: structure, pseudocode, metrics, dates, people, organisations, sentences.
+
+#: Headings that structure a post and name nothing (besides :data:`GENERIC_HEADINGS`).
+STRUCTURAL_HEADINGS: frozenset[str] = frozenset(
+    {
+        "notation", "notations", "setup", "set up", "problem setup", "problem setting",
+        "problem statement", "problem formulation", "formulation", "preliminaries",
+        "preliminary", "motivation", "motivations", "key idea", "key ideas", "main idea",
+        "main ideas", "the idea", "idea", "ideas", "intuition", "insight", "insights",
+        "takeaways", "key takeaways", "takeaway", "quick summary", "tl;dr", "tldr",
+        "known problems", "open problems", "open questions", "limitations", "limitation",
+        "challenges", "challenge", "problems", "problem", "questions", "question", "answers",
+        "implementation", "implementation details", "details", "training details", "training",
+        "evaluation", "experiment", "experimental setup", "experimental results", "setting",
+        "settings", "analysis", "ablation", "ablations", "ablation study", "ablation studies",
+        "results and discussion", "main results", "findings", "observations", "future",
+        "next steps", "what's next", "whats next", "outline", "agenda", "recap", "review",
+        "architecture", "model architecture", "network architecture", "model", "models",
+        "the model", "our model", "our approach", "our method", "the approach", "approaches",
+        "proposed method", "algorithm", "algorithms", "pseudocode", "pseudo code", "framework",
+        "pipeline", "overview of the method", "method overview", "model overview", "details",
+        "data", "data collection", "benchmarks", "benchmark", "baselines", "baseline",
+        "metrics", "evaluation metrics", "performance", "comparison", "comparisons",
+        "related", "prior work", "previous work", "existing work", "existing methods",
+        "acknowledgments and references", "bibtex", "citation", "paper link", "links",
+        "authors", "author", "team", "about", "about me", "contact", "disclaimer",
+        "part 1", "part 2", "part 3", "part i", "part ii", "part iii", "step 1", "step 2",
+        "step 3", "loss", "losses", "objective", "inference", "training and inference",
+        "写在前面", "写在后面", "写在后面的话", "写在最后", "前言", "后记", "结语", "尾声", "总结",
+        "小结", "网络结构", "模型结构", "网络架构", "模型架构", "整体架构", "整体结构", "框架",
+        "算法流程", "算法", "模型", "网络", "结构", "架构", "实现", "实现细节", "细节", "训练",
+        "训练细节", "测试", "推理", "数据", "数据准备", "数据处理", "预处理", "环境", "环境配置",
+        "配置", "问题", "存在的问题", "问题描述", "动机", "创新点", "主要贡献", "优点", "缺点",
+        "优缺点", "特点", "局限性", "不足", "改进", "应用场景", "场景", "思想", "核心思想",
+        "主要思想", "基本思想", "算法思想", "基本原理", "原理介绍", "介绍", "简述", "概览",
+        "概要", "要点", "重点", "难点", "分析", "对比", "比较", "评价", "评估", "指标",
+        "性能", "效果", "实验分析", "实验设置", "实验对比", "消融实验", "相关工作", "参考论文",
+        "论文信息", "论文地址", "论文链接", "代码地址", "源码", "作者", "发展历程", "历史",
+        "现状", "研究现状", "发展现状", "趋势", "挑战", "未来", "待续", "未完待续", "后续",
+        "补充", "更新记录", "问答", "常见问题", "面试题", "习题", "练习", "作业", "附",
+        "损失", "目标函数", "输入", "输出", "步骤", "流程图", "结构图", "示意图", "图示",
+    }
+)  # fmt: skip
+_STRUCT_PREFIX = re.compile(
+    r"^(?:other|more|misc|further|additional|related|some|various|a few|selected|recent|"
+    r"our|my|the (?:main|key)|part|chapter|section|step|stage|appendix|lesson|lecture|"
+    r"week|day|q\d|case study|附录|第.|其他|其它|相关|更多|一些)\b",
+    re.I,
+)
+_STRUCT_SUFFIX = re.compile(
+    r"\b(?:overview|results?|code|details|examples?|setup|summary|introduction|notes?|"
+    r"discussion|visuali[sz]ation|comparison|experiments?|analysis|implementation|demo|"
+    r"explained|revisited|in practice|basics|101|faq|links?|resources?|references?)$"
+    r"|(?:总结|简介|介绍|概述|小结|笔记|资料|汇总|整理|记录|实践|实战|代码|示例|分析|对比|详解|教程|入门)$",
+    re.I,
+)
+_PSEUDOCODE = re.compile(
+    r"^(?:for|while|if|else|elif|end|endif|endfor|endwhile|repeat|until|return|do|then|"
+    r"initiali[sz]e|input|output|require|ensure|function|procedure|def|let|set|update|"
+    r"compute|sample|loop|break|continue|print|import|from|class)\b(?![-_])"
+    r"|[=←→⇐⇒≤≥≠∑∏∈∀∃∇]|:=|\\[a-z]+|[_^]\{|\b[a-zA-Z]_[a-zA-Z0-9]\b|\w\(\w*\)",
+    re.I,
+)
+_METRIC = re.compile(r"\d+(?:\.\d+)?\s*[%‰]|\d+\.\d+|[<>]\s*\d|\d+\s*(?:ms|fps|gb|mb|kb|倍|万|亿)\b", re.I)
+_DATE = re.compile(
+    r"^(?:\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?|(?:19|20)\d{2}\s*年?|\d{1,2}月\d{1,2}日"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s*\d{4})?"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2})$",
+    re.I,
+)
+_ORGS: frozenset[str] = frozenset(
+    {
+        "google", "google brain", "google research", "deepmind", "google deepmind", "facebook",
+        "meta", "meta ai", "fair", "facebook ai", "microsoft", "microsoft research", "msra",
+        "amazon", "aws", "apple", "nvidia", "openai", "anthropic", "ibm", "intel", "amd",
+        "qualcomm", "uber", "tesla", "waymo", "twitter", "netflix", "adobe", "samsung", "sony",
+        "huawei", "baidu", "alibaba", "tencent", "bytedance", "sensetime", "megvii", "xiaomi",
+        "百度", "阿里", "阿里巴巴", "阿里云", "腾讯", "华为", "字节", "字节跳动", "商汤", "旷视",
+        "科大讯飞", "讯飞", "小米", "京东", "美团", "滴滴", "依图", "云从", "海康", "海康威视",
+        "大华", "微软", "谷歌", "脸书", "亚马逊", "英伟达", "苹果", "网易", "搜狗", "快手",
+        "知乎", "知乎专栏", "csdn", "github", "arxiv", "youtube", "bilibili", "medium",
+        "berkeley", "stanford", "mit", "cmu", "uc berkeley", "bair", "清华", "北大",
+        "清华大学", "北京大学", "中科院", "浙大", "浙江大学", "上海交大", "港中文",
+    }
+)  # fmt: skip
+_ORG_SUFFIX = re.compile(
+    r"(?:\b(?:inc|ltd|llc|corp|corporation|company|co|gmbh|university|institute|lab|labs|"
+    r"laboratory)\.?|公司|集团|科技|大学|学院|研究院|研究所|实验室)$",
+    re.I,
+)
+#: Characters Chinese writes foreign names with; a label made of them alone is a person.
+_TRANSLIT = frozenset(
+    "阿埃艾安奥巴保贝本比宾波伯布查达戴丹道德迪蒂丁杜多厄恩法菲费芬弗福盖冈戈哥格古哈海汉赫亨"
+    "胡华霍基吉加贾杰金卡凯坎康柯科克肯库拉莱赖兰劳勒雷里利莉林琳卢鲁路伦罗洛马迈麦曼梅蒙米莫"
+    "姆穆纳娜奈南内尼涅纽诺欧帕佩彭皮珀普齐奇乔切琼萨塞桑瑟森沙莎尚舍施史斯松苏索塔泰坦汤唐特"
+    "提图托瓦威韦维温沃乌伍西希夏谢辛休雅亚扬耶伊因尤约泽扎詹兹朱·•"
+)
+_GIVEN_NAMES: frozenset[str] = frozenset(
+    """john james robert michael william david richard joseph thomas charles daniel matthew
+    mark paul steven andrew kenneth joshua kevin brian george timothy ronald jason edward
+    jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
+    samuel frank gregory alexander patrick jack dennis peter tyler aaron henry adam nathan
+    zachary kyle ethan christian sergey pieter chelsea fei-fei yann yoshua geoffrey ian
+    ilya andrej alex alexei kaiming ross jitendra trevor dawn anca sergey jia mary patricia
+    jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy emily emma olivia
+    sophia anna maria laura rachel hannah yi yang wei li zhang wang chen liu""".split()
+)  # fmt: skip
+_EN_STOP = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|can|could|will|would|should|shall|may|might|"
+    r"must|does|do|did|has|have|had|we|our|us|you|your|i|me|my|it|its|they|their|them|he|"
+    r"she|his|her|this|these|those|there|here|that|which|who|whom|whose|what|why|how|when|"
+    r"where|not|no|if|so|than|then|just|very|also|about|into|onto|using|used|use|let|"
+    r"get|gets|got|make|makes|made|etc|e\.g|i\.e|vs|versus)\b",
+    re.I,
+)
+_EN_EDGE = re.compile(
+    r"^(?:the|a|an|of|to|in|on|at|by|for|with|and|or|but|as|from|via|per)\b"
+    r"|\b(?:the|a|an|of|to|in|on|at|by|for|with|and|or|but|as|from|via|per|is|are)$",
+    re.I,
+)
+_ZH_SENTENCE = re.compile(
+    r"[的了吗呢吧啊着过把被让使给对而且就都也还又很太更最]|我|你|他|她|它|这|那|哪|"
+    r"如何|怎么|怎样|为什么|什么|是否|可以|能够|需要|应该|通过|进行|比较|以及|或者|还是|"
+    r"如果|因为|所以|但是|然后|之后|之前|其中|一些|一个|一种|这个|那个|东西|时候|注意",
+)
+#: Last words (singular, case-folded) that name a technique or a research problem.
+_EN_HEADS: frozenset[str] = frozenset(
+    """learning network net detection detector estimation segmentation classification
+    classifier recognition regression clustering generation generator translation transfer
+    retrieval tracking tracker attention convolution pooling normalization regularization
+    optimization optimizer pruning quantization distillation compression search embedding
+    encoder decoder autoencoder transformer loss descent propagation inference sampling
+    sampler reconstruction synthesis matching alignment registration localization
+    captioning parsing tagging labeling extraction prediction forecasting planning
+    reasoning adaptation generalization augmentation factorization decomposition
+    initialization dropout gan vae rnn cnn lstm gnn mlp kernel perceptron machine
+    policy q-learning bandit exploration imitation distillation hashing quantizer
+    super-resolution denoising inpainting deblurring dehazing colorization spotting
+    odometry slam mapping calibration completion verification identification
+    re-identification counting understanding answering summarization diarization
+    separation enhancement synthesis anonymization watermarking steganography steganalysis
+    interpolation flow diffusion field process filter filtering algorithm backbone""".split()
+)  # fmt: skip
+_ZH_HEADS = re.compile(
+    r"(?:学习|网络|检测|识别|分割|分类|算法|压缩|剪枝|量化|蒸馏|估计|生成|匹配|跟踪|追踪|损失|"
+    r"优化|嵌入|注意力|卷积|回归|聚类|降维|搜索|增强|迁移|对齐|编码器?|解码器?|重建|建模|表示|表征|"
+    r"预测|定位|检索|配准|合成|去噪|超分辨率|采样|池化|归一化|正则化|初始化|滤波|变换|融合|攻击|"
+    r"防御|隐写|水印|翻译|摘要|问答|对话|抽取|标注|解析|理解|描述|补全|修复|去雾|去模糊|计数|"
+    r"网|机|器|模型|机制|推断|规划|推理|决策|控制|散度|距离|函数|分布|过程|方法论|技术应用)$"
+)
+_ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*$")
+_CAMEL = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*$|^[A-Za-z]+[-]?v?\d+[a-z]?$")
+_X_NET = re.compile(r"[A-Za-z0-9]-?(?:Net|NET|Former|GAN|BERT|GPT|CNN|RNN|Seg|Det)s?\b")
+_X_LOSS = re.compile(r"\w\s+loss$", re.I)
+
+
+def _zipf(word: str, lang: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - declared dependency
+        return 0.0
+    try:
+        return zipf_frequency(word, lang)
+    except Exception:  # a missing tokenizer for the language: no evidence either way
+        return 0.0
+
+
+def _singular(word: str) -> str:
+    w = word.casefold()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def is_structural(label: str) -> bool:
+    """A heading that structures a post rather than naming a research entity.
+
+    >>> is_structural("Notations"), is_structural("写在后面的话"), is_structural("Quick Summary")
+    (True, True, True)
+    >>> is_structural("Implementation Details"), is_structural("Graph Attention")
+    (True, False)
+    """
+    t = " ".join(label.casefold().split()).strip(" .:：!！")
+    return (
+        t in GENERIC_HEADINGS
+        or t in STRUCTURAL_HEADINGS
+        or bool(_STRUCT_PREFIX.match(t))
+        or bool(_STRUCT_SUFFIX.search(t))
+    )
+
+
+def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
+    """Whether ``label`` names a research entity, and why (the evidence or the reason to reject).
+
+    ``kind`` is ``"method"`` (a list item), ``"topic"`` (a heading) or ``"tag"``.
+
+    >>> judge_name("GCN"), judge_name("元学习", "topic"), judge_name("Focal loss")
+    ((True, 'glossary'), (True, 'glossary'), (True, 'glossary'))
+    >>> judge_name("Road Object Detection", "topic")
+    (True, 'contains glossary term')
+    >>> judge_name("For"), judge_name("While ( != TERMINAL) and"), judge_name("准确率 99.5%")
+    ((False, 'pseudocode'), (False, 'pseudocode'), (False, 'metric or number'))
+    >>> judge_name("is the decoder distribution"), judge_name("保罗·维奥拉")
+    ((False, 'sentence'), (False, 'person'))
+    >>> judge_name("Notations", "topic"), judge_name("etc"), judge_name("Google")
+    ((False, 'structural heading'), (False, 'sentence'), (False, 'organisation'))
+    >>> judge_name("Driving Challenges", "topic"), judge_name("2019-04-18", "topic")
+    ((False, 'no sign of a named research entity'), (False, 'date'))
+    """
+    from kg.glossary import default_glossary, to_simplified
+
+    t = " ".join(to_simplified(label).split()).strip(" :：-–—*")
+    if not t or not _HAS_WORD.search(t):
+        return False, "no name"
+    low = t.casefold()
+    glossary = default_glossary()
+    if glossary.lookup(t) is not None:
+        return True, "glossary"
+    if _DATE.match(t):
+        return False, "date"
+    if is_structural(t):
+        return False, "structural heading"
+    if _PSEUDOCODE.search(t):
+        return False, "pseudocode"
+    if _METRIC.search(t) or (t[0].isdigit() and not re.match(r"^\d+(?:\.\d+)?[Dd]\b", t)):
+        return False, "metric or number"
+    if low in _ORGS or _ORG_SUFFIX.search(t):
+        return False, "organisation"
+    cjk = _CJK.findall(t)
+    words = _LATIN_WORD.findall(t)
+    if len(cjk) >= 3 and all(c in _TRANSLIT for c in t if not c.isspace()):
+        return False, "person"
+    if "·" in t or "•" in t:
+        return False, "person"
+    if (
+        len(words) in (2, 3) and not cjk and words[0].casefold() in _GIVEN_NAMES
+        and all(w[:1].isupper() for w in words)
+    ):
+        return False, "person"
+    if _SENTENCE.search(t) or _NOT_A_NAME.search(t):
+        return False, "sentence"
+    if words and not cjk and (_EN_STOP.search(t) or _EN_EDGE.search(t)):
+        return False, "sentence"
+    if cjk and _ZH_SENTENCE.search(t):
+        return False, "sentence"
+    if len(words) > 6 or len(cjk) > 12 or (cjk and len(words) > 3):
+        return False, "too long for a name"
+    # -- evidence
+    if not cjk and len(words) == 1 and (_ACRONYM.match(t) or _CAMEL.match(t)):
+        return True, "name shape"
+    if _X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4):
+        return True, "name shape"
+    term = glossary.contains(t)
+    if term is not None and (cjk or len(words) <= 5):
+        return True, "contains glossary term"
+    if any(_ACRONYM.match(w) and len(w) >= 2 and w.upper() == w for w in words) and len(words) <= 4:
+        return True, "contains an acronym"
+    if cjk and not words and _ZH_HEADS.search(t) and len(cjk) >= 3:
+        return True, "technical head noun"
+    if words and not cjk:
+        head = _singular(words[-1])
+        if head in _EN_HEADS and len(words) >= 2:
+            if all(_zipf(w, "en") >= 5.0 for w in words[:-1]):
+                return False, "common words"
+            return True, "technical head noun"
+        if len(words) == 1 and _zipf(t, "en") >= 4.0:
+            return False, "common word"
+        if len(words) == 1 and kind == "method" and 0 < _zipf(t, "en") < 2.5 and t[:1].isupper():
+            return True, "rare term"
+    return False, _NO_EVIDENCE
+
+
+_NO_EVIDENCE = "no sign of a named research entity"
+_COURSE_CODE = re.compile(r"^[a-z]{2,6}\d{3,4}\b")
+
+
+def tag_name(tag: str) -> str:
+    """A front-matter tag or category as a name: ``_`` and ``-`` between words become spaces
+    unless the tag is one hyphenated term.
+
+    >>> tag_name("video_retrieval"), tag_name("AI_"), tag_name("long-read"), tag_name("few-shot")
+    ('video retrieval', 'AI', 'long-read', 'few-shot')
+    """
+    t = tag.replace("_", " ").strip()
+    return " ".join(t.split())
+
+
 def _first_token_is_venue(text: str) -> bool:
     tok = text.split()[0] if text.split() else ""
     return bool(tok) and normalize_venue(tok) is not None
@@ -183,7 +485,11 @@ class _Extractor:
         self.doc = doc
         self.mentions: list[Mention] = []
         self.warnings: list[str] = []
+        self.rejected: list[str] = []
         self.title_section: Section | None = None
+
+    def reject(self, kind: str, label: str, line: int, reason: str) -> None:
+        self.rejected.append(f"{self.doc.path}:{line}: {kind} {label!r} rejected: {reason}")
 
     # -- mentions
     def add(self, type_: str, label: str, line: int, parent: int | None, **kw) -> int:
@@ -244,8 +550,16 @@ class _Extractor:
                 if venue is not None:
                     self.add("venue", venue.name, line, None, origin="front_matter",
                              year=venue.year, workshop=venue.workshop)  # fmt: skip
+                    continue
+                name = tag_name(label)
+                if is_housekeeping_tag(name) or _COURSE_CODE.match(name.casefold()):
+                    self.reject("tag", label, line, "housekeeping tag (kept on the post)")
+                    continue
+                ok, reason = judge_name(name, "tag")
+                if ok:
+                    self.add("topic", name, line, None, origin="front_matter")
                 else:
-                    self.add("topic", label, line, None, origin="front_matter")
+                    self.reject("tag", label, line, f"{reason} (kept on the post)")
 
     # -- sections
     def section(self, sec: Section, parent: int | None, ctx: dict, skip_title: bool) -> None:
@@ -266,7 +580,11 @@ class _Extractor:
                 skip_blocks = label.casefold() in ("contents", "content", "table of contents",
                                                    "toc", "目录", "index", "索引")  # fmt: skip
             else:
-                here = self.add("topic", label, sec.line, parent)
+                ok, reason = judge_name(label, "topic")
+                if ok:
+                    here = self.add("topic", label, sec.line, parent)
+                else:
+                    self.reject("topic", label, sec.line, reason)
         self.attach(here, sec.attachments)
         if not skip_blocks:
             for block in sec.blocks:
@@ -299,11 +617,18 @@ class _Extractor:
     def items(self, items: list[Item], parent: int | None, ctx: dict, hits=None) -> None:
         hits = hits if hits is not None else [self._strong(it) for it in items]
         has_papers = any(h is not None for h in hits)
+        # a list whose items mostly name research entities is a list of them
+        named = candidates = 0
         for item, hit in zip(items, hits, strict=True):
-            self.item(item, hit, parent, ctx, has_papers)
+            if hit is None and item.lines and (label := self.label(item.lines[0])):
+                candidates += 1
+                named += judge_name(label, "method")[0]
+        coherent = named >= 2 and named * 2 >= candidates
+        for item, hit in zip(items, hits, strict=True):
+            self.item(item, hit, parent, ctx, has_papers, coherent)
 
     def item(self, item: Item, hit: PaperHit | None, parent: int | None, ctx: dict,
-             sibling_papers: bool) -> None:  # fmt: skip
+             sibling_papers: bool, coherent: bool = False) -> None:  # fmt: skip
         lines = item.lines
         if not lines:  # an image-only or empty item: its pictures belong to the parent
             self.attach(parent, item.attachments)
@@ -349,6 +674,14 @@ class _Extractor:
         lead = first.spans[0]
         if method and lead.url and not is_generic_link(lead.text):
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
+        if method:
+            ok, reason = judge_name(label, "method")
+            if not ok and reason == _NO_EVIDENCE:
+                has_papers = any(h is not None for h in child_hits)
+                ok = coherent or has_papers
+            if not ok:
+                self.reject("method", label, first.line, reason)
+                method = False
         if method:
             key = self.add("method", label, first.line, parent)
             self.attach(key, item.attachments)
@@ -480,7 +813,8 @@ def extract(doc: Document) -> Extraction:
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings])
+    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings],
+                      rejected=ex.rejected)
 
 
 def extract_file(

@@ -82,6 +82,8 @@ class Extraction:
     post: Post
     mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: candidates that were not made topics or methods: ``path:line: kind 'label' rejected: why``
+    rejected: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for caches)."""
@@ -94,6 +96,7 @@ class Extraction:
             post=Post(**data["post"]),
             mentions=[Mention(**m) for m in data["mentions"]],
             warnings=list(data.get("warnings", [])),
+            rejected=list(data.get("rejected", [])),
         )
 
 

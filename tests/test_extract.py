@@ -217,10 +217,13 @@ def test_english_topics_methods_and_structure(en: Extraction) -> None:
     topics = _by_label(en, "topic")
     body = {k for k, m in topics.items() if m.origin == "body"}
     # numbering and anchor links stripped; Contents / References / "## 2019" / "## CVPR 2019"
-    # are not topics
-    assert body == {"Graph Neural Networks", "Basic Models", "Graph Pooling", "Pruning",
-                    "Vision Backbones"}  # fmt: skip
-    assert en.mentions[topics["Basic Models"].parent].label == "Graph Neural Networks"
+    # are not topics, nor is "Basic Models", which names no research entity: its papers
+    # hang under the enclosing topic and the rejection is listed with its reason
+    assert body == {"Graph Neural Networks", "Graph Pooling", "Pruning", "Vision Backbones"}
+    assert any("topic 'Basic Models' rejected" in r for r in en.rejected)
+    papers = _by_label(en, "paper")
+    gcn = papers["Semi-Supervised Classification with Graph Convolutional Networks"]
+    assert en.mentions[gcn.parent].label == "Graph Neural Networks"
     methods = _by_label(en, "method")
     assert set(methods) == {"Hierarchical pooling", "NAS"}
     pooling = methods["Hierarchical pooling"]
@@ -337,10 +340,10 @@ def test_backends_give_equal_extractions(monkeypatch: pytest.MonkeyPatch, seed_p
 
 
 def test_title_falls_back_to_heading_then_stem() -> None:
-    doc = parse_text("# Must-read papers\n\n## Models\n\n- NAS\n", "lists/README.md")
+    doc = parse_text("# Must-read papers\n\n## Graph Pooling\n\n- NAS\n", "lists/README.md")
     ex = extract(doc)
     assert ex.post.title == "Must-read papers"
-    assert [m.label for m in ex.mentions if m.type == "topic"] == ["Models"]
+    assert [m.label for m in ex.mentions if m.type == "topic"] == ["Graph Pooling"]
     assert extract(parse_text("- NAS\n", "notes/plain-note.md")).post.title == "plain-note"
 
 
