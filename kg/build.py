@@ -85,6 +85,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     cached: int = 0
+    #: candidates not made topics or methods, ``path:line: kind 'label': why``
+    rejected: list[str] = field(default_factory=list)
 
 
 # -- 1. discover --------------------------------------------------------------------------
@@ -305,7 +307,16 @@ def _post_attrs(ext: Extraction) -> dict[str, Any]:
         "notes": [],
         "path": post.path,
         "date": post.date,
+        "tags": _post_tags(post),
     }
+
+
+def _post_tags(post: Any) -> list[str]:
+    """The post's front-matter categories and tags, normalised (``video_retrieval`` ->
+    ``video retrieval``), housekeeping ones included."""
+    from kg.extract import tag_name
+
+    return list(dict.fromkeys(tag_name(t) for t in (*post.categories, *post.tags) if t.strip()))
 
 
 def _parent_relation(child_type: str, parent_type: str) -> str | None:
@@ -392,10 +403,8 @@ def assemble(
             p = m.parent
             while p is not None and 0 <= p < len(ext.mentions):
                 rel = _parent_relation(m.type, ext.mentions[p].type)
-                if rel is not None:
-                    target = ids[p]
-                    if target is not None:
-                        edge(eid, target, rel)
+                if rel is not None and ids[p] is not None:  # a dropped parent passes it up
+                    edge(eid, ids[p], rel)
                     break
                 p = ext.mentions[p].parent
     for ent in resolution.entities.values():
@@ -432,6 +441,7 @@ def build(
     ext: Sequence[str] = DEFAULT_EXT,
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of the notes under ``paths``.
 
@@ -439,6 +449,8 @@ def build(
         paths: files and folders (folders are walked recursively).
         bib: a BibTeX file whose entries give matching papers their canonical title, venue,
             year and authors.
+        aliases: a YAML alias file (canonical name -> aliases in any language) laid over the
+            field glossary; see :func:`kg.glossary.load_aliases`.
         ext: file extensions to read in folders.
         jobs: extraction worker processes (see :func:`extract_all`).
         cache_dir: per-file extraction cache folder (see :func:`extract_all`).
@@ -448,11 +460,12 @@ def build(
 
     Raises:
         FileNotFoundError: ``bib`` does not exist.
+        kg.glossary.AliasError: ``aliases`` cannot be read (the message names file and line).
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     with _fewer_collections():
-        return _build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+        return _build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases)
 
 
 def _build(
@@ -462,9 +475,15 @@ def _build(
     ext: Sequence[str],
     jobs: int | None,
     cache_dir: str | os.PathLike[str] | None,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> KnowledgeGraph:
     report = BuildReport()
     t0 = time.perf_counter()
+    alias_terms = []
+    if aliases is not None:
+        from kg.glossary import load_aliases
+
+        alias_terms = load_aliases(aliases)
     catalogue = None
     if bib is not None:
         from kg.bib import load_catalogue
@@ -484,8 +503,10 @@ def _build(
             extractions.append(r)
             report.parsed.append(r.post.path)
             report.warnings.extend(r.warnings)
-    resolution = resolve(extractions, catalogue=catalogue)
+            report.rejected.extend(r.rejected)
+    resolution = resolve(extractions, catalogue=catalogue, aliases=alias_terms)
     report.warnings.extend(resolution.warnings)
+    report.rejected.extend(resolution.rejected)
     t3 = time.perf_counter()
     kg = assemble(extractions, resolution, report=report)
     t4 = time.perf_counter()
@@ -615,6 +636,7 @@ def build_to(
     cache_dir: str | os.PathLike[str] | None = None,
     seed: int = 0,
     progress: bool = False,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
@@ -624,7 +646,7 @@ def build_to(
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with _fewer_collections():
-        return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress)
+        return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress, aliases)
 
 
 def _build_to(
@@ -637,8 +659,9 @@ def _build_to(
     cache_dir: str | os.PathLike[str] | None,
     seed: int,
     progress: bool,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+    kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases)
     result = BuildResult(kg)
     if not kg.report.parsed:
         return result

@@ -489,7 +489,7 @@ class _Extractor:
         self.title_section: Section | None = None
 
     def reject(self, kind: str, label: str, line: int, reason: str) -> None:
-        self.rejected.append(f"{self.doc.path}:{line}: {kind} {label!r} rejected: {reason}")
+        self.rejected.append(f"{self.doc.path}:{line}: {kind} {label!r}: {reason}")
 
     # -- mentions
     def add(self, type_: str, label: str, line: int, parent: int | None, **kw) -> int:

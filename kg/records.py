@@ -82,7 +82,7 @@ class Extraction:
     post: Post
     mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: candidates that were not made topics or methods: ``path:line: kind 'label' rejected: why``
+    #: candidates that were not made topics or methods: ``path:line: kind 'label': why``
     rejected: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
