@@ -135,6 +135,27 @@ def clean_heading(text: str) -> str:
     return t2 or t
 
 
+_WIKILINK = re.compile(r"!?\[\[(?:[^\]|#]*/)?([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
+_TRAILING_PARENS = re.compile(r"\s*[(（]\s*(?:(?:19|20)\d{2}[a-z]?|\s*)[)）]\s*$")
+
+
+def clean_name(text: str) -> str:
+    """A heading or item text as a name: ``[[path/Note#Part|shown]]`` becomes the text it
+    shows, a trailing ``()`` or ``(2020)`` goes.
+
+    >>> clean_name("[[Research Papers/Batch Normalization]]"), clean_name("[[DETR|DETR]] (2020)")
+    ('Batch Normalization', 'DETR')
+    >>> clean_name("[[Depthwise Separable Kernels#Pointwise Convolution]]"), clean_name("Detection loss ()")
+    ('Pointwise Convolution', 'Detection loss')
+    """
+
+    def shown(m: re.Match[str]) -> str:
+        return (m.group(3) or m.group(2) or m.group(1) or "").strip()
+
+    t = _WIKILINK.sub(shown, text)
+    return " ".join(_TRAILING_PARENS.sub("", t).split())
+
+
 def _generic(label: str) -> bool:
     return label.casefold() in _GENERIC_WORDS
 
@@ -221,7 +242,7 @@ STRUCTURAL_HEADINGS: frozenset[str] = frozenset(
         "性能", "效果", "实验分析", "实验设置", "实验对比", "消融实验", "相关工作", "参考论文",
         "论文信息", "论文地址", "论文链接", "代码地址", "源码", "作者", "发展历程", "历史",
         "现状", "研究现状", "发展现状", "趋势", "挑战", "未来", "待续", "未完待续", "后续",
-        "补充", "更新记录", "问答", "常见问题", "面试题", "习题", "练习", "作业", "附",
+        "补充", "更新记录", "问答", "常见问题", "原理", "原理解析", "解析", "详解", "应用", "面试题", "习题", "练习", "作业", "附",
         "损失", "目标函数", "输入", "输出", "步骤", "流程图", "结构图", "示意图", "图示",
     }
 )  # fmt: skip
@@ -331,7 +352,7 @@ _ZH_HEADS = re.compile(
     r"优化|嵌入|注意力|卷积|回归|聚类|降维|搜索|增强|迁移|对齐|编码器?|解码器?|重建|建模|表示|表征|"
     r"预测|定位|检索|配准|合成|去噪|超分辨率|采样|池化|归一化|正则化|初始化|滤波|变换|融合|攻击|"
     r"防御|隐写|水印|翻译|摘要|问答|对话|抽取|标注|解析|理解|描述|补全|修复|去雾|去模糊|计数|"
-    r"网|机|器|模型|机制|推断|规划|推理|决策|控制|散度|距离|函数|分布|过程|方法论|技术应用)$"
+    r"网|机|器|模型|机制|推断|规划|推理|决策|控制|散度|距离|函数|分布|过程)$"
 )
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*$")
 _CAMEL = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*$|^[A-Za-z]+[-]?v?\d+[a-z]?$")
@@ -384,14 +405,14 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     >>> judge_name("GCN"), judge_name("元学习", "topic"), judge_name("Focal loss")
     ((True, 'glossary'), (True, 'glossary'), (True, 'glossary'))
     >>> judge_name("Road Object Detection", "topic")
-    (True, 'contains glossary term')
+    (True, 'ends with a glossary term')
     >>> judge_name("For"), judge_name("While ( != TERMINAL) and"), judge_name("准确率 99.5%")
     ((False, 'pseudocode'), (False, 'pseudocode'), (False, 'metric or number'))
     >>> judge_name("is the decoder distribution"), judge_name("保罗·维奥拉")
     ((False, 'sentence'), (False, 'person'))
     >>> judge_name("Notations", "topic"), judge_name("etc"), judge_name("Google")
     ((False, 'structural heading'), (False, 'sentence'), (False, 'organisation'))
-    >>> judge_name("Driving Challenges", "topic"), judge_name("2019-04-18", "topic")
+    >>> judge_name("User study", "topic"), judge_name("2019-04-18", "topic")
     ((False, 'no sign of a named research entity'), (False, 'date'))
     """
     from kg.glossary import default_glossary, to_simplified
@@ -411,8 +432,10 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "pseudocode"
     if _METRIC.search(t) or (t[0].isdigit() and not re.match(r"^\d+(?:\.\d+)?[Dd]\b", t)):
         return False, "metric or number"
-    if low in _ORGS or _ORG_SUFFIX.search(t):
+    if low in _ORGS or _ORG_SUFFIX.search(t) or low.split()[0] in _ORGS:
         return False, "organisation"
+    if low in _METRIC_NAMES:
+        return False, "metric or number"
     cjk = _CJK.findall(t)
     words = _LATIN_WORD.findall(t)
     if len(cjk) >= 3 and all(c in _TRANSLIT for c in t if not c.isspace()):
@@ -428,18 +451,35 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "sentence"
     if words and not cjk and (_EN_STOP.search(t) or _EN_EDGE.search(t)):
         return False, "sentence"
-    if cjk and _ZH_SENTENCE.search(t):
+    if words and not cjk and len(words) >= 2 and _starts_with_verb(words[0]):
+        return False, _VERB_FIRST
+    if cjk and (_ZH_SENTENCE.search(t) or _ZH_VERB_FIRST.match(t)):
         return False, "sentence"
+    if cjk and re.search(r"[&/、和及与]", t):
+        return False, _CONNECTIVE
+    if _GENERIC_QUALIFIED.match(t):
+        return False, "generic phrase"
+    if words and not cjk and _EN_PREP.search(t):
+        return False, "phrase, not a name"
     if len(words) > 6 or len(cjk) > 12 or (cjk and len(words) > 3):
         return False, "too long for a name"
+    if cjk and not words and len(_zh_tokens(t)) == 1 and _zipf(t, "zh") >= 4.3:
+        return False, "common word"
+    if not cjk and len(words) == 1 and t.isupper() and _zipf(low, "en") >= 4.0:
+        return False, "common word"
     # -- evidence
     if not cjk and len(words) == 1 and (_ACRONYM.match(t) or _CAMEL.match(t)):
         return True, "name shape"
     if _X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4):
         return True, "name shape"
+    connective = bool(words and not cjk and _EN_CONNECTIVE.search(t))
     term = glossary.contains(t)
-    if term is not None and (cjk or len(words) <= 5):
+    if term is not None and cjk and len(cjk) <= 10:
         return True, "contains glossary term"
+    if term is not None and not cjk and not connective and _ends_with_term(t, glossary):
+        return True, "ends with a glossary term"
+    if connective:
+        return False, _CONNECTIVE
     if any(_ACRONYM.match(w) and len(w) >= 2 and w.upper() == w for w in words) and len(words) <= 4:
         return True, "contains an acronym"
     if cjk and not words and _ZH_HEADS.search(t) and len(cjk) >= 3:
@@ -450,7 +490,7 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
             if all(_zipf(w, "en") >= 5.0 for w in words[:-1]):
                 return False, "common words"
             return True, "technical head noun"
-        if len(words) == 1 and _zipf(t, "en") >= 4.0:
+        if len(words) == 1 and _zipf(t, "en") >= 3.5:
             return False, "common word"
         if len(words) == 1 and kind == "method" and 0 < _zipf(t, "en") < 2.5 and t[:1].isupper():
             return True, "rare term"
@@ -458,6 +498,77 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+_CONNECTIVE = "a phrase joining words, not one name"
+_VERB_FIRST = "sentence (starts with a verb)"
+#: reasons a list item is still a method when most of its siblings are named entities
+_SOFT_REASONS = frozenset({_NO_EVIDENCE, _CONNECTIVE})
+_METRIC_NAMES = frozenset(
+    "flops flop macs mac params parameters top-1 top-5 top1 top5 fps latency throughput "
+    "runtime speed memory 参数量 计算量 速度 精度 准确度 耗时 显存".split()
+)
+_EN_CONNECTIVE = re.compile(r"\b(?:for|with|of|and|or)\b|&|\+|/", re.I)
+_EN_PREP = re.compile(
+    r"\b(?:to|in|on|at|as|into|onto|from|through|via|without|towards?|over|beyond|under|"
+    r"across|by|about|between|within|after|before|during|against|like|beyond)\b",
+    re.I,
+)
+_ZH_VERB_FIRST = re.compile(
+    r"^(?:提升|提高|促进|改进|改善|减少|降低|增加|避免|使用|利用|实现|解决|处理|创建|安装|编译|"
+    r"下载|运行|设置|修改|选择|计算|获取|加载|保存|调整|理解|学习如何|了解|构建|搭建|部署)"
+)
+_GENERIC_QUALIFIED = re.compile(
+    r"^(?:基本|基础|常见|常用|经典|典型|主要|其他|其它|一般|简单|传统|主流|现有|相关|"
+    r"(?:basic|typical|common|classic|classical|standard|main|other|simple|general|"
+    r"traditional|existing|popular|modern|various|different|key|important)\s+)"
+    r"(?:\S{1,4}|\w+)$",
+    re.I,
+)
+_VERBS = frozenset(
+    """act add allow apply avoid become build capture choose combine compute consist contain
+    create define depend describe design develop enable encode enter explain find fix flatten
+    generate get give go handle help implement improve include increase introduce involve keep
+    lead learn let load look make map mean move need note optimize output perform predict
+    prevent produce provide put reduce remove replace require return run see select set show
+    solve start take train transform try turn understand update use want work write approximate
+    benchmark coordinate translate manipulate hand-pick pick tune evaluate measure analyze
+    analyse compare visualize visualise convert split sample test run finish read review
+    watch check revisit calculate try do""".split()
+)  # fmt: skip
+
+
+def _starts_with_verb(word: str) -> bool:
+    """A verb in base, third-person, past or -ing form (``Apply``, ``Involves``, ``Flattened``,
+    ``Approximating``) that is no technical head noun (``Learning``, ``Pooling``)."""
+    w = word.casefold()
+    if w in _EN_HEADS or w in ("learning", "boosting", "bagging", "hashing", "pooling"):
+        return False
+    forms = {w}
+    if w.endswith(("ies", "ied")):
+        forms.add(w[:-3] + "y")
+    elif w.endswith("es"):
+        forms |= {w[:-1], w[:-2]}
+    elif w.endswith("s") and not w.endswith("ss"):
+        forms.add(w[:-1])
+    elif w.endswith("ed"):
+        forms |= {w[:-1], w[:-2], w[:-3]}
+    if w.endswith(("ing", "ly")) and len(w) > 5:
+        return True  # "Approximating ...", "Empirically ...": a clause, not a name
+    return bool(forms & _VERBS)
+
+
+def _zh_tokens(text: str) -> list[str]:
+    try:
+        from wordfreq import tokenize
+
+        return tokenize(text, "zh")
+    except Exception:  # no Chinese tokenizer: treat the text as several words
+        return [text, text]
+
+
+def _ends_with_term(text: str, glossary) -> bool:
+    """Whether the last one to four words of ``text`` are a glossary name (its head)."""
+    words = text.split()
+    return any(glossary.lookup(" ".join(words[-k:])) is not None for k in range(1, min(4, len(words)) + 1))
 _COURSE_CODE = re.compile(r"^[a-z]{2,6}\d{3,4}\b")
 
 
@@ -567,7 +678,7 @@ class _Extractor:
         here = parent
         skip_blocks = False
         if sec.level > 0 and not skip_title:
-            label = clean_heading(sec.title)
+            label = clean_name(clean_heading(sec.title))
             ym = _YEAR_HEADING.match(label)
             venue = None if ym else normalize_venue(label)
             if ym:
@@ -676,9 +787,11 @@ class _Extractor:
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
         if method:
             ok, reason = judge_name(label, "method")
-            if not ok and reason == _NO_EVIDENCE:
-                has_papers = any(h is not None for h in child_hits)
+            has_papers = any(h is not None for h in child_hits)
+            if not ok and reason in _SOFT_REASONS:
                 ok = coherent or has_papers
+            elif not ok and reason == _VERB_FIRST:
+                ok = has_papers  # "Rethinking Network Pruning" heading a list of papers
             if not ok:
                 self.reject("method", label, first.line, reason)
                 method = False
@@ -717,7 +830,7 @@ class _Extractor:
         linked = sum(len(s.text) for s in spans if s.url)
         if text and linked * 2 > len(text):
             return ""
-        return _ITEM_NUM.sub("", text, count=1).strip(" :：-–—*")
+        return clean_name(_ITEM_NUM.sub("", text, count=1)).strip(" :：-–—*")
 
     # -- tables
     _TITLE_COL = re.compile(r"title|paper|论文|标题|题目|文章", re.I)
