@@ -61,6 +61,7 @@ from kg.venues import Venue, normalize_venue
 
 __all__ = [
     "extract",
+    "names_a_task",
     "extract_file",
     "GENERIC_HEADINGS",
     "clean_heading",
@@ -242,20 +243,23 @@ STRUCTURAL_HEADINGS: frozenset[str] = frozenset(
         "性能", "效果", "实验分析", "实验设置", "实验对比", "消融实验", "相关工作", "参考论文",
         "论文信息", "论文地址", "论文链接", "代码地址", "源码", "作者", "发展历程", "历史",
         "现状", "研究现状", "发展现状", "趋势", "挑战", "未来", "待续", "未完待续", "后续",
-        "补充", "更新记录", "问答", "常见问题", "原理", "原理解析", "解析", "详解", "应用", "面试题", "习题", "练习", "作业", "附",
+        "补充", "更新记录", "问答", "常见问题", "原理", "原理解析", "解析", "详解", "应用",
+        "算法分类", "方法分类", "模型分类", "技术分类", "分类方法", "面试题", "习题", "练习", "作业", "附",
         "损失", "目标函数", "输入", "输出", "步骤", "流程图", "结构图", "示意图", "图示",
     }
 )  # fmt: skip
 _STRUCT_PREFIX = re.compile(
     r"^(?:other|more|misc|further|additional|related|some|various|a few|selected|recent|"
     r"our|my|the (?:main|key)|part|chapter|section|step|stage|appendix|lesson|lecture|"
-    r"week|day|q\d|case study|附录|第.|其他|其它|相关|更多|一些)\b",
+    r"week|day|q\d|case study|new|附录|第.|其他|其它|相关|更多|一些)\b",
     re.I,
 )
 _STRUCT_SUFFIX = re.compile(
     r"\b(?:overview|results?|code|details|examples?|setup|summary|introduction|notes?|"
     r"discussion|visuali[sz]ation|comparison|experiments?|analysis|implementation|demo|"
-    r"explained|revisited|in practice|basics|101|faq|links?|resources?|references?)$"
+    r"explained|revisited|in practice|basics|101|faq|links?|resources?|references?|api|apis|"
+    r"specifics|formalism|tasks|datasets?|benchmarks?|environments?|suite|library|toolkit|"
+    r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial)$"
     r"|(?:总结|简介|介绍|概述|小结|笔记|资料|汇总|整理|记录|实践|实战|代码|示例|分析|对比|详解|教程|入门)$",
     re.I,
 )
@@ -498,6 +502,43 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+_PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_TASK_HEADS_EN = frozenset(
+    """detection recognition segmentation estimation classification retrieval tracking
+    captioning answering summarization translation prediction forecasting counting
+    understanding verification identification re-identification parsing localization
+    spotting analysis diarization separation enhancement super-resolution inpainting
+    denoising deblurring dehazing colorization driving system robotics reconstruction
+    registration matching synthesis editing generation""".split()
+)  # fmt: skip
+_TASK_HEADS_ZH = re.compile(
+    r"(?:检测|识别|分割|估计|检索|跟踪|追踪|描述|问答|摘要|翻译|预测|计数|理解|验证|定位|分析|分离|"
+    r"增强|超分辨率|超分|修复|去噪|去雾|去模糊|驾驶|规划|对话系统|推荐系统|系统|重建|配准|编辑|生成|"
+    r"匹配|合成|处理|应用)$"
+)
+
+
+def names_a_task(label: str) -> bool:
+    """Whether a list item names a task or field (a topic) rather than a technique.
+
+    The glossary decides for its terms (a ``paradigm`` such as few-shot learning stays
+    where the list puts it); other names by their head noun.
+
+    >>> names_a_task("人脸识别（face recognition）"), names_a_task("Autonomous Driving")
+    (True, True)
+    >>> names_a_task("few-shot learning"), names_a_task("PPO"), names_a_task("Data-free Compression")
+    (False, False, False)
+    """
+    from kg.glossary import default_glossary
+
+    core = _PAREN_TAIL.sub("", label).strip() or label
+    term = default_glossary().lookup(core)
+    if term is not None:
+        return term.kind == "topic"
+    if _CJK.search(core):
+        return bool(_TASK_HEADS_ZH.search(core))
+    words = _LATIN_WORD.findall(core)
+    return bool(words) and _singular(words[-1]) in _TASK_HEADS_EN
 _CONNECTIVE = "a phrase joining words, not one name"
 _VERB_FIRST = "sentence (starts with a verb)"
 #: reasons a list item is still a method when most of its siblings are named entities
@@ -513,7 +554,7 @@ _EN_PREP = re.compile(
     re.I,
 )
 _ZH_VERB_FIRST = re.compile(
-    r"^(?:提升|提高|促进|改进|改善|减少|降低|增加|避免|使用|利用|实现|解决|处理|创建|安装|编译|"
+    r"^(?:基于|提升|提高|促进|改进|改善|减少|降低|增加|避免|使用|利用|实现|解决|处理|创建|安装|编译|训练|"
     r"下载|运行|设置|修改|选择|计算|获取|加载|保存|调整|理解|学习如何|了解|构建|搭建|部署)"
 )
 _GENERIC_QUALIFIED = re.compile(
@@ -796,7 +837,8 @@ class _Extractor:
                 self.reject("method", label, first.line, reason)
                 method = False
         if method:
-            key = self.add("method", label, first.line, parent)
+            kind = "topic" if names_a_task(label) else "method"
+            key = self.add(kind, label, first.line, parent)
             self.attach(key, item.attachments)
             for ln in lines[1:]:
                 self.note(key, ln.text)
