@@ -259,8 +259,10 @@ _STRUCT_SUFFIX = re.compile(
     r"discussion|visuali[sz]ation|comparison|experiments?|analysis|implementation|demo|"
     r"explained|revisited|in practice|basics|101|faq|links?|resources?|references?|api|apis|"
     r"specifics|formalism|tasks|datasets?|benchmarks?|environments?|suite|library|toolkit|"
-    r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial)$"
-    r"|(?:总结|简介|介绍|概述|小结|笔记|资料|汇总|整理|记录|实践|实战|代码|示例|分析|对比|详解|教程|入门)$",
+    r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial|approach|strategy|"
+    r"interpretation|platform|tool|tools|software|competition|challenge)$"
+    r"|(?:总结|简介|介绍|概述|小结|笔记|资料|资源|汇总|整理|记录|实践|实战|代码|示例|对比|详解|教程|入门|"
+    r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛)$",
     re.I,
 )
 _PSEUDOCODE = re.compile(
@@ -319,7 +321,7 @@ _EN_STOP = re.compile(
     r"\b(?:is|are|was|were|be|been|being|am|can|could|will|would|should|shall|may|might|"
     r"must|does|do|did|has|have|had|we|our|us|you|your|i|me|my|it|its|they|their|them|he|"
     r"she|his|her|this|these|those|there|here|that|which|who|whom|whose|what|why|how|when|"
-    r"where|not|no|if|so|than|then|just|very|also|about|into|onto|using|used|use|let|"
+    r"where|not|no|if|so|than|then|just|very|also|about|into|onto|using|used|use|let|the|a|an|"
     r"get|gets|got|make|makes|made|etc|e\.g|i\.e|vs|versus)\b",
     re.I,
 )
@@ -331,7 +333,8 @@ _EN_EDGE = re.compile(
 _ZH_SENTENCE = re.compile(
     r"[的了吗呢吧啊着过把被让使给对而且就都也还又很太更最]|我|你|他|她|它|这|那|哪|"
     r"如何|怎么|怎样|为什么|什么|是否|可以|能够|需要|应该|通过|进行|比较|以及|或者|还是|"
-    r"如果|因为|所以|但是|然后|之后|之前|其中|一些|一个|一种|这个|那个|东西|时候|注意",
+    r"如果|因为|所以|但是|然后|之后|之前|其中|一些|一个|一种|这个|那个|东西|时候|注意|"
+    r"达到|超过|获得|取得|采用|包括|包含|支持|可能|必须",
 )
 #: Last words (singular, case-folded) that name a technique or a research problem.
 _EN_HEADS: frozenset[str] = frozenset(
@@ -359,7 +362,7 @@ _ZH_HEADS = re.compile(
     r"网|机|器|模型|机制|推断|规划|推理|决策|控制|散度|距离|函数|分布|过程)$"
 )
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*$")
-_CAMEL = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*$|^[A-Za-z]+[-]?v?\d+[a-z]?$")
+_CAMEL = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*$|^[A-Z][A-Za-z]*-?v?\d+[a-z]?$")
 _X_NET = re.compile(r"[A-Za-z0-9]-?(?:Net|NET|Former|GAN|BERT|GPT|CNN|RNN|Seg|Det)s?\b")
 _X_LOSS = re.compile(r"\w\s+loss$", re.I)
 
@@ -432,8 +435,12 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "date"
     if is_structural(t):
         return False, "structural heading"
+    if kind != "method" and re.search(r"\bdata$", low):
+        return False, "data description"
     if _PSEUDOCODE.search(t):
         return False, "pseudocode"
+    if re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", t):
+        return False, "dated name (an event or edition)"
     if _METRIC.search(t) or (t[0].isdigit() and not re.match(r"^\d+(?:\.\d+)?[Dd]\b", t)):
         return False, "metric or number"
     if low in _ORGS or _ORG_SUFFIX.search(t) or low.split()[0] in _ORGS:
