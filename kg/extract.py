@@ -260,7 +260,8 @@ _STRUCT_SUFFIX = re.compile(
     r"explained|revisited|in practice|basics|101|faq|links?|resources?|references?|api|apis|"
     r"specifics|formalism|tasks|datasets?|benchmarks?|environments?|suite|library|toolkit|"
     r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial|approach|strategy|"
-    r"interpretation|platform|tool|tools|software|competition|challenge)$"
+    r"interpretation|platform|tool|tools|software|competition|challenge|benefits?|advantages?|"
+    r"disadvantages?|computation|variants?|pros|cons|properties|intuitions?)$"
     r"|(?:总结|简介|介绍|概述|小结|笔记|资料|资源|汇总|整理|记录|实践|实战|代码|示例|对比|详解|教程|入门|"
     r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛)$",
     re.I,
@@ -334,7 +335,7 @@ _ZH_SENTENCE = re.compile(
     r"[的了吗呢吧啊着过把被让使给对而且就都也还又很太更最]|我|你|他|她|它|这|那|哪|"
     r"如何|怎么|怎样|为什么|什么|是否|可以|能够|需要|应该|通过|进行|比较|以及|或者|还是|"
     r"如果|因为|所以|但是|然后|之后|之前|其中|一些|一个|一种|这个|那个|东西|时候|注意|"
-    r"达到|超过|获得|取得|采用|包括|包含|支持|可能|必须",
+    r"达到|超过|获得|取得|采用|包括|包含|支持|可能|必须|做|优势|好处|缺点|优点",
 )
 #: Last words (singular, case-folded) that name a technique or a research problem.
 _EN_HEADS: frozenset[str] = frozenset(
@@ -497,6 +498,9 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return True, "technical head noun"
     if words and not cjk:
         head = _singular(words[-1])
+        singular = head == words[-1].casefold()
+        if len(words) == 2 and singular and head in _COMPONENTS and _zipf(words[0], "en") >= 4.0:
+            return False, "generic component"
         if head in _EN_HEADS and len(words) >= 2:
             if all(_zipf(w, "en") >= 5.0 for w in words[:-1]):
                 return False, "common words"
@@ -509,6 +513,11 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+#: Parts of a model; "Mask Decoder" or "Prediction Network" name a part, not an entity.
+_COMPONENTS = frozenset(
+    "decoder encoder network detector generator backbone head module layer block branch "
+    "kernel unit stage component".split()
+)
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _TASK_HEADS_EN = frozenset(
     """detection recognition segmentation estimation classification retrieval tracking
@@ -516,12 +525,13 @@ _TASK_HEADS_EN = frozenset(
     understanding verification identification re-identification parsing localization
     spotting analysis diarization separation enhancement super-resolution inpainting
     denoising deblurring dehazing colorization driving system robotics reconstruction
-    registration matching synthesis editing generation""".split()
+    registration matching synthesis editing generation perception distance divergence
+    distribution metric score error matrix curve""".split()
 )  # fmt: skip
 _TASK_HEADS_ZH = re.compile(
     r"(?:检测|识别|分割|估计|检索|跟踪|追踪|描述|问答|摘要|翻译|预测|计数|理解|验证|定位|分析|分离|"
     r"增强|超分辨率|超分|修复|去噪|去雾|去模糊|驾驶|规划|对话系统|推荐系统|系统|重建|配准|编辑|生成|"
-    r"匹配|合成|处理|应用)$"
+    r"匹配|合成|处理|应用|分类|感知|分布|散度|距离|矩阵|指标|分数|曲线|误差)$"
 )
 
 
