@@ -45,7 +45,7 @@ import os
 import re
 from pathlib import Path
 
-from kg.glossary import is_housekeeping_tag
+from kg.glossary import is_housekeeping_tag, term_key
 from kg.papers import (
     PaperHit,
     clean_title,
@@ -261,9 +261,10 @@ _STRUCT_SUFFIX = re.compile(
     r"specifics|formalism|tasks|datasets?|benchmarks?|environments?|suite|library|toolkit|"
     r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial|approach|strategy|"
     r"interpretation|platform|tool|tools|software|competition|challenge|benefits?|advantages?|"
-    r"disadvantages?|computation|variants?|pros|cons|properties|intuitions?)$"
+    r"disadvantages?|computation|variants?|pros|cons|properties|intuitions?|inference|"
+    r"training|testing|evaluation)$"
     r"|(?:总结|简介|介绍|概述|小结|笔记|资料|资源|汇总|整理|记录|实践|实战|代码|示例|对比|详解|教程|入门|"
-    r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛)$",
+    r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛|技巧|经验|心得)$",
     re.I,
 )
 _PSEUDOCODE = re.compile(
@@ -480,12 +481,14 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     if not cjk and len(words) == 1 and t.isupper() and _zipf(low, "en") >= 4.0:
         return False, "common word"
     # -- evidence
+    connective = bool(words and not cjk and _EN_CONNECTIVE.search(t))
     if not cjk and len(words) == 1 and (_ACRONYM.match(t) or _CAMEL.match(t)):
         return True, "name shape"
-    if _X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4):
+    if not connective and (_X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4)):
         return True, "name shape"
-    connective = bool(words and not cjk and _EN_CONNECTIVE.search(t))
     term = glossary.contains(t)
+    if cjk and term is None and re.search(r"(?:应用|场景|领域|方向)$", t):
+        return False, "structural heading"
     if term is not None and cjk and len(cjk) <= 10:
         return True, "contains glossary term"
     if term is not None and not cjk and not connective and _ends_with_term(t, glossary):
@@ -549,10 +552,14 @@ def names_a_task(label: str) -> bool:
     from kg.glossary import default_glossary
 
     core = _PAREN_TAIL.sub("", label).strip() or label
-    term = default_glossary().lookup(core)
+    glossary = default_glossary()
+    term = glossary.lookup(core)
     if term is not None:
         return term.kind == "topic"
     if _CJK.search(core):
+        part = glossary.contains(core)  # "嘈杂场景语音唤醒" ends with a task's name
+        if part is not None and any(term_key(core).endswith(term_key(n)) for n in part.names):
+            return part.kind == "topic"
         return bool(_TASK_HEADS_ZH.search(core))
     words = _LATIN_WORD.findall(core)
     return bool(words) and _singular(words[-1]) in _TASK_HEADS_EN
@@ -577,7 +584,8 @@ _ZH_VERB_FIRST = re.compile(
 _GENERIC_QUALIFIED = re.compile(
     r"^(?:基本|基础|常见|常用|经典|典型|主要|其他|其它|一般|简单|传统|主流|现有|相关|"
     r"(?:basic|typical|common|classic|classical|standard|main|other|simple|general|"
-    r"traditional|existing|popular|modern|various|different|key|important)\s+)"
+    r"traditional|existing|popular|modern|various|different|key|important|overall|total|"
+    r"final|combined|full|whole|simple)\s+)"
     r"(?:\S{1,4}|\w+)$",
     re.I,
 )
