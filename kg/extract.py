@@ -384,7 +384,7 @@ def _singular(word: str) -> str:
     w = word.casefold()
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "sis", "us")):
         return w[:-1]
     return w
 
@@ -469,7 +469,11 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     if cjk and (_ZH_SENTENCE.search(t) or _ZH_VERB_FIRST.match(t)):
         return False, "sentence"
     if cjk and re.search(r"[&/、和及与]", t):
-        return False, _CONNECTIVE
+        return False, "two names joined"
+    if cjk and re.search(r"(?:方法|技术|方案|思路|算法|模型)$", t) and len(cjk) > 2:
+        head = re.sub(r"(?:方法|技术|方案|思路|算法|模型)$", "", t).strip()
+        if glossary.lookup(head) is not None or _TASK_HEADS_ZH.search(head):
+            return False, "generic phrase"  # "目标检测方法": methods of a task, no one name
     if _GENERIC_QUALIFIED.match(t):
         return False, "generic phrase"
     if words and not cjk and _EN_PREP.search(t):
@@ -534,7 +538,7 @@ _TASK_HEADS_EN = frozenset(
 _TASK_HEADS_ZH = re.compile(
     r"(?:检测|识别|分割|估计|检索|跟踪|追踪|描述|问答|摘要|翻译|预测|计数|理解|验证|定位|分析|分离|"
     r"增强|超分辨率|超分|修复|去噪|去雾|去模糊|驾驶|规划|对话系统|推荐系统|系统|重建|配准|编辑|生成|"
-    r"匹配|合成|处理|应用|分类|感知|分布|散度|距离|矩阵|指标|分数|曲线|误差)$"
+    r"匹配|合成|处理|应用|分类|感知|分布|散度|距离|矩阵|指标|分数|曲线|误差|摄影|成像|编码|函数)$"
 )
 
 
@@ -553,7 +557,13 @@ def names_a_task(label: str) -> bool:
 
     core = _PAREN_TAIL.sub("", label).strip() or label
     glossary = default_glossary()
+    paren = label[len(core):].strip(" （）()")
+    if paren and paren != label and not _CJK.search(paren) and names_a_task(paren):
+        return True  # "视角转换（view synthesis）": the English name says it is a task
     term = glossary.lookup(core)
+    if term is None and core.split():
+        last = glossary.lookup(core.split()[-1])  # "目标 SLAM"
+        term = last if last is not None and last.abbr and core.split()[-1] in last.abbr else None
     if term is not None:
         return term.kind == "topic"
     if _CJK.search(core):
