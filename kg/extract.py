@@ -41,6 +41,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -369,11 +370,26 @@ _X_NET = re.compile(r"[A-Za-z0-9]-?(?:Net|NET|Former|GAN|BERT|GPT|CNN|RNN|Seg|De
 _X_LOSS = re.compile(r"\w\s+loss$", re.I)
 
 
+@functools.lru_cache(maxsize=1)
+def _quiet_tokenizer() -> None:
+    """jieba (wordfreq's Chinese tokenizer) announces loading its dictionary; keep it quiet."""
+    try:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:  # pragma: no cover - declared dependency
+        pass
+
+
+@functools.lru_cache(maxsize=65536)
 def _zipf(word: str, lang: str) -> float:
     try:
         from wordfreq import zipf_frequency
     except ImportError:  # pragma: no cover - declared dependency
         return 0.0
+    _quiet_tokenizer()
     try:
         return zipf_frequency(word, lang)
     except Exception:  # a missing tokenizer for the language: no evidence either way
@@ -636,6 +652,7 @@ def _zh_tokens(text: str) -> list[str]:
     try:
         from wordfreq import tokenize
 
+        _quiet_tokenizer()
         return tokenize(text, "zh")
     except Exception:  # no Chinese tokenizer: treat the text as several words
         return [text, text]
