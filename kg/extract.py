@@ -225,8 +225,7 @@ STRUCTURAL_HEADINGS: frozenset[str] = frozenset(
         "architecture", "model architecture", "network architecture", "model", "models",
         "the model", "our model", "our approach", "our method", "the approach", "approaches",
         "proposed method", "algorithm", "algorithms", "pseudocode", "pseudo code", "framework",
-        "pipeline", "overview of the method", "method overview", "model overview", "details",
-        "data", "data collection", "benchmarks", "benchmark", "baselines", "baseline",
+        "pipeline", "overview of the method", "method overview", "model overview", "data", "data collection", "benchmarks", "benchmark", "baselines", "baseline",
         "metrics", "evaluation metrics", "performance", "comparison", "comparisons",
         "related", "prior work", "previous work", "existing work", "existing methods",
         "acknowledgments and references", "bibtex", "citation", "paper link", "links",
@@ -308,17 +307,11 @@ _TRANSLIT = frozenset(
     "阿埃艾安奥巴保贝本比宾波伯布查达戴丹道德迪蒂丁杜多厄恩法菲费芬弗福盖冈戈哥格古哈海汉赫亨"
     "胡华霍基吉加贾杰金卡凯坎康柯科克肯库拉莱赖兰劳勒雷里利莉林琳卢鲁路伦罗洛马迈麦曼梅蒙米莫"
     "姆穆纳娜奈南内尼涅纽诺欧帕佩彭皮珀普齐奇乔切琼萨塞桑瑟森沙莎尚舍施史斯松苏索塔泰坦汤唐特"
+    "尔罕博柏卓丘昂奎宁弥蕾薇黛缇芙琪"
     "提图托瓦威韦维温沃乌伍西希夏谢辛休雅亚扬耶伊因尤约泽扎詹兹朱·•"
 )
 _GIVEN_NAMES: frozenset[str] = frozenset(
-    """john james robert michael william david richard joseph thomas charles daniel matthew
-    mark paul steven andrew kenneth joshua kevin brian george timothy ronald jason edward
-    jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin
-    samuel frank gregory alexander patrick jack dennis peter tyler aaron henry adam nathan
-    zachary kyle ethan christian sergey pieter chelsea fei-fei yann yoshua geoffrey ian
-    ilya andrej alex alexei kaiming ross jitendra trevor dawn anca sergey jia mary patricia
-    jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy emily emma olivia
-    sophia anna maria laura rachel hannah yi yang wei li zhang wang chen liu""".split()
+    ["john", "james", "robert", "michael", "william", "david", "richard", "joseph", "thomas", "charles", "daniel", "matthew", "mark", "paul", "steven", "andrew", "kenneth", "joshua", "kevin", "brian", "george", "timothy", "ronald", "jason", "edward", "jeffrey", "ryan", "jacob", "gary", "nicholas", "eric", "jonathan", "stephen", "larry", "justin", "scott", "brandon", "benjamin", "samuel", "frank", "gregory", "alexander", "patrick", "jack", "dennis", "peter", "tyler", "aaron", "henry", "adam", "nathan", "zachary", "kyle", "ethan", "christian", "sergey", "pieter", "chelsea", "fei-fei", "yann", "yoshua", "geoffrey", "ian", "ilya", "andrej", "alex", "alexei", "kaiming", "ross", "jitendra", "trevor", "dawn", "anca", "sergey", "jia", "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan", "jessica", "sarah", "karen", "lisa", "nancy", "emily", "emma", "olivia", "sophia", "anna", "maria", "laura", "rachel", "hannah", "yi", "yang", "wei", "li", "zhang", "wang", "chen", "liu"]
 )  # fmt: skip
 _EN_STOP = re.compile(
     r"\b(?:is|are|was|were|be|been|being|am|can|could|will|would|should|shall|may|might|"
@@ -341,21 +334,7 @@ _ZH_SENTENCE = re.compile(
 )
 #: Last words (singular, case-folded) that name a technique or a research problem.
 _EN_HEADS: frozenset[str] = frozenset(
-    """learning network net detection detector estimation segmentation classification
-    classifier recognition regression clustering generation generator translation transfer
-    retrieval tracking tracker attention convolution pooling normalization regularization
-    optimization optimizer pruning quantization distillation compression search embedding
-    encoder decoder autoencoder transformer loss descent propagation inference sampling
-    sampler reconstruction synthesis matching alignment registration localization
-    captioning parsing tagging labeling extraction prediction forecasting planning
-    reasoning adaptation generalization augmentation factorization decomposition
-    initialization dropout gan vae rnn cnn lstm gnn mlp kernel perceptron machine
-    policy q-learning bandit exploration imitation distillation hashing quantizer
-    super-resolution denoising inpainting deblurring dehazing colorization spotting
-    odometry slam mapping calibration completion verification identification
-    re-identification counting understanding answering summarization diarization
-    separation enhancement synthesis anonymization watermarking steganography steganalysis
-    interpolation flow diffusion field process filter filtering algorithm backbone""".split()
+    ["learning", "network", "net", "detection", "detector", "estimation", "segmentation", "classification", "classifier", "recognition", "regression", "clustering", "generation", "generator", "translation", "transfer", "retrieval", "tracking", "tracker", "attention", "convolution", "pooling", "normalization", "regularization", "optimization", "optimizer", "pruning", "quantization", "distillation", "compression", "search", "embedding", "encoder", "decoder", "autoencoder", "transformer", "loss", "descent", "propagation", "inference", "sampling", "sampler", "reconstruction", "synthesis", "matching", "alignment", "registration", "localization", "captioning", "parsing", "tagging", "labeling", "extraction", "prediction", "forecasting", "planning", "reasoning", "adaptation", "generalization", "augmentation", "factorization", "decomposition", "initialization", "dropout", "gan", "vae", "rnn", "cnn", "lstm", "gnn", "mlp", "kernel", "perceptron", "machine", "policy", "q-learning", "bandit", "exploration", "imitation", "distillation", "hashing", "quantizer", "super-resolution", "denoising", "inpainting", "deblurring", "dehazing", "colorization", "spotting", "odometry", "slam", "mapping", "calibration", "completion", "verification", "identification", "re-identification", "counting", "understanding", "answering", "summarization", "diarization", "separation", "enhancement", "synthesis", "anonymization", "watermarking", "steganography", "steganalysis", "interpolation", "flow", "diffusion", "field", "process", "filter", "filtering", "algorithm", "backbone"]
 )  # fmt: skip
 _ZH_HEADS = re.compile(
     r"(?:学习|网络|检测|识别|分割|分类|算法|压缩|剪枝|量化|蒸馏|估计|生成|匹配|跟踪|追踪|损失|"
@@ -538,18 +517,11 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 _NO_EVIDENCE = "no sign of a named research entity"
 #: Parts of a model; "Mask Decoder" or "Prediction Network" name a part, not an entity.
 _COMPONENTS = frozenset(
-    "decoder encoder network detector generator backbone head module layer block branch "
-    "kernel unit stage component".split()
+    ["decoder", "encoder", "network", "detector", "generator", "backbone", "head", "module", "layer", "block", "branch", "kernel", "unit", "stage", "component"]
 )
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _TASK_HEADS_EN = frozenset(
-    """detection recognition segmentation estimation classification retrieval tracking
-    captioning answering summarization translation prediction forecasting counting
-    understanding verification identification re-identification parsing localization
-    spotting analysis diarization separation enhancement super-resolution inpainting
-    denoising deblurring dehazing colorization driving system robotics reconstruction
-    registration matching synthesis editing generation perception distance divergence
-    distribution metric score error matrix curve""".split()
+    ["detection", "recognition", "segmentation", "estimation", "classification", "retrieval", "tracking", "captioning", "answering", "summarization", "translation", "prediction", "forecasting", "counting", "understanding", "verification", "identification", "re-identification", "parsing", "localization", "spotting", "analysis", "diarization", "separation", "enhancement", "super-resolution", "inpainting", "denoising", "deblurring", "dehazing", "colorization", "driving", "system", "robotics", "reconstruction", "registration", "matching", "synthesis", "editing", "generation", "perception", "distance", "divergence", "distribution", "metric", "score", "error", "matrix", "curve"]
 )  # fmt: skip
 _TASK_HEADS_ZH = re.compile(
     r"(?:检测|识别|分割|估计|检索|跟踪|追踪|描述|问答|摘要|翻译|预测|计数|理解|验证|定位|分析|分离|"
@@ -594,8 +566,7 @@ _VERB_FIRST = "sentence (starts with a verb)"
 #: reasons a list item is still a method when most of its siblings are named entities
 _SOFT_REASONS = frozenset({_NO_EVIDENCE, _CONNECTIVE})
 _METRIC_NAMES = frozenset(
-    "flops flop macs mac params parameters top-1 top-5 top1 top5 fps latency throughput "
-    "runtime speed memory 参数量 计算量 速度 精度 准确度 耗时 显存".split()
+    ["flops", "flop", "macs", "mac", "params", "parameters", "top-1", "top-5", "top1", "top5", "fps", "latency", "throughput", "runtime", "speed", "memory", "参数量", "计算量", "速度", "精度", "准确度", "耗时", "显存"]
 )
 _EN_CONNECTIVE = re.compile(r"\b(?:for|with|of|and|or)\b|&|\+|/", re.I)
 _EN_PREP = re.compile(
@@ -616,15 +587,7 @@ _GENERIC_QUALIFIED = re.compile(
     re.I,
 )
 _VERBS = frozenset(
-    """act add allow apply avoid become build capture choose combine compute consist contain
-    create define depend describe design develop enable encode enter explain find fix flatten
-    generate get give go handle help implement improve include increase introduce involve keep
-    lead learn let load look make map mean move need note optimize output perform predict
-    prevent produce provide put reduce remove replace require return run see select set show
-    solve start take train transform try turn understand update use want work write approximate
-    benchmark coordinate translate manipulate hand-pick pick tune evaluate measure analyze
-    analyse compare visualize visualise convert split sample test run finish read review
-    watch check revisit calculate try do""".split()
+    ["act", "add", "allow", "apply", "avoid", "become", "build", "capture", "choose", "combine", "compute", "consist", "contain", "create", "define", "depend", "describe", "design", "develop", "enable", "encode", "enter", "explain", "find", "fix", "flatten", "generate", "get", "give", "go", "handle", "help", "implement", "improve", "include", "increase", "introduce", "involve", "keep", "lead", "learn", "let", "load", "look", "make", "map", "mean", "move", "need", "note", "optimize", "output", "perform", "predict", "prevent", "produce", "provide", "put", "reduce", "remove", "replace", "require", "return", "run", "see", "select", "set", "show", "solve", "start", "take", "train", "transform", "try", "turn", "understand", "update", "use", "want", "work", "write", "approximate", "benchmark", "coordinate", "translate", "manipulate", "hand-pick", "pick", "tune", "evaluate", "measure", "analyze", "analyse", "compare", "visualize", "visualise", "convert", "split", "sample", "test", "run", "finish", "read", "review", "watch", "check", "revisit", "calculate", "try", "do"]
 )  # fmt: skip
 
 
@@ -663,6 +626,18 @@ def _ends_with_term(text: str, glossary) -> bool:
     words = text.split()
     return any(glossary.lookup(" ".join(words[-k:])) is not None for k in range(1, min(4, len(words)) + 1))
 _COURSE_CODE = re.compile(r"^[a-z]{2,6}\d{3,4}\b")
+
+
+def _tag_acronym(name: str) -> str:
+    """Tags are often written in lower case: ``gan`` is the acronym ``GAN`` when the glossary
+    knows it and no word ``gan`` (``nas`` is ``NAS``; ``attention`` stays a word)."""
+    from kg.glossary import default_glossary
+
+    glossary = default_glossary()
+    short = name.islower() and len(name) <= 6
+    if short and glossary.lookup(name) is None and glossary.lookup(name.upper()) is not None:
+        return name.upper()
+    return name
 
 
 def tag_name(tag: str) -> str:
@@ -755,7 +730,7 @@ class _Extractor:
                     self.add("venue", venue.name, line, None, origin="front_matter",
                              year=venue.year, workshop=venue.workshop)  # fmt: skip
                     continue
-                name = tag_name(label)
+                name = _tag_acronym(tag_name(label))
                 if is_housekeeping_tag(name) or _COURSE_CODE.match(name.casefold()):
                     self.reject("tag", label, line, "housekeeping tag (kept on the post)")
                     continue
