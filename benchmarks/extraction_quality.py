@@ -8,6 +8,10 @@ one row per node: corpus, type, node id, label, path, line, the source line, ver
 Wilson interval; ``lenient`` counts borderline as correct. A sampled node without a
 judgment (the extraction changed since) is reported as unjudged, never guessed.
 
+``--as-judged`` reports each judgment file as it was judged (the sample drawn by the code of
+that day), without rebuilding: the numbers to quote for a past sample, since later changes
+to extraction redraw the samples and leave some nodes of old ones unjudged.
+
 The list checks of ``tests/test_corpora_extract.py`` (title + venue + year of every entry of
 the two shared paper lists) are printed after the table.
 
@@ -15,6 +19,7 @@ Example::
 
     python benchmarks/extraction_quality.py                   # every judged seed
     python benchmarks/extraction_quality.py --seed 2          # one seed
+    python benchmarks/extraction_quality.py --as-judged       # every judgment file as judged
     python benchmarks/extraction_quality.py --dump 3 > new.csv  # a sample to judge (verdicts empty)
 """
 
@@ -146,6 +151,27 @@ def precision_table(seed: int, per_type: int) -> list[dict]:
     return table
 
 
+def as_judged_table() -> list[dict]:
+    """Precision of every judgment file as judged: no rebuild, no redraw."""
+    table = []
+    for seed in judged_seeds():
+        for f in sorted(JUDGMENTS.glob(f"*-seed{seed}.csv")):
+            with f.open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            corpus = rows[0]["corpus"] if rows else f.stem.rsplit("-seed", 1)[0]
+            for t in TYPES:
+                verdicts = [r["verdict"] for r in rows if r["type"] == t]
+                n, k = len(verdicts), verdicts.count("correct")
+                kb = k + verdicts.count("borderline")
+                lo, hi = wilson(k, n)
+                table.append(
+                    {"seed": seed, "corpus": corpus, "type": t, "judged": n, "correct": k,
+                     "strict": k / n if n else float("nan"), "lo": lo, "hi": hi,
+                     "lenient": kb / n if n else float("nan"), "unjudged": 0}  # fmt: skip
+                )
+    return table
+
+
 def list_checks() -> list[str]:
     """Run the shared-list checks of tests/test_corpora_extract.py and return their lines."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -176,6 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dump", type=int, metavar="SEED", help="print a sample to judge as CSV")
     ap.add_argument("--corpus", choices=sorted(CORPORA), action="append")
     ap.add_argument("--no-lists", action="store_true", help="skip the shared-list checks")
+    ap.add_argument("--as-judged", action="store_true", help="judgment files as judged, no rebuild")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     if args.dump is not None:
@@ -187,8 +214,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(f"{'seed':>4} {'corpus':<14} {'type':<7} {'judged':>6} {'strict':>7} "
           f"{'95% Wilson':>15} {'lenient':>7} {'unjudged':>8}")  # fmt: skip
-    for seed in args.seed or judged_seeds():
-        for r in precision_table(seed, args.per_type):
+    tables = (
+        [as_judged_table()]
+        if args.as_judged
+        else [precision_table(seed, args.per_type) for seed in args.seed or judged_seeds()]
+    )
+    for table in tables:
+        for r in table:
             if args.corpus and r["corpus"] not in args.corpus:
                 continue
             print(f"{r['seed']:>4} {r['corpus']:<14} {r['type']:<7} {r['judged']:>6} "
