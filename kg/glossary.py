@@ -268,6 +268,8 @@ HOUSEKEEPING_TAGS: frozenset[str] = frozenset(
         "教程", "入门", "笔记", "总结", "综述", "翻译", "随笔", "杂谈", "面试", "基础", "资源",
         "实践", "实战", "工具", "安装", "环境", "配置", "心得", "感想", "读书笔记", "论文笔记",
         "论文阅读", "学习笔记", "work", "study", "工作", "学习", "生活", "未分类", "其他", "其它",
+        "flashcards", "flashcard", "paper-reading", "paperreading", "paper-practice",
+        "competition", "competitions", "q&a", "qa", "公司", "比赛", "竞赛", "面经",
     }
 )  # fmt: skip
 
