@@ -434,6 +434,8 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "structural heading"
     if kind != "method" and re.search(r"\bdata$", low):
         return False, "data description"
+    if _DATA_HANDLING.match(t):
+        return False, "data description"
     if _PSEUDOCODE.search(t):
         return False, "pseudocode"
     if re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", t):
@@ -481,6 +483,10 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "common word"
     # -- evidence
     connective = bool(words and not cjk and _EN_CONNECTIVE.search(t))
+    if len(words) >= 2 and not cjk and words[0].casefold() in _EVALUATIVE:
+        rest = " ".join(words[1:])
+        if glossary.lookup(rest) is not None or _ends_with_term(rest, glossary):
+            return False, "generic phrase"  # "Unexpected Generalization": a remark on a term
     if not cjk and len(words) == 1 and (_ACRONYM.match(t) or _CAMEL.match(t)):
         return True, "name shape"
     if not connective and (_X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4)):
@@ -515,6 +521,16 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+#: Evaluative words that make a remark about a concept, not a new name for one.
+_EVALUATIVE = frozenset(
+    "unexpected surprising optimal improved better best simple simpler efficient effective "
+    "practical scalable towards toward beyond revisiting".split()
+)
+_DATA_HANDLING = re.compile(
+    r"^(?:data|dataset|datasets|label|labels|mask|masks|sample|samples)\s+"
+    r"(?:generation|collection|preparation|processing|cleaning|loading|format)$",
+    re.I,
+)
 #: Parts of a model; "Mask Decoder" or "Prediction Network" name a part, not an entity.
 _COMPONENTS = frozenset(
     ["decoder", "encoder", "network", "detector", "generator", "backbone", "head", "module", "layer", "block", "branch", "kernel", "unit", "stage", "component"]
