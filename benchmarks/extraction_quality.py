@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     for table in tables:
         for r in table:
-            if args.corpus and r["corpus"] not in args.corpus:
+            if (args.corpus and r["corpus"] not in args.corpus) or not r["judged"] + r["unjudged"]:
                 continue
             print(f"{r['seed']:>4} {r['corpus']:<14} {r['type']:<7} {r['judged']:>6} "
                   f"{r['strict']:>7.2f} [{r['lo']:.2f}, {r['hi']:.2f}] {r['lenient']:>9.2f} "

@@ -523,9 +523,12 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 _NO_EVIDENCE = "no sign of a named research entity"
 #: Evaluative words that make a remark about a concept, not a new name for one.
 _EVALUATIVE = frozenset(
-    "unexpected surprising optimal improved better best simple simpler efficient effective "
-    "practical scalable towards toward beyond revisiting".split()
-)
+    {
+        "unexpected", "surprising", "optimal", "improved", "better", "best", "simple",
+        "simpler", "efficient", "effective", "practical", "scalable", "towards", "toward",
+        "beyond", "revisiting",
+    }
+)  # fmt: skip
 _DATA_HANDLING = re.compile(
     r"^(?:data|dataset|datasets|label|labels|mask|masks|sample|samples)\s+"
     r"(?:generation|collection|preparation|processing|cleaning|loading|format)$",
