@@ -262,9 +262,9 @@ _STRUCT_SUFFIX = re.compile(
     r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial|approach|strategy|"
     r"interpretation|platform|tool|tools|software|competition|challenge|benefits?|advantages?|"
     r"disadvantages?|computation|variants?|pros|cons|properties|intuitions?|inference|"
-    r"training|testing|evaluation)$"
+    r"training|testing|evaluation|explanations?|explained|recap|review)$"
     r"|(?:总结|简介|介绍|概述|小结|笔记|资料|资源|汇总|整理|记录|实践|实战|代码|示例|对比|详解|教程|入门|"
-    r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛|技巧|经验|心得)$",
+    r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛|技巧|经验|心得|变种|变体|系列|家族|总览)$",
     re.I,
 )
 _PSEUDOCODE = re.compile(
@@ -440,6 +440,8 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "pseudocode"
     if re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", t):
         return False, "dated name (an event or edition)"
+    if _COURSE.match(t):
+        return False, "course or lecture"
     if _METRIC.search(t) or (t[0].isdigit() and not re.match(r"^\d+(?:\.\d+)?[Dd]\b", t)):
         return False, "metric or number"
     if low in _ORGS or _ORG_SUFFIX.search(t) or low.split()[0] in _ORGS:
@@ -521,6 +523,8 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+#: A course number opening a heading: "EECS 442 Contrastive Learning", "CS231n Lecture 5".
+_COURSE = re.compile(r"^[A-Z]{2,5}\s?\d{3}[a-z]?\b")
 #: Evaluative words that make a remark about a concept, not a new name for one.
 _EVALUATIVE = frozenset(
     {
