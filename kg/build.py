@@ -205,7 +205,23 @@ def _cache_write(file: Path, result: Extraction | Skipped) -> None:
     atomic_write_text(file, json.dumps(data, ensure_ascii=False))
 
 
-def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | Skipped]:
+def _run(
+    items: list[tuple[Path, str]], jobs: int | None, names: Sequence[Any] = ()
+) -> list[Extraction | Skipped]:
+    from kg.extract import use_names
+
+    use_names(names)
+    try:
+        return _run_pool(items, jobs, names)
+    finally:
+        use_names(())  # the next build, or a direct extract(), starts without them
+
+
+def _run_pool(
+    items: list[tuple[Path, str]], jobs: int | None, names: Sequence[Any]
+) -> list[Extraction | Skipped]:
+    from kg.extract import use_names
+
     workers = _workers(len(items), jobs)
     if workers <= 1:
         return [_extract_one(item) for item in items]
@@ -219,7 +235,9 @@ def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | S
     # chunks of 32 files leave one core idle for ~0.07 s of a ~0.34 s extraction (simulated
     # from measured per-file times), chunks of 8 for ~0.005 s
     chunk = max(1, len(items) // (workers * 16))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=use_names, initargs=(names,)
+    ) as pool:
         return list(pool.map(_extract_one, items, chunksize=chunk))
 
 
@@ -265,6 +283,7 @@ def extract_all(
     *,
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    names: Sequence[Any] = (),
 ) -> tuple[list[Extraction | Skipped], int]:
     """Extract every file, in order; returns the results and how many came from the cache.
 
@@ -274,21 +293,24 @@ def extract_all(
             :data:`PARALLEL_MIN_FILES` files and when a core is idle (see ``_workers``);
             ``1`` never starts a pool. The result is the same either way.
         cache_dir: when given, each result is stored as ``<sha256>.json`` keyed by the file's
-            bytes, its display path and the package's code, and reused on the next build.
+            bytes, its display path, the package's code and ``names``, and reused on the
+            next build.
+        names: the user's alias entries (:class:`kg.glossary.Term`); their names are
+            accepted as topics and methods whatever the content rules say.
     """
     results: list[Extraction | Skipped | None] = [None] * len(files)
     hits = 0
     keys: list[str | None] = [None] * len(files)
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
-        version = _code_version()
+        version = _code_version() + repr([(t.en, t.also) for t in names])
         for i, (path, display) in enumerate(files):
             keys[i] = _cache_key(path, display, version)
             if keys[i] is not None:
                 results[i] = _cache_read(cache / f"{keys[i]}.json")
                 hits += results[i] is not None
     todo = [i for i, r in enumerate(results) if r is None]
-    for i, result in zip(todo, _run([files[i] for i in todo], jobs), strict=True):
+    for i, result in zip(todo, _run([files[i] for i in todo], jobs, names), strict=True):
         results[i] = result
         if cache is not None and keys[i] is not None:
             _cache_write(cache / f"{keys[i]}.json", result)
@@ -492,7 +514,7 @@ def _build(
         report.warnings.extend(catalogue.warnings)
     files, missing = discover(paths, ext)
     t1 = time.perf_counter()
-    results, report.cached = extract_all(files, jobs=jobs, cache_dir=cache_dir)
+    results, report.cached = extract_all(files, jobs=jobs, cache_dir=cache_dir, names=alias_terms)
     t2 = time.perf_counter()
     extractions: list[Extraction] = []
     report.skipped.extend(missing)

@@ -44,9 +44,10 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from kg.glossary import is_housekeeping_tag, term_key
+from kg.glossary import Glossary, Term, is_housekeeping_tag, term_key
 from kg.papers import (
     PaperHit,
     clean_title,
@@ -68,6 +69,7 @@ __all__ = [
     "clean_heading",
     "is_method_name",
     "judge_name",
+    "use_names",
     "is_structural",
     "tag_name",
     "STRUCTURAL_HEADINGS",
@@ -401,6 +403,23 @@ def is_structural(label: str) -> bool:
     )
 
 
+#: The user's alias entries (``kg build --aliases``): their names are always entities.
+_USER_NAMES: Glossary | None = None
+
+
+def use_names(terms: Sequence[Term] = ()) -> None:
+    """Accept the names of ``terms`` (a user's alias file) as entities in later extractions.
+
+    >>> from kg.glossary import Term
+    >>> use_names([Term("Design Choices")]); judge_name("Design Choices", "topic")
+    (True, 'alias file')
+    >>> use_names(); judge_name("Design Choices", "topic")[0]
+    False
+    """
+    global _USER_NAMES
+    _USER_NAMES = Glossary(list(terms)) if terms else None
+
+
 def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     """Whether ``label`` names a research entity, and why (the evidence or the reason to reject).
 
@@ -425,6 +444,8 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     if not t or not _HAS_WORD.search(t):
         return False, "no name"
     low = t.casefold()
+    if _USER_NAMES is not None and _USER_NAMES.lookup(t) is not None:
+        return True, "alias file"
     glossary = default_glossary()
     if glossary.lookup(t) is not None:
         return True, "glossary"

@@ -151,3 +151,19 @@ def test_tags_split_normalised_and_housekeeping_kept_apart(tmp_path: Path) -> No
 def test_housekeeping_tags() -> None:
     assert all(map(is_housekeeping_tag, ["long-read", "Math Heavy", "tutorial", "笔记"]))
     assert not any(map(is_housekeeping_tag, ["gan", "剪枝", "video retrieval"]))
+
+
+def test_alias_file_overrides_a_rejection(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    _write(notes, "a.md", "# Design Choices\n\nText.\n\n# Graph Pooling\n\nText.\n")
+    _write(notes, "b.md", "# Graph Pooling\n\nMore text.\n")  # two files: jobs=2 is a pool
+    plain = build([notes])
+    assert {n["label"] for n in plain.nodes("topic")} == {"Graph Pooling"}
+    assert any("topic 'Design Choices'" in r for r in plain.report.rejected)
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("Design Choices: []\n", encoding="utf-8")
+    for jobs in (1, 2):  # in this process and in worker processes
+        kg = build([notes], aliases=aliases, jobs=jobs)
+        assert {n["label"] for n in kg.nodes("topic")} == {"Design Choices", "Graph Pooling"}
+    assert {n["label"] for n in build([notes]).nodes("topic")} == {"Graph Pooling"}
