@@ -86,6 +86,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     cached: int = 0
+    #: candidates not made topics or methods, ``path:line: kind 'label': why``
+    rejected: list[str] = field(default_factory=list)
 
 
 # -- 1. discover --------------------------------------------------------------------------
@@ -204,7 +206,23 @@ def _cache_write(file: Path, result: Extraction | Skipped) -> None:
     atomic_write_text(file, json.dumps(data, ensure_ascii=False))
 
 
-def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | Skipped]:
+def _run(
+    items: list[tuple[Path, str]], jobs: int | None, names: Sequence[Any] = ()
+) -> list[Extraction | Skipped]:
+    from kg.extract import use_names
+
+    use_names(names)
+    try:
+        return _run_pool(items, jobs, names)
+    finally:
+        use_names(())  # the next build, or a direct extract(), starts without them
+
+
+def _run_pool(
+    items: list[tuple[Path, str]], jobs: int | None, names: Sequence[Any]
+) -> list[Extraction | Skipped]:
+    from kg.extract import use_names
+
     workers = _workers(len(items), jobs)
     if workers <= 1:
         return [_extract_one(item) for item in items]
@@ -218,7 +236,9 @@ def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | S
     # chunks of 32 files leave one core idle for ~0.07 s of a ~0.34 s extraction (simulated
     # from measured per-file times), chunks of 8 for ~0.005 s
     chunk = max(1, len(items) // (workers * 16))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=use_names, initargs=(names,)
+    ) as pool:
         return list(pool.map(_extract_one, items, chunksize=chunk))
 
 
@@ -264,6 +284,7 @@ def extract_all(
     *,
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    names: Sequence[Any] = (),
 ) -> tuple[list[Extraction | Skipped], int]:
     """Extract every file, in order; returns the results and how many came from the cache.
 
@@ -273,21 +294,24 @@ def extract_all(
             :data:`PARALLEL_MIN_FILES` files and when a core is idle (see ``_workers``);
             ``1`` never starts a pool. The result is the same either way.
         cache_dir: when given, each result is stored as ``<sha256>.json`` keyed by the file's
-            bytes, its display path and the package's code, and reused on the next build.
+            bytes, its display path, the package's code and ``names``, and reused on the
+            next build.
+        names: the user's alias entries (:class:`kg.glossary.Term`); their names are
+            accepted as topics and methods whatever the content rules say.
     """
     results: list[Extraction | Skipped | None] = [None] * len(files)
     hits = 0
     keys: list[str | None] = [None] * len(files)
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
-        version = _code_version()
+        version = _code_version() + repr([(t.en, t.also) for t in names])
         for i, (path, display) in enumerate(files):
             keys[i] = _cache_key(path, display, version)
             if keys[i] is not None:
                 results[i] = _cache_read(cache / f"{keys[i]}.json")
                 hits += results[i] is not None
     todo = [i for i, r in enumerate(results) if r is None]
-    for i, result in zip(todo, _run([files[i] for i in todo], jobs), strict=True):
+    for i, result in zip(todo, _run([files[i] for i in todo], jobs, names), strict=True):
         results[i] = result
         if cache is not None and keys[i] is not None:
             _cache_write(cache / f"{keys[i]}.json", result)
@@ -306,7 +330,16 @@ def _post_attrs(ext: Extraction) -> dict[str, Any]:
         "notes": [],
         "path": post.path,
         "date": post.date,
+        "tags": _post_tags(post),
     }
+
+
+def _post_tags(post: Any) -> list[str]:
+    """The post's front-matter categories and tags, normalised (``video_retrieval`` ->
+    ``video retrieval``), housekeeping ones included."""
+    from kg.extract import tag_name
+
+    return list(dict.fromkeys(tag_name(t) for t in (*post.categories, *post.tags) if t.strip()))
 
 
 def _parent_relation(child_type: str, parent_type: str) -> str | None:
@@ -398,10 +431,8 @@ def assemble(
             p = m.parent
             while p is not None and 0 <= p < len(ext.mentions):
                 rel = _parent_relation(m.type, ext.mentions[p].type)
-                if rel is not None:
-                    target = ids[p]
-                    if target is not None:
-                        edge(eid, target, rel)
+                if rel is not None and ids[p] is not None:  # a dropped parent passes it up
+                    edge(eid, ids[p], rel)
                     break
                 p = ext.mentions[p].parent
     for src, dst, link in resolve_links(
@@ -445,6 +476,7 @@ def build(
     ext: Sequence[str] = DEFAULT_EXT,
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of the notes under ``paths``.
 
@@ -452,6 +484,8 @@ def build(
         paths: files and folders (folders are walked recursively).
         bib: a BibTeX file whose entries give matching papers their canonical title, venue,
             year and authors.
+        aliases: a YAML alias file (canonical name -> aliases in any language) laid over the
+            field glossary; see :func:`kg.glossary.load_aliases`.
         ext: file extensions to read in folders.
         jobs: extraction worker processes (see :func:`extract_all`).
         cache_dir: per-file extraction cache folder (see :func:`extract_all`).
@@ -461,11 +495,12 @@ def build(
 
     Raises:
         FileNotFoundError: ``bib`` does not exist.
+        kg.glossary.AliasError: ``aliases`` cannot be read (the message names file and line).
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     with _fewer_collections():
-        return _build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+        return _build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases)
 
 
 def _build(
@@ -475,9 +510,15 @@ def _build(
     ext: Sequence[str],
     jobs: int | None,
     cache_dir: str | os.PathLike[str] | None,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> KnowledgeGraph:
     report = BuildReport()
     t0 = time.perf_counter()
+    alias_terms = []
+    if aliases is not None:
+        from kg.glossary import load_aliases
+
+        alias_terms = load_aliases(aliases)
     catalogue = None
     if bib is not None:
         from kg.bib import load_catalogue
@@ -486,7 +527,7 @@ def _build(
         report.warnings.extend(catalogue.warnings)
     files, missing = discover(paths, ext)
     t1 = time.perf_counter()
-    results, report.cached = extract_all(files, jobs=jobs, cache_dir=cache_dir)
+    results, report.cached = extract_all(files, jobs=jobs, cache_dir=cache_dir, names=alias_terms)
     t2 = time.perf_counter()
     extractions: list[Extraction] = []
     report.skipped.extend(missing)
@@ -497,8 +538,10 @@ def _build(
             extractions.append(r)
             report.parsed.append(r.post.path)
             report.warnings.extend(r.warnings)
-    resolution = resolve(extractions, catalogue=catalogue)
+            report.rejected.extend(r.rejected)
+    resolution = resolve(extractions, catalogue=catalogue, aliases=alias_terms)
     report.warnings.extend(resolution.warnings)
+    report.rejected.extend(resolution.rejected)
     t3 = time.perf_counter()
     kg = assemble(extractions, resolution, report=report)
     t4 = time.perf_counter()
@@ -628,6 +671,7 @@ def build_to(
     cache_dir: str | os.PathLike[str] | None = None,
     seed: int = 0,
     progress: bool = False,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
@@ -637,7 +681,7 @@ def build_to(
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with _fewer_collections():
-        return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress)
+        return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress, aliases)
 
 
 def _build_to(
@@ -650,8 +694,9 @@ def _build_to(
     cache_dir: str | os.PathLike[str] | None,
     seed: int,
     progress: bool,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+    kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases)
     result = BuildResult(kg)
     if not kg.report.parsed:
         return result

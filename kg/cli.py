@@ -125,7 +125,15 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
     help="Per-file extraction cache folder (reused by later builds).",
 )
 @click.option("--seed", default=0, show_default=True, help="Training seed.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list the per-item warnings.")
+@click.option(
+    "--aliases",
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML alias file: canonical name -> aliases in any language (merged into one node).",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True,
+    help="Also list the per-item warnings and the candidates not made topics or methods, with why.",
+)
 def build_command(
     paths: tuple[str, ...],
     out: str,
@@ -136,6 +144,7 @@ def build_command(
     jobs: int | None,
     cache_dir: str | None,
     seed: int,
+    aliases: str | None,
     verbose: bool,
 ) -> None:
     """Build the knowledge graph of the notes in PATHS (files or folders, recursively).
@@ -163,6 +172,7 @@ def build_command(
             cache_dir=cache_dir,
             seed=seed,
             progress=not no_train,
+            aliases=aliases,
         )
     except (OSError, ValueError) as exc:  # a bib that is missing, an output folder not writable
         raise click.ClickException(str(exc)) from None

@@ -41,11 +41,14 @@ Example
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from kg.notes import citations, cited_papers, is_field_line, note_aliases, note_links, paper_note
+from kg.glossary import Glossary, Term, is_housekeeping_tag, term_key
 from kg.papers import (
     PaperHit,
     author_venue_line,
@@ -65,10 +68,16 @@ from kg.venues import Venue, normalize_venue
 
 __all__ = [
     "extract",
+    "names_a_task",
     "extract_file",
     "GENERIC_HEADINGS",
     "clean_heading",
     "is_method_name",
+    "judge_name",
+    "use_names",
+    "is_structural",
+    "tag_name",
+    "STRUCTURAL_HEADINGS",
 ]
 
 #: Headings that structure a document but name no research topic (compared case-folded,
@@ -135,6 +144,27 @@ def clean_heading(text: str) -> str:
     return t2 or t
 
 
+_WIKILINK = re.compile(r"!?\[\[(?:[^\]|#]*/)?([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
+_TRAILING_PARENS = re.compile(r"\s*[(（]\s*(?:(?:19|20)\d{2}[a-z]?|\s*)[)）]\s*$")
+
+
+def clean_name(text: str) -> str:
+    """A heading or item text as a name: ``[[path/Note#Part|shown]]`` becomes the text it
+    shows, a trailing ``()`` or ``(2020)`` goes.
+
+    >>> clean_name("[[Research Papers/Batch Normalization]]"), clean_name("[[DETR|DETR]] (2020)")
+    ('Batch Normalization', 'DETR')
+    >>> clean_name("[[Depthwise Separable Kernels#Pointwise Convolution]]"), clean_name("Detection loss ()")
+    ('Pointwise Convolution', 'Detection loss')
+    """
+
+    def shown(m: re.Match[str]) -> str:
+        return (m.group(3) or m.group(2) or m.group(1) or "").strip()
+
+    t = _WIKILINK.sub(shown, text)
+    return " ".join(_TRAILING_PARENS.sub("", t).split())
+
+
 def _generic(label: str) -> bool:
     return label.casefold() in _GENERIC_WORDS
 
@@ -175,6 +205,501 @@ def is_method_name(text: str) -> bool:
     return not t[0].isdigit() or any(c.isalpha() for c in t[1:])
 
 
+
+# --------------------------------------------------------------------------- typing by content
+#
+# A heading, list item or tag becomes a topic or method only when it names a research
+# entity. :func:`judge_name` looks for evidence beyond position -- the field glossary, the
+# shape of a name (acronyms, CamelCase, ``X-Net``, ``X loss``), a technical head noun, how
+# common the words are in general language -- and rejects, with a reason, what is plainly
+# something else: structure, pseudocode, metrics, dates, people, organisations, sentences.
+
+#: Headings that structure a post and name nothing (besides :data:`GENERIC_HEADINGS`).
+STRUCTURAL_HEADINGS: frozenset[str] = frozenset(
+    {
+        "notation", "notations", "setup", "set up", "problem setup", "problem setting",
+        "problem statement", "problem formulation", "formulation", "preliminaries",
+        "preliminary", "motivation", "motivations", "key idea", "key ideas", "main idea",
+        "main ideas", "the idea", "idea", "ideas", "intuition", "insight", "insights",
+        "takeaways", "key takeaways", "takeaway", "quick summary", "tl;dr", "tldr",
+        "known problems", "open problems", "open questions", "limitations", "limitation",
+        "challenges", "challenge", "problems", "problem", "questions", "question", "answers",
+        "implementation", "implementation details", "details", "training details", "training",
+        "evaluation", "experiment", "experimental setup", "experimental results", "setting",
+        "settings", "analysis", "ablation", "ablations", "ablation study", "ablation studies",
+        "results and discussion", "main results", "findings", "observations", "future",
+        "next steps", "what's next", "whats next", "outline", "agenda", "recap", "review",
+        "architecture", "model architecture", "network architecture", "model", "models",
+        "the model", "our model", "our approach", "our method", "the approach", "approaches",
+        "proposed method", "algorithm", "algorithms", "pseudocode", "pseudo code", "framework",
+        "pipeline", "overview of the method", "method overview", "model overview", "data", "data collection", "benchmarks", "benchmark", "baselines", "baseline",
+        "metrics", "evaluation metrics", "performance", "comparison", "comparisons",
+        "related", "prior work", "previous work", "existing work", "existing methods",
+        "acknowledgments and references", "bibtex", "citation", "paper link", "links",
+        "authors", "author", "team", "about", "about me", "contact", "disclaimer",
+        "part 1", "part 2", "part 3", "part i", "part ii", "part iii", "step 1", "step 2",
+        "step 3", "loss", "losses", "objective", "inference", "training and inference",
+        "写在前面", "写在后面", "写在后面的话", "写在最后", "前言", "后记", "结语", "尾声", "总结",
+        "小结", "网络结构", "模型结构", "网络架构", "模型架构", "整体架构", "整体结构", "框架",
+        "算法流程", "算法", "模型", "网络", "结构", "架构", "实现", "实现细节", "细节", "训练",
+        "训练细节", "测试", "推理", "数据", "数据准备", "数据处理", "预处理", "环境", "环境配置",
+        "配置", "问题", "存在的问题", "问题描述", "动机", "创新点", "主要贡献", "优点", "缺点",
+        "优缺点", "特点", "局限性", "不足", "改进", "应用场景", "场景", "思想", "核心思想",
+        "主要思想", "基本思想", "算法思想", "基本原理", "原理介绍", "介绍", "简述", "概览",
+        "概要", "要点", "重点", "难点", "分析", "对比", "比较", "评价", "评估", "指标",
+        "性能", "效果", "实验分析", "实验设置", "实验对比", "消融实验", "相关工作", "参考论文",
+        "论文信息", "论文地址", "论文链接", "代码地址", "源码", "作者", "发展历程", "历史",
+        "现状", "研究现状", "发展现状", "趋势", "挑战", "未来", "待续", "未完待续", "后续",
+        "补充", "更新记录", "问答", "常见问题", "原理", "原理解析", "解析", "详解", "应用",
+        "算法分类", "方法分类", "模型分类", "技术分类", "分类方法", "面试题", "习题", "练习", "作业", "附",
+        "损失", "目标函数", "输入", "输出", "步骤", "流程图", "结构图", "示意图", "图示",
+    }
+)  # fmt: skip
+_STRUCT_PREFIX = re.compile(
+    r"^(?:other|more|misc|further|additional|related|some|various|a few|selected|recent|"
+    r"our|my|the (?:main|key)|part|chapter|section|step|stage|appendix|lesson|lecture|"
+    r"week|day|q\d|case study|new|附录|第.|其他|其它|相关|更多|一些)\b",
+    re.I,
+)
+_STRUCT_SUFFIX = re.compile(
+    r"\b(?:overview|results?|code|details|examples?|setup|summary|introduction|notes?|"
+    r"discussion|visuali[sz]ation|comparison|experiments?|analysis|implementation|demo|"
+    r"explained|revisited|in practice|basics|101|faq|links?|resources?|references?|api|apis|"
+    r"specifics|formalism|tasks|datasets?|benchmarks?|environments?|suite|library|toolkit|"
+    r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial|approach|strategy|"
+    r"interpretation|platform|tool|tools|software|competition|challenge|benefits?|advantages?|"
+    r"disadvantages?|computation|variants?|pros|cons|properties|intuitions?|inference|"
+    r"training|testing|evaluation|explanations?|explained|recap|review)$"
+    r"|(?:总结|简介|介绍|概述|小结|笔记|资料|资源|汇总|整理|记录|实践|实战|代码|示例|对比|详解|教程|入门|"
+    r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛|技巧|经验|心得|变种|变体|系列|家族|总览)$",
+    re.I,
+)
+_PSEUDOCODE = re.compile(
+    r"^(?:for|while|if|else|elif|end|endif|endfor|endwhile|repeat|until|return|do|then|"
+    r"initiali[sz]e|input|output|require|ensure|function|procedure|def|let|set|update|"
+    r"compute|sample|loop|break|continue|print|import|from|class)\b(?![-_])"
+    r"|[=←→⇐⇒≤≥≠∑∏∈∀∃∇]|:=|\\[a-z]+|[_^]\{|\b[a-zA-Z]_[a-zA-Z0-9]\b|\w\(\w*\)",
+    re.I,
+)
+_METRIC = re.compile(r"\d+(?:\.\d+)?\s*[%‰]|\d+\.\d+|[<>]\s*\d|\d+\s*(?:ms|fps|gb|mb|kb|倍|万|亿)\b", re.I)
+_DATE = re.compile(
+    r"^(?:\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?|(?:19|20)\d{2}\s*年?|\d{1,2}月\d{1,2}日"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s*\d{4})?"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2})$",
+    re.I,
+)
+_ORGS: frozenset[str] = frozenset(
+    {
+        "google", "google brain", "google research", "deepmind", "google deepmind", "facebook",
+        "meta", "meta ai", "fair", "facebook ai", "microsoft", "microsoft research", "msra",
+        "amazon", "aws", "apple", "nvidia", "openai", "anthropic", "ibm", "intel", "amd",
+        "qualcomm", "uber", "tesla", "waymo", "twitter", "netflix", "adobe", "samsung", "sony",
+        "huawei", "baidu", "alibaba", "tencent", "bytedance", "sensetime", "megvii", "xiaomi",
+        "百度", "阿里", "阿里巴巴", "阿里云", "腾讯", "华为", "字节", "字节跳动", "商汤", "旷视",
+        "科大讯飞", "讯飞", "小米", "京东", "美团", "滴滴", "依图", "云从", "海康", "海康威视",
+        "大华", "微软", "谷歌", "脸书", "亚马逊", "英伟达", "苹果", "网易", "搜狗", "快手",
+        "知乎", "知乎专栏", "csdn", "github", "arxiv", "youtube", "bilibili", "medium",
+        "berkeley", "stanford", "mit", "cmu", "uc berkeley", "bair", "清华", "北大",
+        "清华大学", "北京大学", "中科院", "浙大", "浙江大学", "上海交大", "港中文",
+    }
+)  # fmt: skip
+_ORG_SUFFIX = re.compile(
+    r"(?:\b(?:inc|ltd|llc|corp|corporation|company|co|gmbh|university|institute|lab|labs|"
+    r"laboratory)\.?|公司|集团|科技|大学|学院|研究院|研究所|实验室)$",
+    re.I,
+)
+#: Characters Chinese writes foreign names with; a label made of them alone is a person.
+_TRANSLIT = frozenset(
+    "阿埃艾安奥巴保贝本比宾波伯布查达戴丹道德迪蒂丁杜多厄恩法菲费芬弗福盖冈戈哥格古哈海汉赫亨"
+    "胡华霍基吉加贾杰金卡凯坎康柯科克肯库拉莱赖兰劳勒雷里利莉林琳卢鲁路伦罗洛马迈麦曼梅蒙米莫"
+    "姆穆纳娜奈南内尼涅纽诺欧帕佩彭皮珀普齐奇乔切琼萨塞桑瑟森沙莎尚舍施史斯松苏索塔泰坦汤唐特"
+    "尔罕博柏卓丘昂奎宁弥蕾薇黛缇芙琪"
+    "提图托瓦威韦维温沃乌伍西希夏谢辛休雅亚扬耶伊因尤约泽扎詹兹朱·•"
+)
+_GIVEN_NAMES: frozenset[str] = frozenset(
+    ["john", "james", "robert", "michael", "william", "david", "richard", "joseph", "thomas", "charles", "daniel", "matthew", "mark", "paul", "steven", "andrew", "kenneth", "joshua", "kevin", "brian", "george", "timothy", "ronald", "jason", "edward", "jeffrey", "ryan", "jacob", "gary", "nicholas", "eric", "jonathan", "stephen", "larry", "justin", "scott", "brandon", "benjamin", "samuel", "frank", "gregory", "alexander", "patrick", "jack", "dennis", "peter", "tyler", "aaron", "henry", "adam", "nathan", "zachary", "kyle", "ethan", "christian", "sergey", "pieter", "chelsea", "fei-fei", "yann", "yoshua", "geoffrey", "ian", "ilya", "andrej", "alex", "alexei", "kaiming", "ross", "jitendra", "trevor", "dawn", "anca", "sergey", "jia", "mary", "patricia", "jennifer", "linda", "elizabeth", "barbara", "susan", "jessica", "sarah", "karen", "lisa", "nancy", "emily", "emma", "olivia", "sophia", "anna", "maria", "laura", "rachel", "hannah", "yi", "yang", "wei", "li", "zhang", "wang", "chen", "liu"]
+)  # fmt: skip
+_EN_STOP = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|can|could|will|would|should|shall|may|might|"
+    r"must|does|do|did|has|have|had|we|our|us|you|your|i|me|my|it|its|they|their|them|he|"
+    r"she|his|her|this|these|those|there|here|that|which|who|whom|whose|what|why|how|when|"
+    r"where|not|no|if|so|than|then|just|very|also|about|into|onto|using|used|use|let|the|a|an|"
+    r"get|gets|got|make|makes|made|etc|e\.g|i\.e|vs|versus)\b",
+    re.I,
+)
+_EN_EDGE = re.compile(
+    r"^(?:the|a|an|of|to|in|on|at|by|for|with|and|or|but|as|from|via|per)\b"
+    r"|\b(?:the|a|an|of|to|in|on|at|by|for|with|and|or|but|as|from|via|per|is|are)$",
+    re.I,
+)
+_ZH_SENTENCE = re.compile(
+    r"[的了吗呢吧啊着过把被让使给对而且就都也还又很太更最]|我|你|他|她|它|这|那|哪|"
+    r"如何|怎么|怎样|为什么|什么|是否|可以|能够|需要|应该|通过|进行|比较|以及|或者|还是|"
+    r"如果|因为|所以|但是|然后|之后|之前|其中|一些|一个|一种|这个|那个|东西|时候|注意|"
+    r"达到|超过|获得|取得|采用|包括|包含|支持|可能|必须|做|优势|好处|缺点|优点",
+)
+#: Last words (singular, case-folded) that name a technique or a research problem.
+_EN_HEADS: frozenset[str] = frozenset(
+    ["learning", "network", "net", "detection", "detector", "estimation", "segmentation", "classification", "classifier", "recognition", "regression", "clustering", "generation", "generator", "translation", "transfer", "retrieval", "tracking", "tracker", "attention", "convolution", "pooling", "normalization", "regularization", "optimization", "optimizer", "pruning", "quantization", "distillation", "compression", "search", "embedding", "encoder", "decoder", "autoencoder", "transformer", "loss", "descent", "propagation", "inference", "sampling", "sampler", "reconstruction", "synthesis", "matching", "alignment", "registration", "localization", "captioning", "parsing", "tagging", "labeling", "extraction", "prediction", "forecasting", "planning", "reasoning", "adaptation", "generalization", "augmentation", "factorization", "decomposition", "initialization", "dropout", "gan", "vae", "rnn", "cnn", "lstm", "gnn", "mlp", "kernel", "perceptron", "machine", "policy", "q-learning", "bandit", "exploration", "imitation", "distillation", "hashing", "quantizer", "super-resolution", "denoising", "inpainting", "deblurring", "dehazing", "colorization", "spotting", "odometry", "slam", "mapping", "calibration", "completion", "verification", "identification", "re-identification", "counting", "understanding", "answering", "summarization", "diarization", "separation", "enhancement", "synthesis", "anonymization", "watermarking", "steganography", "steganalysis", "interpolation", "flow", "diffusion", "field", "process", "filter", "filtering", "algorithm", "backbone"]
+)  # fmt: skip
+_ZH_HEADS = re.compile(
+    r"(?:学习|网络|检测|识别|分割|分类|算法|压缩|剪枝|量化|蒸馏|估计|生成|匹配|跟踪|追踪|损失|"
+    r"优化|嵌入|注意力|卷积|回归|聚类|降维|搜索|增强|迁移|对齐|编码器?|解码器?|重建|建模|表示|表征|"
+    r"预测|定位|检索|配准|合成|去噪|超分辨率|采样|池化|归一化|正则化|初始化|滤波|变换|融合|攻击|"
+    r"防御|隐写|水印|翻译|摘要|问答|对话|抽取|标注|解析|理解|描述|补全|修复|去雾|去模糊|计数|"
+    r"网|机|器|模型|机制|推断|规划|推理|决策|控制|散度|距离|函数|分布|过程)$"
+)
+_ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*$")
+_CAMEL = re.compile(r"^[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*$|^[A-Z][A-Za-z]*-?v?\d+[a-z]?$")
+_X_NET = re.compile(r"[A-Za-z0-9]-?(?:Net|NET|Former|GAN|BERT|GPT|CNN|RNN|Seg|Det)s?\b")
+_X_LOSS = re.compile(r"\w\s+loss$", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _quiet_tokenizer() -> None:
+    """jieba (wordfreq's Chinese tokenizer) announces loading its dictionary; keep it quiet."""
+    try:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:  # pragma: no cover - declared dependency
+        pass
+
+
+@functools.lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - declared dependency
+        return 0.0
+    _quiet_tokenizer()
+    try:
+        return zipf_frequency(word, lang)
+    except Exception:  # a missing tokenizer for the language: no evidence either way
+        return 0.0
+
+
+def _singular(word: str) -> str:
+    w = word.casefold()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "sis", "us")):
+        return w[:-1]
+    return w
+
+
+def is_structural(label: str) -> bool:
+    """A heading that structures a post rather than naming a research entity.
+
+    >>> is_structural("Notations"), is_structural("写在后面的话"), is_structural("Quick Summary")
+    (True, True, True)
+    >>> is_structural("Implementation Details"), is_structural("Graph Attention")
+    (True, False)
+    """
+    t = " ".join(label.casefold().split()).strip(" .:：!！")
+    return (
+        t in GENERIC_HEADINGS
+        or t in STRUCTURAL_HEADINGS
+        or bool(_STRUCT_PREFIX.match(t))
+        or bool(_STRUCT_SUFFIX.search(t))
+    )
+
+
+#: The user's alias entries (``kg build --aliases``): their names are always entities.
+_USER_NAMES: Glossary | None = None
+
+
+def use_names(terms: Sequence[Term] = ()) -> None:
+    """Accept the names of ``terms`` (a user's alias file) as entities in later extractions.
+
+    >>> from kg.glossary import Term
+    >>> use_names([Term("Design Choices")]); judge_name("Design Choices", "topic")
+    (True, 'alias file')
+    >>> use_names(); judge_name("Design Choices", "topic")[0]
+    False
+    """
+    global _USER_NAMES
+    _USER_NAMES = Glossary(list(terms)) if terms else None
+
+
+def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
+    """Whether ``label`` names a research entity, and why (the evidence or the reason to reject).
+
+    ``kind`` is ``"method"`` (a list item), ``"topic"`` (a heading) or ``"tag"``.
+
+    >>> judge_name("GCN"), judge_name("元学习", "topic"), judge_name("Focal loss")
+    ((True, 'glossary'), (True, 'glossary'), (True, 'glossary'))
+    >>> judge_name("Road Object Detection", "topic")
+    (True, 'ends with a glossary term')
+    >>> judge_name("For"), judge_name("While ( != TERMINAL) and"), judge_name("准确率 99.5%")
+    ((False, 'pseudocode'), (False, 'pseudocode'), (False, 'metric or number'))
+    >>> judge_name("is the decoder distribution"), judge_name("保罗·维奥拉")
+    ((False, 'sentence'), (False, 'person'))
+    >>> judge_name("Notations", "topic"), judge_name("etc"), judge_name("Google")
+    ((False, 'structural heading'), (False, 'sentence'), (False, 'organisation'))
+    >>> judge_name("User study", "topic"), judge_name("2019-04-18", "topic")
+    ((False, 'no sign of a named research entity'), (False, 'date'))
+    """
+    from kg.glossary import default_glossary, to_simplified
+
+    t = " ".join(to_simplified(label).split()).strip(" :：-–—*")
+    if not t or not _HAS_WORD.search(t):
+        return False, "no name"
+    low = t.casefold()
+    if _USER_NAMES is not None and _USER_NAMES.lookup(t) is not None:
+        return True, "alias file"
+    glossary = default_glossary()
+    if glossary.lookup(t) is not None:
+        return True, "glossary"
+    if _DATE.match(t):
+        return False, "date"
+    if is_structural(t):
+        return False, "structural heading"
+    if kind != "method" and re.search(r"\bdata$", low):
+        return False, "data description"
+    if _DATA_HANDLING.match(t):
+        return False, "data description"
+    if _PSEUDOCODE.search(t):
+        return False, "pseudocode"
+    if re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", t):
+        return False, "dated name (an event or edition)"
+    if _COURSE.match(t):
+        return False, "course or lecture"
+    if _METRIC.search(t) or (t[0].isdigit() and not re.match(r"^\d+(?:\.\d+)?[Dd]\b", t)):
+        return False, "metric or number"
+    if low in _ORGS or _ORG_SUFFIX.search(t) or low.split()[0] in _ORGS:
+        return False, "organisation"
+    if low in _METRIC_NAMES:
+        return False, "metric or number"
+    cjk = _CJK.findall(t)
+    words = _LATIN_WORD.findall(t)
+    if len(cjk) >= 3 and all(c in _TRANSLIT for c in t if not c.isspace()):
+        return False, "person"
+    if "·" in t or "•" in t:
+        return False, "person"
+    if (
+        len(words) in (2, 3) and not cjk and words[0].casefold() in _GIVEN_NAMES
+        and all(w[:1].isupper() for w in words)
+    ):
+        return False, "person"
+    if _SENTENCE.search(t) or _NOT_A_NAME.search(t):
+        return False, "sentence"
+    if words and not cjk and (_EN_STOP.search(t) or _EN_EDGE.search(t)):
+        return False, "sentence"
+    if words and not cjk and len(words) >= 2 and _starts_with_verb(words[0]):
+        return False, _VERB_FIRST
+    if cjk and (_ZH_SENTENCE.search(t) or _ZH_VERB_FIRST.match(t)):
+        return False, "sentence"
+    if cjk and re.search(r"[&/、和及与]", t):
+        return False, "two names joined"
+    if cjk and re.search(r"(?:方法|技术|方案|思路|算法|模型)$", t) and len(cjk) > 2:
+        head = re.sub(r"(?:方法|技术|方案|思路|算法|模型)$", "", t).strip()
+        if glossary.lookup(head) is not None or _TASK_HEADS_ZH.search(head):
+            return False, "generic phrase"  # "目标检测方法": methods of a task, no one name
+    if _GENERIC_QUALIFIED.match(t):
+        return False, "generic phrase"
+    if words and not cjk and _EN_PREP.search(t):
+        return False, "phrase, not a name"
+    if len(words) > 6 or len(cjk) > 12 or (cjk and len(words) > 3):
+        return False, "too long for a name"
+    if cjk and not words and len(_zh_tokens(t)) == 1 and _zipf(t, "zh") >= 4.3:
+        return False, "common word"
+    if not cjk and len(words) == 1 and t.isupper() and _zipf(low, "en") >= 4.0:
+        return False, "common word"
+    # -- evidence
+    connective = bool(words and not cjk and _EN_CONNECTIVE.search(t))
+    if len(words) >= 2 and not cjk and words[0].casefold() in _EVALUATIVE:
+        rest = " ".join(words[1:])
+        if glossary.lookup(rest) is not None or _ends_with_term(rest, glossary):
+            return False, "generic phrase"  # "Unexpected Generalization": a remark on a term
+    if not cjk and len(words) == 1 and (_ACRONYM.match(t) or _CAMEL.match(t)):
+        return True, "name shape"
+    if not connective and (_X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4)):
+        return True, "name shape"
+    term = glossary.contains(t)
+    if cjk and term is None and re.search(r"(?:应用|场景|领域|方向)$", t):
+        return False, "structural heading"
+    if term is not None and cjk and len(cjk) <= 10:
+        return True, "contains glossary term"
+    if term is not None and not cjk and not connective and _ends_with_term(t, glossary):
+        return True, "ends with a glossary term"
+    if connective:
+        return False, _CONNECTIVE
+    if any(_ACRONYM.match(w) and len(w) >= 2 and w.upper() == w for w in words) and len(words) <= 4:
+        return True, "contains an acronym"
+    if cjk and not words and _ZH_HEADS.search(t) and len(cjk) >= 3:
+        return True, "technical head noun"
+    if words and not cjk:
+        head = _singular(words[-1])
+        singular = head == words[-1].casefold()
+        if len(words) == 2 and singular and head in _COMPONENTS and _zipf(words[0], "en") >= 4.0:
+            return False, "generic component"
+        if head in _EN_HEADS and len(words) >= 2:
+            if all(_zipf(w, "en") >= 5.0 for w in words[:-1]):
+                return False, "common words"
+            return True, "technical head noun"
+        if len(words) == 1 and _zipf(t, "en") >= 3.5:
+            return False, "common word"
+        if len(words) == 1 and kind == "method" and 0 < _zipf(t, "en") < 2.5 and t[:1].isupper():
+            return True, "rare term"
+    return False, _NO_EVIDENCE
+
+
+_NO_EVIDENCE = "no sign of a named research entity"
+#: A course number opening a heading: "EECS 442 Contrastive Learning", "CS231n Lecture 5".
+_COURSE = re.compile(r"^[A-Z]{2,5}\s?\d{3}[a-z]?\b")
+#: Evaluative words that make a remark about a concept, not a new name for one.
+_EVALUATIVE = frozenset(
+    {
+        "unexpected", "surprising", "optimal", "improved", "better", "best", "simple",
+        "simpler", "efficient", "effective", "practical", "scalable", "towards", "toward",
+        "beyond", "revisiting",
+    }
+)  # fmt: skip
+_DATA_HANDLING = re.compile(
+    r"^(?:data|dataset|datasets|label|labels|mask|masks|sample|samples)\s+"
+    r"(?:generation|collection|preparation|processing|cleaning|loading|format)$",
+    re.I,
+)
+#: Parts of a model; "Mask Decoder" or "Prediction Network" name a part, not an entity.
+_COMPONENTS = frozenset(
+    ["decoder", "encoder", "network", "detector", "generator", "backbone", "head", "module", "layer", "block", "branch", "kernel", "unit", "stage", "component"]
+)
+_PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_TASK_HEADS_EN = frozenset(
+    ["detection", "recognition", "segmentation", "estimation", "classification", "retrieval", "tracking", "captioning", "answering", "summarization", "translation", "prediction", "forecasting", "counting", "understanding", "verification", "identification", "re-identification", "parsing", "localization", "spotting", "analysis", "diarization", "separation", "enhancement", "super-resolution", "inpainting", "denoising", "deblurring", "dehazing", "colorization", "driving", "system", "robotics", "reconstruction", "registration", "matching", "synthesis", "editing", "generation", "perception", "distance", "divergence", "distribution", "metric", "score", "error", "matrix", "curve"]
+)  # fmt: skip
+_TASK_HEADS_ZH = re.compile(
+    r"(?:检测|识别|分割|估计|检索|跟踪|追踪|描述|问答|摘要|翻译|预测|计数|理解|验证|定位|分析|分离|"
+    r"增强|超分辨率|超分|修复|去噪|去雾|去模糊|驾驶|规划|对话系统|推荐系统|系统|重建|配准|编辑|生成|"
+    r"匹配|合成|处理|应用|分类|感知|分布|散度|距离|矩阵|指标|分数|曲线|误差|摄影|成像|编码|函数)$"
+)
+
+
+def names_a_task(label: str) -> bool:
+    """Whether a list item names a task or field (a topic) rather than a technique.
+
+    The glossary decides for its terms (a ``paradigm`` such as few-shot learning stays
+    where the list puts it); other names by their head noun.
+
+    >>> names_a_task("人脸识别（face recognition）"), names_a_task("Autonomous Driving")
+    (True, True)
+    >>> names_a_task("few-shot learning"), names_a_task("PPO"), names_a_task("Data-free Compression")
+    (False, False, False)
+    """
+    from kg.glossary import default_glossary
+
+    core = _PAREN_TAIL.sub("", label).strip() or label
+    glossary = default_glossary()
+    paren = label[len(core):].strip(" （）()")
+    if paren and paren != label and not _CJK.search(paren) and names_a_task(paren):
+        return True  # "视角转换（view synthesis）": the English name says it is a task
+    term = glossary.lookup(core)
+    if term is None and core.split():
+        last = glossary.lookup(core.split()[-1])  # "目标 SLAM"
+        term = last if last is not None and last.abbr and core.split()[-1] in last.abbr else None
+    if term is not None:
+        return term.kind == "topic"
+    if _CJK.search(core):
+        part = glossary.contains(core)  # "嘈杂场景语音唤醒" ends with a task's name
+        if part is not None and any(term_key(core).endswith(term_key(n)) for n in part.names):
+            return part.kind == "topic"
+        return bool(_TASK_HEADS_ZH.search(core))
+    words = _LATIN_WORD.findall(core)
+    return bool(words) and _singular(words[-1]) in _TASK_HEADS_EN
+_CONNECTIVE = "a phrase joining words, not one name"
+_VERB_FIRST = "sentence (starts with a verb)"
+#: reasons a list item is still a method when most of its siblings are named entities
+_SOFT_REASONS = frozenset({_NO_EVIDENCE, _CONNECTIVE})
+_METRIC_NAMES = frozenset(
+    ["flops", "flop", "macs", "mac", "params", "parameters", "top-1", "top-5", "top1", "top5", "fps", "latency", "throughput", "runtime", "speed", "memory", "参数量", "计算量", "速度", "精度", "准确度", "耗时", "显存"]
+)
+_EN_CONNECTIVE = re.compile(r"\b(?:for|with|of|and|or)\b|&|\+|/", re.I)
+_EN_PREP = re.compile(
+    r"\b(?:to|in|on|at|as|into|onto|from|through|via|without|towards?|over|beyond|under|"
+    r"across|by|about|between|within|after|before|during|against|like|beyond)\b",
+    re.I,
+)
+_ZH_VERB_FIRST = re.compile(
+    r"^(?:基于|提升|提高|促进|改进|改善|减少|降低|增加|避免|使用|利用|实现|解决|处理|创建|安装|编译|训练|"
+    r"下载|运行|设置|修改|选择|计算|获取|加载|保存|调整|理解|学习如何|了解|构建|搭建|部署)"
+)
+_GENERIC_QUALIFIED = re.compile(
+    r"^(?:基本|基础|常见|常用|经典|典型|主要|其他|其它|一般|简单|传统|主流|现有|相关|"
+    r"(?:basic|typical|common|classic|classical|standard|main|other|simple|general|"
+    r"traditional|existing|popular|modern|various|different|key|important|overall|total|"
+    r"final|combined|full|whole|simple)\s+)"
+    r"(?:\S{1,4}|\w+)$",
+    re.I,
+)
+_VERBS = frozenset(
+    ["act", "add", "allow", "apply", "avoid", "become", "build", "capture", "choose", "combine", "compute", "consist", "contain", "create", "define", "depend", "describe", "design", "develop", "enable", "encode", "enter", "explain", "find", "fix", "flatten", "generate", "get", "give", "go", "handle", "help", "implement", "improve", "include", "increase", "introduce", "involve", "keep", "lead", "learn", "let", "load", "look", "make", "map", "mean", "move", "need", "note", "optimize", "output", "perform", "predict", "prevent", "produce", "provide", "put", "reduce", "remove", "replace", "require", "return", "run", "see", "select", "set", "show", "solve", "start", "take", "train", "transform", "try", "turn", "understand", "update", "use", "want", "work", "write", "approximate", "benchmark", "coordinate", "translate", "manipulate", "hand-pick", "pick", "tune", "evaluate", "measure", "analyze", "analyse", "compare", "visualize", "visualise", "convert", "split", "sample", "test", "run", "finish", "read", "review", "watch", "check", "revisit", "calculate", "try", "do"]
+)  # fmt: skip
+
+
+def _starts_with_verb(word: str) -> bool:
+    """A verb in base, third-person, past or -ing form (``Apply``, ``Involves``, ``Flattened``,
+    ``Approximating``) that is no technical head noun (``Learning``, ``Pooling``)."""
+    w = word.casefold()
+    if w in _EN_HEADS or w in ("learning", "boosting", "bagging", "hashing", "pooling"):
+        return False
+    forms = {w}
+    if w.endswith(("ies", "ied")):
+        forms.add(w[:-3] + "y")
+    elif w.endswith("es"):
+        forms |= {w[:-1], w[:-2]}
+    elif w.endswith("s") and not w.endswith("ss"):
+        forms.add(w[:-1])
+    elif w.endswith("ed"):
+        forms |= {w[:-1], w[:-2], w[:-3]}
+    if w.endswith(("ing", "ly")) and len(w) > 5:
+        return True  # "Approximating ...", "Empirically ...": a clause, not a name
+    return bool(forms & _VERBS)
+
+
+def _zh_tokens(text: str) -> list[str]:
+    try:
+        from wordfreq import tokenize
+
+        _quiet_tokenizer()
+        return tokenize(text, "zh")
+    except Exception:  # no Chinese tokenizer: treat the text as several words
+        return [text, text]
+
+
+def _ends_with_term(text: str, glossary) -> bool:
+    """Whether the last one to four words of ``text`` are a glossary name (its head)."""
+    words = text.split()
+    return any(glossary.lookup(" ".join(words[-k:])) is not None for k in range(1, min(4, len(words)) + 1))
+_COURSE_CODE = re.compile(r"^[a-z]{2,6}\d{3,4}\b")
+
+
+def _tag_acronym(name: str) -> str:
+    """Tags are often written in lower case: ``gan`` is the acronym ``GAN`` when the glossary
+    knows it and no word ``gan`` (``nas`` is ``NAS``; ``attention`` stays a word)."""
+    from kg.glossary import default_glossary
+
+    glossary = default_glossary()
+    short = name.islower() and len(name) <= 6
+    if short and glossary.lookup(name) is None and glossary.lookup(name.upper()) is not None:
+        return name.upper()
+    return name
+
+
+def tag_name(tag: str) -> str:
+    """A front-matter tag or category as a name: ``_`` and ``-`` between words become spaces
+    unless the tag is one hyphenated term.
+
+    >>> tag_name("video_retrieval"), tag_name("AI_"), tag_name("long-read"), tag_name("few-shot")
+    ('video retrieval', 'AI', 'long-read', 'few-shot')
+    """
+    t = tag.replace("_", " ").strip()
+    return " ".join(t.split())
+
+
 def _first_token_is_venue(text: str) -> bool:
     tok = text.split()[0] if text.split() else ""
     return bool(tok) and normalize_venue(tok) is not None
@@ -188,7 +713,11 @@ class _Extractor:
         self.doc = doc
         self.mentions: list[Mention] = []
         self.warnings: list[str] = []
+        self.rejected: list[str] = []
         self.title_section: Section | None = None
+
+    def reject(self, kind: str, label: str, line: int, reason: str) -> None:
+        self.rejected.append(f"{self.doc.path}:{line}: {kind} {label!r}: {reason}")
 
     # -- mentions
     def add(self, type_: str, label: str, line: int, parent: int | None, **kw) -> int:
@@ -249,8 +778,16 @@ class _Extractor:
                 if venue is not None:
                     self.add("venue", venue.name, line, None, origin="front_matter",
                              year=venue.year, workshop=venue.workshop)  # fmt: skip
+                    continue
+                name = _tag_acronym(tag_name(label))
+                if is_housekeeping_tag(name) or _COURSE_CODE.match(name.casefold()):
+                    self.reject("tag", label, line, "housekeeping tag (kept on the post)")
+                    continue
+                ok, reason = judge_name(name, "tag")
+                if ok:
+                    self.add("topic", name, line, None, origin="front_matter")
                 else:
-                    self.add("topic", label, line, None, origin="front_matter")
+                    self.reject("tag", label, line, f"{reason} (kept on the post)")
 
     # -- sections
     def section(self, sec: Section, parent: int | None, ctx: dict, skip_title: bool) -> None:
@@ -258,7 +795,7 @@ class _Extractor:
         here = parent
         skip_blocks = False
         if sec.level > 0 and not skip_title:
-            label = clean_heading(sec.title)
+            label = clean_name(clean_heading(sec.title))
             ym = _YEAR_HEADING.match(label)
             venue = None if ym else normalize_venue(label)
             if ym:
@@ -271,7 +808,11 @@ class _Extractor:
                 skip_blocks = label.casefold() in ("contents", "content", "table of contents",
                                                    "toc", "目录", "index", "索引")  # fmt: skip
             else:
-                here = self.add("topic", label, sec.line, parent)
+                ok, reason = judge_name(label, "topic")
+                if ok:
+                    here = self.add("topic", label, sec.line, parent)
+                else:
+                    self.reject("topic", label, sec.line, reason)
         self.attach(here, sec.attachments)
         if not skip_blocks:
             for block in sec.blocks:
@@ -307,11 +848,18 @@ class _Extractor:
     def items(self, items: list[Item], parent: int | None, ctx: dict, hits=None) -> None:
         hits = hits if hits is not None else [self._strong(it) for it in items]
         has_papers = any(h is not None for h in hits)
+        # a list whose items mostly name research entities is a list of them
+        named = candidates = 0
         for item, hit in zip(items, hits, strict=True):
-            self.item(item, hit, parent, ctx, has_papers)
+            if hit is None and item.lines and (label := self.label(item.lines[0])):
+                candidates += 1
+                named += judge_name(label, "method")[0]
+        coherent = named >= 2 and named * 2 >= candidates
+        for item, hit in zip(items, hits, strict=True):
+            self.item(item, hit, parent, ctx, has_papers, coherent)
 
     def item(self, item: Item, hit: PaperHit | None, parent: int | None, ctx: dict,
-             sibling_papers: bool) -> None:  # fmt: skip
+             sibling_papers: bool, coherent: bool = False) -> None:  # fmt: skip
         lines = item.lines
         if not lines:  # an image-only or empty item: its pictures belong to the parent
             self.attach(parent, item.attachments)
@@ -376,7 +924,18 @@ class _Extractor:
         if method and lead.url and not is_generic_link(lead.text):
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
         if method:
-            key = self.add("method", label, first.line, parent)
+            ok, reason = judge_name(label, "method")
+            has_papers = any(h is not None for h in child_hits)
+            if not ok and reason in _SOFT_REASONS:
+                ok = coherent or has_papers
+            elif not ok and reason == _VERB_FIRST:
+                ok = has_papers  # "Rethinking Network Pruning" heading a list of papers
+            if not ok:
+                self.reject("method", label, first.line, reason)
+                method = False
+        if method:
+            kind = "topic" if names_a_task(label) else "method"
+            key = self.add(kind, label, first.line, parent)
             self.attach(key, item.attachments)
             for ln in lines[1:]:
                 self.note(key, ln.text)
@@ -410,7 +969,7 @@ class _Extractor:
         linked = sum(len(s.text) for s in spans if s.url)
         if text and linked * 2 > len(text):
             return ""
-        return _ITEM_NUM.sub("", text, count=1).strip(" :：-–—*")
+        return clean_name(_ITEM_NUM.sub("", text, count=1)).strip(" :：-–—*")
 
     # -- tables
     _TITLE_COL = re.compile(r"title|paper|论文|标题|题目|文章", re.I)
@@ -562,7 +1121,7 @@ def extract(doc: Document) -> Extraction:
         _about(ex, about, doc)
     _cite(ex, doc)
     return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings],
-                      links=note_links(doc))  # fmt: skip
+                      links=note_links(doc), rejected=ex.rejected)  # fmt: skip
 
 
 def extract_file(

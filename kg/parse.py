@@ -378,13 +378,16 @@ def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str,
     return meta, key_lines, "\n" * text.count("\n", 0, end) + text[end:]
 
 
-def _as_list(value: Any) -> list[str]:
+def _as_list(value: Any, spaces: bool = False) -> list[str]:
     """Front-matter value -> list of non-empty strings (comma-separated strings split).
 
-    >>> _as_list("AI, DL ,compression")
-    ['AI', 'DL', 'compression']
-    >>> _as_list(["a", ["b", 2020], None])
-    ['a', 'b', '2020']
+    With ``spaces`` a string without commas is split on white space, as Jekyll reads
+    ``tags: gan long-read``; items of a YAML list are never split on spaces.
+
+    >>> _as_list("AI, DL ,compression"), _as_list("gan long-read", spaces=True)
+    (['AI', 'DL', 'compression'], ['gan', 'long-read'])
+    >>> _as_list(["a", ["b", 2020], None]), _as_list(["generative model"], spaces=True)
+    (['a', 'b', '2020'], ['generative model'])
     """
     if value is None:
         return []
@@ -394,6 +397,8 @@ def _as_list(value: Any) -> list[str]:
             out.extend(_as_list(v))
         return out
     text = str(value)
+    if spaces and not re.search(r"[,，、]", text):
+        return text.split()
     parts = re.split(r"[,，、]", text) if re.search(r"[,，、]", text) else [text]
     return [p.strip() for p in parts if p.strip()]
 
@@ -910,8 +915,8 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
         root=root,
         title=" ".join(str(title).split()) if title is not None else None,
         date=date,
-        categories=_as_list(pick("categories", "category")),
-        tags=_as_list(pick("tags", "tag")),
+        categories=_as_list(pick("categories", "category"), spaces=True),
+        tags=_as_list(pick("tags", "tag"), spaces=True),
         keywords=_as_list(pick("keywords", "keyword")),
         front_matter_lines=key_lines,
         meta=meta,

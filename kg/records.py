@@ -104,6 +104,8 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     links: list[NoteLink] = field(default_factory=list)
+    #: candidates that were not made topics or methods: ``path:line: kind 'label': why``
+    rejected: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for caches)."""
@@ -117,6 +119,7 @@ class Extraction:
             mentions=[Mention(**m) for m in data["mentions"]],
             warnings=list(data.get("warnings", [])),
             links=[NoteLink(**x) for x in data.get("links", [])],
+            rejected=list(data.get("rejected", [])),
         )
 
 

@@ -54,6 +54,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kg.glossary import Glossary, Term, default_glossary, term_key
 from kg.records import Extraction, Mention
 from kg.schema import ENTITY_TYPES, node_id
 
@@ -232,6 +233,7 @@ class Entity:
     authors: list[str] = field(default_factory=list)
     venues: list[tuple[str, int | None, bool]] = field(default_factory=list)
     bib_key: str | None = None
+    term: str | None = None
 
     def attributes(self) -> dict[str, Any]:
         """Node attributes per :mod:`kg.schema` (papers get the paper attributes).
@@ -253,6 +255,8 @@ class Entity:
             attrs["authors"] = self.authors
             if self.bib_key:
                 attrs["bib_key"] = self.bib_key
+        elif self.term:
+            attrs["term"] = self.term
         return attrs
 
 
@@ -270,6 +274,7 @@ class Resolution:
     entities: dict[str, Entity]
     assignment: list[list[str | None]]
     warnings: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
 
     def id_of(self, extraction: int, key: int) -> str | None:
         """Entity id of mention ``key`` in extraction number ``extraction``."""
@@ -467,12 +472,20 @@ def _apply_entry(ent: Entity, entry: BibEntry) -> None:
     ent.bib_key = entry.key
 
 
-def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = None) -> Resolution:
+def resolve(
+    extractions: Sequence[Extraction],
+    *,
+    catalogue: Catalogue | None = None,
+    aliases: Sequence[Term] = (),
+    glossary: Glossary | None = None,
+) -> Resolution:
     """Merge the mentions of ``extractions`` into entities (see the module docs for the rules).
 
     Args:
         extractions: per-file extractions, in a deterministic order (the build sorts paths).
         catalogue: optional :class:`kg.bib.Catalogue` supplying canonical paper metadata.
+        aliases: user alias entries (:func:`kg.glossary.load_aliases`), laid over the glossary.
+        glossary: the field glossary (default :func:`kg.glossary.default_glossary`).
 
     Returns:
         A :class:`Resolution` with the entities and the mention -> entity id assignment.
@@ -480,6 +493,12 @@ def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = 
     paths = [e.post.path for e in extractions]
     assignment: list[list[str | None]] = [[None] * len(e.mentions) for e in extractions]
     warnings: list[str] = []
+    gloss = glossary if glossary is not None else default_glossary()
+    if aliases:
+        gloss = gloss.extended(aliases)
+    terms: dict[str, Term] = {}  # concept key -> term
+    structural = _structural_headings(extractions, gloss)
+    rejected: list[str] = []
     by_type: dict[str, dict[str, _Group]] = {t: {} for t in ENTITY_TYPES}
     key_cache: dict[str, dict[str, str]] = {t: {} for t in ENTITY_TYPES}
     for i, ext in enumerate(extractions):
@@ -491,8 +510,19 @@ def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = 
             keys = key_cache[m.type]
             key = keys.get(m.label)
             if key is None:
-                key_of = title_key if m.type == "paper" else match_key
-                key = keys[m.label] = key_of(m.label)
+                if m.type == "paper":
+                    key = title_key(m.label)
+                elif m.type in ("topic", "method"):
+                    key = _concept_key(m.label, gloss, terms)
+                else:
+                    key = match_key(m.label)
+                keys[m.label] = key
+            if m.type == "topic" and m.origin == "body" and key in structural:
+                rejected.append(
+                    f"{paths[i]}:{m.line}: topic {m.label!r}: structural heading "
+                    f"(recurs in {structural[key]} notes over unrelated content)"
+                )
+                continue
             if not key:
                 warnings.append(f"{paths[i]}:{m.line}: {m.type} {m.label!r} has no name; ignored")
                 continue
@@ -523,11 +553,75 @@ def resolve(extractions: Sequence[Extraction], *, catalogue: Catalogue | None = 
             ent = _merge(type_, refs, paths)
             if root in entries:
                 _apply_entry(ent, entries[root])
+            term = next((terms[groups[g].key] for g in members if groups[g].key in terms), None)
+            if term is not None:
+                _apply_term(ent, term)
             ent.id = _unique_id(node_id(type_, ent.label), entities)
             entities[ent.id] = ent
             for i, j, _ in refs:
                 assignment[i][j] = ent.id
-    return Resolution(entities=entities, assignment=assignment, warnings=warnings)
+    return Resolution(
+        entities=entities, assignment=assignment, warnings=warnings, rejected=rejected
+    )
+
+
+def _concept_key(label: str, gloss: Glossary, terms: dict[str, Term]) -> str:
+    """The merge key of a topic or method: its glossary concept, else its own folded name."""
+    term = gloss.lookup(label)
+    if term is None:
+        return term_key(label)
+    key = "=" + term_key(term.en)
+    terms.setdefault(key, term)
+    return key
+
+
+def _apply_term(ent: Entity, term: Term) -> None:
+    """Give a glossary concept's node every name of the concept (both languages)."""
+    ent.term = term.en
+    have = {ent.label, *ent.aliases}
+    for name in term.names:
+        if name not in have:
+            ent.aliases.append(name)
+            have.add(name)
+
+
+#: A heading that is no glossary term recurring in at least this many notes is looked at as
+#: possible structure (``Notations``, ``Known Problems``, ``网络结构``).
+STRUCTURE_MIN_NOTES = 3
+
+
+def _structural_headings(extractions: Sequence[Extraction], gloss: Glossary) -> dict[str, int]:
+    """Heading keys that recur across notes over unrelated content: key -> number of notes.
+
+    A heading recurring in :data:`STRUCTURE_MIN_NOTES` or more notes is structure when fewer
+    than half of the pairs of those notes share any other topic, method or paper.
+    """
+    notes_of: dict[str, set[int]] = {}
+    content: list[set[str]] = []
+    for i, ext in enumerate(extractions):
+        own: set[str] = set()
+        for m in ext.mentions:
+            if m.type in ("topic", "method", "paper"):
+                key = title_key(m.label) if m.type == "paper" else term_key(m.label)
+                own.add(f"{m.type}:{key}")
+                if m.type == "topic" and m.origin == "body" and gloss.lookup(m.label) is None:
+                    notes_of.setdefault(key, set()).add(i)
+        content.append(own)
+    out: dict[str, int] = {}
+    for key, notes in notes_of.items():
+        if len(notes) < STRUCTURE_MIN_NOTES or not key:
+            continue
+        ids = sorted(notes)[:60]  # enough pairs to tell, bounded work
+        me = f"topic:{key}"
+        pairs = shared = 0
+        for a in range(len(ids)):
+            ca = content[ids[a]] - {me}
+            for b in range(a + 1, len(ids)):
+                pairs += 1
+                shared += bool(ca & content[ids[b]])
+        if shared * 2 < pairs:
+            out[key] = len(notes)
+    return out
 
 
 def _unique_id(nid: str, taken: dict[str, Entity]) -> str:

@@ -27,8 +27,9 @@ __all__ = [
     "split_node_id",
 ]
 
-#: Bumped whenever the meaning of a node or edge attribute changes.
-SCHEMA_VERSION = 1
+#: Bumped whenever the meaning of a node or edge attribute changes. 2: topics and methods are
+#: typed by content, glossary concepts carry ``term``, posts carry their normalised ``tags``.
+SCHEMA_VERSION = 2
 
 #: All node types; ``post`` nodes are the note files themselves.
 NODE_TYPES: tuple[str, ...] = ("post", "topic", "method", "paper", "venue")

@@ -84,5 +84,13 @@ def print_summary(
     if warnings:
         for line in report.warnings:
             console.print(f"warning {line}", markup=False)
+        for line in getattr(report, "rejected", ()):
+            console.print(f"rejected {line}", markup=False)
     elif report.warnings:
         console.print(f"{len(report.warnings)} warnings (--verbose lists them)", markup=False)
+    rejected = getattr(report, "rejected", ())
+    if rejected and not warnings:
+        console.print(
+            f"{len(rejected)} candidates not made topics or methods (--verbose lists them)",
+            markup=False,
+        )

@@ -180,3 +180,40 @@ def test_folder_without_notes_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"no .md, .markdown files found in {tmp_path}; nothing written" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_verbose_lists_rejected_candidates_with_reasons(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(
+        "# Notations\n\nx is the input.\n\n# Graph Attention Networks\n\n"
+        "- For\n- While ( != TERMINAL) and\n- 准确率 99.5%\n- GAT\n- GraphSAGE\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    quiet = run(str(notes), "--out", str(out), "--no-train")
+    assert "candidates not made topics or methods (--verbose lists them)" in quiet.output
+    loud = run(str(notes), "--out", str(out), "--no-train", "-v")
+    assert loud.exit_code == 0, loud.output
+    assert "rejected notes/a.md:1: topic 'Notations': structural heading" in loud.output
+    assert "method 'For': pseudocode" in loud.output
+    assert "method '准确率 99.5%': metric or number" in loud.output
+    kg = KnowledgeGraph.load(out)
+    assert {n["label"] for n in kg.nodes("method")} == {"GAT", "GraphSAGE"}
+
+
+def test_aliases_option(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# 混合密度网络\n\n正文。\n", encoding="utf-8")
+    (notes / "b.md").write_text("# Mixture Density Networks\n\nText.\n", encoding="utf-8")
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("MDN: [混合密度网络, Mixture Density Networks]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(str(notes), "--out", str(out), "--no-train", "--aliases", str(aliases))
+    assert result.exit_code == 0, result.output
+    assert len(list(KnowledgeGraph.load(out).nodes("topic"))) == 1
+    aliases.write_text("MDN: {x: 1}\n", encoding="utf-8")
+    bad = CliRunner().invoke(cli, ["build", str(notes), "--out", str(out), "--no-train",
+                                   "--aliases", str(aliases)])
+    assert bad.exit_code == 1 and "aliases.yaml: line 1: aliases of 'MDN'" in bad.output

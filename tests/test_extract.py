@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import clean_heading, extract, extract_file, is_method_name
+from kg.extract import clean_heading, extract, extract_file, is_method_name, judge_name
 from kg.parse import parse_text
 from kg.records import Extraction, Mention, Skipped
 
@@ -217,10 +217,13 @@ def test_english_topics_methods_and_structure(en: Extraction) -> None:
     topics = _by_label(en, "topic")
     body = {k for k, m in topics.items() if m.origin == "body"}
     # numbering and anchor links stripped; Contents / References / "## 2019" / "## CVPR 2019"
-    # are not topics
-    assert body == {"Graph Neural Networks", "Basic Models", "Graph Pooling", "Pruning",
-                    "Vision Backbones"}  # fmt: skip
-    assert en.mentions[topics["Basic Models"].parent].label == "Graph Neural Networks"
+    # are not topics, nor is "Basic Models", which names no research entity: its papers
+    # hang under the enclosing topic and the rejection is listed with its reason
+    assert body == {"Graph Neural Networks", "Graph Pooling", "Pruning", "Vision Backbones"}
+    assert any("topic 'Basic Models':" in r for r in en.rejected)
+    papers = _by_label(en, "paper")
+    gcn = papers["Semi-Supervised Classification with Graph Convolutional Networks"]
+    assert en.mentions[gcn.parent].label == "Graph Neural Networks"
     methods = _by_label(en, "method")
     assert set(methods) == {"Hierarchical pooling", "NAS"}
     pooling = methods["Hierarchical pooling"]
@@ -337,10 +340,10 @@ def test_backends_give_equal_extractions(monkeypatch: pytest.MonkeyPatch, seed_p
 
 
 def test_title_falls_back_to_heading_then_stem() -> None:
-    doc = parse_text("# Must-read papers\n\n## Models\n\n- NAS\n", "lists/README.md")
+    doc = parse_text("# Must-read papers\n\n## Graph Pooling\n\n- NAS\n", "lists/README.md")
     ex = extract(doc)
     assert ex.post.title == "Must-read papers"
-    assert [m.label for m in ex.mentions if m.type == "topic"] == ["Models"]
+    assert [m.label for m in ex.mentions if m.type == "topic"] == ["Graph Pooling"]
     assert extract(parse_text("- NAS\n", "notes/plain-note.md")).post.title == "plain-note"
 
 
@@ -357,3 +360,57 @@ def test_a_markdown_back_end_crash_is_only_a_warning(tmp_path: Path) -> None:
     ex = extract_file(p, "panic.md")
     assert isinstance(ex, Extraction)
     assert [m.label for m in ex.mentions if m.type == "paper"] == ["A Paper After The Crash Site"]
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "reason"),
+    [
+        ("For", "method", "pseudocode"),
+        ("While ( != TERMINAL) and", "method", "pseudocode"),
+        ("Initialize θ at random", "method", "pseudocode"),
+        ("is the decoder distribution", "method", "sentence"),
+        ("准确率 99.5%", "method", "metric or number"),
+        ("保罗·维奥拉", "method", "person"),
+        ("杜米特鲁艾尔罕", "method", "person"),
+        ("Geoffrey Hinton", "method", "person"),
+        ("Google", "method", "organisation"),
+        ("腾讯公司", "method", "organisation"),
+        ("etc", "method", "sentence"),
+        ("2019-04-18", "topic", "date"),
+        ("Notations", "topic", "structural heading"),
+        ("Quick Summary", "topic", "structural heading"),
+        ("Known Problems", "topic", "structural heading"),
+        ("写在后面的话", "topic", "structural heading"),
+        ("网络结构", "topic", "structural heading"),
+        ("前言", "topic", "structural heading"),
+        ("Why we need Attention", "topic", "sentence"),
+        ("So, how does BEAR perform in practice?", "topic", "sentence"),
+        ("Apply ReLU", "method", "sentence (starts with a verb)"),
+    ],
+)
+def test_judge_rejects_what_names_no_research_entity(label: str, kind: str, reason: str) -> None:
+    assert judge_name(label, kind) == (False, reason)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["GCN", "ResNet", "U-Net", "YOLOv3", "Focal loss", "元学习", "剪枝", "图卷积神经网络",
+     "Road Object Detection", "Deformable Attention", "矩阵池化卷积网络", "知識蒸餾"],
+)
+def test_judge_accepts_named_research_entities(label: str) -> None:
+    assert judge_name(label, "topic")[0], judge_name(label, "topic")
+
+
+def test_layout_alone_makes_no_entity() -> None:
+    ex = extract(parse_text(
+        "# Notations\n\n## Introduction\n\n### 写在后面的话\n\n## Graph Pooling\n\n"
+        "- Initialize θ at random\n- Sample a minibatch\n- Hierarchical pooling\n", "n.md"))
+    assert [(m.type, m.label) for m in ex.mentions] == [
+        ("topic", "Graph Pooling"), ("method", "Hierarchical pooling")]
+    assert len(ex.rejected) == 3 and all(r.startswith("n.md:") for r in ex.rejected)
+
+
+def test_list_item_naming_a_task_is_a_topic() -> None:
+    ex = extract(parse_text("# 应用\n\n- 人脸识别（face recognition）\n- 行人重识别\n- 双流法\n", "t.md"))
+    assert {(m.type, m.label) for m in ex.mentions} == {
+        ("topic", "人脸识别（face recognition）"), ("topic", "行人重识别"), ("method", "双流法")}

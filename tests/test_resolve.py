@@ -234,3 +234,26 @@ def _timed(fn, *args) -> float:
     t = time.process_time()
     fn(*args)
     return time.process_time() - t
+
+
+def _post(path: str, *topics: str) -> Extraction:
+    return Extraction(Post(path, path), [Mention(i, "topic", t, i + 1) for i, t in enumerate(topics)])
+
+
+def test_heading_recurring_over_unrelated_notes_is_structure() -> None:
+    # "Design Choices" heads three notes that share nothing else: structure, not a topic.
+    # "Graph Pooling" heads three notes that also share "Hierarchical Pooling": a topic.
+    exts = [
+        _post("a.md", "Design Choices", "Optical Flow"),
+        _post("b.md", "Design Choices", "Speech Synthesis"),
+        _post("c.md", "Design Choices", "Point Cloud Registration"),
+        _post("d.md", "Graph Pooling", "Hierarchical Pooling"),
+        _post("e.md", "Graph Pooling", "Hierarchical Pooling"),
+        _post("f.md", "Graph Pooling", "Hierarchical Pooling", "Optical Flow"),
+    ]
+    res = resolve(exts)
+    labels = {e.label for e in res.entities.values()}
+    assert "Design Choices" not in labels and {"Graph Pooling", "Optical Flow"} <= labels
+    assert [res.id_of(i, 0) for i in range(3)] == [None, None, None]
+    assert len(res.rejected) == 3
+    assert res.rejected[0].startswith("a.md:1: topic 'Design Choices': structural heading")
