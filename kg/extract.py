@@ -47,8 +47,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.notes import citations, cited_papers, is_field_line, note_aliases, note_links, paper_note
 from kg.glossary import Glossary, Term, is_housekeeping_tag, term_key
+from kg.notes import citations, cited_papers, is_field_line, note_aliases, note_links, paper_note
 from kg.papers import (
     PaperHit,
     author_venue_line,
