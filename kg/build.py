@@ -30,6 +30,7 @@ import gc
 import hashlib
 import json
 import os
+import signal
 import sys
 import time
 import types
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
+from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
 from kg.records import Extraction, Skipped
 from kg.resolve import Resolution, resolve
 from kg.schema import RELATIONS, node_id
@@ -156,6 +158,7 @@ def _extract_one(item: tuple[Path, str]) -> Extraction | Skipped:
     from kg.extract import extract_file
 
     path, display = item
+    fault("parse")
     try:
         return extract_file(path, display_path=display)
     except Exception as exc:  # extract_file should not raise; one bad file never stops a build
@@ -217,8 +220,27 @@ def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | S
     # chunks of 32 files leave one core idle for ~0.07 s of a ~0.34 s extraction (simulated
     # from measured per-file times), chunks of 8 for ~0.005 s
     chunk = max(1, len(items) // (workers * 16))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(_extract_one, items, chunksize=chunk))
+    # every worker dies with this process (even by kill -9); any other exit stops them here
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent)
+    try:
+        results = pool.map(_extract_one, items, chunksize=chunk)
+        fault("pool")
+        done = list(results)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return done
+
+
+def _stop(pool: Any) -> None:
+    """Stop a process pool now: cancel what is queued and terminate its workers."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.join(2)
 
 
 def _workers(
@@ -532,6 +554,7 @@ def write_outputs(
             child = _fork(lambda: _write_graph_files(kg, temps))
         if child is None:
             _write_graph_files(kg, temps)
+        fault("write")
         if html:
             from kg.render import write_html
 
@@ -543,7 +566,9 @@ def write_outputs(
         for k, p in targets.items():
             os.replace(temps[k], p)
     finally:
-        if child is not None:
+        if child is not None:  # only on an error: stop the writer rather than wait for it
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)
             _reap(child)
         for p in temps.values():
             p.unlink(missing_ok=True)
@@ -574,6 +599,7 @@ def _fork(job: Any) -> int | None:
     if pid == 0:  # pragma: no cover - the child; coverage does not follow it
         code = 1
         try:
+            die_with_parent()
             job()
             code = 0
         finally:
@@ -618,12 +644,19 @@ def build_to(
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
-    When no file could be parsed nothing is written (the old outputs stay). The graph
-    files are written first and the model (``predictor.save(out)``) after them; a training
-    or saving failure is reported in ``train_error`` and the graph is still written.
+    Every file (graph, page, model, embeddings, split) is written into a fresh folder and
+    ``out`` is switched to it in one step (see :mod:`kg.outdir`): a reader sees the complete
+    old set or the complete new one. The folder is locked for the whole build (a second
+    build into it waits), so a read-only or unusable ``out`` is found before any work.
+    When no file could be parsed nothing is written (the old outputs stay). A training
+    failure is reported in ``train_error`` and the graph is still written; a failure to
+    write any file (a full disk, say) raises and leaves the old set.
+
+    Raises:
+        OSError: ``out`` cannot be locked or written (the message names the path).
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    with _fewer_collections():
+    with _fewer_collections(), terminate_as_exit():
         return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress)
 
 
@@ -638,28 +671,33 @@ def _build_to(
     seed: int,
     progress: bool,
 ) -> BuildResult:
-    kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
-    result = BuildResult(kg)
-    if not kg.report.parsed:
-        return result
-    suggestions = None
-    if train:
-        try:
-            from kg.train import train as train_predictor
+    commit = Commit(out)
+    with commit as stage:
+        kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+        result = BuildResult(kg)
+        if not kg.report.parsed:
+            commit.discard = True
+            return result
+        suggestions = None
+        if train:
+            fault("train")
+            try:
+                from kg.train import train as train_predictor
 
-            predictor = train_predictor(kg, seed=seed, progress=progress)
-            suggestions = predictor.suggestions_for_all(k=5, graph=kg)
-            result.predictor = predictor
-        except Exception as exc:  # the graph is still worth writing
-            result.train_error = _one_line(exc)
-    names = [Path(p).name or str(p) for p in paths]
-    title = f"Knowledge graph: {', '.join(names)}" if names else None
-    result.files = write_outputs(kg, out, suggestions=suggestions, title=title)
-    if result.predictor is not None:  # after the graph: a model problem never costs the graph
-        try:
-            result.predictor.save(out)
-        except Exception as exc:
-            result.predictor, result.train_error = None, f"model not saved ({_one_line(exc)})"
+                predictor = train_predictor(kg, seed=seed, progress=progress)
+                suggestions = predictor.suggestions_for_all(k=5, graph=kg)
+                result.predictor = predictor
+            except Exception as exc:  # the graph is still worth writing
+                result.train_error = _one_line(exc)
+        names = [Path(p).name or str(p) for p in paths]
+        title = f"Knowledge graph: {', '.join(names)}" if names else None
+        written = write_outputs(kg, stage, suggestions=suggestions, title=title)
+        if result.predictor is not None:
+            fault("save")
+            result.predictor.save(stage)
+        result.files = {k: Path(out) / p.name for k, p in written.items()}
+    if result.predictor is not None:
+        result.predictor.path = Path(out)
     return result
 
 
