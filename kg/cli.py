@@ -335,24 +335,28 @@ def train_command(
         kg train --out kg-out --epochs 200 --encoder sage --seed 0
     """
     from kg.graph import KnowledgeGraph
+    from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, resolve, terminate_as_exit
     from kg.train import train
 
     try:
-        graph = KnowledgeGraph.load(out)
-        predictor = train(
-            graph,
-            epochs=epochs,
-            hidden=hidden,
-            layers=layers,
-            encoder=encoder,
-            decoder=decoder,
-            features=features,
-            seed=seed,
-            device=device,
-            progress=_show_progress(progress),
-        )
-        predictor.save(out)
-    except (FileNotFoundError, ValueError) as exc:
+        KnowledgeGraph.load(resolve(out))  # a missing or bad graph: say so before locking
+        keep = tuple(sorted(OUTPUT_NAMES - MODEL_NAMES))
+        with terminate_as_exit(), Commit(out, keep=keep) as stage:
+            graph = KnowledgeGraph.load(stage)  # the graph of this very set
+            predictor = train(
+                graph,
+                epochs=epochs,
+                hidden=hidden,
+                layers=layers,
+                encoder=encoder,
+                decoder=decoder,
+                features=features,
+                seed=seed,
+                device=device,
+                progress=_show_progress(progress),
+            )
+            predictor.save(stage)
+    except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     c, m, t = predictor.config, predictor.metrics, predictor.timings
     click.echo(
@@ -391,11 +395,13 @@ def eval_command(out: str, as_json: bool, max_queries: int | None) -> None:
 
     from kg.evaluate import evaluate, format_table
     from kg.graph import KnowledgeGraph
+    from kg.outdir import resolve
     from kg.predictor import LinkPredictor
 
     try:
-        graph = KnowledgeGraph.load(out)
-        predictor = LinkPredictor.load(out)
+        real = resolve(out)  # graph and model from one version, even while a build switches
+        graph = KnowledgeGraph.load(real)
+        predictor = LinkPredictor.load(real)
         result = evaluate(graph, predictor, max_queries=max_queries)
     except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

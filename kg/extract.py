@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from kg.papers import (
@@ -53,7 +54,17 @@ from kg.papers import (
     split_authors,
     title_like,
 )
-from kg.parse import Document, Item, ItemList, Line, Paragraph, ParseError, Section, Table
+from kg.parse import (
+    MAX_FILE_BYTES,
+    Document,
+    Item,
+    ItemList,
+    Line,
+    Paragraph,
+    ParseError,
+    Section,
+    Table,
+)
 from kg.parse import parse_file as _parse_file
 from kg.records import Extraction, Mention, Post, Skipped
 from kg.venues import Venue, normalize_venue
@@ -480,13 +491,28 @@ def extract(doc: Document) -> Extraction:
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings])
+    return Extraction(
+        post=post,
+        mentions=ex.mentions,
+        warnings=[*doc.warnings, *ex.warnings],
+        truncated=doc.truncated,
+    )
+
+
+#: The recursion limit while one file is parsed and extracted: lists and quotes nested a
+#: few thousand levels deep are read; deeper ones are skipped with a reason.
+RECURSION_LIMIT = 8000
 
 
 def extract_file(
-    path: str | os.PathLike[str], display_path: str | None = None
+    path: str | os.PathLike[str],
+    display_path: str | None = None,
+    *,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Extraction | Skipped:
     """Parse and extract one file; bad input gives :class:`kg.records.Skipped`, never an error.
+
+    ``max_bytes`` is the size limit of :func:`kg.parse.parse_file`.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:
@@ -495,10 +521,18 @@ def extract_file(
     notes/bin.md: line 1: binary file (NUL byte), not a text note
     """
     shown = display_path if display_path is not None else Path(path).as_posix()
+    limit = sys.getrecursionlimit()
     try:
-        return extract(_parse_file(path, shown))
+        sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+        return extract(_parse_file(path, shown, max_bytes=max_bytes))
     except ParseError as err:
         return Skipped(shown, f"line {err.line}: {err.reason}")
+    except RecursionError:
+        return Skipped(
+            shown, "line 0: lists or quotes nested too deeply to read (thousands of levels)"
+        )
     except Exception as err:  # one bad post must never stop a whole run (nor a Rust panic)
         msg = " ".join(str(err).split()) or type(err).__name__
         return Skipped(shown, f"line 0: cannot extract ({type(err).__name__}: {msg})")
+    finally:
+        sys.setrecursionlimit(limit)

@@ -51,6 +51,7 @@ __all__ = [
     "Commit",
     "OutputError",
     "OUTPUT_NAMES",
+    "MODEL_NAMES",
     "resolve",
     "store_of",
     "fault",
@@ -64,6 +65,10 @@ OUTPUT_NAMES = frozenset({
     "graph.json", "graph.graphml", "graph.html", "model.pt", "model.json", "embeddings.npz",
     "split.npz", "suggest-cache.json", "symmetry.json", "symmetry.html", "symmetry-mirror.json",
 })
+
+#: The files of a trained model (``kg train`` replaces these and keeps the others).
+MODEL_NAMES = frozenset({"model.pt", "model.json", "embeddings.npz", "split.npz",
+                         "suggest-cache.json"})
 
 #: Versions kept besides the current one (for readers that resolved ``DIR`` just before).
 KEEP_PREVIOUS = 1

@@ -82,6 +82,8 @@ class Extraction:
     post: Post
     mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: why only the start of the file was read (over the size limit), else ``None``
+    truncated: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for caches)."""
@@ -94,6 +96,7 @@ class Extraction:
             post=Post(**data["post"]),
             mentions=[Mention(**m) for m in data["mentions"]],
             warnings=list(data.get("warnings", [])),
+            truncated=data.get("truncated"),
         )
 
 
