@@ -240,7 +240,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
 
     Returns ``(text, encoding)``; raises :class:`ParseError` for binary or undecodable data.
 
-    >>> text = "# 旧笔记\n\n- 通道剪枝\n  - 模型压缩论文整理\n"
+    >>> text = "# 旧笔记\\n\\n- 通道剪枝\\n  - 模型压缩论文整理\\n"
     >>> decode(text.encode("gb18030"))[1]
     'gb18030'
     >>> decode(b"\x00\x01\x02", "x.md")
