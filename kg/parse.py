@@ -243,11 +243,11 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     >>> text = "# 旧笔记\\n\\n- 通道剪枝\\n  - 模型压缩论文整理\\n"
     >>> decode(text.encode("gb18030"))[1]
     'gb18030'
-    >>> decode(b"\x00\x01\x02", "x.md")
+    >>> decode(b"\\x00\\x01\\x02", "x.md")
     Traceback (most recent call last):
     ...
     kg.parse.ParseError: x.md:1: binary file (NUL byte), not a text note
-    >>> decode("R\u00e9seaux".encode("latin-1"), "r.md")  # doctest: +ELLIPSIS
+    >>> decode("R\\u00e9seaux".encode("latin-1"), "r.md")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     kg.parse.ParseError: r.md:1: not UTF-8, and the encoding is unclear (...); save it as UTF-8
