@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -41,6 +42,7 @@ from typing import Any
 
 from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
 from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
+from kg.parse import MAX_FILE_BYTES
 from kg.records import Extraction, Skipped
 from kg.resolve import Resolution, resolve
 from kg.schema import RELATIONS, node_id
@@ -80,6 +82,7 @@ class BuildReport:
         seconds: wall time of each stage (``discover``, ``extract``, ``resolve``,
             ``assemble``).
         cached: how many files came from the extraction cache.
+        truncated: files over the size limit, read in part, each with a one-line reason.
     """
 
     parsed: list[str] = field(default_factory=list)
@@ -87,6 +90,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     cached: int = 0
+    truncated: list[Skipped] = field(default_factory=list)
 
 
 # -- 1. discover --------------------------------------------------------------------------
@@ -104,6 +108,11 @@ def discover(
     whose extension is in ``ext`` (case-insensitive); a file named directly is always used.
     A path that does not exist is reported as skipped. A file reached twice by the same
     absolute path is used once.
+
+    Symbolic links inside a folder: a linked file is used when its target lies inside the
+    folder given (it is read once, under its first name), and skipped with a reason when it
+    points outside it or nowhere; a linked folder is never walked (it may loop, or lead out)
+    and is listed as skipped. A file or folder named on the command line is always used.
 
     The display path (the post's ``path``, its node id and every ``sources`` entry) starts
     at the folder given: ``kg build ~/notes/seeds`` and ``kg build seeds/x.md`` both call
@@ -137,15 +146,24 @@ def discover(
         elif root.is_dir():
             name = _root_name(root)
             batch: list[tuple[str, Path, str]] = []
+            inside = os.path.realpath(root)
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
                 rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
                 prefix = name if rel == "." else f"{name}/{rel}"
                 base = Path(dirpath)
+                for d in dirnames:
+                    if (base / d).is_symlink():
+                        display = f"{prefix}/{d}" if prefix else d
+                        skipped.append(Skipped(display, "symbolic link to a folder, not followed"))
                 for f in filenames:
                     if f.lower().endswith(exts) and not f.startswith("."):
                         display = f"{prefix}/{f}" if prefix else f
-                        batch.append((display, base / f, display))
+                        reason = _link_problem(base / f, inside)
+                        if reason:
+                            skipped.append(Skipped(display, reason))
+                        else:
+                            batch.append((display, base / f, display))
             for _, p, display in sorted(batch):
                 add(p, display)
         else:
@@ -153,14 +171,28 @@ def discover(
     return found, skipped
 
 
+def _link_problem(path: Path, inside: str) -> str | None:
+    """Why the symbolic link ``path`` is not read (``None``: not a link, or a good one)."""
+    if not path.is_symlink():
+        return None
+    target = os.path.realpath(path)
+    if not os.path.exists(target):
+        return "symbolic link to nothing (broken)"
+    if os.path.commonpath([target, inside]) != inside:
+        return "symbolic link to a file outside the folder given, not read"
+    return None
+
+
 # -- 2. extract ---------------------------------------------------------------------------
-def _extract_one(item: tuple[Path, str]) -> Extraction | Skipped:
+def _extract_one(
+    item: tuple[Path, str], max_bytes: int | None = MAX_FILE_BYTES
+) -> Extraction | Skipped:
     from kg.extract import extract_file
 
     path, display = item
     fault("parse")
     try:
-        return extract_file(path, display_path=display)
+        return extract_file(path, display_path=display, max_bytes=max_bytes)
     except Exception as exc:  # extract_file should not raise; one bad file never stops a build
         return Skipped(display, f"could not be read ({_one_line(exc)})")
 
@@ -206,10 +238,13 @@ def _cache_write(file: Path, result: Extraction | Skipped) -> None:
     atomic_write_text(file, json.dumps(data, ensure_ascii=False))
 
 
-def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | Skipped]:
+def _run(
+    items: list[tuple[Path, str]], jobs: int | None, max_bytes: int | None = MAX_FILE_BYTES
+) -> list[Extraction | Skipped]:
     workers = _workers(len(items), jobs)
+    one = functools.partial(_extract_one, max_bytes=max_bytes)
     if workers <= 1:
-        return [_extract_one(item) for item in items]
+        return [one(item) for item in items]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -223,7 +258,7 @@ def _run(items: list[tuple[Path, str]], jobs: int | None) -> list[Extraction | S
     # every worker dies with this process (even by kill -9); any other exit stops them here
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent)
     try:
-        results = pool.map(_extract_one, items, chunksize=chunk)
+        results = pool.map(one, items, chunksize=chunk)
         fault("pool")
         done = list(results)
     except BaseException:
@@ -285,6 +320,7 @@ def extract_all(
     *,
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> tuple[list[Extraction | Skipped], int]:
     """Extract every file, in order; returns the results and how many came from the cache.
 
@@ -295,20 +331,22 @@ def extract_all(
             ``1`` never starts a pool. The result is the same either way.
         cache_dir: when given, each result is stored as ``<sha256>.json`` keyed by the file's
             bytes, its display path and the package's code, and reused on the next build.
+        max_bytes: per-file size limit (``None``: none); a larger file is read up to its
+            last whole line within the limit (see :func:`kg.parse.parse_file`).
     """
     results: list[Extraction | Skipped | None] = [None] * len(files)
     hits = 0
     keys: list[str | None] = [None] * len(files)
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
-        version = _code_version()
+        version = f"{_code_version()}:{max_bytes}"
         for i, (path, display) in enumerate(files):
             keys[i] = _cache_key(path, display, version)
             if keys[i] is not None:
                 results[i] = _cache_read(cache / f"{keys[i]}.json")
                 hits += results[i] is not None
     todo = [i for i, r in enumerate(results) if r is None]
-    for i, result in zip(todo, _run([files[i] for i in todo], jobs), strict=True):
+    for i, result in zip(todo, _run([files[i] for i in todo], jobs, max_bytes), strict=True):
         results[i] = result
         if cache is not None and keys[i] is not None:
             _cache_write(cache / f"{keys[i]}.json", result)
@@ -454,6 +492,7 @@ def build(
     ext: Sequence[str] = DEFAULT_EXT,
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of the notes under ``paths``.
 
@@ -464,6 +503,7 @@ def build(
         ext: file extensions to read in folders.
         jobs: extraction worker processes (see :func:`extract_all`).
         cache_dir: per-file extraction cache folder (see :func:`extract_all`).
+        max_bytes: per-file size limit (see :func:`extract_all`; default 4 MiB).
 
     Returns:
         The :class:`~kg.graph.KnowledgeGraph`; ``.report`` is a :class:`BuildReport`.
@@ -474,7 +514,9 @@ def build(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     with _fewer_collections():
-        return _build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+        return _build(
+            paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, max_bytes=max_bytes
+        )
 
 
 def _build(
@@ -484,6 +526,7 @@ def _build(
     ext: Sequence[str],
     jobs: int | None,
     cache_dir: str | os.PathLike[str] | None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> KnowledgeGraph:
     report = BuildReport()
     t0 = time.perf_counter()
@@ -495,7 +538,9 @@ def _build(
         report.warnings.extend(catalogue.warnings)
     files, missing = discover(paths, ext)
     t1 = time.perf_counter()
-    results, report.cached = extract_all(files, jobs=jobs, cache_dir=cache_dir)
+    results, report.cached = extract_all(
+        files, jobs=jobs, cache_dir=cache_dir, max_bytes=max_bytes
+    )
     t2 = time.perf_counter()
     extractions: list[Extraction] = []
     report.skipped.extend(missing)
@@ -505,6 +550,8 @@ def _build(
         else:
             extractions.append(r)
             report.parsed.append(r.post.path)
+            if r.truncated:
+                report.truncated.append(Skipped(r.post.path, r.truncated))
             report.warnings.extend(r.warnings)
     resolution = resolve(extractions, catalogue=catalogue)
     report.warnings.extend(resolution.warnings)
@@ -641,6 +688,7 @@ def build_to(
     cache_dir: str | os.PathLike[str] | None = None,
     seed: int = 0,
     progress: bool = False,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
@@ -657,7 +705,9 @@ def build_to(
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with _fewer_collections(), terminate_as_exit():
-        return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress)
+        return _build_to(
+            paths, out, train, bib, ext, jobs, cache_dir, seed, progress, max_bytes
+        )
 
 
 def _build_to(
@@ -670,10 +720,13 @@ def _build_to(
     cache_dir: str | os.PathLike[str] | None,
     seed: int,
     progress: bool,
+    max_bytes: int | None,
 ) -> BuildResult:
     commit = Commit(out)
     with commit as stage:
-        kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
+        kg = build(
+            paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, max_bytes=max_bytes
+        )
         result = BuildResult(kg)
         if not kg.report.parsed:
             commit.discard = True

@@ -18,6 +18,12 @@ from typing import Any
 import click
 
 from kg import __version__
+from kg.terminal import clean, json_text
+
+
+def echo(message: object = "", *, err: bool = False) -> None:
+    """Print one message; text from notes and file names cannot reach the terminal raw."""
+    click.echo(clean(message), err=err)
 
 
 def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -77,7 +83,6 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
 
         kg suggest "Pruning from Scratch" --out kg-out -k 5 --type paper
     """
-    import json
     import warnings
 
     from kg.suggest import Suggester, format_suggestions
@@ -89,16 +94,16 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
             nid = suggester.resolve(query)
             found = suggester.suggest(nid, k=k, types=types or None)
     except LookupError as exc:
-        click.echo(f"Error: {exc.args[0] if exc.args else exc}", err=True)
+        echo(f"Error: {exc.args[0] if exc.args else exc}", err=True)
         raise SystemExit(2) from None
     except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     for w in caught:
-        click.echo(f"warning: {w.message}", err=True)
+        echo(f"warning: {w.message}", err=True)
     if as_json:
-        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+        echo(json_text([s.to_dict() for s in found], indent=2))
     else:
-        click.echo(format_suggestions(f"{suggester.index.label(nid)} ({nid})", found))
+        echo(format_suggestions(f"{suggester.index.label(nid)} ({nid})", found))
 
 
 # ---- build ---------------------------------------------------------------------------------
@@ -125,6 +130,13 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
     help="Per-file extraction cache folder (reused by later builds).",
 )
 @click.option("--seed", default=0, show_default=True, help="Training seed.")
+@click.option(
+    "--max-file-size",
+    default=4.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Read at most this many MiB of each file (0: no limit); the rest is left out and said.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also list the per-item warnings.")
 def build_command(
     paths: tuple[str, ...],
@@ -136,6 +148,7 @@ def build_command(
     jobs: int | None,
     cache_dir: str | None,
     seed: int,
+    max_file_size: float,
     verbose: bool,
 ) -> None:
     """Build the knowledge graph of the notes in PATHS (files or folders, recursively).
@@ -163,23 +176,24 @@ def build_command(
             cache_dir=cache_dir,
             seed=seed,
             progress=not no_train,
+            max_bytes=int(max_file_size * 1024 * 1024) or None,
         )
     except (OSError, ValueError) as exc:  # a bib that is missing, an output folder not writable
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     print_summary(result.kg, warnings=verbose)
     if result.train_error:
-        click.echo(f"warning: training skipped: {result.train_error}", err=True)
+        echo(f"warning: training skipped: {result.train_error}", err=True)
     if not result.files:
         report = result.kg.report
         if report.skipped:
-            click.echo("Error: no file could be parsed; nothing written", err=True)
+            echo("Error: no file could be parsed; nothing written", err=True)
         else:
             exts = ", ".join(ext or DEFAULT_EXT)
-            click.echo(
+            echo(
                 f"Error: no {exts} files found in {', '.join(paths)}; nothing written", err=True
             )
         raise SystemExit(1)
-    click.echo("wrote " + ", ".join(str(p) for p in result.files.values()))
+    echo("wrote " + ", ".join(str(p) for p in result.files.values()))
     if open_:
         from kg.render import open_in_browser
 
@@ -235,13 +249,13 @@ def symmetry_command(
             mirror=mirror, device=device, progress=not as_json,
         )
     except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     files = write_report(report, out, None if no_html or mirror else kg)
     if as_json:
-        click.echo(report.to_json())
+        echo(report.to_json())
     else:
-        click.echo(format_report(report))
-        click.echo("wrote " + ", ".join(str(p) for p in files.values()))
+        echo(format_report(report))
+        echo("wrote " + ", ".join(str(p) for p in files.values()))
 
 
 # ---- view ----------------------------------------------------------------------------------
@@ -267,8 +281,8 @@ def view_command(ctx: click.Context, out: str) -> None:
     try:
         url = open_in_browser(out, opener=opener)
     except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"opened {url}")
+        raise click.ClickException(clean(exc)) from None
+    echo(f"opened {url}")
 
 
 # ---- train ---------------------------------------------------------------------------------
@@ -357,18 +371,18 @@ def train_command(
             )
             predictor.save(stage)
     except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     c, m, t = predictor.config, predictor.metrics, predictor.timings
-    click.echo(
+    echo(
         f"trained {c['encoder']}/{c['decoder']} hidden={c['hidden']} layers={c['layers']} "
         f"features={c['features']} on {c['device']}: best epoch {c['best_epoch']} of "
         f"{c['epochs_trained']}, {t['total']:.1f} s"
     )
-    click.echo(
+    echo(
         f"val AUC {m['val']['auc']:.4f} AP {m['val']['ap']:.4f} | "
         f"test AUC {m['test']['auc']:.4f} AP {m['test']['ap']:.4f}"
     )
-    click.echo(f"wrote {out}/model.pt, model.json, embeddings.npz, split.npz")
+    echo(f"wrote {out}/model.pt, model.json, embeddings.npz, split.npz")
 
 
 # ---- eval ----------------------------------------------------------------------------------
@@ -391,7 +405,6 @@ def eval_command(out: str, as_json: bool, max_queries: int | None) -> None:
 
         kg eval --out kg-out --json
     """
-    import json
 
     from kg.evaluate import evaluate, format_table
     from kg.graph import KnowledgeGraph
@@ -404,13 +417,13 @@ def eval_command(out: str, as_json: bool, max_queries: int | None) -> None:
         predictor = LinkPredictor.load(real)
         result = evaluate(graph, predictor, max_queries=max_queries)
     except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        echo(json_text(result, indent=2))
     else:
         s = result["split"]
-        click.echo(
+        echo(
             f"held-out edges: train {s['train']}, val {s['val']}, test {s['test']} "
             f"({', '.join(s['relations'])}); {s['queries']} ranking queries"
         )
-        click.echo(format_table(result))
+        echo(format_table(result))
