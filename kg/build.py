@@ -44,7 +44,7 @@ from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
 from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
 from kg.parse import MAX_FILE_BYTES
 from kg.records import Extraction, Skipped
-from kg.resolve import Resolution, resolve
+from kg.resolve import Resolution, _capped, resolve
 from kg.schema import RELATIONS, node_id
 
 __all__ = [
@@ -431,9 +431,14 @@ def assemble(
             seen.update(dict.fromkeys((src["path"], src["line"]) for src in ent.sources))
     for vid, seen in venue_sources.items():  # a venue node lists where its papers are named
         known = {(src["path"], src["line"]) for src in nodes[vid]["sources"]}
-        nodes[vid]["sources"] = nodes[vid]["sources"] + [
-            {"path": p, "line": line} for p, line in seen if (p, line) not in known
-        ]
+        every = dict.fromkeys(
+            [(src["path"], src["line"]) for src in nodes[vid]["sources"]]
+            + [key for key in seen if key not in known]
+        )
+        kept = _capped(every)  # a venue of 100,000 papers keeps a short list and a count
+        nodes[vid]["sources"] = [{"path": p, "line": line} for p, line in kept]
+        if len(kept) < len(every):
+            nodes[vid]["source_count"] = len(every)
 
     for i, ext in enumerate(extractions):
         pid = post_ids[i]
