@@ -961,9 +961,47 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
     )
 
 
+#: Lists and quotes nested deeper than this are not parsed: the Markdown parser's tree of
+#: a line such as ``>>>>…`` 50,000 levels deep overflows the C stack when it is freed.
+MAX_NESTING = 1000
+
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))+")
+
+
+def nesting_depth(text: str) -> tuple[int, int]:
+    """About how deeply lists and quotes nest: ``(depth, 1-based line)`` of the deepest line.
+
+    Counts the quote and list markers a line starts with, and its indentation in steps of
+    two spaces (an over-estimate, never an under-estimate, of the nesting).
+
+    >>> nesting_depth("- a\\n  - b\\n    - c\\n> > q\\n")
+    (3, 3)
+    """
+    best, where = 0, 1
+    for i, line in enumerate(text.split("\n"), 1):
+        m = _CONTAINERS.match(line)
+        if m is None:
+            continue
+        run = m.group()
+        depth = sum(run.count(c) for c in ">-*+)") + run.count(".") + run.count(" ") // 2
+        depth += run.count("\t") * 2
+        if depth > best:
+            best, where = depth, i
+    return best, where
+
+
 def parse_bytes(data: bytes, path: str = "<bytes>") -> Document:
-    """Decode (see :func:`decode`) and parse file content."""
+    """Decode (see :func:`decode`) and parse file content.
+
+    Raises :class:`ParseError` for lists or quotes nested more than :data:`MAX_NESTING`
+    levels deep.
+    """
     text, encoding = decode(data, path)
+    depth, line = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise ParseError(
+            path, line, f"lists or quotes nested about {depth} levels deep (kg reads {MAX_NESTING})"
+        )
     return parse_text(text, path, _encoding=encoding)
 
 
