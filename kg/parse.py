@@ -990,19 +990,28 @@ def nesting_depth(text: str) -> tuple[int, int]:
     return best, where
 
 
+#: Control characters other than tab and line ends: no note means them, and an escape
+#: sequence in a label would act on the terminal that prints it.
+_NOTE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def parse_bytes(data: bytes, path: str = "<bytes>") -> Document:
-    """Decode (see :func:`decode`) and parse file content.
+    """Decode (see :func:`decode`) and parse file content; control characters are removed.
 
     Raises :class:`ParseError` for lists or quotes nested more than :data:`MAX_NESTING`
     levels deep.
     """
     text, encoding = decode(data, path)
+    text, removed = _NOTE_CONTROLS.subn("", text)
     depth, line = nesting_depth(text)
     if depth > MAX_NESTING:
         raise ParseError(
             path, line, f"lists or quotes nested about {depth} levels deep (kg reads {MAX_NESTING})"
         )
-    return parse_text(text, path, _encoding=encoding)
+    doc = parse_text(text, path, _encoding=encoding)
+    if removed:
+        doc.warnings.append(f"{path}:1: {removed} control characters removed (escape codes)")
+    return doc
 
 
 #: Default per-file size limit: a note over this many bytes is read up to the last line

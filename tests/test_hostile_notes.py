@@ -28,12 +28,13 @@ def hostile(tmp_path: Path) -> Path:
     (d / "noise.md").write_bytes(bytes(range(128, 256)) * 40)
     (d / "empty.md").write_bytes(b"")
     (d / "blank.md").write_text(" \n\n\t\n")
-    lines = "".join(f"- Huge Paper Number {i} (ICML2020)\n" for i in range(60_000))
-    (d / "huge.md").write_text("# Huge List\n\n" + lines)
+    filler = "".join(f"Line {i} of a long diary that names nothing in particular.\n" for i in range(40_000))
+    (d / "huge.md").write_text("# Huge Diary\n\n- Huge Early Paper (ICML2020)\n\n" + filler
+                               + "\n- Huge Late Paper (ICML2020)\n")
     (d / "deep.md").write_text(
         "# Deep\n\n" + "".join("  " * i + f"- level {i}\n" for i in range(500))
     )
-    (d / "deeper.md").write_text("# Deeper\n\n" + "".join(">" * i + " q\n" for i in range(1, 12000)))
+    (d / "deeper.md").write_text("# Deeper\n\n" + ">" * 100_000 + " q\n")
     (d / "esc\x1b]52;c;aGk=\x07name.md").write_text(
         "# Title \x1b]8;;http://evil\x1b\\Click\x1b]8;;\x1b\\\n\n- Escape \x1b[2J Paper (ICML2020)\n"
     )
@@ -52,7 +53,7 @@ BAD = {
     "noise.md": "not UTF-8",
     "empty.md": "empty file",
     "blank.md": "empty file",
-    "deeper.md": "nested too deeply",
+    "deeper.md": "nested about 100000 levels deep",
     "link-out.md": "outside the folder",
     "broken.md": "broken",
     "sub/loop": "not followed",
@@ -77,7 +78,8 @@ def test_hostile_folder_builds_with_one_reason_per_bad_file(hostile: Path, tmp_p
 
     kg = KnowledgeGraph.load(out)
     labels = {n["label"] for n in kg.nodes()}
-    assert {"Graph Attention Networks", "Pruning from Scratch", "Huge Paper Number 0"} <= labels
+    assert {"Graph Attention Networks", "Pruning from Scratch", "Huge Early Paper"} <= labels
+    assert "Huge Late Paper" not in labels  # past the size limit
     assert "圖神經網路" in labels  # Big5 decoded right
     assert "level 499" in labels or any(p.endswith("deep.md") for p in kg.report.parsed)
     assert "Escape Paper" in labels or any("Escape" in label for label in labels)
