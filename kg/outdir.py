@@ -286,7 +286,10 @@ class Commit:
                     os.link(current / name, self.stage / name)
         except OSError as exc:
             self._release()
-            raise _named(exc, exc.filename or self.store) from None
+            reason = exc.strerror or str(exc)
+            raise OutputError(
+                exc.errno, f"{os.fsdecode(self.shown)}: cannot be used as the output folder ({reason})"
+            ) from None
         except BaseException:
             self._release()
             raise
