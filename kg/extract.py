@@ -499,8 +499,8 @@ def extract(doc: Document) -> Extraction:
     )
 
 
-#: The recursion limit while one file is parsed and extracted: lists and quotes nested a
-#: few thousand levels deep are read; deeper ones are skipped with a reason.
+#: The recursion limit while one file is parsed and extracted: lists and quotes nested up
+#: to :data:`kg.parse.MAX_NESTING` levels are read; deeper ones are skipped with a reason.
 RECURSION_LIMIT = 8000
 
 

@@ -36,6 +36,7 @@ import contextlib
 import datetime as _dt
 import os
 import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -961,6 +962,9 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
     )
 
 
+#: The recursion limit while a note is parsed (see :data:`MAX_NESTING`).
+RECURSION_LIMIT = 8000
+
 #: Lists and quotes nested deeper than this are not parsed: the Markdown parser's tree of
 #: a line such as ``>>>>…`` 50,000 levels deep overflows the C stack when it is freed.
 MAX_NESTING = 1000
@@ -1008,7 +1012,14 @@ def parse_bytes(data: bytes, path: str = "<bytes>") -> Document:
         raise ParseError(
             path, line, f"lists or quotes nested about {depth} levels deep (kg reads {MAX_NESTING})"
         )
-    doc = parse_text(text, path, _encoding=encoding)
+    limit = sys.getrecursionlimit()
+    try:  # the tree is converted recursively: a few thousand levels need a higher limit
+        sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+        doc = parse_text(text, path, _encoding=encoding)
+    except RecursionError:
+        raise ParseError(path, line, f"lists or quotes nested too deeply ({depth} levels)") from None
+    finally:
+        sys.setrecursionlimit(limit)
     if removed:
         doc.warnings.append(f"{path}:1: {removed} control characters removed (escape codes)")
     return doc

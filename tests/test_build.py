@@ -427,3 +427,21 @@ def test_paper_lists_become_distinct_papers_with_years(
     # distinct titles stay distinct nodes (resolution merged no two listed papers)
     nodes = [found[k]["id"] for k in hits]
     assert len(set(nodes)) >= 0.99 * len(nodes)
+
+
+def test_repeated_items_keep_a_short_source_list_and_a_count(tmp_path: Path) -> None:
+    (tmp_path / "same.md").write_text(
+        "# Same\n\n" + "- Graph Attention Networks (ICLR2018)\n" * 1000, encoding="utf-8"
+    )
+    (tmp_path / "other.md").write_text(
+        "# Other\n\n- Graph Attention Networks (ICLR2018)\n", encoding="utf-8"
+    )
+    g = build([tmp_path])
+    paper = g.node("paper:graph-attention-networks")
+    assert paper["source_count"] == 1001
+    by_file = {}
+    for src in paper["sources"]:
+        by_file[src["path"]] = by_file.get(src["path"], 0) + 1
+    assert by_file == {f"{tmp_path.name}/other.md": 1, f"{tmp_path.name}/same.md": 20}
+    venue = g.node("venue:iclr")
+    assert len(venue["sources"]) <= 200
