@@ -603,7 +603,7 @@ def write_outputs(
     child = None
     try:
         if html and len(kg) >= FORK_MIN_NODES:
-            child = _fork(lambda: _write_graph_files(kg, temps))
+            child = _fork(lambda: (fault("writer"), _write_graph_files(kg, temps)))
         if child is None:
             _write_graph_files(kg, temps)
         fault("write")

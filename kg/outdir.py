@@ -117,18 +117,19 @@ def resolve(out: str | os.PathLike[str]) -> Path:
 
 def fault(stage: str) -> None:
     """Test hook: act when ``KG_FAULT`` names ``stage`` (``stage:kill``, ``stage:term``,
-    ``stage:enospc``); does nothing otherwise.
+    ``stage:enospc``, ``stage:stall``; several separated by commas); else do nothing.
 
     The fault-injection tests use it to stop a real build at a known point without timing.
 
     >>> fault("write")  # KG_FAULT unset: nothing happens
     """
-    spec = os.environ.get("KG_FAULT")
-    if not spec:
-        return
-    where, _, action = spec.partition(":")
-    if where != stage:
-        return
+    for spec in os.environ.get("KG_FAULT", "").split(","):
+        where, _, action = spec.partition(":")
+        if where == stage:
+            _act(action)
+
+
+def _act(action: str) -> None:
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "term":
@@ -136,9 +137,8 @@ def fault(stage: str) -> None:
         time.sleep(5)  # the handler raises; this is never reached when it is installed
     elif action == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    elif action == "killparent":
-        os.kill(os.getppid(), signal.SIGKILL)
-        time.sleep(30)  # die_with_parent ends this process first
+    elif action == "stall":
+        time.sleep(60)
 
 
 def die_with_parent() -> None:
