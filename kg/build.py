@@ -256,7 +256,9 @@ def _run(
     # from measured per-file times), chunks of 8 for ~0.005 s
     chunk = max(1, len(items) // (workers * 16))
     # every worker dies with this process (even by kill -9); any other exit stops them here
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
     try:
         results = pool.map(one, items, chunksize=chunk)
         fault("pool")
@@ -644,6 +646,7 @@ def _fork(job: Any) -> int | None:
     """
     if not hasattr(os, "fork") or "torch" in sys.modules:
         return None
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -651,7 +654,7 @@ def _fork(job: Any) -> int | None:
     if pid == 0:  # pragma: no cover - the child; coverage does not follow it
         code = 1
         try:
-            die_with_parent()
+            die_with_parent(parent)
             job()
             code = 0
         finally:

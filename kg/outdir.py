@@ -141,13 +141,18 @@ def _act(action: str) -> None:
         time.sleep(60)
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Make the calling (forked) process die when its parent does, however the parent dies.
 
     On Linux the kernel sends ``SIGKILL`` (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon
     thread polls the parent's pid. Called first thing in every worker and forked writer.
+
+    Args:
+        parent: the parent's pid, taken before the fork: a parent that died before this
+            call is then noticed too (the process exits at once).
     """
-    parent = os.getppid()
+    if parent is None:
+        parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -160,6 +165,9 @@ def die_with_parent() -> None:
         except (OSError, AttributeError):
             pass
     import threading
+
+    if os.getppid() != parent:
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -353,7 +361,16 @@ class Commit:
         if self.out.is_dir() and not self.out.is_symlink():  # an older layout: migrate it
             os.rename(self.out, self.store / f"v-{0:020d}-legacy")
         link = self.store / f".link-{os.getpid()}"
-        os.symlink(f"{self.store.name}/{version.name}", link)
+        try:
+            os.symlink(f"{self.store.name}/{version.name}", link)
+        except (OSError, NotImplementedError):  # no symbolic links here: file by file
+            if self.out.is_symlink() or self.out.exists():
+                self.out = resolve(self.out)
+            self.out.mkdir(parents=True, exist_ok=True)
+            for entry in sorted(os.scandir(version), key=lambda e: e.name):
+                os.replace(entry.path, self.out / entry.name)
+            _rmtree(version)
+            return
         fault("switch-link")
         os.replace(link, self.out)
         self._clean()

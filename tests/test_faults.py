@@ -185,7 +185,7 @@ def test_second_build_waits_for_the_lock(out: Path, tmp_path: Path) -> None:
 
 def test_two_builds_at_once_end_with_one_whole_set(out: Path, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
-    for d, title in ((a, "Alpha Nets"), (b, "Beta Nets")):
+    for d, title in ((a, "Zyxwvu Nets"), (b, "Qwrtpk Nets")):  # words no page script holds
         d.mkdir()
         (d / "n.md").write_text(f"# {title}\n\n- {title} for Graphs (ICML2020)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -195,8 +195,8 @@ def test_two_builds_at_once_end_with_one_whole_set(out: Path, tmp_path: Path) ->
     assert [p.wait(120) for p in procs] == [0, 0]
     real = resolve(out)
     texts = [(real / n).read_text() for n in ("graph.json", "graph.graphml", "graph.html")]
-    winner = "Alpha" if "Alpha" in texts[0] else "Beta"
-    loser = "Beta" if winner == "Alpha" else "Alpha"
+    winner = "Zyxwvu" if "Zyxwvu" in texts[0] else "Qwrtpk"
+    loser = "Qwrtpk" if winner == "Zyxwvu" else "Zyxwvu"
     assert all(winner in t and loser not in t for t in texts)
     assert not (real / "model.json").exists()  # no stale model from an older set
     assert leftovers(out) == []
