@@ -153,6 +153,7 @@ def die_with_parent(parent: int | None = None) -> None:
     """
     if parent is None:
         parent = os.getppid()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler: terminate ends it
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -194,7 +195,11 @@ def terminate_as_exit() -> Iterator[None]:
         yield
         return
 
+    owner = os.getpid()
+
     def handler(signum: int, frame: object) -> None:
+        if os.getpid() != owner:  # a forked worker inherited this handler: just end
+            os._exit(128 + signum)
         raise _Terminated(128 + signum)
 
     old = signal.signal(signal.SIGTERM, handler)
