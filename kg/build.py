@@ -273,11 +273,14 @@ def _run(
 def _stop(pool: Any) -> None:
     """Stop a process pool now: cancel what is queued and terminate its workers."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
+    manager = getattr(pool, "_executor_manager_thread", None)
     for proc in procs:
         proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
     for proc in procs:
         proc.join(2)
+    if manager is not None:  # it sees the workers gone and ends; then exit has nothing to do
+        manager.join(5)
 
 
 def _workers(
