@@ -252,7 +252,9 @@ def symmetry_command(
         raise click.ClickException(clean(exc)) from None
     files = write_report(report, out, None if no_html or mirror else kg)
     if as_json:
-        echo(report.to_json())
+        import json
+
+        echo(json_text(json.loads(report.to_json()), indent=1))  # strict JSON: NaN -> null
     else:
         echo(format_report(report))
         echo("wrote " + ", ".join(str(p) for p in files.values()))
