@@ -238,6 +238,20 @@ def _cache_write(file: Path, result: Extraction | Skipped) -> None:
     atomic_write_text(file, json.dumps(data, ensure_ascii=False))
 
 
+def _clean_cache_temporaries(cache: Path, age: float = 600.0) -> None:
+    """Remove temporary files a killed build left in the cache folder (older than ``age`` s).
+
+    An entry is written in milliseconds; one older than ten minutes belongs to no live build.
+    """
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(cache):
+            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > age:
+                        os.unlink(entry.path)
+
+
 def _run(
     items: list[tuple[Path, str]], jobs: int | None, max_bytes: int | None = MAX_FILE_BYTES
 ) -> list[Extraction | Skipped]:
@@ -344,6 +358,7 @@ def extract_all(
     keys: list[str | None] = [None] * len(files)
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
+        _clean_cache_temporaries(cache)
         version = f"{_code_version()}:{max_bytes}"
         for i, (path, display) in enumerate(files):
             keys[i] = _cache_key(path, display, version)

@@ -445,3 +445,15 @@ def test_repeated_items_keep_a_short_source_list_and_a_count(tmp_path: Path) -> 
     assert by_file == {f"{tmp_path.name}/other.md": 1, f"{tmp_path.name}/same.md": 20}
     venue = g.node("venue:iclr")
     assert len(venue["sources"]) <= 200
+
+
+def test_stale_cache_temporaries_are_removed(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, fresh = cache / ".abc.json.x1.tmp", cache / ".def.json.x2.tmp"
+    old.write_text("{")
+    fresh.write_text("{")
+    os.utime(old, (0, 0))
+    (tmp_path / "a.md").write_text("# A\n\n- Pruning from Scratch (AAAI2020)\n")
+    extract_all([(tmp_path / "a.md", "a.md")], cache_dir=cache)
+    assert not old.exists() and fresh.exists()

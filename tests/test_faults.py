@@ -24,6 +24,10 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.outdir import Commit, resolve, store_of
 
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="kills processes and reads /proc (Linux)"
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "valse2020-apr.md"
 QUERY = "paper:pruning-from-scratch"
