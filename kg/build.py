@@ -26,10 +26,12 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
 import os
+import signal
 import sys
 import time
 import types
@@ -40,8 +42,10 @@ from typing import Any
 
 from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
 from kg.notes import resolve_links
+from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
+from kg.parse import MAX_FILE_BYTES
 from kg.records import Extraction, Skipped
-from kg.resolve import Resolution, resolve
+from kg.resolve import Resolution, _capped, resolve
 from kg.schema import RELATIONS, node_id
 
 __all__ = [
@@ -79,6 +83,7 @@ class BuildReport:
         seconds: wall time of each stage (``discover``, ``extract``, ``resolve``,
             ``assemble``).
         cached: how many files came from the extraction cache.
+        truncated: files over the size limit, read in part, each with a one-line reason.
     """
 
     parsed: list[str] = field(default_factory=list)
@@ -88,6 +93,7 @@ class BuildReport:
     cached: int = 0
     #: candidates not made topics or methods, ``path:line: kind 'label': why``
     rejected: list[str] = field(default_factory=list)
+    truncated: list[Skipped] = field(default_factory=list)
 
 
 # -- 1. discover --------------------------------------------------------------------------
@@ -105,6 +111,11 @@ def discover(
     whose extension is in ``ext`` (case-insensitive); a file named directly is always used.
     A path that does not exist is reported as skipped. A file reached twice by the same
     absolute path is used once.
+
+    Symbolic links inside a folder: a linked file is used when its target lies inside the
+    folder given (it is read once, under its first name), and skipped with a reason when it
+    points outside it or nowhere; a linked folder is never walked (it may loop, or lead out)
+    and is listed as skipped. A file or folder named on the command line is always used.
 
     The display path (the post's ``path``, its node id and every ``sources`` entry) starts
     at the folder given: ``kg build ~/notes/seeds`` and ``kg build seeds/x.md`` both call
@@ -138,15 +149,24 @@ def discover(
         elif root.is_dir():
             name = _root_name(root)
             batch: list[tuple[str, Path, str]] = []
+            inside = os.path.realpath(root)
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
                 rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
                 prefix = name if rel == "." else f"{name}/{rel}"
                 base = Path(dirpath)
+                for d in dirnames:
+                    if (base / d).is_symlink():
+                        display = f"{prefix}/{d}" if prefix else d
+                        skipped.append(Skipped(display, "symbolic link to a folder, not followed"))
                 for f in filenames:
                     if f.lower().endswith(exts) and not f.startswith("."):
                         display = f"{prefix}/{f}" if prefix else f
-                        batch.append((display, base / f, display))
+                        reason = _link_problem(base / f, inside)
+                        if reason:
+                            skipped.append(Skipped(display, reason))
+                        else:
+                            batch.append((display, base / f, display))
             for _, p, display in sorted(batch):
                 add(p, display)
         else:
@@ -154,13 +174,28 @@ def discover(
     return found, skipped
 
 
+def _link_problem(path: Path, inside: str) -> str | None:
+    """Why the symbolic link ``path`` is not read (``None``: not a link, or a good one)."""
+    if not path.is_symlink():
+        return None
+    target = os.path.realpath(path)
+    if not os.path.exists(target):
+        return "symbolic link to nothing (broken)"
+    if os.path.commonpath([target, inside]) != inside:
+        return "symbolic link to a file outside the folder given, not read"
+    return None
+
+
 # -- 2. extract ---------------------------------------------------------------------------
-def _extract_one(item: tuple[Path, str]) -> Extraction | Skipped:
+def _extract_one(
+    item: tuple[Path, str], max_bytes: int | None = MAX_FILE_BYTES
+) -> Extraction | Skipped:
     from kg.extract import extract_file
 
     path, display = item
+    fault("parse")
     try:
-        return extract_file(path, display_path=display)
+        return extract_file(path, display_path=display, max_bytes=max_bytes)
     except Exception as exc:  # extract_file should not raise; one bad file never stops a build
         return Skipped(display, f"could not be read ({_one_line(exc)})")
 
@@ -206,26 +241,45 @@ def _cache_write(file: Path, result: Extraction | Skipped) -> None:
     atomic_write_text(file, json.dumps(data, ensure_ascii=False))
 
 
+def _clean_cache_temporaries(cache: Path, age: float = 600.0) -> None:
+    """Remove temporary files a killed build left in the cache folder (older than ``age`` s).
+
+    An entry is written in milliseconds; one older than ten minutes belongs to no live build.
+    """
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(cache):
+            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > age:
+                        os.unlink(entry.path)
+
+
 def _run(
-    items: list[tuple[Path, str]], jobs: int | None, names: Sequence[Any] = ()
+    items: list[tuple[Path, str]],
+    jobs: int | None,
+    names: Sequence[Any] = (),
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> list[Extraction | Skipped]:
     from kg.extract import use_names
 
     use_names(names)
     try:
-        return _run_pool(items, jobs, names)
+        return _run_pool(items, jobs, names, max_bytes)
     finally:
         use_names(())  # the next build, or a direct extract(), starts without them
 
 
 def _run_pool(
-    items: list[tuple[Path, str]], jobs: int | None, names: Sequence[Any]
+    items: list[tuple[Path, str]],
+    jobs: int | None,
+    names: Sequence[Any],
+    max_bytes: int | None,
 ) -> list[Extraction | Skipped]:
-    from kg.extract import use_names
-
     workers = _workers(len(items), jobs)
+    one = functools.partial(_extract_one, max_bytes=max_bytes)
     if workers <= 1:
-        return [_extract_one(item) for item in items]
+        return [one(item) for item in items]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -236,10 +290,40 @@ def _run_pool(
     # chunks of 32 files leave one core idle for ~0.07 s of a ~0.34 s extraction (simulated
     # from measured per-file times), chunks of 8 for ~0.005 s
     chunk = max(1, len(items) // (workers * 16))
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=use_names, initargs=(names,)
-    ) as pool:
-        return list(pool.map(_extract_one, items, chunksize=chunk))
+    # every worker dies with this process (even by kill -9); any other exit stops them here
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(), names)
+    )
+    try:
+        results = pool.map(one, items, chunksize=chunk)
+        fault("pool")
+        done = list(results)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return done
+
+
+def _stop(pool: Any) -> None:
+    """Stop a process pool now: cancel what is queued and terminate its workers."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    for proc in procs:
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.join(2)
+    if manager is not None:  # it sees the workers gone and ends; then exit has nothing to do
+        manager.join(5)
+
+
+def _init_worker(parent: int, names: Sequence[Any]) -> None:
+    """Pool worker start-up: die with the parent process, and use the build's alias names."""
+    from kg.extract import use_names
+
+    die_with_parent(parent)
+    use_names(names)
 
 
 def _workers(
@@ -285,6 +369,7 @@ def extract_all(
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     names: Sequence[Any] = (),
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> tuple[list[Extraction | Skipped], int]:
     """Extract every file, in order; returns the results and how many came from the cache.
 
@@ -294,24 +379,28 @@ def extract_all(
             :data:`PARALLEL_MIN_FILES` files and when a core is idle (see ``_workers``);
             ``1`` never starts a pool. The result is the same either way.
         cache_dir: when given, each result is stored as ``<sha256>.json`` keyed by the file's
-            bytes, its display path, the package's code and ``names``, and reused on the
-            next build.
+            bytes, its display path, the package's code, ``names`` and ``max_bytes``, and
+            reused on the next build.
         names: the user's alias entries (:class:`kg.glossary.Term`); their names are
             accepted as topics and methods whatever the content rules say.
+        max_bytes: per-file size limit (``None``: none); a larger file is read up to its
+            last whole line within the limit (see :func:`kg.parse.parse_file`).
     """
     results: list[Extraction | Skipped | None] = [None] * len(files)
     hits = 0
     keys: list[str | None] = [None] * len(files)
     cache = Path(cache_dir) if cache_dir is not None else None
     if cache is not None:
-        version = _code_version() + repr([(t.en, t.also) for t in names])
+        _clean_cache_temporaries(cache)
+        version = f"{_code_version()}:{max_bytes}" + repr([(t.en, t.also) for t in names])
         for i, (path, display) in enumerate(files):
             keys[i] = _cache_key(path, display, version)
             if keys[i] is not None:
                 results[i] = _cache_read(cache / f"{keys[i]}.json")
                 hits += results[i] is not None
     todo = [i for i, r in enumerate(results) if r is None]
-    for i, result in zip(todo, _run([files[i] for i in todo], jobs, names), strict=True):
+    todo_files = [files[i] for i in todo]
+    for i, result in zip(todo, _run(todo_files, jobs, names, max_bytes), strict=True):
         results[i] = result
         if cache is not None and keys[i] is not None:
             _cache_write(cache / f"{keys[i]}.json", result)
@@ -408,9 +497,14 @@ def assemble(
             seen.update(dict.fromkeys((src["path"], src["line"]) for src in ent.sources))
     for vid, seen in venue_sources.items():  # a venue node lists where its papers are named
         known = {(src["path"], src["line"]) for src in nodes[vid]["sources"]}
-        nodes[vid]["sources"] = nodes[vid]["sources"] + [
-            {"path": p, "line": line} for p, line in seen if (p, line) not in known
-        ]
+        every = dict.fromkeys(
+            [(src["path"], src["line"]) for src in nodes[vid]["sources"]]
+            + [key for key in seen if key not in known]
+        )
+        kept = _capped(every)  # a venue of 100,000 papers keeps a short list and a count
+        nodes[vid]["sources"] = [{"path": p, "line": line} for p, line in kept]
+        if len(kept) < len(every):
+            nodes[vid]["source_count"] = len(every)
 
     for i, ext in enumerate(extractions):
         pid = post_ids[i]
@@ -477,6 +571,7 @@ def build(
     jobs: int | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     aliases: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of the notes under ``paths``.
 
@@ -489,6 +584,7 @@ def build(
         ext: file extensions to read in folders.
         jobs: extraction worker processes (see :func:`extract_all`).
         cache_dir: per-file extraction cache folder (see :func:`extract_all`).
+        max_bytes: per-file size limit (see :func:`extract_all`; default 4 MiB).
 
     Returns:
         The :class:`~kg.graph.KnowledgeGraph`; ``.report`` is a :class:`BuildReport`.
@@ -500,7 +596,10 @@ def build(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     with _fewer_collections():
-        return _build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases)
+        return _build(
+            paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases,
+            max_bytes=max_bytes,
+        )
 
 
 def _build(
@@ -511,6 +610,7 @@ def _build(
     jobs: int | None,
     cache_dir: str | os.PathLike[str] | None,
     aliases: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> KnowledgeGraph:
     report = BuildReport()
     t0 = time.perf_counter()
@@ -527,7 +627,9 @@ def _build(
         report.warnings.extend(catalogue.warnings)
     files, missing = discover(paths, ext)
     t1 = time.perf_counter()
-    results, report.cached = extract_all(files, jobs=jobs, cache_dir=cache_dir, names=alias_terms)
+    results, report.cached = extract_all(
+        files, jobs=jobs, cache_dir=cache_dir, names=alias_terms, max_bytes=max_bytes
+    )
     t2 = time.perf_counter()
     extractions: list[Extraction] = []
     report.skipped.extend(missing)
@@ -537,6 +639,8 @@ def _build(
         else:
             extractions.append(r)
             report.parsed.append(r.post.path)
+            if r.truncated:
+                report.truncated.append(Skipped(r.post.path, r.truncated))
             report.warnings.extend(r.warnings)
             report.rejected.extend(r.rejected)
     resolution = resolve(extractions, catalogue=catalogue, aliases=alias_terms)
@@ -585,9 +689,10 @@ def write_outputs(
     child = None
     try:
         if html and len(kg) >= FORK_MIN_NODES:
-            child = _fork(lambda: _write_graph_files(kg, temps))
+            child = _fork(lambda: (fault("writer"), _write_graph_files(kg, temps)))
         if child is None:
             _write_graph_files(kg, temps)
+        fault("write")
         if html:
             from kg.render import write_html
 
@@ -599,7 +704,9 @@ def write_outputs(
         for k, p in targets.items():
             os.replace(temps[k], p)
     finally:
-        if child is not None:
+        if child is not None:  # only on an error: stop the writer rather than wait for it
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)
             _reap(child)
         for p in temps.values():
             p.unlink(missing_ok=True)
@@ -623,6 +730,7 @@ def _fork(job: Any) -> int | None:
     """
     if not hasattr(os, "fork") or "torch" in sys.modules:
         return None
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -630,6 +738,7 @@ def _fork(job: Any) -> int | None:
     if pid == 0:  # pragma: no cover - the child; coverage does not follow it
         code = 1
         try:
+            die_with_parent(parent)
             job()
             code = 0
         finally:
@@ -672,16 +781,26 @@ def build_to(
     seed: int = 0,
     progress: bool = False,
     aliases: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
-    When no file could be parsed nothing is written (the old outputs stay). The graph
-    files are written first and the model (``predictor.save(out)``) after them; a training
-    or saving failure is reported in ``train_error`` and the graph is still written.
+    Every file (graph, page, model, embeddings, split) is written into a fresh folder and
+    ``out`` is switched to it in one step (see :mod:`kg.outdir`): a reader sees the complete
+    old set or the complete new one. The folder is locked for the whole build (a second
+    build into it waits), so a read-only or unusable ``out`` is found before any work.
+    When no file could be parsed nothing is written (the old outputs stay). A training
+    failure is reported in ``train_error`` and the graph is still written; a failure to
+    write any file (a full disk, say) raises and leaves the old set.
+
+    Raises:
+        OSError: ``out`` cannot be locked or written (the message names the path).
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    with _fewer_collections():
-        return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress, aliases)
+    with _fewer_collections(), terminate_as_exit():
+        return _build_to(
+            paths, out, train, bib, ext, jobs, cache_dir, seed, progress, aliases, max_bytes
+        )
 
 
 def _build_to(
@@ -694,30 +813,39 @@ def _build_to(
     cache_dir: str | os.PathLike[str] | None,
     seed: int,
     progress: bool,
-    aliases: str | os.PathLike[str] | None = None,
+    aliases: str | os.PathLike[str] | None,
+    max_bytes: int | None,
 ) -> BuildResult:
-    kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases)
-    result = BuildResult(kg)
-    if not kg.report.parsed:
-        return result
-    suggestions = None
-    if train:
-        try:
-            from kg.train import train as train_predictor
+    commit = Commit(out)
+    with commit as stage:
+        kg = build(
+            paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases,
+            max_bytes=max_bytes,
+        )
+        result = BuildResult(kg)
+        if not kg.report.parsed:
+            commit.discard = True
+            return result
+        suggestions = None
+        if train:
+            fault("train")
+            try:
+                from kg.train import train as train_predictor
 
-            predictor = train_predictor(kg, seed=seed, progress=progress)
-            suggestions = predictor.suggestions_for_all(k=5, graph=kg)
-            result.predictor = predictor
-        except Exception as exc:  # the graph is still worth writing
-            result.train_error = _one_line(exc)
-    names = [Path(p).name or str(p) for p in paths]
-    title = f"Knowledge graph: {', '.join(names)}" if names else None
-    result.files = write_outputs(kg, out, suggestions=suggestions, title=title)
-    if result.predictor is not None:  # after the graph: a model problem never costs the graph
-        try:
-            result.predictor.save(out)
-        except Exception as exc:
-            result.predictor, result.train_error = None, f"model not saved ({_one_line(exc)})"
+                predictor = train_predictor(kg, seed=seed, progress=progress)
+                suggestions = predictor.suggestions_for_all(k=5, graph=kg)
+                result.predictor = predictor
+            except Exception as exc:  # the graph is still worth writing
+                result.train_error = _one_line(exc)
+        names = [Path(p).name or str(p) for p in paths]
+        title = f"Knowledge graph: {', '.join(names)}" if names else None
+        written = write_outputs(kg, stage, suggestions=suggestions, title=title)
+        if result.predictor is not None:
+            fault("save")
+            result.predictor.save(stage)
+        result.files = {k: Path(out) / p.name for k, p in written.items()}
+    if result.predictor is not None:
+        result.predictor.path = Path(out)
     return result
 
 

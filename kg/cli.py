@@ -18,6 +18,12 @@ from typing import Any
 import click
 
 from kg import __version__
+from kg.terminal import clean, json_text
+
+
+def echo(message: object = "", *, err: bool = False) -> None:
+    """Print one message; text from notes and file names cannot reach the terminal raw."""
+    click.echo(clean(message), err=err)
 
 
 def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -77,7 +83,6 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
 
         kg suggest "Pruning from Scratch" --out kg-out -k 5 --type paper
     """
-    import json
     import warnings
 
     from kg.suggest import Suggester, format_suggestions
@@ -89,16 +94,16 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
             nid = suggester.resolve(query)
             found = suggester.suggest(nid, k=k, types=types or None)
     except LookupError as exc:
-        click.echo(f"Error: {exc.args[0] if exc.args else exc}", err=True)
+        echo(f"Error: {exc.args[0] if exc.args else exc}", err=True)
         raise SystemExit(2) from None
     except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     for w in caught:
-        click.echo(f"warning: {w.message}", err=True)
+        echo(f"warning: {w.message}", err=True)
     if as_json:
-        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+        echo(json_text([s.to_dict() for s in found], indent=2))
     else:
-        click.echo(format_suggestions(f"{suggester.index.label(nid)} ({nid})", found))
+        echo(format_suggestions(f"{suggester.index.label(nid)} ({nid})", found))
 
 
 # ---- build ---------------------------------------------------------------------------------
@@ -131,6 +136,13 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
     help="YAML alias file: canonical name -> aliases in any language (merged into one node).",
 )
 @click.option(
+    "--max-file-size",
+    default=4.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Read at most this many MiB of each file (0: no limit); the rest is left out and said.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True,
     help="Also list the per-item warnings and the candidates not made topics or methods, with why.",
 )
@@ -145,6 +157,7 @@ def build_command(
     cache_dir: str | None,
     seed: int,
     aliases: str | None,
+    max_file_size: float,
     verbose: bool,
 ) -> None:
     """Build the knowledge graph of the notes in PATHS (files or folders, recursively).
@@ -173,19 +186,20 @@ def build_command(
             seed=seed,
             progress=not no_train,
             aliases=aliases,
+            max_bytes=int(max_file_size * 1024 * 1024) or None,
         )
     except (OSError, ValueError) as exc:  # a bib that is missing, an output folder not writable
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     print_summary(result.kg, warnings=verbose)
     if result.train_error:
-        click.echo(f"warning: training skipped: {result.train_error}", err=True)
+        echo(f"warning: training skipped: {result.train_error}", err=True)
     if not result.files:
         report = result.kg.report
         if report.skipped:
-            click.echo("Error: no file could be parsed; nothing written", err=True)
+            echo("Error: no file could be parsed; nothing written", err=True)
         else:
             exts = ", ".join(ext or DEFAULT_EXT)
-            click.echo(
+            echo(
                 f"Error: no {exts} files found in {', '.join(paths)}; nothing written", err=True
             )
         raise SystemExit(1)
@@ -198,16 +212,16 @@ def build_command(
         model_dir = result.predictor.path
         names = (MODEL_JSON, MODEL_PT, EMBEDDINGS_NPZ, SPLIT_NPZ)
         written += [str(model_dir / n) for n in names if (model_dir / n).is_file()]
-    click.echo("wrote " + ", ".join(written))
+    echo("wrote " + ", ".join(written))
     if "html" in result.files:
-        click.echo(f"page: {result.files['html']} (open it with `kg view --out {out}`)")
+        echo(f"page: {result.files['html']} (open it with `kg view --out {out}`)")
     if open_:
         from kg.render import BrowserUnavailable, open_in_browser
 
         try:
             open_in_browser(result.files["html"])
         except BrowserUnavailable as exc:
-            click.echo(f"warning: {exc}", err=True)
+            echo(f"warning: {exc}", err=True)
 
 
 def _echo_training(predictor: Any, graph: Any) -> None:
@@ -215,7 +229,7 @@ def _echo_training(predictor: Any, graph: Any) -> None:
     from kg.evaluate import evaluate
 
     c, m, t = predictor.config, predictor.metrics, predictor.timings
-    click.echo(
+    echo(
         f"trained {c['encoder']}/{c['decoder']} hidden={c['hidden']} layers={c['layers']} "
         f"features={c['features']} on {c['device']}: best epoch {c['best_epoch']} of "
         f"{c['epochs_trained']}, {t['total']:.1f} s"
@@ -229,7 +243,7 @@ def _echo_training(predictor: Any, graph: Any) -> None:
         line += f" MRR {gnn['mrr']:.4f} Hits@10 {gnn['hits@10']:.4f}"
     except ValueError:
         pass
-    click.echo(line)
+    echo(line)
 
 
 # ---- symmetry ------------------------------------------------------------------------------
@@ -281,13 +295,15 @@ def symmetry_command(
             mirror=mirror, device=device, progress=not as_json,
         )
     except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     files = write_report(report, out, None if no_html or mirror else kg)
     if as_json:
-        click.echo(report.to_json())
+        import json
+
+        echo(json_text(json.loads(report.to_json()), indent=1))  # strict JSON: NaN -> null
     else:
-        click.echo(format_report(report))
-        click.echo("wrote " + ", ".join(str(p) for p in files.values()))
+        echo(format_report(report))
+        echo("wrote " + ", ".join(str(p) for p in files.values()))
 
 
 # ---- export --------------------------------------------------------------------------------
@@ -321,8 +337,8 @@ def export_command(dest: str | None, out: str, format_: str) -> None:
         target = dest if dest is not None else default_destination(out, format_)
         files = export_graph(graph, target, format_)
     except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo("wrote " + ", ".join(str(p) for p in files))
+        raise click.ClickException(clean(exc)) from None
+    echo("wrote " + ", ".join(str(p) for p in files))
 
 
 # ---- view ----------------------------------------------------------------------------------
@@ -351,11 +367,11 @@ def view_command(ctx: click.Context, out: str) -> None:
     try:
         url = open_in_browser(out, opener=opener)
     except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     except BrowserUnavailable as exc:
-        click.echo(f"Error: {exc}", err=True)
+        echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"opened {url}")
+    echo(f"opened {url}")
 
 
 # ---- train ---------------------------------------------------------------------------------
@@ -422,27 +438,31 @@ def train_command(
         kg train --out kg-out --epochs 200 --encoder sage --seed 0
     """
     from kg.graph import KnowledgeGraph
+    from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, resolve, terminate_as_exit
     from kg.train import train
 
     try:
-        graph = KnowledgeGraph.load(out)
-        predictor = train(
-            graph,
-            epochs=epochs,
-            hidden=hidden,
-            layers=layers,
-            encoder=encoder,
-            decoder=decoder,
-            features=features,
-            seed=seed,
-            device=device,
-            progress=_show_progress(progress),
-        )
-        predictor.save(out)
-    except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        KnowledgeGraph.load(resolve(out))  # a missing or bad graph: say so before locking
+        keep = tuple(sorted(OUTPUT_NAMES - MODEL_NAMES))
+        with terminate_as_exit(), Commit(out, keep=keep) as stage:
+            graph = KnowledgeGraph.load(stage)  # the graph of this very set
+            predictor = train(
+                graph,
+                epochs=epochs,
+                hidden=hidden,
+                layers=layers,
+                encoder=encoder,
+                decoder=decoder,
+                features=features,
+                seed=seed,
+                device=device,
+                progress=_show_progress(progress),
+            )
+            predictor.save(stage)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(clean(exc)) from None
     _echo_training(predictor, graph)
-    click.echo(f"wrote {out}/model.pt, model.json, embeddings.npz, split.npz")
+    echo(f"wrote {out}/model.pt, model.json, embeddings.npz, split.npz")
 
 
 # ---- eval ----------------------------------------------------------------------------------
@@ -465,24 +485,25 @@ def eval_command(out: str, as_json: bool, max_queries: int | None) -> None:
 
         kg eval --out kg-out --json
     """
-    import json
 
     from kg.evaluate import evaluate, format_table
     from kg.graph import KnowledgeGraph
+    from kg.outdir import resolve
     from kg.predictor import LinkPredictor
 
     try:
-        graph = KnowledgeGraph.load(out)
-        predictor = LinkPredictor.load(out)
+        real = resolve(out)  # graph and model from one version, even while a build switches
+        graph = KnowledgeGraph.load(real)
+        predictor = LinkPredictor.load(real)
         result = evaluate(graph, predictor, max_queries=max_queries)
     except (FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(clean(exc)) from None
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        echo(json_text(result, indent=2))
     else:
         s = result["split"]
-        click.echo(
+        echo(
             f"held-out edges: train {s['train']}, val {s['val']}, test {s['test']} "
             f"({', '.join(s['relations'])}); {s['queries']} ranking queries"
         )
-        click.echo(format_table(result))
+        echo(format_table(result))

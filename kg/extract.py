@@ -44,6 +44,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,7 +62,17 @@ from kg.papers import (
     split_authors,
     title_like,
 )
-from kg.parse import Document, Item, ItemList, Line, Paragraph, ParseError, Section, Table
+from kg.parse import (
+    MAX_FILE_BYTES,
+    Document,
+    Item,
+    ItemList,
+    Line,
+    Paragraph,
+    ParseError,
+    Section,
+    Table,
+)
 from kg.parse import parse_file as _parse_file
 from kg.records import Extraction, Mention, Post, Skipped
 from kg.venues import Venue, normalize_venue
@@ -1121,13 +1132,24 @@ def extract(doc: Document) -> Extraction:
         _about(ex, about, doc)
     _cite(ex, doc)
     return Extraction(post=post, mentions=ex.mentions, warnings=[*doc.warnings, *ex.warnings],
-                      links=note_links(doc), rejected=ex.rejected)  # fmt: skip
+                      links=note_links(doc), rejected=ex.rejected,
+                      truncated=doc.truncated)  # fmt: skip
+
+
+#: The recursion limit while one file is parsed and extracted: lists and quotes nested up
+#: to :data:`kg.parse.MAX_NESTING` levels are read; deeper ones are skipped with a reason.
+RECURSION_LIMIT = 8000
 
 
 def extract_file(
-    path: str | os.PathLike[str], display_path: str | None = None
+    path: str | os.PathLike[str],
+    display_path: str | None = None,
+    *,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Extraction | Skipped:
     """Parse and extract one file; bad input gives :class:`kg.records.Skipped`, never an error.
+
+    ``max_bytes`` is the size limit of :func:`kg.parse.parse_file`.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:
@@ -1136,10 +1158,18 @@ def extract_file(
     notes/bin.md: line 1: binary file (NUL byte), not a text note
     """
     shown = display_path if display_path is not None else Path(path).as_posix()
+    limit = sys.getrecursionlimit()
     try:
-        return extract(_parse_file(path, shown))
+        sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+        return extract(_parse_file(path, shown, max_bytes=max_bytes))
     except ParseError as err:
         return Skipped(shown, f"line {err.line}: {err.reason}")
+    except RecursionError:
+        return Skipped(
+            shown, "line 0: lists or quotes nested too deeply to read (thousands of levels)"
+        )
     except Exception as err:  # one bad post must never stop a whole run (nor a Rust panic)
         msg = " ".join(str(err).split()) or type(err).__name__
         return Skipped(shown, f"line 0: cannot extract ({type(err).__name__}: {msg})")
+    finally:
+        sys.setrecursionlimit(limit)

@@ -90,6 +90,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if exc.filename is None:  # a full disk says nothing of where: name the file
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -332,24 +337,33 @@ class KnowledgeGraph:
         path = Path(directory) / GRAPH_JSON
         if not path.exists():
             raise FileNotFoundError(f"{path}: no graph here; run `kg build` first")
+        again = f"run `kg build NOTES --out {directory}` to write it again"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+            raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); {again}") from None
+        except (UnicodeDecodeError, RecursionError) as exc:
+            raise ValueError(f"{path}: not a kg graph ({type(exc).__name__}); {again}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("graph", {}), dict):
+            raise ValueError(f"{path}: not a kg graph (no node-link object); {again}")
         version = data.get("graph", {}).get("schema_version")
         if version != SCHEMA_VERSION:
             raise ValueError(
                 f"{path}: schema_version {version!r}, this kg reads {SCHEMA_VERSION}; rebuild it"
             )
         nodes = {}
-        for rec in data["nodes"]:
-            attrs = dict(rec)
-            nodes[attrs.pop("id")] = attrs
         edges = []
-        for rec in data["links"]:
-            attrs = dict(rec)
-            u, v, k = attrs.pop("source"), attrs.pop("target"), attrs.pop("key")
-            edges.append((u, v, k, attrs))
+        try:
+            for rec in data["nodes"]:
+                attrs = dict(rec)
+                nodes[attrs.pop("id")] = attrs
+            for rec in data["links"]:
+                attrs = dict(rec)
+                u, v, k = attrs.pop("source"), attrs.pop("target"), attrs.pop("key")
+                edges.append((u, v, k, attrs))
+        except (KeyError, TypeError, ValueError) as exc:
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+            raise ValueError(f"{path}: not a kg graph ({reason}); {again}") from None
         return cls.from_records(nodes, edges, meta=dict(data.get("graph", {})))
 
 

@@ -47,6 +47,39 @@ __all__ = [
     "decoder_arrays",
 ]
 
+def _templates_leave_no_files() -> None:
+    """Have torch-geometric's generated modules leave no ``.py`` files in the temp folder.
+
+    A message-passing layer renders its ``propagate`` code from a template into
+    ``NamedTemporaryFile(delete=False)`` in the system temp folder and imports it; the file
+    is never removed (two or more per training run). Each rendering now happens in a
+    private temporary folder that is removed once the module is imported.
+    """
+    import tempfile
+
+    from torch_geometric.nn import sequential
+    from torch_geometric.nn.conv import message_passing
+
+    original = message_passing.module_from_template
+    if getattr(original, "leaves_no_files", False):
+        return
+
+    def module_from_template(*args, **kwargs):  # noqa: ANN202 - same as the original
+        with tempfile.TemporaryDirectory(prefix="kg-pyg-") as folder:
+            old, tempfile.tempdir = tempfile.tempdir, folder
+            try:
+                return original(*args, **kwargs)
+            finally:
+                tempfile.tempdir = old
+
+    module_from_template.leaves_no_files = True  # type: ignore[attr-defined]
+    message_passing.module_from_template = module_from_template
+    if getattr(sequential, "module_from_template", None) is original:
+        sequential.module_from_template = module_from_template
+
+
+_templates_leave_no_files()
+
 #: Accepted ``encoder=`` values.
 ENCODERS: tuple[str, ...] = ("sage", "gcn", "gat")
 #: Accepted ``decoder=`` values.

@@ -32,9 +32,11 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,22 +229,36 @@ class Document:
     encoding: str = "utf-8"
     #: one-line notes about the parse (e.g. a back-end fallback); never errors
     warnings: list[str] = field(default_factory=list)
+    #: why only the start of the file was read (over the size limit), else ``None``
+    truncated: str | None = None
 
 
 # --------------------------------------------------------------------------- decoding
 
 
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
-    """Decode file bytes: UTF-8 (BOM allowed), UTF-16 with a BOM, then GB18030.
+    """Decode file bytes: UTF-8 (BOM allowed), UTF-16 with a BOM, else a confident guess.
+
+    Bytes that are not UTF-8 are given to ``charset-normalizer``; its candidates that read
+    as text (few unusual characters, see ``_unusual``) are compared. One candidate, or
+    several that give the same text, or one whose language is clearly recognised: that
+    decoding is used. Otherwise the file is refused with the candidates named: a short
+    Big5 or Latin-1 note can be read equally well as Korean, a wrong decoding would put
+    garbled names into the graph, and saving the file as UTF-8 settles it.
 
     Returns ``(text, encoding)``; raises :class:`ParseError` for binary or undecodable data.
 
-    >>> decode("模型".encode("gb18030"))
-    ('模型', 'gb18030')
+    >>> text = "# 旧笔记\\n\\n- 通道剪枝\\n  - 模型压缩论文整理\\n"
+    >>> decode(text.encode("gb18030"))[1]
+    'gb18030'
     >>> decode(b"\\x00\\x01\\x02", "x.md")
     Traceback (most recent call last):
     ...
     kg.parse.ParseError: x.md:1: binary file (NUL byte), not a text note
+    >>> decode("R\\u00e9seaux".encode("latin-1"), "r.md")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.parse.ParseError: r.md:1: not UTF-8, and the encoding is unclear (...); save it as UTF-8
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -257,13 +273,77 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as err:
         first_bad = err.start
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        line = data[:first_bad].count(b"\n") + 1
+    line = data[:first_bad].count(b"\n") + 1
+    text, encoding = _guess(data, path, line, first_bad)
+    return text, encoding
+
+
+def _unusual(text: str) -> float:
+    """The share of non-ASCII characters that a wrong decoding typically produces.
+
+    Unusual: Han characters outside the common sets (GB2312, Big5 and JIS X 0208 level 1),
+    Hangul syllables outside KS X 1001, the rarer of Han and Hangul when both occur,
+    half-width katakana, symbols and control or private-use characters, and a capital
+    letter after a small one inside a word (``RÉseaux``).
+
+    >>> _unusual("图神经网络"), _unusual("Réseaux"), _unusual("R\u00daseaux")
+    (0.0, 0.0, 1.0)
+    """
+    import unicodedata
+
+    total = rare = han = hangul = 0
+    for i, ch in enumerate(text):
+        o = ord(ch)
+        if o < 128:
+            continue
+        total += 1
+        cat = unicodedata.category(ch)
+        if 0x4E00 <= o <= 0x9FFF:
+            ok = False
+            han += 1
+            for enc, lo, hi in (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6), ("sjis", 0x88, 0x98)):
+                with contextlib.suppress(UnicodeEncodeError):
+                    ok = ok or lo <= ch.encode(enc)[0] <= hi
+        elif 0xAC00 <= o <= 0xD7A3:
+            hangul += 1
+            try:
+                ok = len(ch.encode("euc_kr")) == 2
+            except UnicodeEncodeError:
+                ok = False
+        elif 0xFF61 <= o <= 0xFF9F:
+            ok = False
+        elif cat == "Lu":  # not inside a word, as in RÚseaux
+            ok = not (text[i - 1 : i].isalpha() and text[i + 1 : i + 2].islower())
+        else:
+            ok = cat.startswith("L") or cat in ("Zs", "Pd", "Ps", "Pe", "Po", "Pi", "Pf", "Sc")
+        rare += not ok
+    rare += min(han, hangul)  # Korean text with Han characters mixed in: a wrong decoding
+    return min(1.0, rare / total) if total else 0.0
+
+
+def _guess(data: bytes, path: str, line: int, first_bad: int) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    found = []
+    for match in from_bytes(data):
+        if match.chaos > 0.2:
+            continue
+        try:
+            text = data.decode(match.encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _unusual(text) <= 0.02:
+            found.append((match.coherence, match.encoding, text))
+    if not found:
         raise ParseError(
-            path, line, f"not UTF-8 or GB18030 text (bad byte 0x{data[first_bad]:02x})"
-        ) from None
+            path, line, f"not UTF-8 and not text in any known encoding (byte 0x{data[first_bad]:02x})"
+        )
+    found.sort(key=lambda f: -f[0])
+    texts = {text for _, _, text in found}
+    if len(texts) == 1 or found[0][0] >= found[1][0] + 0.02:
+        return found[0][2], found[0][1]
+    names = " or ".join(dict.fromkeys(enc for _, enc, _ in found[:3]))
+    raise ParseError(path, line, f"not UTF-8, and the encoding is unclear ({names}?); save it as UTF-8")
 
 
 # --------------------------------------------------------------------------- pre-processing
@@ -926,21 +1006,116 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
     )
 
 
+#: The recursion limit while a note is parsed (see :data:`MAX_NESTING`).
+RECURSION_LIMIT = 8000
+
+#: Lists and quotes nested deeper than this are not parsed: the Markdown parser's tree of
+#: a line such as ``>>>>…`` 50,000 levels deep overflows the C stack when it is freed.
+MAX_NESTING = 1000
+
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))+")
+
+
+def nesting_depth(text: str) -> tuple[int, int]:
+    """About how deeply lists and quotes nest: ``(depth, 1-based line)`` of the deepest line.
+
+    Counts the quote and list markers a line starts with, and its indentation in steps of
+    two spaces (an over-estimate, never an under-estimate, of the nesting).
+
+    >>> nesting_depth("- a\\n  - b\\n    - c\\n> > q\\n")
+    (3, 3)
+    """
+    best, where = 0, 1
+    for i, line in enumerate(text.split("\n"), 1):
+        m = _CONTAINERS.match(line)
+        if m is None:
+            continue
+        run = m.group()
+        depth = sum(run.count(c) for c in ">-*+)") + run.count(".") + run.count(" ") // 2
+        depth += run.count("\t") * 2
+        if depth > best:
+            best, where = depth, i
+    return best, where
+
+
+#: Control characters other than tab and line ends: no note means them, and an escape
+#: sequence in a label would act on the terminal that prints it.
+_NOTE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def parse_bytes(data: bytes, path: str = "<bytes>") -> Document:
-    """Decode (see :func:`decode`) and parse file content."""
+    """Decode (see :func:`decode`) and parse file content; control characters are removed.
+
+    Raises :class:`ParseError` for lists or quotes nested more than :data:`MAX_NESTING`
+    levels deep.
+    """
     text, encoding = decode(data, path)
-    return parse_text(text, path, _encoding=encoding)
+    text, removed = _NOTE_CONTROLS.subn("", text)
+    depth, line = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise ParseError(
+            path, line, f"lists or quotes nested about {depth} levels deep (kg reads {MAX_NESTING})"
+        )
+    limit = sys.getrecursionlimit()
+    try:  # the tree is converted recursively: a few thousand levels need a higher limit
+        sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+        doc = parse_text(text, path, _encoding=encoding)
+    except RecursionError:
+        raise ParseError(path, line, f"lists or quotes nested too deeply ({depth} levels)") from None
+    finally:
+        sys.setrecursionlimit(limit)
+    if removed:
+        doc.warnings.append(f"{path}:1: {removed} control characters removed (escape codes)")
+    return doc
 
 
-def parse_file(path: str | os.PathLike[str], display_path: str | None = None) -> Document:
+#: Default per-file size limit: a note over this many bytes is read up to the last line
+#: that fits (``kg build --max-file-size``). Parsing costs memory in proportion to size.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def parse_file(
+    path: str | os.PathLike[str],
+    display_path: str | None = None,
+    *,
+    max_bytes: int | None = MAX_FILE_BYTES,
+) -> Document:
     """Parse the note at ``path``; errors and :attr:`Document.path` use ``display_path``.
 
     A pure function of the file's bytes. Raises :class:`ParseError` (one line naming the file
-    and line) for binary, undecodable or unreadable files and broken front matter.
+    and line) for binary, undecodable, unreadable or empty files and broken front matter.
+    A file over ``max_bytes`` (``None``: no limit) is read up to its last whole line within
+    the limit, and :attr:`Document.truncated` says so.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp(), "a.md")
+    >>> _ = p.write_text("# A\\n- one\\n- two\\n")
+    >>> doc = parse_file(p, "a.md", max_bytes=12)
+    >>> doc.truncated, len(doc.root.sections[0].blocks[0].items)
+    ('over the size limit (16 bytes > 12): read the first 2 lines only', 1)
     """
     shown = display_path if display_path is not None else Path(path).as_posix()
+    truncated = None
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if max_bytes is not None and size > max_bytes:
+                data = fh.read(max_bytes)
+                data = data[: data.rfind(b"\n") + 1]
+                lines = data.count(b"\n")
+                truncated = (
+                    f"over the size limit ({size} bytes > {max_bytes}): "
+                    f"read the first {lines} lines only"
+                )
+            else:
+                data = fh.read()
     except OSError as err:
         raise ParseError(shown, 0, f"cannot read file: {err.strerror or err}") from None
-    return parse_bytes(data, shown)
+    if not data.strip():
+        reason = "empty file" if not data else "empty file (only white space)"
+        if truncated:
+            reason = f"{truncated}, and no whole line fits"
+        raise ParseError(shown, 0, reason)
+    doc = parse_bytes(data, shown)
+    doc.truncated = truncated
+    return doc

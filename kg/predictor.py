@@ -131,6 +131,42 @@ def score_matrix(
     return out if logits else sigmoid(out)
 
 
+def _read_model_json(path: Path, again: str) -> dict[str, Any]:
+    """``model.json`` as a dict, or a one-line :class:`ValueError` naming the file."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise ValueError(f"{path}: not a kg model file ({type(exc).__name__}); {again}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); {again}") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: a JSON {type(meta).__name__}, not a kg model file; {again}")
+    return meta
+
+
+def _read_npz(path: Path, required: tuple[str, ...], again: str) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` archive, or a one-line :class:`ValueError` naming the file.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.npz"
+    >>> _ = p.write_bytes(b"PK\\x03\\x04 cut short")
+    >>> _read_npz(p, (), "run kg train")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: .../x.npz: damaged or not an array archive (...); run kg train
+    """
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except Exception as exc:  # a truncated zip, a pickle, a lone .npy: one line, never a trace
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise ValueError(f"{path}: damaged or not an array archive ({reason}); {again}") from None
+    missing = [k for k in required if k not in arrays]
+    if missing:
+        raise ValueError(f"{path}: missing arrays {', '.join(missing)}; {again}")
+    return arrays
+
+
 def _npz_bytes(arrays: dict[str, Any]) -> bytes:
     buf = io.BytesIO()
     np.savez(buf, **arrays)
@@ -228,9 +264,17 @@ class LinkPredictor:
 
             if self.path is None:
                 raise FileNotFoundError("this predictor has no weights and no folder to read")
-            self.state_dict = torch.load(
-                self.path / MODEL_PT, weights_only=True, map_location="cpu"
-            )
+            path = self.path / MODEL_PT
+            try:
+                self.state_dict = torch.load(path, weights_only=True, map_location="cpu")
+            except FileNotFoundError:
+                raise
+            except Exception as exc:  # truncated, foreign, or a pickle weights_only refuses
+                reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+                raise ValueError(
+                    f"{path}: damaged or not a kg model ({reason}); "
+                    f"run `kg train --out {self.path}` to write it again"
+                ) from None
         return self.state_dict
 
     def model_json(self) -> dict[str, Any]:
@@ -282,21 +326,33 @@ class LinkPredictor:
                 raise FileNotFoundError(
                     f"{directory / name}: no trained model here; run `kg train` first"
                 )
-        meta = json.loads((directory / MODEL_JSON).read_text(encoding="utf-8"))
+        again = f"run `kg train --out {directory}` (or `kg build`) to write it again"
+        meta = _read_model_json(directory / MODEL_JSON, again)
         metrics = meta.pop("metrics", {})
         timings = meta.pop("timings", {})
-        with np.load(directory / EMBEDDINGS_NPZ) as npz:
-            ids = [str(s) for s in npz["ids"]]
-            types = [str(s) for s in npz["types"]]
-            z = npz["z"]
-            decoder: dict[str, Any] = {"decoder": str(npz["decoder"])}
-            decoder.update({k: npz[k] for k in npz.files if k.startswith("dec_")})
+        arrays = _read_npz(directory / EMBEDDINGS_NPZ, ("ids", "types", "z", "decoder"), again)
+        try:
+            ids = [str(s) for s in arrays["ids"]]
+            types = [str(s) for s in arrays["types"]]
+            z = np.asarray(arrays["z"], dtype=np.float32)
+            decoder: dict[str, Any] = {"decoder": str(arrays["decoder"])}
+            decoder.update({k: v for k, v in arrays.items() if k.startswith("dec_")})
+            if z.ndim != 2 or z.shape[0] != len(ids) or len(types) != len(ids):
+                raise ValueError(f"z {z.shape}, {len(ids)} ids, {len(types)} types")
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{directory / EMBEDDINGS_NPZ}: not a kg embeddings file ({exc}); {again}"
+            ) from None
         split: dict[str, np.ndarray] = {}
         z_eval = None
         if (directory / SPLIT_NPZ).exists():
-            with np.load(directory / SPLIT_NPZ) as npz:
-                split = {k: npz[k] for k in npz.files if k != "z_eval"}
-                z_eval = npz["z_eval"] if "z_eval" in npz.files else None
+            split = _read_npz(directory / SPLIT_NPZ, (), again)
+            z_eval = split.pop("z_eval", None)
+            bad = [k for k, v in split.items() if v.ndim != 2 or v.shape[0] != 2
+                   or not np.issubdtype(v.dtype, np.integer) or (v.size and v.max() >= len(ids))]
+            if bad or (z_eval is not None and np.shape(z_eval) != z.shape):
+                what = f"bad index pairs {', '.join(bad)}" if bad else "z_eval does not match z"
+                raise ValueError(f"{directory / SPLIT_NPZ}: not a kg split file ({what}); {again}")
         return cls(
             config=meta,
             metrics=metrics,

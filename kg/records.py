@@ -106,6 +106,8 @@ class Extraction:
     links: list[NoteLink] = field(default_factory=list)
     #: candidates that were not made topics or methods: ``path:line: kind 'label': why``
     rejected: list[str] = field(default_factory=list)
+    #: why only the start of the file was read (over the size limit), else ``None``
+    truncated: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (for caches)."""
@@ -120,6 +122,7 @@ class Extraction:
             warnings=list(data.get("warnings", [])),
             links=[NoteLink(**x) for x in data.get("links", [])],
             rejected=list(data.get("rejected", [])),
+            truncated=data.get("truncated"),
         )
 
 

@@ -234,6 +234,7 @@ class Entity:
     venues: list[tuple[str, int | None, bool]] = field(default_factory=list)
     bib_key: str | None = None
     term: str | None = None
+    source_count: int | None = None
 
     def attributes(self) -> dict[str, Any]:
         """Node attributes per :mod:`kg.schema` (papers get the paper attributes).
@@ -247,6 +248,8 @@ class Entity:
             "sources": self.sources,
             "notes": self.notes,
         }
+        if self.source_count is not None:  # sources was capped: how many there were
+            attrs["source_count"] = self.source_count
         if self.type == "paper":
             attrs["venue"] = self.venue
             attrs["year"] = self.year
@@ -400,6 +403,30 @@ def _pick_label(type_: str, labels: list[str]) -> str:
     return max(counts, key=score)
 
 
+#: An entity keeps at most this many source lines per file (the first ones) and in all;
+#: ``source_count`` then says how many there were. A list of a million identical lines
+#: makes one node with a short list, not a million records.
+MAX_SOURCES_PER_FILE = 20
+MAX_SOURCES = 200
+
+
+def _capped(sources: dict[tuple[str, int], None]) -> list[tuple[str, int]]:
+    """The first :data:`MAX_SOURCES_PER_FILE` lines of each file, :data:`MAX_SOURCES` in all.
+
+    >>> len(_capped(dict.fromkeys(("a.md", i) for i in range(100))))
+    20
+    """
+    kept: list[tuple[str, int]] = []
+    per_file: dict[str, int] = {}
+    for path, line in sources:
+        if per_file.get(path, 0) < MAX_SOURCES_PER_FILE:
+            per_file[path] = per_file.get(path, 0) + 1
+            kept.append((path, line))
+            if len(kept) == MAX_SOURCES:
+                break
+    return kept
+
+
 def _merge(type_: str, refs: list[tuple[int, int, Mention]], paths: list[str]) -> Entity:
     if len(refs) == 1:  # most entities are named once: skip the bookkeeping
         i, _, m = refs[0]
@@ -426,9 +453,11 @@ def _merge(type_: str, refs: list[tuple[int, int, Mention]], paths: list[str]) -
         type=type_,
         label=label,
         aliases=list(aliases),
-        sources=[{"path": p, "line": line} for p, line in sources],
+        sources=[{"path": p, "line": line} for p, line in _capped(sources)],
         notes=list(dict.fromkeys(n for _, _, m in refs for n in m.notes)),
     )
+    if len(ent.sources) < len(sources):
+        ent.source_count = len(sources)
     for _, _, m in refs:
         if m.venue and (m.venue, m.year, m.workshop) not in ent.venues:
             ent.venues.append((m.venue, m.year, m.workshop))

@@ -91,21 +91,29 @@ class EmbeddingScorer:
     def load(cls, path: str | os.PathLike[str]) -> EmbeddingScorer:
         """Read ``embeddings.npz`` (see the module docstring for its arrays)."""
         path = Path(path)
+        again = f"run `kg train --out {path.parent}` (or `kg build`) to write it again"
         try:
             with np.load(path, allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
-        except (OSError, ValueError) as exc:
-            raise ValueError(f"{path}: not a readable embeddings file ({exc})") from None
+        except Exception as exc:  # a truncated zip, a pickle, another format: one line
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise ValueError(f"{path}: not a readable embeddings file ({reason}); {again}") from None
+        if not isinstance(arrays, dict):
+            raise ValueError(f"{path}: one array, not an embeddings archive; {again}")
         missing = [k for k in ("ids", "types", "z", "decoder") if k not in arrays]
         if missing:
-            raise ValueError(f"{path}: missing arrays {', '.join(missing)}; retrain with `kg train`")
-        decoder = str(arrays["decoder"])
-        layers = []
-        i = 0
-        while f"dec_w{i}" in arrays:
-            layers.append((arrays[f"dec_w{i}"], arrays[f"dec_b{i}"]))
-            i += 1
-        return cls(arrays["ids"].tolist(), arrays["types"].tolist(), arrays["z"], decoder, layers)
+            raise ValueError(f"{path}: missing arrays {', '.join(missing)}; {again}")
+        try:
+            decoder = str(arrays["decoder"])
+            layers = []
+            i = 0
+            while f"dec_w{i}" in arrays:
+                layers.append((arrays[f"dec_w{i}"], arrays[f"dec_b{i}"]))
+                i += 1
+            return cls(arrays["ids"].tolist(), arrays["types"].tolist(), arrays["z"], decoder, layers)
+        except (KeyError, TypeError, ValueError) as exc:
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise ValueError(f"{path}: not a kg embeddings file ({reason}); {again}") from None
 
     def logits(self, query: int, candidates: np.ndarray) -> np.ndarray:
         """Decoder logits of row ``query`` against the rows ``candidates``.

@@ -220,8 +220,11 @@ class Suggester:
             FileNotFoundError: no graph, or no trained model (the message says what to run).
             ValueError: a file that cannot be read (the message names it).
         """
+        from kg.outdir import resolve
+
         directory = Path(directory)
-        gpath, mpath, epath = (directory / n for n in (GRAPH_JSON, MODEL_JSON, EMBEDDINGS_NPZ))
+        real = resolve(directory)  # every file from one version, even while a build switches
+        gpath, mpath, epath = (real / n for n in (GRAPH_JSON, MODEL_JSON, EMBEDDINGS_NPZ))
         if not gpath.exists():
             raise FileNotFoundError(f"{gpath}: no graph here; run `kg build NOTES --out {directory}`")
         if not epath.exists() or not mpath.exists():
@@ -236,7 +239,7 @@ class Suggester:
             "graph_sha256": hashlib.sha256(graph_bytes).hexdigest(),
             "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
         }
-        cpath = directory / SUGGEST_CACHE
+        cpath = real / SUGGEST_CACHE
         hit = _read_cache(cpath, key) if cache else None
         if hit is not None:
             index = GraphIndex.from_compact(hit["index"])
@@ -244,9 +247,15 @@ class Suggester:
         else:
             data = _parse_json(gpath, graph_bytes)
             model = _parse_json(mpath, model_bytes)
-            is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
-            index = GraphIndex.from_node_link(data)
-            keys = _match_keys(index)
+            try:
+                is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
+                index = GraphIndex.from_node_link(data)
+                keys = _match_keys(index)
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+                raise ValueError(
+                    f"{gpath}: not a kg graph ({reason}); run `kg build NOTES --out {directory}`"
+                ) from None
             if cache:
                 _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
                                      "index": index.to_compact()})
@@ -527,12 +536,20 @@ class Suggester:
 
 
 def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
+    again = f"run `kg build --out {path.parent}` to write it again"
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        raise ValueError(f"{path}: not UTF-8 text ({exc.reason}); {again}") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); {again}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: JSON nested too deeply; {again}") from None
+    if not isinstance(data, dict):
+        raise ValueError(
+            f"{path}: a JSON {type(data).__name__}, not a kg file (an object); {again}"
+        )
+    return data
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING
 
 from kg.schema import NODE_TYPES
+from kg.terminal import clean
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.graph import KnowledgeGraph
@@ -57,7 +58,9 @@ def print_summary(
     warnings: bool = False,
     title: str = "kg build",
 ) -> None:
-    """Print the summary table, then ``path: reason`` for every skipped file.
+    """Print the summary table, then ``path: reason`` for every skipped or truncated file.
+
+    File names and reasons are printed without control characters (:func:`kg.terminal.clean`).
 
     Args:
         kg: a built graph (its ``report`` lists the files).
@@ -80,12 +83,14 @@ def print_summary(
     if report is None:
         return
     for skipped in report.skipped:
-        console.print(f"skipped {skipped}", markup=False)
+        console.print(clean(f"skipped {skipped}"), markup=False)
+    for part in getattr(report, "truncated", ()):
+        console.print(clean(f"truncated {part}"), markup=False)
     if warnings:
         for line in report.warnings:
-            console.print(f"warning {line}", markup=False)
+            console.print(clean(f"warning {line}"), markup=False)
         for line in getattr(report, "rejected", ()):
-            console.print(f"rejected {line}", markup=False)
+            console.print(clean(f"rejected {line}"), markup=False)
     elif report.warnings:
         console.print(f"{len(report.warnings)} warnings (--verbose lists them)", markup=False)
     rejected = getattr(report, "rejected", ())

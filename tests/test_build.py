@@ -427,3 +427,33 @@ def test_paper_lists_become_distinct_papers_with_years(
     # distinct titles stay distinct nodes (resolution merged no two listed papers)
     nodes = [found[k]["id"] for k in hits]
     assert len(set(nodes)) >= 0.99 * len(nodes)
+
+
+def test_repeated_items_keep_a_short_source_list_and_a_count(tmp_path: Path) -> None:
+    (tmp_path / "same.md").write_text(
+        "# Same\n\n" + "- Graph Attention Networks (ICLR2018)\n" * 1000, encoding="utf-8"
+    )
+    (tmp_path / "other.md").write_text(
+        "# Other\n\n- Graph Attention Networks (ICLR2018)\n", encoding="utf-8"
+    )
+    g = build([tmp_path])
+    paper = g.node("paper:graph-attention-networks")
+    assert paper["source_count"] == 1001
+    by_file = {}
+    for src in paper["sources"]:
+        by_file[src["path"]] = by_file.get(src["path"], 0) + 1
+    assert by_file == {f"{tmp_path.name}/other.md": 1, f"{tmp_path.name}/same.md": 20}
+    venue = g.node("venue:iclr")
+    assert len(venue["sources"]) <= 200
+
+
+def test_stale_cache_temporaries_are_removed(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, fresh = cache / ".abc.json.x1.tmp", cache / ".def.json.x2.tmp"
+    old.write_text("{")
+    fresh.write_text("{")
+    os.utime(old, (0, 0))
+    (tmp_path / "a.md").write_text("# A\n\n- Pruning from Scratch (AAAI2020)\n")
+    extract_all([(tmp_path / "a.md", "a.md")], cache_dir=cache)
+    assert not old.exists() and fresh.exists()

@@ -135,7 +135,7 @@ def test_utf8_bom_and_crlf() -> None:
 
 
 def test_undecodable_bytes() -> None:
-    with pytest.raises(ParseError, match=r"^u.md:2: not UTF-8 or GB18030"):
+    with pytest.raises(ParseError, match=r"^u.md:2: not UTF-8"):
         decode(b"ok\n\xff\xff\xff\n", "u.md")
 
 
@@ -294,3 +294,64 @@ def test_rust_panic_falls_back_to_markdown_it_py(monkeypatch: pytest.MonkeyPatch
     assert doc.root == reference.root
     assert len(doc.warnings) == 1 and doc.warnings[0].startswith("p.md:1: markdown-it-pyrs failed")
     assert reference.warnings == []
+
+
+# -- honest decoding, size limit, nesting (see docs/reliability.md) --------------------------
+def test_big5_note_is_read_right() -> None:
+    data = "# 圖神經網路\n\n- 圖神經網路 (GNN)\n".encode("big5")
+    text, encoding = decode(data, "b.md")
+    assert encoding == "big5" and "圖神經網路" in text
+
+
+def test_short_latin1_note_is_refused_not_garbled() -> None:
+    with pytest.raises(ParseError, match=r"^l.md:1: not UTF-8, and the encoding is unclear .*UTF-8"):
+        decode("# Réseaux\n\n- Réseaux (GNN)\n".encode("latin-1"), "l.md")
+
+
+def test_latin1_paragraph_is_read_right() -> None:
+    fr = ("# Réseaux de neurones\n\nLes réseaux de neurones sur graphes sont étudiés depuis "
+          "longtemps. Voici une liste d'articles très intéressants à lire, publiés à l'ICML.\n")
+    text, _ = decode(fr.encode("latin-1"), "f.md")
+    assert text == fr
+
+
+def test_gbk_note_is_read_right() -> None:
+    zh = "# 图神经网络\n\n图神经网络是一类处理图结构数据的深度学习模型。\n- 图注意力网络论文\n"
+    assert decode(zh.encode("gbk"), "z.md") == (zh, "gb18030")
+
+
+def test_noise_is_refused() -> None:
+    with pytest.raises(ParseError, match=r"not UTF-8"):
+        decode(bytes(range(128, 256)) * 8, "n.md")
+
+
+def test_empty_and_blank_files_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "e.md").write_bytes(b"")
+    (tmp_path / "b.md").write_text("  \n\t\n")
+    with pytest.raises(ParseError, match=r"e.md:0: empty file$"):
+        parse_file(tmp_path / "e.md", "e.md")
+    with pytest.raises(ParseError, match=r"b.md:0: empty file \(only white space\)"):
+        parse_file(tmp_path / "b.md", "b.md")
+
+
+def test_size_limit_reads_whole_lines_and_says_so(tmp_path: Path) -> None:
+    p = tmp_path / "big.md"
+    p.write_text("# Big\n\n" + "".join(f"- Item {i}\n" for i in range(1000)))
+    doc = parse_file(p, "big.md", max_bytes=100)
+    assert doc.truncated and "size limit" in doc.truncated
+    items = _items(doc)
+    assert items and all(i.text.startswith("Item ") for i in items) and len(items) < 20
+    assert parse_file(p, "big.md", max_bytes=None).truncated is None
+
+
+def test_deep_lists_parse_and_deeper_ones_are_refused(tmp_path: Path) -> None:
+    deep = "# D\n\n" + "".join("  " * i + f"- level {i}\n" for i in range(500))
+    assert parse_bytes(deep.encode(), "d.md").root.sections[0].title == "D"
+    with pytest.raises(ParseError, match=r"^q.md:3: lists or quotes nested about 100000 levels"):
+        parse_bytes(("# Q\n\n" + ">" * 100_000 + " q\n").encode(), "q.md")
+
+
+def test_control_characters_in_notes_are_removed() -> None:
+    doc = parse_bytes(b"# Title \x1b]52;c;aGk=\x07here\n", "c.md")
+    assert doc.root.sections[0].title == "Title ]52;c;aGk=here"
+    assert any("control characters removed" in w for w in doc.warnings)
