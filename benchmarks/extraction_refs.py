@@ -5,7 +5,7 @@ Three jobs, one script:
 * ``--sample SEED``: build each corpus, draw a fixed-seed sample of ``--per`` paper and venue
   nodes per corpus (all of them when there are fewer) and write it as a judgment CSV with an
   empty ``verdict`` column and the source line's text (``--out``), for a person to fill in;
-* ``--judged FILE...`` (default: every CSV in ``tests/data/judgments/``): read judged rows
+* ``--judged FILE...`` (default: every CSV in ``tests/data/judgments/refs/``): read judged rows
   (``corpus,node_id,label,source,verdict`` with ``verdict`` one of ``correct``, ``borderline``,
   ``junk``) and print strict precision (correct / judged) and lenient precision ((correct +
   borderline) / judged) per corpus and node type, with 95% Wilson intervals;
@@ -17,7 +17,7 @@ Example::
 
     python benchmarks/extraction_refs.py                       # judged CSVs + list figures
     python benchmarks/extraction_refs.py --sample 7 --out /tmp/sample-7.csv
-    python benchmarks/extraction_refs.py --judged tests/data/judgments/refs-seed1.csv --json
+    python benchmarks/extraction_refs.py --judged tests/data/judgments/refs/refs-seed1.csv --json
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-JUDGMENTS = ROOT / "tests" / "data" / "judgments"
+JUDGMENTS = ROOT / "tests" / "data" / "judgments" / "refs"
 
 #: corpus name -> folder (relative to ../shared)
 CORPORA: dict[str, str] = {

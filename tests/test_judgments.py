@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-JUDGMENTS = sorted((ROOT / "tests" / "data" / "judgments").glob("*.csv"))
+JUDGMENTS = sorted((ROOT / "tests" / "data" / "judgments" / "refs").glob("*.csv"))
+#: the per-type samples of benchmarks/extraction_quality.py (methods, topics, papers, venues)
+TYPED = sorted((ROOT / "tests" / "data" / "judgments").glob("*-seed*.csv"))
+TYPED_FIELDS = ["corpus", "type", "node_id", "label", "path", "line", "source", "verdict"]
 SHARED = ROOT.parent / "shared"
 
 
@@ -31,6 +34,19 @@ def test_judgment_files_are_well_formed(path: Path) -> None:
         assert r["node_id"].split(":", 1)[0] in ("paper", "venue")
         file, _, line = r["source"].rpartition(":")
         assert file and line.isdigit(), r
+
+
+@pytest.mark.parametrize("path", TYPED, ids=lambda p: p.name)
+def test_typed_judgment_files_are_well_formed(path: Path) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and list(rows[0]) == TYPED_FIELDS
+    assert {r["verdict"] for r in rows} <= {"correct", "borderline", "junk"}
+    assert len({(r["corpus"], r["node_id"]) for r in rows}) == len(rows)
+    for r in rows:
+        assert r["type"] in ("method", "topic", "paper", "venue"), r
+        assert r["node_id"].split(":", 1)[0] == r["type"], r
+        assert r["path"] and r["line"].isdigit(), r
 
 
 def test_judged_sources_exist_in_the_corpora() -> None:
