@@ -759,8 +759,8 @@ def is_caption(text: str) -> bool:
 _LOWER_START = re.compile(r"^(?:[a-z]+(?:\s|$|[,.;:])|[)\]）】]|\((?:[Ss]ec|[Ff]ig|[Ss]ee|e\.g)\b)")
 # "our paper", "In this paper", "the full paper", "Paper link": the post's own paper, unnamed
 _SELF_REF = re.compile(
-    r"^(?:(?:in|see|check\s+out)\s+)?(?:our|this|the|that|my|their|a|an)?\s*"
-    r"(?:\w+\s+){0,2}?(?:paper|work|preprint|article|report|publication|manuscript)s?"
+    r"^(?:(?:in|see|check\s+out)\s+)?(?:(?:our|this|the|that|my|their|a|an)\s+(?:\w+\s+){0,2}?)?"
+    r"(?:paper|work|preprint|article|report|publication|manuscript)s?"
     r"(?:\s+(?:link|here|page))?(?:\s*[,.]|$)",
     re.I,
 )
