@@ -38,6 +38,7 @@ from kg.schema import NODE_TYPES
 
 __all__ = [
     "build_payload",
+    "orbit_payload",
     "safe_url",
     "MAX_NOTES",
     "MAX_NOTE_CHARS",
@@ -344,3 +345,58 @@ def build_payload(
             raise ValueError(f"positions: {len(positions)} numbers for {len(ids)} nodes")
         payload["xy"] = [round(float(c)) for c in positions]
     return payload
+
+
+def _auc(table: Mapping[str, Any], row: str) -> float | None:
+    value = (table.get(row) or {}).get("auc") if isinstance(table, Mapping) else None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value else None
+
+
+def orbit_payload(report: Mapping[str, Any], ids: Sequence[str]) -> dict[str, Any] | None:
+    """The orbits of a ``kg symmetry`` report (``symmetry.json``) for the page, or ``None``.
+
+    Returns ``{"orbit": orbit index of each node in ``ids`` order (-1: alone in its orbit),
+    "orbitNote": {"why": ..., "score": ...}}``: the sentences the page shows when a node with
+    orbit-mates is selected. Orbits naming nodes that are not in ``ids`` (a report of another
+    graph) are skipped; ``None`` when no orbit is left.
+
+    >>> rep = {"orbit_ids": [["a", "b"], ["x", "y"]],
+    ...        "table": {"plain_gnn": {"auc": 0.5}, "labeling_trick": {"auc": 0.91}}}
+    >>> out = orbit_payload(rep, ["a", "b", "c"])
+    >>> out["orbit"]
+    [0, 0, -1]
+    >>> print(out["orbitNote"]["score"])
+    The labeling trick, which marks the query node before message passing, tells held-out links apart with AUC 0.910 (the plain GNN: 0.500).
+    """
+    index = {n: i for i, n in enumerate(ids)}
+    orbit = [-1] * len(ids)
+    k = 0
+    for group in report.get("orbit_ids") or []:
+        if not isinstance(group, list) or len(group) < 2:
+            continue
+        if not all(isinstance(n, str) and n in index for n in group):
+            continue
+        for n in group:
+            orbit[index[n]] = k
+        k += 1
+    if not k:
+        return None
+    why = (
+        "Same orbit: an automorphism of the graph maps this node onto each of its orbit-mates, "
+        "so a message-passing GNN computes the same embedding for all of them and cannot tell "
+        "them apart."
+    )
+    table = report.get("table") or {}
+    lt, plain = _auc(table, "labeling_trick"), _auc(table, "plain_gnn")
+    score = ""
+    if lt is not None:
+        score = (
+            "The labeling trick, which marks the query node before message passing, tells "
+            f"held-out links apart with AUC {lt:.3f}"
+            + (f" (the plain GNN: {plain:.3f})." if plain is not None else ".")
+        )
+    return {"orbit": orbit, "orbitNote": {"why": why, "score": score}}
