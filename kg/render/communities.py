@@ -77,6 +77,7 @@ _FONT_PX = 14         # bubble label font size (the page uses the same)
 _LINE_PX = 17         # height of one label line
 _MAX_RADIUS = 28      # largest bubble radius
 _PAD = 10             # free space around each bubble's box, in page pixels
+_WIDE = 1.6           # overlaps are rather resolved sideways: screens are wider than tall
 
 
 def label_width(text: str, font_px: float = _FONT_PX) -> float:
@@ -200,7 +201,7 @@ def _separate(
                 if ox <= 0 or oy <= 0:
                     continue
                 moved = True
-                if ox / (boxes[a][0] + boxes[b][0]) < oy / (boxes[a][1] + boxes[b][1]):
+                if ox / (boxes[a][0] + boxes[b][0]) < _WIDE * oy / (boxes[a][1] + boxes[b][1]):
                     s = (ox / 2 + 0.5) * (1 if dx > 0 or (dx == 0 and a < b) else -1)
                     xy[a][0] -= s
                     xy[b][0] += s
@@ -232,9 +233,14 @@ def _separate(
                 oy = (boxes[a][1] + boxes[b][1]) / 2 - abs(dy)
                 if ox > 0 and oy > 0:
                     moved = True
-                    s = oy / 2 + 0.5
-                    xy[a][1] -= s if dy >= 0 else -s
-                    xy[b][1] += s if dy >= 0 else -s
+                    if ox / (boxes[a][0] + boxes[b][0]) < _WIDE * oy / (boxes[a][1] + boxes[b][1]):
+                        s = ox / 2 + 0.5
+                        xy[a][0] -= s if dx >= 0 else -s
+                        xy[b][0] += s if dx >= 0 else -s
+                    else:
+                        s = oy / 2 + 0.5
+                        xy[a][1] -= s if dy >= 0 else -s
+                        xy[b][1] += s if dy >= 0 else -s
         if not moved:
             return
 
@@ -347,7 +353,9 @@ def community_map(
         xs = [c[0] for c in coords]
         ys = [c[1] for c in coords]
         ext = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
-        xy = [[(x - min(xs)) / ext * span, (y - min(ys)) / ext * span] for x, y in coords]
+        # start wider than tall, as a screen is, then separate
+        xy = [[(x - min(xs)) / ext * span * 1.3, (y - min(ys)) / ext * span * 0.75]
+              for x, y in coords]
         _separate(xy, sizes)
         cx = sum(p[0] for p in xy) / k
         cy = sum(p[1] for p in xy) / k

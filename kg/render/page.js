@@ -226,10 +226,11 @@
   window.network = network;
   timings.network = now();
 
+  var scriptDone = false;   // data-ready waits for both the first draw and window.kg
   network.once("afterDrawing", function () {
     timings.firstDraw = now();
     window.kgFirstDrawMs = timings.firstDraw;   // ms since navigation start
-    document.body.setAttribute("data-ready", "1");
+    if (scriptDone) { document.body.setAttribute("data-ready", "1"); }
   });
   network.once("stabilizationIterationsDone", function () {
     document.body.setAttribute("data-stable", "1");
@@ -1216,4 +1217,6 @@
     }
   };
   if (MAP) { network.fit({ animation: false }); renderChips(); }
+  scriptDone = true;
+  if (timings.firstDraw) { document.body.setAttribute("data-ready", "1"); }
 })();
