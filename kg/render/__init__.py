@@ -119,7 +119,8 @@ def render_html(
     elif large:
         data["xy"] = [round(c) for c in layout_xy(n, zip(e[0::3], e[1::3], strict=True), seed=seed)]
     if symmetry_report:
-        data.update(orbit_payload(symmetry_report, data["nodes"]["id"]) or {})
+        nodes = data["nodes"]
+        data.update(orbit_payload(symmetry_report, nodes["id"], nodes["type"]) or {})
     assets = load_assets()
     slots = {
         "title": _html.escape(title),

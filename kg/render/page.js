@@ -528,6 +528,7 @@
   var focusSet = null;                // indices shown in focus/related views, or null
   var focusCut = false;
   var marks = { related: [], orbit: [] };
+  var extra = Object.create(null);    // nodes put on the map one by one (hubs found by search)
 
   // years: papers by year, posts (and anything dated) by the year of their date
   var yearOf = new Int32Array(N);
@@ -623,6 +624,7 @@
       }
       if (hubsShown) { D.map.hubs.forEach(function (h) { want[h] = 1; }); }
       if (selected !== null) { want[selected] = 1; }
+      Object.keys(extra).forEach(function (k) { want[Number(k)] = 1; });
       marks.orbit.forEach(function (m) { want[m] = 1; });
     }
     var add = [], remove = [], update = [];
@@ -695,6 +697,7 @@
   function showMap() {
     if (!MAP) { return; }
     openComm.fill(0);
+    extra = Object.create(null);
     showAll = false;
     depth = 0; relatedOn = false;
     document.getElementById("kg-depth").value = "0";
@@ -1050,7 +1053,7 @@
   }
   function reveal(i) {  // put node i on the map: open its community, or show it as a hub
     if (present[i] || !MAP) { return; }
-    if (isHub[i]) { return; }   // selectIndex adds it
+    if (isHub[i]) { extra[i] = true; return; }
     if (focusSet === null) { openComm[comm[i]] = 1; }
   }
   function focusNode(i) {

@@ -356,13 +356,16 @@ def _auc(table: Mapping[str, Any], row: str) -> float | None:
     return value if value == value else None
 
 
-def orbit_payload(report: Mapping[str, Any], ids: Sequence[str]) -> dict[str, Any] | None:
+def orbit_payload(
+    report: Mapping[str, Any], ids: Sequence[str], types: Sequence[int] | None = None
+) -> dict[str, Any] | None:
     """The orbits of a ``kg symmetry`` report (``symmetry.json``) for the page, or ``None``.
 
     Returns ``{"orbit": orbit index of each node in ``ids`` order (-1: alone in its orbit),
     "orbitNote": {"why": ..., "score": ...}}``: the sentences the page shows when a node with
     orbit-mates is selected. Orbits naming nodes that are not in ``ids`` (a report of another
-    graph) are skipped; ``None`` when no orbit is left.
+    graph), or whose members differ in ``types`` when given, are skipped; a report counting
+    another number of nodes is ignored as stale. ``None`` when no orbit is left.
 
     >>> rep = {"orbit_ids": [["a", "b"], ["x", "y"]],
     ...        "table": {"plain_gnn": {"auc": 0.5}, "labeling_trick": {"auc": 0.91}}}
@@ -372,6 +375,9 @@ def orbit_payload(report: Mapping[str, Any], ids: Sequence[str]) -> dict[str, An
     >>> print(out["orbitNote"]["score"])
     The labeling trick, which marks the query node before message passing, tells held-out links apart with AUC 0.910 (the plain GNN: 0.500).
     """
+    counted = (report.get("counts") or {}).get("nodes")
+    if isinstance(counted, int) and counted != len(ids):
+        return None
     index = {n: i for i, n in enumerate(ids)}
     orbit = [-1] * len(ids)
     k = 0
@@ -379,6 +385,8 @@ def orbit_payload(report: Mapping[str, Any], ids: Sequence[str]) -> dict[str, An
         if not isinstance(group, list) or len(group) < 2:
             continue
         if not all(isinstance(n, str) and n in index for n in group):
+            continue
+        if types is not None and len({types[index[n]] for n in group}) > 1:
             continue
         for n in group:
             orbit[index[n]] = k

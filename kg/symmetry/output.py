@@ -27,7 +27,14 @@ from typing import Any
 from kg.graph import atomic_write_text
 from kg.symmetry.report import SymmetryReport
 
-__all__ = ["JSON_NAME", "MIRROR_JSON_NAME", "HTML_NAME", "format_report", "write_report"]
+__all__ = [
+    "JSON_NAME",
+    "MIRROR_JSON_NAME",
+    "HTML_NAME",
+    "format_report",
+    "write_report",
+    "read_report_data",
+]
 
 JSON_NAME = "symmetry.json"
 #: The report of a ``mirror=True`` analysis (kept beside, not over, the plain one).
@@ -148,6 +155,26 @@ def write_report(report: SymmetryReport, out: str | os.PathLike[str], kg: Any = 
 
         files["html"] = write_html(
             kg, out / HTML_NAME, symmetry=orbit_of(kg), title="Symmetry classes (orbits)",
-            colour_by="symmetry",
+            colour_by="symmetry", symmetry_report=report.to_dict(),
         )
     return files
+
+
+def read_report_data(out: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The data of ``out/symmetry.json`` as a dict, or ``None`` when there is none.
+
+    The graph pages read it to explain orbits; a file that cannot be read or parsed is
+    treated as absent (the page is still written).
+
+    >>> import tempfile
+    >>> read_report_data(tempfile.mkdtemp()) is None
+    True
+    """
+    import json
+
+    path = Path(out) / JSON_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
