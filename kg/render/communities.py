@@ -44,6 +44,7 @@ __all__ = [
     "MAP_ABOVE",
     "MAX_BUBBLES",
     "HUB_TYPES",
+    "NOT_HUB_TYPES",
     "HUB_MIN_DEGREE",
     "HUB_SPREAD",
     "NAME_TYPES",
@@ -60,6 +61,9 @@ MAX_BUBBLES = 24
 #: Node types that are always hubs (a venue links papers of every subject).
 HUB_TYPES = ("venue",)
 
+#: Node types that are never hubs: posts are the notes themselves, the map is of them.
+NOT_HUB_TYPES = ("post",)
+
 #: A node is a hub when its degree is at least this, at least :data:`HUB_DEGREE_FACTOR`
 #: times the mean degree, and its links spread over communities (see :data:`HUB_SPREAD`).
 HUB_MIN_DEGREE = 12
@@ -67,6 +71,7 @@ HUB_DEGREE_FACTOR = 6.0
 #: Participation coefficient ``1 - sum((k_c / k)^2)`` over the communities of a node's
 #: neighbours, at or above which a high-degree node counts as a hub.
 HUB_SPREAD = 0.6
+_HUB_GROUP = 3  # communities smaller than this (once hubs are out) do not count for the spread
 
 #: Types preferred when naming a community (its topics); other types name it when it has none.
 NAME_TYPES = ("topic", "method")
@@ -123,15 +128,21 @@ def _find_hubs(
     deg = [len(a) for a in adj]
     mean = sum(deg) / max(1, sum(1 for d in deg if d))
     cut = max(HUB_MIN_DEGREE, HUB_DEGREE_FACTOR * mean)
-    big = [i for i in range(n) if deg[i] >= cut and i not in hubs]
+    big = [i for i in range(n) if deg[i] >= cut and i not in hubs and types[i] not in NOT_HUB_TYPES]
     if not big:
         return hubs
-    pairs = [(a, b) for a in range(n) if a not in hubs for b in adj[a] if a < b and b not in hubs]
+    # communities without any candidate: a hub's own pull must not shape them
+    out = hubs | set(big)
+    pairs = [(a, b) for a in range(n) if a not in out for b in adj[a] if a < b and b not in out]
     member = _leiden(n, pairs, seed)
+    size: dict[int, int] = {}
+    for i, c in enumerate(member):
+        if i not in out:
+            size[c] = size.get(c, 0) + 1
     for i in big:
         counts: dict[int, int] = {}
-        for j in adj[i]:
-            if j not in hubs:
+        for j in adj[i]:  # neighbours left alone by the removal (its leaves) do not count
+            if j not in out and size[member[j]] >= _HUB_GROUP:
                 counts[member[j]] = counts.get(member[j], 0) + 1
         k = sum(counts.values())
         if k and 1.0 - sum((c / k) ** 2 for c in counts.values()) >= HUB_SPREAD:
@@ -141,11 +152,11 @@ def _find_hubs(
 
 def _merge_small(
     member: list[int], pairs: list[tuple[int, int]], keep: int
-) -> tuple[list[int], bool]:
-    """Communities renumbered by size, at most ``keep`` of them plus one for the unlinked.
+) -> tuple[list[int], int]:
+    """Communities renumbered by size, at most ``keep`` of them, the last for the unlinked.
 
-    Returns the new membership (``-1`` stays ``-1``) and whether the last community holds
-    pieces linked to no kept community.
+    Returns the new membership (``-1`` stays ``-1``) and how many communities linked to no
+    kept one were pooled into the last (0: none).
     """
     sizes: dict[int, int] = {}
     for c in member:
@@ -155,7 +166,7 @@ def _merge_small(
     rank = {c: r for r, c in enumerate(order)}
     member = [rank[c] if c >= 0 else -1 for c in member]
     if len(order) <= keep:
-        return member, False
+        return member, 0
     kept = keep - 1
     for _ in range(20):  # small communities join their most linked kept one, repeatedly
         links: dict[int, dict[int, int]] = {}
@@ -173,12 +184,12 @@ def _merge_small(
             break
         target = {c: min(d, key=lambda t: (-d[t], t)) for c, d in links.items()}
         member = [target.get(c, c) for c in member]
-    other = False
+    pooled = set()
     for i, c in enumerate(member):
         if c >= kept:
             member[i] = kept
-            other = True
-    return member, other
+            pooled.add(c)
+    return member, len(pooled)
 
 
 def _separate(
@@ -267,7 +278,7 @@ def community_map(
     Returns:
         ``{"comm": community of each node (-1: hub), "hubs": hub indices by degree,
         "bubbles": [{"label": lines, "n": members, "papers", "x", "y", "size",
-        "top": central member indices}], "links": [c1, c2, links, ...] between communities,
+        "top": central member indices, "separate": whether it holds the separate pieces}], "links": [c1, c2, links, ...] between communities,
         "xy": [x0, y0, ...] positions of all nodes}``.
     """
     adj: list[list[int]] = [[] for _ in range(n)]
@@ -319,12 +330,13 @@ def community_map(
             f"{len(members)} node{'s' * (len(members) != 1)}"
         )
         if other and c == k - 1:
-            count += " · separate pieces"
+            count += f" · {other} separate groups"
         lines = [*names, count]
         size = 8 + 2.4 * math.sqrt(papers or len(members))
         bubbles.append(
-            {"label": lines, "n": len(members), "papers": papers, "size": round(min(size, _MAX_RADIUS), 1),
-             "top": central[:8]}
+            {"label": lines, "n": len(members), "papers": papers,
+             "size": round(min(size, _MAX_RADIUS), 1), "top": central[:8],
+             "separate": bool(other and c == k - 1)}
         )
 
     # related communities close: a weighted layout of the community graph, then no overlaps

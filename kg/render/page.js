@@ -379,9 +379,13 @@
     var r = viewRect();
     labelStyle(ctx, LABEL_FONT_PX * Math.min(scale, 1), scale);
     var drawn = 0;
+    var again = Object.create(null);   // labels drawn again over the highlight's veil
+    if (highlighted !== null) {
+      overNodes().forEach(function (j) { again[j] = true; });
+    }
     for (var k = 0; k < N && drawn < LABEL_MAX; k++) {
       var j = byDegree[k];
-      if (!visible(j) || j === highlighted) { continue; }
+      if (!visible(j) || j === highlighted || again[j]) { continue; }
       var n = bodyNode(j);
       if (n && n.x >= r.x0 && n.x <= r.x1 && n.y >= r.y0 && n.y <= r.y1) {
         drawLabel(ctx, j, scale, false);
@@ -418,7 +422,8 @@
       ctx.stroke();
       ctx.restore();
     }
-    near.concat([i]).forEach(function (j) {
+    var over = overNodes();
+    over.forEach(function (j) {
       var n = bodyNode(j);
       ctx.beginPath();
       ctx.arc(n.x, n.y, nodeSize(j), 0, 2 * Math.PI);
@@ -429,7 +434,14 @@
       ctx.stroke();
     });
     labelStyle(ctx, 13, scale);
-    near.concat([i]).forEach(function (j) { drawLabel(ctx, j, scale, true); });
+    over.forEach(function (j) { drawLabel(ctx, j, scale, true); });
+  }
+  function overNodes() {  // drawn over the veil: the neighbourhood and the marked nodes
+    var i = highlighted, seen = Object.create(null), out = [];
+    neighbours(i).concat(marks.related, marks.orbit, [i]).forEach(function (j) {
+      if (!seen[j] && visible(j) && bodyNode(j)) { seen[j] = true; out.push(j); }
+    });
+    return out;
   }
   var LINK_PX = 0.8;        // width of drawn links on screen, whatever the zoom
   function drawLargeLinks(ctx, scale) {
@@ -678,7 +690,7 @@
   function fitTo(list) {
     var shown = list.filter(function (j) { return present[j]; }).map(function (j) { return ids[j]; });
     if (shown.length) { network.fit({ nodes: shown, animation: false }); }
-    if (network.getScale() > 1.5) { network.moveTo({ scale: 1.5 }); }
+    if (network.getScale() > 3) { network.moveTo({ scale: 3 }); }
   }
   function openCommunity(c, fit) {
     if (!MAP || c < 0 || c >= K) { return; }
@@ -851,23 +863,17 @@
     rows.forEach(function (row) {
       if (row[0] < 0 || !relatedOn) { return; }
       var n = ring(ctx, row[0], SUGGEST_COLOUR, scale);
-      if (n) {
+      if (n) {  // the score above the node, as the panel and `kg suggest` give it
+        ctx.textBaseline = "bottom";
         ctx.fillStyle = "#8a4b00";
+        ctx.strokeStyle = "#fff";
         ctx.lineWidth = 3 / scale;
-        var text = row[1].toFixed(4) + " " + short(labels[row[0]]);
-        ctx.strokeText(text, n.x, n.y + nodeSize(row[0]) + 8 / scale);
-        ctx.fillText(text, n.x, n.y + nodeSize(row[0]) + 8 / scale);
+        var y = n.y - nodeSize(row[0]) - 7 / scale;
+        ctx.strokeText(row[1].toFixed(4), n.x, y);
+        ctx.fillText(row[1].toFixed(4), n.x, y);
       }
     });
-    marks.orbit.forEach(function (j) {
-      var n = ring(ctx, j, ORBIT_COLOUR, scale);
-      if (n) {
-        ctx.fillStyle = ORBIT_COLOUR;
-        ctx.lineWidth = 3 / scale;
-        ctx.strokeText(short(labels[j]), n.x, n.y + nodeSize(j) + 8 / scale);
-        ctx.fillText(short(labels[j]), n.x, n.y + nodeSize(j) + 8 / scale);
-      }
-    });
+    marks.orbit.forEach(function (j) { ring(ctx, j, ORBIT_COLOUR, scale); });
     if (marks.orbit.length) { ring(ctx, selected, ORBIT_COLOUR, scale); }
     ctx.restore();
   }

@@ -373,7 +373,7 @@ def orbit_payload(
     >>> out["orbit"]
     [0, 0, -1]
     >>> print(out["orbitNote"]["score"])
-    The labeling trick, which marks the query node before message passing, tells held-out links apart with AUC 0.910 (the plain GNN: 0.500).
+    The labeling trick marks the query node before message passing, so its orbit-mates no longer look alike: on held-out links it scores AUC 0.910, the plain GNN 0.500.
     """
     counted = (report.get("counts") or {}).get("nodes")
     if isinstance(counted, int) and counted != len(ids):
@@ -403,8 +403,8 @@ def orbit_payload(
     score = ""
     if lt is not None:
         score = (
-            "The labeling trick, which marks the query node before message passing, tells "
-            f"held-out links apart with AUC {lt:.3f}"
-            + (f" (the plain GNN: {plain:.3f})." if plain is not None else ".")
+            "The labeling trick marks the query node before message passing, so its orbit-"
+            f"mates no longer look alike: on held-out links it scores AUC {lt:.3f}"
+            + (f", the plain GNN {plain:.3f}." if plain is not None else ".")
         )
     return {"orbit": orbit, "orbitNote": {"why": why, "score": score}}
