@@ -71,6 +71,7 @@ HUB_DEGREE_FACTOR = 6.0
 #: Participation coefficient ``1 - sum((k_c / k)^2)`` over the communities of a node's
 #: neighbours, at or above which a high-degree node counts as a hub.
 HUB_SPREAD = 0.6
+_LEIDEN_ROUNDS = 3  # Leiden iterations (each refines the last; -1 would run to a fixed point)
 _HUB_GROUP = 3  # communities smaller than this (once hubs are out) do not count for the spread
 
 #: Types preferred when naming a community (its topics); other types name it when it has none.
@@ -115,7 +116,7 @@ def _leiden(n: int, pairs: list[tuple[int, int]], seed: int) -> list[int]:
     g = ig.Graph(n=n, edges=pairs)
     ig.set_random_number_generator(random.Random(seed))
     try:
-        parts = g.community_leiden(objective_function="modularity", n_iterations=-1)
+        parts = g.community_leiden(objective_function="modularity", n_iterations=_LEIDEN_ROUNDS)
     finally:
         ig.set_random_number_generator(random)
     return list(parts.membership)
@@ -123,14 +124,19 @@ def _leiden(n: int, pairs: list[tuple[int, int]], seed: int) -> list[int]:
 
 def _find_hubs(
     n: int, adj: list[list[int]], types: Sequence[str], seed: int
-) -> set[int]:
+) -> tuple[set[int], list[int] | None]:
+    """The hubs, and the communities found without them when that took a Leiden run.
+
+    Candidates that turn out not to be hubs join the community most of their neighbours are
+    in, so the communities need no second run.
+    """
     hubs = {i for i in range(n) if types[i] in HUB_TYPES}
     deg = [len(a) for a in adj]
     mean = sum(deg) / max(1, sum(1 for d in deg if d))
     cut = max(HUB_MIN_DEGREE, HUB_DEGREE_FACTOR * mean)
     big = [i for i in range(n) if deg[i] >= cut and i not in hubs and types[i] not in NOT_HUB_TYPES]
     if not big:
-        return hubs
+        return hubs, None
     # communities without any candidate: a hub's own pull must not shape them
     out = hubs | set(big)
     pairs = [(a, b) for a in range(n) if a not in out for b in adj[a] if a < b and b not in out]
@@ -147,7 +153,16 @@ def _find_hubs(
         k = sum(counts.values())
         if k and 1.0 - sum((c / k) ** 2 for c in counts.values()) >= HUB_SPREAD:
             hubs.add(i)
-    return hubs
+    for i in big:
+        if i in hubs:
+            continue
+        counts = {}
+        for j in adj[i]:
+            if j not in out:
+                counts[member[j]] = counts.get(member[j], 0) + 1
+        # most neighbours' community; alone (its own leftover label) when it has none
+        member[i] = min(counts, key=lambda c: (-counts[c], c)) if counts else member[i]
+    return hubs, member
 
 
 def _merge_small(
@@ -291,9 +306,10 @@ def community_map(
             seen.add(p)
             adj[a].append(b)
             adj[b].append(a)
-    hubs = _find_hubs(n, adj, types, seed)
+    hubs, member = _find_hubs(n, adj, types, seed)
     pairs = sorted(p for p in seen if p[0] not in hubs and p[1] not in hubs)
-    member = _leiden(n, pairs, seed) if n else []
+    if member is None:
+        member = _leiden(n, pairs, seed) if n else []
     for h in hubs:
         member[h] = -1
     member, other = _merge_small(member, pairs, max_bubbles)

@@ -689,8 +689,7 @@
   }
   function fitTo(list) {
     var shown = list.filter(function (j) { return present[j]; }).map(function (j) { return ids[j]; });
-    if (shown.length) { network.fit({ nodes: shown, animation: false }); }
-    if (network.getScale() > 3) { network.moveTo({ scale: 3 }); }
+    if (shown.length) { network.fit({ nodes: shown, animation: false, maxZoomLevel: 3 }); }
   }
   function openCommunity(c, fit) {
     if (!MAP || c < 0 || c >= K) { return; }
