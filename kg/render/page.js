@@ -689,7 +689,13 @@
   }
   function fitTo(list) {
     var shown = list.filter(function (j) { return present[j]; }).map(function (j) { return ids[j]; });
-    if (shown.length) { network.fit({ nodes: shown, animation: false, maxZoomLevel: 3 }); }
+    if (!shown.length) { return; }
+    network.fit({ nodes: shown, animation: false, maxZoomLevel: 3 });
+    var w = container.clientWidth, free = w - (panel.hidden ? 0 : panel.offsetWidth);
+    if (free < w && free > 300) {  // keep clear of the details panel
+      var s = network.getScale() * free / w, v = network.getViewPosition();
+      network.moveTo({ position: { x: v.x + (w - free) / 2 / s, y: v.y }, scale: s });
+    }
   }
   function openCommunity(c, fit) {
     if (!MAP || c < 0 || c >= K) { return; }
@@ -771,8 +777,8 @@
   function refocus() {
     computeFocus();
     sync();
-    if (focusSet !== null) { fitTo(Object.keys(focusSet).map(Number)); }
     if (selected !== null) { showPanel(selected); }
+    if (focusSet !== null) { fitTo(Object.keys(focusSet).map(Number)); }
   }
   function setDepth(n) {
     depth = Math.max(0, Math.min(5, Number(n) || 0));
@@ -1043,8 +1049,8 @@
     selected = i;
     computeFocus();
     if (before || marks.orbit.length || focusSet !== null || !present[i]) { sync(); }
-    if (focusSet !== null) { fitTo(Object.keys(focusSet).map(Number)); }
     showPanel(i);
+    if (focusSet !== null) { fitTo(Object.keys(focusSet).map(Number)); }
     highlight(i);
   }
   function clearSelection() {
@@ -1064,7 +1070,7 @@
   function focusNode(i) {
     var t = D.nodes.type[i];
     if (hiddenTypes[t]) { setTypeHidden(t, false); }
-    if (focusSet !== null) { selected = i; computeFocus(); }
+    if (depth > 0 || relatedOn) { selected = i; computeFocus(); }
     reveal(i);
     sync();
     network.selectNodes([ids[i]]);
