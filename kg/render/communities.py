@@ -71,6 +71,7 @@ HUB_DEGREE_FACTOR = 6.0
 #: Participation coefficient ``1 - sum((k_c / k)^2)`` over the communities of a node's
 #: neighbours, at or above which a high-degree node counts as a hub.
 HUB_SPREAD = 0.6
+_STEPS, _MIN_STEPS, _STEP_NODES = 60, 12, 5000  # layout steps: full up to 5,000 members
 _LEIDEN_ROUNDS = 3  # Leiden iterations (each refines the last; -1 would run to a fixed point)
 _HUB_GROUP = 3  # communities smaller than this (once hubs are out) do not count for the spread
 
@@ -397,7 +398,9 @@ def community_map(
     for c, members in enumerate(groups):
         local = {v: i for i, v in enumerate(members)}
         sub = [(local[a], local[b]) for a in members for b in adj[a] if b in local and a < b]
-        pos = layout_xy(len(members), sub, seed=seed)
+        # huge communities get fewer force steps: time stays near-linear in the graph
+        steps = max(_MIN_STEPS, min(_STEPS, _STEPS * _STEP_NODES // max(1, len(members))))
+        pos = layout_xy(len(members), sub, seed=seed, iterations=steps)
         bx, by = bubbles[c]["x"], bubbles[c]["y"]
         for v, i in local.items():
             out[2 * v] = pos[2 * i] + bx
