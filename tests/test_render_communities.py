@@ -168,3 +168,19 @@ def test_build_reads_symmetry_json_from_the_output_folder(tmp_path, seed_post):
     assert '"orbit":[' in html and "AUC 0.750" in html
     page = write_html(result.kg, tmp_path / "plain.html")
     assert '"orbit":null' in page.read_text(encoding="utf-8")
+
+
+def test_symmetry_output_refreshes_an_existing_graph_page(tmp_path, seed_post):
+    from kg.build import build_to
+    from kg.symmetry.output import refresh_graph_page
+
+    out = tmp_path / "out"
+    result = build_to([seed_post], out, train=False)
+    before = (out / "graph.html").read_text(encoding="utf-8")
+    title = before.split("<title>", 1)[1].split("</title>", 1)[0]
+    ids = sorted(n for n in result.kg.graph if n.startswith("paper:"))[:2]
+    data = {"orbit_ids": [ids], "counts": {"nodes": len(result.kg)}, "table": {}}
+    assert refresh_graph_page(out, result.kg, data) == out / "graph.html"
+    after = (out / "graph.html").read_text(encoding="utf-8")
+    assert f"<title>{title}</title>" in after and '"orbit":[' in after
+    assert refresh_graph_page(tmp_path / "nothing", result.kg, data) is None
