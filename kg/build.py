@@ -534,7 +534,7 @@ def write_outputs(
             _write_graph_files(kg, temps)
         if html:
             from kg.render import write_html
-            from kg.symmetry.output import read_report_data
+            from kg.render.payload import read_report_data
 
             write_html(
                 kg, temps["html"], suggestions=suggestions, symmetry=symmetry, title=title,

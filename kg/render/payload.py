@@ -30,8 +30,11 @@ Example
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from kg.schema import NODE_TYPES
@@ -39,6 +42,8 @@ from kg.schema import NODE_TYPES
 __all__ = [
     "build_payload",
     "orbit_payload",
+    "read_report_data",
+    "SYMMETRY_JSON",
     "safe_url",
     "MAX_NOTES",
     "MAX_NOTE_CHARS",
@@ -58,6 +63,9 @@ MAX_SOURCES = 12
 #: Suggestions kept per node in the details panel.
 MAX_SUGGESTIONS = 10
 
+
+#: The file ``kg symmetry`` writes into an output folder (the pages read its orbits).
+SYMMETRY_JSON = "symmetry.json"
 
 _SPACE = re.compile(r"\s")
 
@@ -408,3 +416,21 @@ def orbit_payload(
             + (f", the plain GNN {plain:.3f}." if plain is not None else ".")
         )
     return {"orbit": orbit, "orbitNote": {"why": why, "score": score}}
+
+
+def read_report_data(out: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The data of ``out/symmetry.json`` (``kg symmetry``) as a dict, or ``None`` when absent.
+
+    The graph pages read it to explain orbits; a file that cannot be read or parsed is
+    treated as absent (the page is still written). Imports neither numpy nor networkx.
+
+    >>> import tempfile
+    >>> read_report_data(tempfile.mkdtemp()) is None
+    True
+    """
+    path = Path(out) / SYMMETRY_JSON
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

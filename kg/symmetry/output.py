@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph import atomic_write_text
+from kg.render.payload import SYMMETRY_JSON, read_report_data
 from kg.symmetry.report import SymmetryReport
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
     "refresh_graph_page",
 ]
 
-JSON_NAME = "symmetry.json"
+JSON_NAME = SYMMETRY_JSON
 #: The report of a ``mirror=True`` analysis (kept beside, not over, the plain one).
 MIRROR_JSON_NAME = "symmetry-mirror.json"
 HTML_NAME = "symmetry.html"
@@ -196,23 +197,3 @@ def refresh_graph_page(out: str | os.PathLike[str], kg: Any, data: dict[str, Any
     found = _TITLE.search(page.read_text(encoding="utf-8", errors="replace")[:4000])
     title = html.unescape(found.group(1)) if found else None
     return write_html(kg, page, suggestions=suggestions, symmetry_report=data, title=title)
-
-
-def read_report_data(out: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The data of ``out/symmetry.json`` as a dict, or ``None`` when there is none.
-
-    The graph pages read it to explain orbits; a file that cannot be read or parsed is
-    treated as absent (the page is still written).
-
-    >>> import tempfile
-    >>> read_report_data(tempfile.mkdtemp()) is None
-    True
-    """
-    import json
-
-    path = Path(out) / JSON_NAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
