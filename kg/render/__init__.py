@@ -5,7 +5,9 @@ The page inlines vis-network's JS and CSS (from the pyvis package data, without 
 ``<script>``; it makes no network request. It has a legend that toggles each node type, a
 search box (label or alias), a details panel, dashed suggested links with scores, colour by
 type or symmetry class, neighbourhood highlight and node size by degree. Graphs above
-:data:`LAYOUT_THRESHOLD` nodes get a layout computed in Python and physics off.
+:data:`MAP_ABOVE` nodes open as a map of communities (:mod:`kg.render.communities`) with
+focus, year, suggestion filters, related works and orbit-mates; graphs above
+:data:`LAYOUT_THRESHOLD` nodes (and every map) get a layout computed in Python, physics off.
 
 Example
 -------
