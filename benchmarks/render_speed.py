@@ -1,4 +1,4 @@
-"""How fast the HTML page is written and opened, and how big it is, at 10,000 nodes.
+"""How fast the HTML page is written and opened, and how big it is, at 10,000 nodes (or more).
 
 The graph is the public corpus in ``../shared/corpus`` built with :func:`kg.build.build`
 and then repeated under different names (every node id and label gets a copy suffix) until
@@ -15,18 +15,26 @@ It reports:
   draw (its first ``afterDrawing`` event); ``goto_to_draw_ms``, the same seen from the
   driving script; ``renderer_cpu_s``, CPU seconds the renderer processes used for it (with
   psutil; steadier than wall time on a shared machine); ``click_to_panel_ms``, from a click on a node to its details panel being
-  shown; ``console_errors`` and ``external_requests`` over all loads (both should be 0).
+  shown; ``console_errors`` and ``external_requests`` over all loads (both should be 0);
+  on a map page (the default above 60 nodes) also ``bubbles`` (elements in the first view)
+  and ``click_to_open_ms``, from a click on the largest community bubble to its nodes drawn;
+* ``load_avg``: the 1-minute load average when the run ended (the figures are wall times on
+  a machine that may be shared; a load above the core count inflates them).
+
+``--view full`` measures the page that draws every node at once (as before the map view).
 
 Example::
 
     python benchmarks/render_speed.py            # text
     python benchmarks/render_speed.py --json     # one JSON object
+    python benchmarks/render_speed.py --nodes 100000 --synthetic --repeat 1 --loads 1
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -153,7 +161,7 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
 
     errors: list[str] = []
     external: list[str] = []
-    draws, walls, clicks, cpus = [], [], [], []
+    draws, walls, clicks, cpus, opens, bubbles = [], [], [], [], [], []
     with sync_playwright() as pw:
         browser = launch(pw)
         for _ in range(loads):
@@ -179,6 +187,24 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
             draws.append(page.evaluate("window.kgFirstDrawMs"))
             # zoom to a node, then a real click on it, timed in the page until the panel shows
             page.wait_for_selector("body[data-stable='1']", state="attached", timeout=60_000)
+            if page.evaluate("kg.data.map !== null"):
+                bubbles.append(len(page.evaluate("kg.bubbleIds()")))
+                big = page.evaluate(
+                    "() => { const b = kg.data.map.bubbles; let k = 0;"
+                    " b.forEach((x, i) => { if (x.n > b[k].n) k = i; }); return k; }"
+                )
+                page.evaluate(
+                    "c => { const t0 = performance.now(); network.once('afterDrawing',"
+                    " () => { window.__open = performance.now() - t0; }); kg.openCommunity(c); }",
+                    big,
+                )
+                page.wait_for_function("() => window.__open !== undefined", timeout=60_000)
+                opens.append(page.evaluate("window.__open"))
+                page.evaluate(
+                    "id => { const c = kg.communityOf(id);"
+                    " if (c >= 0) kg.openCommunity(c); else kg.setHubs(true); kg.clearSelection(); }",
+                    probe_id,
+                )
             page.evaluate(
                 "id => network.moveTo({position: network.getPositions([id])[id], scale: 1.0})",
                 probe_id,
@@ -199,7 +225,11 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
             clicks.append(page.evaluate("window.__panel"))
             page.close()
         browser.close()
+    extra: dict[str, Any] = {}
+    if opens:
+        extra = {"bubbles": max(bubbles), "click_to_open_ms": round(statistics.median(opens))}
     return {
+        **extra,
         "first_draw_ms": round(statistics.median(draws)),
         "first_draw_ms_all": [round(d) for d in draws],
         "goto_to_draw_ms": round(statistics.median(walls)),
@@ -226,6 +256,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--loads", type=int, default=3, help="page loads in Chromium (medians)")
     ap.add_argument("--keep", type=Path, help="also copy the page here")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument(
+        "--view", choices=["auto", "map", "full"], default="auto", help="the page's first view"
+    )
     args = ap.parse_args(argv)
 
     from kg.render import render_html
@@ -239,7 +272,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     best_wall, best_cpu, html = float("inf"), float("inf"), ""
     for _ in range(args.repeat):
         w0, c0 = time.perf_counter(), time.process_time()
-        html = render_html(kg, suggestions=sugg, title=f"render benchmark ({source})")
+        html = render_html(
+            kg, suggestions=sugg, title=f"render benchmark ({source})", view=args.view
+        )
         best_wall = min(best_wall, time.perf_counter() - w0)
         best_cpu = min(best_cpu, time.process_time() - c0)
     size = len(html.encode("utf-8"))
@@ -262,6 +297,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 args.keep.write_text(html, encoding="utf-8")
             probe = max(kg.iter_nodes(), key=lambda r: r[0])[0]
             result.update(browser_figures(page, probe, args.loads))
+    result["load_avg"] = round(os.getloadavg()[0], 2)
     if args.json:
         print(json.dumps(result))
     else:

@@ -695,8 +695,12 @@ def write_outputs(
         fault("write")
         if html:
             from kg.render import write_html
+            from kg.render.payload import read_report_data
 
-            write_html(kg, temps["html"], suggestions=suggestions, symmetry=symmetry, title=title)
+            write_html(
+                kg, temps["html"], suggestions=suggestions, symmetry=symmetry, title=title,
+                symmetry_report=read_report_data(out),  # orbits, when `kg symmetry` has run
+            )
         if child is not None:
             ok, child = _reap(child), None
             if not ok:  # the helper process failed: do its part here (and raise its error)

@@ -48,3 +48,8 @@ def blog_dir() -> Path:
 @pytest.fixture(scope="session")
 def planetoid_dir() -> Path:
     return _need(PLANETOID)
+
+
+@pytest.fixture(scope="session")
+def english_blog() -> Path:
+    return _need(SHARED / "corpus-extra" / "blog-bair-en")

@@ -374,7 +374,7 @@ def test_large_graph_uses_python_layout_without_physics(watched, tmp_path):
     nodes = {f"topic:t{i}": {"type": "topic", "label": f"Topic {i}"} for i in range(n)}
     edges = [(f"topic:t{i}", f"topic:t{(i * 7 + 1) % n}", "subtopic_of", {}) for i in range(n)]
     kg = KnowledgeGraph.from_records(nodes, edges)
-    path = write_html(kg, tmp_path / "graph.html", threshold=100)
+    path = write_html(kg, tmp_path / "graph.html", threshold=100, view="full")
     page = watched.open(path)
     assert page.evaluate("network.physics.options.enabled") is False
     # the page draws the links itself (no vis-network edge objects) and knows the neighbours
@@ -460,3 +460,259 @@ def test_to_pyvis_page_offline_draws_every_node(watched, seed_post, tmp_path):
     dashed = page.evaluate("network.body.data.edges.get().filter(e => e.dashes).map(e => e.color)")
     assert dashed and set(dashed) == {SUGGEST_COLOUR}
     assert len(dashed) == len({tuple(sorted((p, s[0]["id"]))) for p, s in suggestions.items() if s})
+
+
+# ---- the map: communities, hubs, focus, filters, related works, orbits ----------------------
+def clustered_graph(groups: int = 6) -> KnowledgeGraph:
+    """Notes-like clusters (a post, its topics and papers), one venue linking every paper,
+    a few links between neighbouring clusters, and in each cluster two twin papers."""
+    nodes: dict[str, dict[str, Any]] = {"venue:v": {"type": "venue", "label": "Venue V"}}
+    edges = []
+    for g in range(groups):
+        post = f"post:p{g}"
+        nodes[post] = {"type": "post", "label": f"Post {g}", "date": f"{2015 + g}-03-01"}
+        topics = [f"topic:g{g}t{k}" for k in range(3)]
+        for k, t in enumerate(topics):
+            nodes[t] = {"type": "topic", "label": f"Subject {g}-{k}"}
+            edges.append((post, t, "mentions", {}))
+            if k:
+                edges.append((t, topics[0], "subtopic_of", {}))
+        for k in range(8):
+            p = f"paper:g{g}p{k}"
+            nodes[p] = {"type": "paper", "label": f"Paper {g}-{k}", "year": 2015 + g}
+            edges.append((post, p, "mentions", {}))
+            edges.append((p, "venue:v", "published_at", {}))
+            if k < 6:  # papers 6 and 7 are twins: same post, same venue, same topic
+                edges.append((p, topics[k % 3], "part_of", {}))
+                edges.append((p, f"paper:g{g}p{(k + 1) % 6}", "cites", {}))
+            else:
+                edges.append((p, topics[2], "part_of", {}))
+        if g:
+            edges.append((topics[1], f"topic:g{g - 1}t2", "related_to", {}))
+    return KnowledgeGraph.from_records(nodes, edges)
+
+
+@pytest.fixture(scope="module")
+def map_page(tmp_path_factory) -> tuple[Path, KnowledgeGraph, dict, dict]:
+    from kg.symmetry.orbits import orbit_of
+
+    kg = clustered_graph()
+    sugg = suggestions_for(kg)
+    groups: dict[int, list[str]] = {}
+    for n, o in orbit_of(kg).items():
+        groups.setdefault(o, []).append(n)
+    report = {
+        "orbit_ids": [sorted(m) for m in groups.values() if len(m) > 1],
+        "counts": {"nodes": len(kg)},
+        "table": {"plain_gnn": {"accuracy": 0.5, "auc": 0.612}, "labeling_trick": {"auc": 0.934}},
+    }
+    path = write_html(
+        kg, tmp_path_factory.mktemp("map") / "graph.html", suggestions=sugg,
+        symmetry_report=report, title="Clusters",
+    )
+    return path, kg, sugg, report
+
+
+def visible_ids(page: Any) -> set[str]:
+    return set(page.evaluate("kg.visibleIds()"))
+
+
+LABEL_BOXES = """() => {
+    const out = [], r = window.devicePixelRatio || 1;
+    for (const id of network.body.nodeIndices) {
+        const n = network.body.nodes[id];
+        if (n.options.hidden) continue;
+        const s = n.labelModule.size, text = n.options.label || '';
+        const a = network.canvasToDOM({x: s.left, y: s.top});
+        const b = network.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+        out.push({id: String(id), text: text, x0: a.x, y0: a.y, x1: b.x, y1: b.y,
+                  font: n.options.font.size * network.getScale()});
+    }
+    return out;
+}"""
+
+
+def assert_legible(page: Any, width: int, height: int) -> list[dict[str, Any]]:
+    """Every drawn element labelled, in view, at least 10 px high, no two labels overlapping by
+    more than half their height; returns the label boxes (page coordinates of the canvas)."""
+    boxes = page.evaluate(LABEL_BOXES)
+    assert boxes
+    for b in boxes:
+        assert b["text"].strip(), b
+        assert b["font"] >= 10, b
+        assert b["x0"] >= 0 and b["y0"] >= 0 and b["x1"] <= width and b["y1"] <= height, b
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            ox = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            oy = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+            if ox > 0:
+                line = min(a["y1"] - a["y0"], b["y1"] - b["y0"]) / max(
+                    1, min(a["text"].count("\n"), b["text"].count("\n")) + 1
+                )
+                assert oy <= line / 2, (a, b)
+    return boxes
+
+
+def test_map_first_view_is_labelled_bubbles_with_hubs_aside(watched, map_page):
+    path, kg, _, _ = map_page
+    page = watched.open(path)
+    bubbles = page.evaluate("kg.bubbleIds()")
+    assert 2 <= len(bubbles) <= 60
+    assert visible_ids(page) == set()  # no node yet: only community bubbles
+    box = page.locator("#kg-network").bounding_box()
+    labels = assert_legible(page, box["width"], box["height"])
+    assert len(labels) == len(bubbles)
+    # every cluster's papers share one community (the clusters are what the notes are about)
+    comm = {n: page.evaluate("id => kg.communityOf(id)", n) for n in kg.graph}
+    for g in range(6):
+        assert len({comm[f"paper:g{g}p{k}"] for k in range(8)}) == 1
+    assert comm["venue:v"] == -1  # the venue links every paper: a hub, set aside
+    assert page.is_visible("#kg-hubs")
+    page.click("#kg-hubs summary")
+    assert "Venue V" in page.inner_text("#kg-hubs-list")
+    page.check("#kg-hubs-show")
+    assert "venue:v" in visible_ids(page)
+    page.uncheck("#kg-hubs-show")
+    assert "venue:v" not in visible_ids(page)
+    watched.assert_clean()
+
+
+def test_click_opens_a_community_second_click_a_node_and_it_closes(watched, map_page):
+    path, kg, _, _ = map_page
+    page = watched.open(path)
+    c = page.evaluate("kg.communityOf('paper:g2p0')")
+    members = {n for n in kg.graph if page.evaluate("id => kg.communityOf(id)", n) == c}
+    watched.click_node(-1 - c)
+    page.wait_for_function("c => kg.isOpen(c)", arg=c)
+    assert visible_ids(page) == members
+    assert -1 - c not in page.evaluate("kg.bubbleIds()")
+    assert page.locator(f"#kg-open button[data-community='{c}']").is_visible()
+    watched.click_node("paper:g2p0")
+    page.wait_for_selector("#kg-panel .kg-id")
+    assert page.inner_text("#kg-panel h2").endswith("Paper 2-0")
+    page.click(f"#kg-open button[data-community='{c}']")
+    assert visible_ids(page) == set() and -1 - c in page.evaluate("kg.bubbleIds()")
+    watched.assert_clean()
+
+
+def test_focus_shows_the_neighbourhood_up_to_the_chosen_depth(watched, map_page):
+    import networkx as nx
+
+    path, kg, _, _ = map_page
+    page = watched.open(path)
+    g = nx.Graph(kg.graph.to_undirected())
+    g.remove_node("venue:v")  # hubs are not walked through while they are set aside
+    page.evaluate("kg.focusNode('topic:g3t0')")
+    for depth in (1, 2, 3):
+        page.select_option("#kg-depth", str(depth))
+        want = set(nx.single_source_shortest_path_length(g, "topic:g3t0", cutoff=depth))
+        assert visible_ids(page) == want, depth
+        assert page.evaluate("kg.bubbleIds()") == []
+    page.select_option("#kg-depth", "0")
+    assert "topic:g3t0" in visible_ids(page)
+    assert len(visible_ids(page)) < len(g) and page.evaluate("kg.bubbleIds()")
+    watched.assert_clean()
+
+
+def test_year_slider_hides_papers_and_posts_outside_the_range(watched, map_page):
+    path, kg, _, _ = map_page
+    page = watched.open(path)
+    page.evaluate("kg.showAll()")
+    assert len(visible_ids(page)) == len(kg)
+    page.evaluate(
+        """() => { const r = document.getElementById('kg-year-lo'); r.value = '2017';
+                   r.dispatchEvent(new Event('input')); }"""
+    )
+    assert page.inner_text("#kg-year-text") == "2017–2020"
+    shown = visible_ids(page)
+    for n, a in kg.graph.nodes(data=True):
+        year = a.get("year") or (int(a["date"][:4]) if a.get("date") else None)
+        assert (n in shown) == (year is None or year >= 2017), n
+    hidden = "ids => ids.map(id => network.body.nodes[id].options.hidden === true)"
+    assert all(page.evaluate(hidden, ["paper:g0p0", "post:p1"]))
+    watched.assert_clean()
+
+
+def test_related_works_mode_lists_and_highlights_the_suggestions(watched, map_page):
+    path, kg, sugg, _ = map_page
+    page = watched.open(path)
+    nid = max(sugg, key=lambda n: (len(sugg[n]), n))
+    page.evaluate("id => kg.focusNode(id)", nid)
+    page.check("#kg-related")
+    items = page.locator("#kg-related-list li")
+    assert items.count() == len(sugg[nid])
+    for li, s in zip(items.all_inner_texts(), sugg[nid], strict=True):
+        assert f"{s['score']:.4f}" in li and s["label"] in li  # as `kg suggest` prints
+        assert all(r in li for r in s["reasons"])
+    assert visible_ids(page) == {nid, *(s["id"] for s in sugg[nid])}
+    # the suggested nodes are ringed in the suggestion colour on the canvas
+    target = sugg[nid][0]["id"]
+    ring = page.evaluate(
+        """id => { const n = network.body.nodes[id], p = network.canvasToDOM({x: n.x, y: n.y});
+                   const s = network.getScale(), r = (n.options.size + 5 / s) * s;
+                   const c = document.querySelector('#kg-network canvas').getContext('2d');
+                   const k = window.devicePixelRatio || 1;
+                   return Array.from(c.getImageData(Math.round((p.x + r) * k), Math.round(p.y * k), 1, 1).data); }""",
+        target,
+    )
+    assert ring[0] > 150 and ring[2] < 100, ring  # orange (#d97706), not grey or white
+    page.uncheck("#kg-related")
+    assert page.locator("#kg-related-list").count() == 0
+    watched.assert_clean()
+
+
+def test_orbit_highlight_names_the_mates_and_says_why(watched, map_page):
+    path, kg, _, report = map_page
+    page = watched.open(path)
+    orbit = next(o for o in report["orbit_ids"] if "paper:g1p6" in o)
+    assert set(orbit) >= {"paper:g1p6", "paper:g1p7"}
+    page.evaluate("kg.focusNode('paper:g1p6')")
+    note = page.inner_text("#kg-orbit-note")
+    assert "automorphism" in note and "cannot tell them apart" in note
+    assert "0.934" in note and "0.612" in note
+    for mate in orbit:
+        if mate != "paper:g1p6":
+            assert kg.graph.nodes[mate]["label"] in note
+            assert mate in visible_ids(page)
+    page.evaluate("kg.focusNode('topic:g1t0')")  # no orbit-mates: no note
+    assert page.locator("#kg-orbit-note").count() == 0
+    watched.assert_clean()
+
+
+def test_search_reveals_nodes_inside_collapsed_communities(watched, map_page):
+    path, _, _, _ = map_page
+    page = watched.open(path)
+    assert visible_ids(page) == set()
+    page.fill("#kg-search", "Paper 4-3")
+    page.keyboard.press("Enter")
+    assert page.evaluate("network.getSelectedNodes()") == ["paper:g4p3"]
+    assert "paper:g4p3" in visible_ids(page)
+    assert page.evaluate("kg.isOpen(kg.communityOf('paper:g4p3'))")
+    page.fill("#kg-search", "Venue V")  # a hub, set aside from the map, is found too
+    page.keyboard.press("Enter")
+    assert page.evaluate("network.getSelectedNodes()") == ["venue:v"]
+    watched.assert_clean()
+
+
+@pytest.mark.parametrize("which", ["corpus_dir", "english_blog"])
+def test_first_view_of_a_corpus_is_at_most_60_legible_labels(browser, request, which, tmp_path):
+    from kg.build import build
+
+    kg = build([request.getfixturevalue(which)])
+    path = write_html(kg, tmp_path / "graph.html")
+    w = Watched(browser)
+    try:
+        w.context.close()
+        w.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        w.page = w.context.new_page()
+        w.context.route("**/*", w._route)
+        w.page.on("console", lambda m: m.type == "error" and w.errors.append(m.text))
+        w.page.on("pageerror", lambda e: w.errors.append(f"pageerror: {e}"))
+        page = w.open(path)
+        box = page.locator("#kg-network").bounding_box()
+        labels = assert_legible(page, box["width"], box["height"])
+        assert 2 <= len(labels) <= 60
+        assert page.evaluate("kg.visibleIds().length") == 0
+        w.assert_clean()
+    finally:
+        w.context.close()

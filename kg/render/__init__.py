@@ -5,7 +5,9 @@ The page inlines vis-network's JS and CSS (from the pyvis package data, without 
 ``<script>``; it makes no network request. It has a legend that toggles each node type, a
 search box (label or alias), a details panel, dashed suggested links with scores, colour by
 type or symmetry class, neighbourhood highlight and node size by degree. Graphs above
-:data:`LAYOUT_THRESHOLD` nodes get a layout computed in Python and physics off.
+:data:`MAP_ABOVE` nodes open as a map of communities (:mod:`kg.render.communities`) with
+focus, year, suggestion filters, related works and orbit-mates; graphs above
+:data:`LAYOUT_THRESHOLD` nodes (and every map) get a layout computed in Python, physics off.
 
 Example
 -------
@@ -32,8 +34,9 @@ from typing import Any
 
 from kg.graph import KnowledgeGraph, atomic_write_text
 from kg.render.assets import load_assets, script_json
+from kg.render.communities import MAP_ABOVE, community_map
 from kg.render.layout import LAYOUT_THRESHOLD, layout_xy, needs_layout
-from kg.render.payload import MAX_SUGGESTIONS, build_payload
+from kg.render.payload import MAX_SUGGESTIONS, build_payload, orbit_payload
 
 __all__ = [
     "render_html",
@@ -41,6 +44,7 @@ __all__ = [
     "open_in_browser",
     "BrowserUnavailable",
     "LAYOUT_THRESHOLD",
+    "MAP_ABOVE",
     "LARGE_SUGGESTIONS",
     "HTML_NAME",
 ]
@@ -66,6 +70,8 @@ def render_html(
     threshold: int = LAYOUT_THRESHOLD,
     seed: int = 0,
     colour_by: str = "type",
+    view: str = "auto",
+    symmetry_report: Mapping[str, Any] | None = None,
 ) -> str:
     """The page for ``kg`` as a string.
 
@@ -80,14 +86,21 @@ def render_html(
         seed: layout seed.
         colour_by: ``"type"`` or ``"symmetry"``: the colouring the page opens with (the
             toggle switches between them when ``symmetry`` is given).
+        view: ``"map"`` (open as a map of communities, see :mod:`kg.render.communities`),
+            ``"full"`` (every node at once) or ``"auto"`` (a map above :data:`MAP_ABOVE` nodes).
+        symmetry_report: the data of ``symmetry.json`` (``kg symmetry``): selecting a node with
+            orbit-mates highlights them and says why a GNN cannot tell them apart.
     """
     title = title or "Knowledge graph"
     if colour_by not in ("type", "symmetry"):
         raise ValueError(f"colour_by={colour_by!r}: expected 'type' or 'symmetry'")
+    if view not in ("auto", "map", "full"):
+        raise ValueError(f"view={view!r}: expected 'auto', 'map' or 'full'")
     if not hasattr(kg, "iter_nodes"):  # a bare networkx graph
         kg = KnowledgeGraph(kg)
     n = len(kg)
-    large = needs_layout(n, threshold) if layout is None else layout
+    as_map = n > 1 and (view == "map" or (view == "auto" and n > MAP_ABOVE))
+    large = as_map or (needs_layout(n, threshold) if layout is None else layout)
     data = build_payload(
         kg,
         suggestions=suggestions,
@@ -96,9 +109,21 @@ def render_html(
         max_suggestions=LARGE_SUGGESTIONS if large else MAX_SUGGESTIONS,
         colour_by=colour_by,
     )
-    if large:
-        e = data["edges"]
+    e = data["edges"]
+    data["map"] = data["orbit"] = data["orbitNote"] = None
+    if as_map:
+        names = data["types"]
+        found = community_map(
+            n, list(zip(e[0::3], e[1::3], strict=True)),
+            [names[t] for t in data["nodes"]["type"]], data["nodes"]["label"], seed=seed,
+        )
+        data["xy"] = [round(c) for c in found.pop("xy")]
+        data["map"] = found
+    elif large:
         data["xy"] = [round(c) for c in layout_xy(n, zip(e[0::3], e[1::3], strict=True), seed=seed)]
+    if symmetry_report:
+        nodes = data["nodes"]
+        data.update(orbit_payload(symmetry_report, nodes["id"], nodes["type"]) or {})
     assets = load_assets()
     slots = {
         "title": _html.escape(title),
@@ -123,7 +148,7 @@ def write_html(
     """Write the page for ``kg`` to ``path`` (UTF-8, atomically) and return the path.
 
     ``options`` are passed to :func:`render_html` (``layout``, ``threshold``, ``seed``,
-    ``colour_by``).
+    ``colour_by``, ``view``, ``symmetry_report``).
     """
     text = render_html(kg, suggestions=suggestions, symmetry=symmetry, title=title, **options)
     return atomic_write_text(path, text)

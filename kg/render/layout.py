@@ -71,6 +71,11 @@ def _median_nn(pts: list[tuple[float, float]], sample: int = 400) -> float:
         best = math.inf
         r = 1
         while True:
+            if (2 * r + 1) ** 2 > 4 * len(grid):  # a ring wider than the occupied cells
+                best = min(
+                    (p[0] - x) ** 2 + (p[1] - y) ** 2 for j, p in enumerate(pts) if j != i
+                )
+                break
             for cx in range(gx - r, gx + r + 1):
                 for cy in range(gy - r, gy + r + 1):
                     for j in grid.get((cx, cy), ()):

@@ -5,8 +5,14 @@
  * modes. Every piece of note text reaches the DOM through textContent or vis-network's plain
  * text tooltips, never as HTML; only http(s) URLs become links.
  *
+ * Large graphs open as a map (D.map): one bubble per community, hubs set aside. Which nodes
+ * are in vis-network's DataSet follows from the view state (open communities, focus,
+ * related works, orbit, hubs, "show all"); filters (type, year, suggestions) only hide.
+ *
  * window.network is the vis-network Network; window.kg exposes the data and a few helpers
- * (focusNode, neighbours, showPanel, clearSelection, setSuggestions) for scripts and tests.
+ * (focusNode, neighbours, showPanel, clearSelection, setSuggestions, openCommunity,
+ * closeCommunity, showMap, setDepth, setYears, setRelated, setHubs, visibleIds) for scripts
+ * and tests.
  */
 (function () {
   "use strict";
@@ -17,6 +23,11 @@
   timings.parsed = now();
   var N = D.nodes.id.length;
   var LARGE = D.xy !== null;            // a Python layout was computed: physics off
+  var MAP = !!D.map;                     // opens as a map of communities
+  var K = MAP ? D.map.bubbles.length : 0;
+  var comm = MAP ? D.map.comm : null;
+  var isHub = new Uint8Array(N);
+  if (MAP) { D.map.hubs.forEach(function (h) { isHub[h] = 1; }); }
   // physics steps before the first draw: 250 for small graphs, fewer (down to 40) as they grow
   var STABILISE_STEPS = Math.round(Math.max(40, Math.min(250, 12000 / Math.max(N, 1))));
   var TYPE_COLOURS = {
@@ -66,18 +77,25 @@
   var ids = D.nodes.id;
   var labels = D.nodes.label;
   var indexOf = Object.create(null);  // node id -> index (no prototype keys)
-  var nodeItems = new Array(N);
-  for (var i = 0; i < N; i++) {
-    indexOf[ids[i]] = i;
+  for (var i = 0; i < N; i++) { indexOf[ids[i]] = i; }
+  var savedXY = Object.create(null);  // positions of nodes taken out of the view (physics pages)
+  function makeItem(j) {
     var item = {
-      id: ids[i],
-      label: LARGE ? undefined : short(labels[i]),   // large graphs: labels drawn by the overlay
-      title: labels[i] + "\n(" + D.types[D.nodes.type[i]] + ")",
-      color: baseColour(i),
-      size: nodeSize(i)
+      id: ids[j],
+      label: LARGE ? undefined : short(labels[j]),   // large graphs: labels drawn by the overlay
+      title: labels[j] + "\n(" + D.types[D.nodes.type[j]] + ")",
+      color: baseColour(j),
+      size: nodeSize(j)
     };
-    if (LARGE) { item.x = D.xy[2 * i]; item.y = D.xy[2 * i + 1]; }
-    nodeItems[i] = item;
+    if (LARGE) { item.x = D.xy[2 * j]; item.y = D.xy[2 * j + 1]; }
+    else if (savedXY[ids[j]]) { item.x = savedXY[ids[j]].x; item.y = savedXY[ids[j]].y; }
+    return item;
+  }
+  // which nodes are in the DataSet now (map pages start with bubbles only)
+  var present = new Uint8Array(N);
+  var nodeItems = [];
+  if (!MAP) {
+    for (var i0 = 0; i0 < N; i0++) { nodeItems.push(makeItem(i0)); present[i0] = 1; }
   }
   // Links. Small graphs give them to vis-network as edges (tooltips, hover, arrows). Large
   // graphs draw them on the canvas themselves (see drawLargeLinks): creating tens of
@@ -120,6 +138,46 @@
     return out;
   }
   timings.items = now();
+  // ---- community bubbles (map pages) -------------------------------------------------------
+  var BUBBLE_COLOURS = ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#76b7b2", "#b07aa1",
+    "#edc948", "#9c755f", "#ff9da7", "#86bcb6"];
+  var BUBBLE_FONT_PX = 14;
+  function bubbleId(c) { return -1 - c; }   // numbers: never equal to a (string) node id
+  function bubbleLabel(c) { return D.map.bubbles[c].label.join("\n"); }
+  function bubbleItem(c) {
+    var b = D.map.bubbles[c];
+    var col = BUBBLE_COLOURS[c % BUBBLE_COLOURS.length];
+    return {
+      id: bubbleId(c), label: bubbleLabel(c), x: b.x, y: b.y, size: b.size, shape: "dot",
+      color: { background: col, border: "#333", highlight: { background: col, border: "#000" },
+        hover: { background: col, border: "#000" } },
+      borderWidth: 1.5, opacity: 0.9,
+      title: b.label.join("\n") + "\n" + b.n + " nodes (click to open)",
+      font: { size: BUBBLE_FONT_PX, face: "system-ui, sans-serif", multi: false,
+        strokeWidth: 4, strokeColor: "#ffffff", color: "#111" }
+    };
+  }
+  var bubbleOn = new Uint8Array(K);
+  var bubbleLinks = [];
+  if (MAP) {
+    for (var c0 = 0; c0 < K; c0++) { nodeItems.push(bubbleItem(c0)); bubbleOn[c0] = 1; }
+    (function () {  // each community's strongest links to others, so the map stays clear
+      var L = D.map.links, best = [];
+      for (var q = 0; q < L.length; q += 3) { best.push([L[q], L[q + 1], L[q + 2]]); }
+      best.sort(function (a, b) { return b[2] - a[2]; });
+      var per = new Int32Array(K);
+      best.forEach(function (r) {
+        if (per[r[0]] >= 3 && per[r[1]] >= 3) { return; }
+        per[r[0]] += 1; per[r[1]] += 1;
+        bubbleLinks.push({
+          id: "c:" + r[0] + "-" + r[1], from: bubbleId(r[0]), to: bubbleId(r[1]),
+          width: Math.min(6, 0.6 + Math.log(1 + r[2])), title: r[2] + " links",
+          color: { color: "rgba(120,130,145,0.45)", inherit: false }, arrows: { to: { enabled: false } }
+        });
+      });
+    })();
+    edgeItems = edgeItems.concat(bubbleLinks);
+  }
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
   timings.datasets = now();
@@ -168,10 +226,11 @@
   window.network = network;
   timings.network = now();
 
+  var scriptDone = false;   // data-ready waits for both the first draw and window.kg
   network.once("afterDrawing", function () {
     timings.firstDraw = now();
     window.kgFirstDrawMs = timings.firstDraw;   // ms since navigation start
-    document.body.setAttribute("data-ready", "1");
+    if (scriptDone) { document.body.setAttribute("data-ready", "1"); }
   });
   network.once("stabilizationIterationsDone", function () {
     document.body.setAttribute("data-stable", "1");
@@ -206,7 +265,8 @@
   function setStatus() {
     status.textContent = N === 0 ? "empty graph: no notes were parsed" :
       plural(N, "node") + " · " + plural(E, "link") + " · " +
-      (LARGE ? "precomputed layout" : "physics layout");
+      (MAP ? plural(K, "community") .replace("communitys", "communities") + " · " +
+        plural(D.map.hubs.length, "hub") + " set aside" : (LARGE ? "precomputed layout" : "physics layout"));
   }
   document.getElementById("kg-title").textContent = D.title;
   setStatus();
@@ -219,11 +279,7 @@
   var legendNote = el("span", "", "kg-note");
   function setTypeHidden(t, hidden) {
     hiddenTypes[t] = hidden;
-    var updates = [];
-    for (var j = 0; j < N; j++) {
-      if (D.nodes.type[j] === t) { updates.push({ id: ids[j], hidden: hidden }); }
-    }
-    nodes.update(updates);
+    sync();
     var btn = legend.querySelector('button[data-type="' + t + '"]');
     if (btn) { btn.setAttribute("aria-pressed", hidden ? "false" : "true"); }
   }
@@ -251,8 +307,8 @@
       : "";
   }
   function applyColours() {
-    var updates = new Array(N);
-    for (var j = 0; j < N; j++) { updates[j] = { id: ids[j], color: baseColour(j) }; }
+    var updates = [];
+    for (var j = 0; j < N; j++) { if (present[j]) { updates.push({ id: ids[j], color: baseColour(j) }); } }
     nodes.update(updates);
     colourNote();
   }
@@ -290,7 +346,7 @@
     }
     return n;
   }
-  function visible(j) { return !hiddenTypes[D.nodes.type[j]]; }
+  function visible(j) { return present[j] === 1 && !filteredOut(j); }
   function viewRect() {
     var a = network.DOMtoCanvas({ x: 0, y: 0 });
     var b = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
@@ -323,9 +379,13 @@
     var r = viewRect();
     labelStyle(ctx, LABEL_FONT_PX * Math.min(scale, 1), scale);
     var drawn = 0;
+    var again = Object.create(null);   // labels drawn again over the highlight's veil
+    if (highlighted !== null) {
+      overNodes().forEach(function (j) { again[j] = true; });
+    }
     for (var k = 0; k < N && drawn < LABEL_MAX; k++) {
       var j = byDegree[k];
-      if (!visible(j) || j === highlighted) { continue; }
+      if (!visible(j) || j === highlighted || again[j]) { continue; }
       var n = bodyNode(j);
       if (n && n.x >= r.x0 && n.x <= r.x1 && n.y >= r.y0 && n.y <= r.y1) {
         drawLabel(ctx, j, scale, false);
@@ -340,7 +400,7 @@
     var r = viewRect();
     ctx.fillStyle = "rgba(255,255,255,0.78)";
     ctx.fillRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
-    var near = neighbours(i).filter(visible);
+    var near = neighbours(i).filter(function (j) { return visible(j) && bodyNode(j); });
     ctx.lineWidth = 1.5 / scale;
     ctx.strokeStyle = "#666";
     ctx.beginPath();
@@ -362,7 +422,8 @@
       ctx.stroke();
       ctx.restore();
     }
-    near.concat([i]).forEach(function (j) {
+    var over = overNodes();
+    over.forEach(function (j) {
       var n = bodyNode(j);
       ctx.beginPath();
       ctx.arc(n.x, n.y, nodeSize(j), 0, 2 * Math.PI);
@@ -373,7 +434,14 @@
       ctx.stroke();
     });
     labelStyle(ctx, 13, scale);
-    near.concat([i]).forEach(function (j) { drawLabel(ctx, j, scale, true); });
+    over.forEach(function (j) { drawLabel(ctx, j, scale, true); });
+  }
+  function overNodes() {  // drawn over the veil: the neighbourhood and the marked nodes
+    var i = highlighted, seen = Object.create(null), out = [];
+    neighbours(i).concat(marks.related, marks.orbit, [i]).forEach(function (j) {
+      if (!seen[j] && visible(j) && bodyNode(j)) { seen[j] = true; out.push(j); }
+    });
+    return out;
   }
   var LINK_PX = 0.8;        // width of drawn links on screen, whatever the zoom
   function drawLargeLinks(ctx, scale) {
@@ -382,7 +450,7 @@
     ctx.beginPath();
     for (var k = 0; k < E; k++) {
       var a = D.edges[3 * k], b = D.edges[3 * k + 1];
-      if (hiddenTypes[D.nodes.type[a]] || hiddenTypes[D.nodes.type[b]]) { continue; }
+      if (!present[a] || !present[b] || filteredOut(a) || filteredOut(b)) { continue; }
       var p = bodyNode(a), q = bodyNode(b);
       if (!p || !q) { continue; }
       // skip links entirely on one side of the view
@@ -404,6 +472,7 @@
     var scale = network.getScale();
     if (LARGE) { drawLargeLabels(ctx, scale); }
     if (highlighted !== null) { drawNeighbourhood(ctx, scale); }
+    drawMarks(ctx, scale);
   });
 
   // ---- suggested links (dashed, with scores) ----------------------------------------------
@@ -460,6 +529,360 @@
     setSuggestions(!LARGE);
   }
 
+  // ---- view state: which nodes are on the map, and which are filtered out ---------------------
+  var openComm = new Uint8Array(K);   // communities shown opened
+  var showAll = !MAP;                 // every node, no bubbles
+  var hubsShown = false;
+  var depth = 0;                      // focus: the selected node's neighbourhood, 0 = off
+  var relatedOn = false;              // related works of the selected node
+  var onlySuggested = false;
+  var FOCUS_MAX = 3000;               // nodes shown at most in a focus view
+  var focusSet = null;                // indices shown in focus/related views, or null
+  var focusCut = false;
+  var marks = { related: [], orbit: [] };
+  var extra = Object.create(null);    // nodes put on the map one by one (hubs found by search)
+
+  // years: papers by year, posts (and anything dated) by the year of their date
+  var yearOf = new Int32Array(N);
+  var yearMin = 0, yearMax = 0;
+  for (var y0 = 0; y0 < N; y0++) {
+    var inf = D.info[y0] || {};
+    var yy = typeof inf.y === "number" ? inf.y : 0;
+    if (!yy && inf.d) { var m4 = /(\d{4})/.exec(inf.d); if (m4) { yy = Number(m4[1]); } }
+    if (yy < 1000 || yy > 3000) { yy = 0; }
+    yearOf[y0] = yy;
+    if (yy) {
+      if (!yearMin || yy < yearMin) { yearMin = yy; }
+      if (yy > yearMax) { yearMax = yy; }
+    }
+  }
+  var yearLo = yearMin, yearHi = yearMax;
+  var touched = new Uint8Array(N);    // a suggestion starts or ends here
+  Object.keys(D.suggest).forEach(function (key) {
+    touched[Number(key)] = 1;
+    D.suggest[key].forEach(function (row) { if (row[0] >= 0) { touched[row[0]] = 1; } });
+  });
+
+  function filteredOut(j) {
+    if (j === selected) { return false; }
+    if (hiddenTypes[D.nodes.type[j]]) { return true; }
+    if (yearOf[j] && (yearOf[j] < yearLo || yearOf[j] > yearHi)) { return true; }
+    if (onlySuggested && !touched[j]) { return true; }
+    return !MAP && focusSet !== null && !focusSet[j];
+  }
+
+  function ball(i, steps) {  // nodes within `steps` links of i, not through hidden hubs
+    var seen = Object.create(null), frontier = [i], count = 1;
+    seen[i] = true;
+    focusCut = false;
+    for (var d = 0; d < steps && frontier.length; d++) {
+      var next = [];
+      for (var f = 0; f < frontier.length; f++) {
+        var a = frontier[f];
+        if (a !== i && isHub[a] && !hubsShown) { continue; }
+        for (var k = start[a]; k < start[a + 1]; k++) {
+          var b = adjNode[k];
+          if (seen[b] || (isHub[b] && !hubsShown)) { continue; }
+          if (count >= FOCUS_MAX) { focusCut = true; return seen; }
+          seen[b] = true;
+          count += 1;
+          next.push(b);
+        }
+      }
+      frontier = next;
+    }
+    return seen;
+  }
+  function orbitMates(i) {
+    if (!D.orbit || D.orbit[i] < 0) { return []; }
+    var out = [], o = D.orbit[i];
+    for (var j = 0; j < N; j++) { if (j !== i && D.orbit[j] === o) { out.push(j); } }
+    return out;
+  }
+  function relatedRows(i) {
+    return (D.suggest[String(i)] || []);
+  }
+  function computeFocus() {
+    marks = { related: [], orbit: [] };
+    focusSet = null;
+    if (selected === null) { return; }
+    marks.orbit = orbitMates(selected);
+    if (relatedOn) {
+      marks.related = relatedRows(selected).filter(function (r) { return r[0] >= 0; })
+        .map(function (r) { return r[0]; });
+    }
+    if (depth > 0 || relatedOn) {
+      focusSet = depth > 0 ? ball(selected, depth) : Object.create(null);
+      focusSet[selected] = true;
+      marks.related.forEach(function (j) { focusSet[j] = true; });
+      marks.orbit.forEach(function (j) { focusSet[j] = true; });
+    }
+  }
+
+  // make the DataSet hold what the state asks for (nodes added/removed), then apply filters
+  function sync() {
+    var want = new Uint8Array(N);
+    var wantBubble = new Uint8Array(K);
+    var j, c;
+    if (MAP && focusSet !== null) {
+      Object.keys(focusSet).forEach(function (k) { want[Number(k)] = 1; });
+    } else if (showAll) {
+      want.fill(1);
+    } else {
+      for (c = 0; c < K; c++) { wantBubble[c] = openComm[c] ? 0 : 1; }
+      var anyOpen = openComm.some(function (x) { return x; });
+      if (anyOpen) {
+        for (j = 0; j < N; j++) { if (comm[j] >= 0 && openComm[comm[j]]) { want[j] = 1; } }
+      }
+      if (hubsShown) { D.map.hubs.forEach(function (h) { want[h] = 1; }); }
+      if (selected !== null) { want[selected] = 1; }
+      Object.keys(extra).forEach(function (k) { want[Number(k)] = 1; });
+      marks.orbit.forEach(function (m) { want[m] = 1; });
+    }
+    var add = [], remove = [], update = [];
+    for (j = 0; j < N; j++) {
+      if (want[j] && !present[j]) {
+        var it = makeItem(j);
+        it.hidden = filteredOut(j);
+        add.push(it);
+        present[j] = 1;
+      } else if (!want[j] && present[j]) {
+        remove.push(ids[j]);
+        present[j] = 0;
+      }
+    }
+    if (!LARGE && remove.length) {
+      var pos = network.getPositions(remove);
+      remove.forEach(function (id) { savedXY[id] = pos[id]; });
+    }
+    var anyClosed = false, dim = MAP && openComm.some(function (x) { return x; });
+    for (c = 0; c < K; c++) {
+      if (wantBubble[c] && !bubbleOn[c]) { add.push(bubbleItem(c)); bubbleOn[c] = 1; }
+      else if (!wantBubble[c] && bubbleOn[c]) { remove.push(bubbleId(c)); bubbleOn[c] = 0; }
+      if (wantBubble[c]) { anyClosed = true; update.push({ id: bubbleId(c), opacity: dim ? 0.35 : 0.9 }); }
+    }
+    if (remove.length) { nodes.remove(remove); }
+    if (add.length) { nodes.add(add); }
+    for (j = 0; j < N; j++) {
+      if (present[j]) {
+        var h = filteredOut(j);
+        var n = network.body.nodes[ids[j]];
+        if (!n || (n.options.hidden === true) !== h) { update.push({ id: ids[j], hidden: h }); }
+      }
+    }
+    if (update.length) { nodes.update(update); }
+    if (MAP) {
+      var on = !showAll && focusSet === null && anyClosed;
+      var have = edges.get(bubbleLinks[0] ? bubbleLinks[0].id : "") !== null;
+      if (on && !have && bubbleLinks.length) { edges.add(bubbleLinks); }
+      if (!on && have) { edges.remove(bubbleLinks.map(function (x) { return x.id; })); }
+    }
+    renderChips();
+    network.redraw();
+  }
+
+  // ---- communities: open, close, back to the map --------------------------------------------
+  function membersOf(c) {
+    var out = [];
+    for (var j = 0; j < N; j++) { if (comm[j] === c) { out.push(j); } }
+    return out;
+  }
+  function fitTo(list) {
+    var shown = list.filter(function (j) { return present[j]; }).map(function (j) { return ids[j]; });
+    if (!shown.length) { return; }
+    network.fit({ nodes: shown, animation: false, maxZoomLevel: 3 });
+    var w = container.clientWidth, free = w - (panel.hidden ? 0 : panel.offsetWidth);
+    if (free < w && free > 300) {  // keep clear of the details panel
+      var s = network.getScale() * free / w, v = network.getViewPosition();
+      network.moveTo({ position: { x: v.x + (w - free) / 2 / s, y: v.y }, scale: s });
+    }
+  }
+  function openCommunity(c, fit) {
+    if (!MAP || c < 0 || c >= K) { return; }
+    showAll = false;
+    openComm[c] = 1;
+    sync();
+    if (fit !== false) { fitTo(membersOf(c)); }
+    if (selected === null) { showCommunityPanel(c); }
+  }
+  function closeCommunity(c) {
+    if (!MAP || !openComm[c]) { return; }
+    openComm[c] = 0;
+    if (selected !== null && comm[selected] === c) { clearSelection(); }
+    sync();
+  }
+  function showMap() {
+    if (!MAP) { return; }
+    openComm.fill(0);
+    extra = Object.create(null);
+    showAll = false;
+    depth = 0; relatedOn = false;
+    document.getElementById("kg-depth").value = "0";
+    document.getElementById("kg-related").checked = false;
+    clearSelection();
+    sync();
+    network.fit({ animation: false });
+  }
+  function setShowAll(on) {
+    if (!MAP) { return; }
+    showAll = on;
+    sync();
+    network.fit({ animation: false });
+  }
+  var chips = document.getElementById("kg-open");
+  function renderChips() {
+    if (!MAP) { return; }
+    chips.textContent = "";
+    for (var c = 0; c < K; c++) {
+      if (!openComm[c]) { continue; }
+      (function (c) {
+        var b = el("button", D.map.bubbles[c].label.slice(0, -1).join(" · ") + " ×", "kg-chip");
+        b.type = "button";
+        b.title = "Close this community";
+        b.setAttribute("data-community", String(c));
+        b.addEventListener("click", function () { closeCommunity(c); });
+        chips.appendChild(b);
+      })(c);
+    }
+  }
+
+  // ---- hubs panel ---------------------------------------------------------------------------
+  function setHubs(on) {
+    hubsShown = on;
+    document.getElementById("kg-hubs-show").checked = on;
+    computeFocus();
+    sync();
+  }
+  if (MAP && D.map.hubs.length) {
+    var hubBox = document.getElementById("kg-hubs");
+    hubBox.hidden = false;
+    document.getElementById("kg-hubs-count").textContent = String(D.map.hubs.length);
+    var hubList = document.getElementById("kg-hubs-list");
+    D.map.hubs.forEach(function (h) {
+      var li = el("li");
+      li.appendChild(typeBadge(D.types[D.nodes.type[h]]));
+      var b = el("button", labels[h], "kg-link");
+      b.type = "button";
+      b.addEventListener("click", function () { focusNode(h); });
+      li.appendChild(b);
+      li.appendChild(el("span", " " + D.nodes.deg[h] + " links", "kg-reason"));
+      hubList.appendChild(li);
+    });
+    document.getElementById("kg-hubs-show").addEventListener("change", function (ev) {
+      setHubs(ev.target.checked);
+    });
+  }
+
+  // ---- focus depth, related works, year range, only suggested -------------------------------
+  function refocus() {
+    computeFocus();
+    sync();
+    if (selected !== null) { showPanel(selected); }
+    if (focusSet !== null) { fitTo(Object.keys(focusSet).map(Number)); }
+  }
+  function setDepth(n) {
+    depth = Math.max(0, Math.min(5, Number(n) || 0));
+    document.getElementById("kg-depth").value = String(depth);
+    refocus();
+  }
+  function setRelated(on) {
+    relatedOn = !!on;
+    document.getElementById("kg-related").checked = relatedOn;
+    refocus();
+  }
+  function setOnlySuggested(on) {
+    onlySuggested = !!on;
+    document.getElementById("kg-only-suggested").checked = onlySuggested;
+    sync();
+  }
+  function setYears(lo, hi) {
+    lo = Math.max(yearMin, Math.min(yearMax, Number(lo)));
+    hi = Math.max(yearMin, Math.min(yearMax, Number(hi)));
+    if (lo > hi) { var t = lo; lo = hi; hi = t; }
+    yearLo = lo; yearHi = hi;
+    document.getElementById("kg-year-lo").value = String(lo);
+    document.getElementById("kg-year-hi").value = String(hi);
+    document.getElementById("kg-year-text").textContent = lo + "–" + hi;
+    sync();
+  }
+  document.getElementById("kg-depth").addEventListener("change", function (ev) { setDepth(ev.target.value); });
+  document.getElementById("kg-related").addEventListener("change", function (ev) { setRelated(ev.target.checked); });
+  if (Object.keys(D.suggest).length) {
+    document.getElementById("kg-related-toggle").hidden = false;
+    document.getElementById("kg-only-toggle").hidden = false;
+    document.getElementById("kg-only-suggested").addEventListener("change", function (ev) {
+      setOnlySuggested(ev.target.checked);
+    });
+  }
+  if (yearMin && yearMax > yearMin) {
+    document.getElementById("kg-years").hidden = false;
+    ["kg-year-lo", "kg-year-hi"].forEach(function (id) {
+      var r = document.getElementById(id);
+      r.min = String(yearMin); r.max = String(yearMax); r.step = "1";
+      r.addEventListener("input", function () {
+        setYears(document.getElementById("kg-year-lo").value, document.getElementById("kg-year-hi").value);
+      });
+    });
+    document.getElementById("kg-year-lo").value = String(yearMin);
+    document.getElementById("kg-year-hi").value = String(yearMax);
+    document.getElementById("kg-year-text").textContent = yearMin + "–" + yearMax;
+  }
+  if (MAP) {
+    document.getElementById("kg-mapbar").hidden = false;
+    document.getElementById("kg-map").addEventListener("click", showMap);
+    document.getElementById("kg-all").addEventListener("click", function () { setShowAll(true); });
+  }
+
+  // ---- marks over the map: related works and orbit-mates -------------------------------------
+  var ORBIT_COLOUR = "#7b2cbf";
+  function ring(ctx, j, colour, scale) {
+    var n = bodyNode(j);
+    if (!n || !visible(j)) { return null; }
+    ctx.beginPath();
+    ctx.arc(n.x, n.y, nodeSize(j) + 5 / scale, 0, 2 * Math.PI);
+    ctx.lineWidth = 3 / scale;
+    ctx.strokeStyle = colour;
+    ctx.stroke();
+    return n;
+  }
+  function drawMarks(ctx, scale) {
+    if (selected === null || (!marks.related.length && !marks.orbit.length)) { return; }
+    var centre = bodyNode(selected);
+    if (!centre) { return; }
+    ctx.save();
+    labelStyle(ctx, 13, scale);
+    var rows = relatedRows(selected);
+    ctx.setLineDash([6 / scale, 5 / scale]);
+    rows.forEach(function (row) {
+      if (row[0] < 0 || !relatedOn) { return; }
+      var n = bodyNode(row[0]);
+      if (!n || !visible(row[0])) { return; }
+      ctx.beginPath();
+      ctx.moveTo(centre.x, centre.y);
+      ctx.lineTo(n.x, n.y);
+      ctx.lineWidth = 2 / scale;
+      ctx.strokeStyle = SUGGEST_COLOUR;
+      ctx.stroke();
+    });
+    ctx.setLineDash([]);
+    rows.forEach(function (row) {
+      if (row[0] < 0 || !relatedOn) { return; }
+      var n = ring(ctx, row[0], SUGGEST_COLOUR, scale);
+      if (n) {  // the score above the node, as the panel and `kg suggest` give it
+        ctx.textBaseline = "bottom";
+        ctx.fillStyle = "#8a4b00";
+        ctx.strokeStyle = "#fff";
+        ctx.lineWidth = 3 / scale;
+        var y = n.y - nodeSize(row[0]) - 7 / scale;
+        ctx.strokeText(row[1].toFixed(4), n.x, y);
+        ctx.fillText(row[1].toFixed(4), n.x, y);
+      }
+    });
+    marks.orbit.forEach(function (j) { ring(ctx, j, ORBIT_COLOUR, scale); });
+    if (marks.orbit.length) { ring(ctx, selected, ORBIT_COLOUR, scale); }
+    ctx.restore();
+  }
+
   // ---- details panel ----------------------------------------------------------------------------
   var panel = document.getElementById("kg-panel");
   var body = document.getElementById("kg-panel-body");
@@ -484,6 +907,59 @@
     b.addEventListener("click", function () { focusNode(j); });
     return b;
   }
+  function relatedSection(i) {
+    var rows = relatedRows(i);
+    var ul = section("Related works (as kg suggest ranks them)", rows, function (li, row) {
+      li.className = "kg-related";
+      li.appendChild(el("span", row[1].toFixed(4), "kg-score"));
+      if (row[0] >= 0) {
+        li.appendChild(typeBadge(D.types[D.nodes.type[row[0]]]));
+        li.appendChild(nodeButton(row[0], labels[row[0]]));
+      } else {
+        li.appendChild(typeBadge(row[4] || "?"));
+        li.appendChild(el("span", row[3]));
+      }
+      reasonsOf(row).forEach(function (r) { li.appendChild(el("div", r, "kg-reason")); });
+    });
+    if (ul) { ul.setAttribute("id", "kg-related-list"); }
+    if (!rows.length) { body.appendChild(el("p", "No related works suggested for this node.", "kg-more")); }
+  }
+  function symmetrySection(i) {
+    var mates = orbitMates(i);
+    if (!mates.length) { return; }
+    body.appendChild(el("h3", "Symmetry: " + plural(mates.length, "orbit-mate")));
+    var box = el("div", null, "kg-orbit");
+    box.setAttribute("id", "kg-orbit-note");
+    box.appendChild(el("p", D.orbitNote.why));
+    if (D.orbitNote.score) { box.appendChild(el("p", D.orbitNote.score)); }
+    var ul = el("ul");
+    mates.slice(0, 20).forEach(function (j) {
+      var li = el("li");
+      li.appendChild(typeBadge(D.types[D.nodes.type[j]]));
+      li.appendChild(nodeButton(j, labels[j]));
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    more(ul, Math.max(0, mates.length - 20), "orbit-mates");
+    body.appendChild(box);
+  }
+  function showCommunityPanel(c) {
+    var b = D.map.bubbles[c];
+    body.textContent = "";
+    body.appendChild(el("h2", b.label.slice(0, -1).join(" · ")));
+    body.appendChild(el("div", "community " + (c + 1) + " of " + K, "kg-id"));
+    section("Facts", [plural(b.n, "node"), plural(b.papers, "paper"), "click a node to see its details"],
+      function (li, f) { li.textContent = f; });
+    section("Most central", b.top, function (li, j) {
+      li.appendChild(typeBadge(D.types[D.nodes.type[j]]));
+      li.appendChild(nodeButton(j, labels[j]));
+    });
+    var close = el("button", "Close this community", "kg-link");
+    close.type = "button";
+    close.addEventListener("click", function () { closeCommunity(c); hidePanel(); });
+    body.appendChild(close);
+    panel.hidden = false;
+  }
   function showPanel(i) {
     var info = D.info[i] || {};
     var tname = D.types[D.nodes.type[i]];
@@ -493,6 +969,16 @@
     h.appendChild(document.createTextNode(labels[i]));
     body.appendChild(h);
     body.appendChild(el("div", ids[i], "kg-id"));
+    if (relatedOn) { relatedSection(i); }
+    symmetrySection(i);
+    if (MAP) {
+      body.appendChild(el("div", isHub[i] ? "hub (set aside from the map)" :
+        "in community: " + D.map.bubbles[comm[i]].label.slice(0, -1).join(" · "), "kg-id"));
+    }
+    if (focusSet !== null && depth > 0) {
+      body.appendChild(el("div", "showing " + plural(Object.keys(focusSet).length, "node") +
+        " within " + plural(depth, "step") + (focusCut ? " (cut at " + FOCUS_MAX + ")" : ""), "kg-id"));
+    }
     var facts = [];
     if (info.v) { facts.push("venue: " + info.v); }
     if (info.y !== undefined) { facts.push("year: " + info.y); }
@@ -534,7 +1020,7 @@
       li.appendChild(typeBadge(D.types[D.nodes.type[j]]));
       li.appendChild(nodeButton(j, labels[j]));
     }), Math.max(0, links.length - LINKS_SHOWN), "links");
-    var sug = D.suggest[String(i)];
+    var sug = relatedOn ? null : D.suggest[String(i)];
     section("Suggested links", sug, function (li, row) {
       li.appendChild(el("span", row[1].toFixed(3), "kg-score"));
       if (row[0] >= 0) {
@@ -559,19 +1045,34 @@
   // ---- selection -------------------------------------------------------------------------------
   var selected = null;
   function selectIndex(i) {
+    var before = marks.orbit.length || focusSet !== null;
     selected = i;
+    computeFocus();
+    if (before || marks.orbit.length || focusSet !== null || !present[i]) { sync(); }
     showPanel(i);
+    if (focusSet !== null) { fitTo(Object.keys(focusSet).map(Number)); }
     highlight(i);
   }
   function clearSelection() {
+    var before = marks.orbit.length || focusSet !== null;
     selected = null;
+    computeFocus();
     hidePanel();
     unhighlight();
     network.unselectAll();
+    if (before) { sync(); }
+  }
+  function reveal(i) {  // put node i on the map: open its community, or show it as a hub
+    if (present[i] || !MAP) { return; }
+    if (isHub[i]) { extra[i] = true; return; }
+    if (focusSet === null) { openComm[comm[i]] = 1; }
   }
   function focusNode(i) {
     var t = D.nodes.type[i];
     if (hiddenTypes[t]) { setTypeHidden(t, false); }
+    if (depth > 0 || relatedOn) { selected = i; computeFocus(); }
+    reveal(i);
+    sync();
     network.selectNodes([ids[i]]);
     network.focus(ids[i], {
       scale: Math.max(network.getScale(), 1.0),
@@ -594,19 +1095,25 @@
   }
   network.on("click", function (params) {
     if (params && params.nodes && params.nodes.length) {
-      var i = indexOf[params.nodes[0]];
+      var hit = params.nodes[0];
+      if (typeof hit === "number" && hit < 0) { openCommunity(-1 - hit); return; }
+      var i = indexOf[hit];
       if (i !== undefined) { selectIndex(i); keepClearOfPanel(i); return; }
     }
     if (selected !== null) { clearSelection(); }
   });
 
   // ---- search by label or alias -------------------------------------------------------------
-  var keys = new Array(N);
-  for (var s = 0; s < N; s++) {
-    var al = (D.info[s] && D.info[s].a) || [];
-    keys[s] = [labels[s].toLowerCase()].concat(al.map(function (x) { return x.toLowerCase(); }));
+  var keys = null;   // built on the first search
+  function searchKeys() {
+    keys = new Array(N);
+    for (var s = 0; s < N; s++) {
+      var al = (D.info[s] && D.info[s].a) || [];
+      keys[s] = [labels[s].toLowerCase()].concat(al.map(function (x) { return x.toLowerCase(); }));
+    }
   }
   function search(q, limit) {
+    if (keys === null) { searchKeys(); }
     q = q.trim().toLowerCase();
     if (!q) { return []; }
     var ranked = [[], [], [], []];  // exact label, exact alias, prefix, substring
@@ -700,6 +1207,30 @@
     },
     showPanel: function (id) { if (id in indexOf) { showPanel(indexOf[id]); } },
     clearSelection: clearSelection,
-    setSuggestions: setSuggestions
+    setSuggestions: setSuggestions,
+    openCommunity: openCommunity,
+    closeCommunity: closeCommunity,
+    showMap: showMap,
+    showAll: function () { setShowAll(true); },
+    setDepth: setDepth,
+    setYears: setYears,
+    setRelated: setRelated,
+    setHubs: setHubs,
+    setOnlySuggested: setOnlySuggested,
+    communityOf: function (id) { return MAP && id in indexOf ? comm[indexOf[id]] : null; },
+    isOpen: function (c) { return !!openComm[c]; },
+    visibleIds: function () {   // node ids on the map and not filtered out
+      var out = [];
+      for (var j = 0; j < N; j++) { if (present[j] && !filteredOut(j)) { out.push(ids[j]); } }
+      return out;
+    },
+    bubbleIds: function () {
+      var out = [];
+      for (var c = 0; c < K; c++) { if (bubbleOn[c]) { out.push(bubbleId(c)); } }
+      return out;
+    }
   };
+  if (MAP) { network.fit({ animation: false }); renderChips(); }
+  scriptDone = true;
+  if (timings.firstDraw) { document.body.setAttribute("data-ready", "1"); }
 })();

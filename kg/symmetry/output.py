@@ -3,7 +3,8 @@
 :func:`format_report` gives the text report (counts, the largest classes with example labels,
 WL classes coarser than orbits, the embedding checks, the table, the depth rows);
 :func:`write_report` writes ``DIR/symmetry.json`` and ``DIR/symmetry.html`` (the graph page
-coloured by orbit, through :func:`kg.render.write_html`), both atomically.
+coloured by orbit, through :func:`kg.render.write_html`), both atomically, and rewrites
+``DIR/graph.html`` when there is one so that its selected nodes show their orbit-mates.
 
 Example
 -------
@@ -20,16 +21,27 @@ Symmetry: 3 nodes, 2 orbits
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from kg.graph import atomic_write_text
+from kg.render.payload import SYMMETRY_JSON, read_report_data
 from kg.symmetry.report import SymmetryReport
 
-__all__ = ["JSON_NAME", "MIRROR_JSON_NAME", "HTML_NAME", "format_report", "write_report"]
+__all__ = [
+    "JSON_NAME",
+    "MIRROR_JSON_NAME",
+    "HTML_NAME",
+    "format_report",
+    "write_report",
+    "read_report_data",
+    "refresh_graph_page",
+]
 
-JSON_NAME = "symmetry.json"
+JSON_NAME = SYMMETRY_JSON
 #: The report of a ``mirror=True`` analysis (kept beside, not over, the plain one).
 MIRROR_JSON_NAME = "symmetry-mirror.json"
 HTML_NAME = "symmetry.html"
@@ -146,8 +158,42 @@ def write_report(report: SymmetryReport, out: str | os.PathLike[str], kg: Any = 
         from kg.render import write_html
         from kg.symmetry.orbits import orbit_of
 
+        data = report.to_dict()
         files["html"] = write_html(
             kg, out / HTML_NAME, symmetry=orbit_of(kg), title="Symmetry classes (orbits)",
-            colour_by="symmetry",
+            colour_by="symmetry", symmetry_report=data,
         )
+        page = refresh_graph_page(out, kg, data)
+        if page is not None:
+            files["page"] = page
     return files
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def refresh_graph_page(out: str | os.PathLike[str], kg: Any, data: dict[str, Any]) -> Path | None:
+    """Rewrite ``out/graph.html``, when it exists, with the orbits of report ``data``.
+
+    The page keeps its title and gets its suggestions again from the model in ``out`` (none
+    when there is no model or it is stale). Returns the page's path, or ``None`` when there
+    is no page to refresh.
+    """
+    from kg.render import HTML_NAME as PAGE_NAME
+    from kg.render import write_html
+
+    page = Path(out) / PAGE_NAME
+    if not page.is_file():
+        return None
+    suggestions = None
+    try:
+        from kg.suggest import Suggester
+
+        suggester = Suggester.load(out)
+        if not suggester.stale:
+            suggestions = suggester.suggestions_for_all(k=5)
+    except (FileNotFoundError, ValueError):
+        pass
+    found = _TITLE.search(page.read_text(encoding="utf-8", errors="replace")[:4000])
+    title = html.unescape(found.group(1)) if found else None
+    return write_html(kg, page, suggestions=suggestions, symmetry_report=data, title=title)
