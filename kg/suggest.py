@@ -67,6 +67,7 @@ from typing import Any
 import numpy as np
 
 from kg.reasons import GraphIndex, explain
+from kg.related import EVIDENCE_RANKER, FEATURES, Evidence, Ranker, TextIndex
 from kg.schema import ENTITY_TYPES, NODE_TYPES
 from kg.scoring import EmbeddingScorer, sigmoid
 
@@ -80,6 +81,7 @@ __all__ = [
     "graph_fingerprint",
     "TIE_TOL",
     "SUGGEST_CACHE",
+    "ANSWER_TYPES",
 ]
 
 #: Relative tolerance under which two candidates' embeddings count as equal (a tie).
@@ -97,7 +99,16 @@ EMBEDDINGS_NPZ = "embeddings.npz"
 #: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
 SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: What a query of each type gets by default: a paper gets papers; a topic, a method or a
+#: post gets papers and methods (those it does not already link); ``types=`` overrides.
+ANSWER_TYPES: dict[str, tuple[str, ...]] = {
+    "paper": ("paper",),
+    "topic": ("paper", "method"),
+    "method": ("paper", "method"),
+    "post": ("paper", "method"),
+    "venue": ("paper",),
+}
 
 
 class StaleModelWarning(UserWarning):
@@ -194,11 +205,15 @@ class Suggester:
         *,
         stale: str | None = None,
         directory: Path | None = None,
+        ranker: Ranker | None = None,
     ) -> None:
         self.index = index
         self.scorer = scorer
         self.stale = stale
         self.directory = directory
+        self.ranker = ranker
+        self._evidence: Evidence | None = None
+        self._text: TextIndex | None = None
         self._keys: dict[str, dict[str, list[str]]] | None = None
         ids = scorer.ids
         self._types = np.asarray(scorer.types)
@@ -240,23 +255,25 @@ class Suggester:
         hit = _read_cache(cpath, key) if cache else None
         if hit is not None:
             index = GraphIndex.from_compact(hit["index"])
-            is_stale, keys = bool(hit["stale"]), hit["keys"]
+            is_stale, keys, ranker = bool(hit["stale"]), hit["keys"], hit.get("ranker")
         else:
             data = _parse_json(gpath, graph_bytes)
             model = _parse_json(mpath, model_bytes)
             is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
+            ranker = model.get("ranker")
             index = GraphIndex.from_node_link(data)
             keys = _match_keys(index)
             if cache:
                 _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
-                                     "index": index.to_compact()})
+                                     "ranker": ranker, "index": index.to_compact()})
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
             if is_stale
             else None
         )
-        self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory)
+        self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory,
+                   ranker=Ranker.from_json(ranker) if ranker is not None else None)
         self._keys = keys
         return self
 
@@ -312,6 +329,8 @@ class Suggester:
                 )
             graph = _read_json(gpath)
         self = cls.from_arrays(graph, predictor.ids, predictor.types, predictor.z, kind, layers)
+        ranker = (getattr(predictor, "config", None) or {}).get("ranker")
+        self.ranker = Ranker.from_json(ranker) if ranker is not None else None
         if trained_on is not None:
             if isinstance(graph, Mapping):
                 now = graph_fingerprint(graph)
@@ -356,8 +375,79 @@ class Suggester:
         """Nodes joined to ``nid`` by any relation, in either direction."""
         return set(self.index.neighbors(nid))
 
+    @property
+    def evidence(self) -> Evidence:
+        """The hub-aware shared-neighbour evidence of the graph (built on first use)."""
+        if self._evidence is None:
+            self._evidence = Evidence(self.index)
+        return self._evidence
+
+    @property
+    def text(self) -> TextIndex:
+        """The label-text index of the graph (built on first use)."""
+        if self._text is None:
+            self._text = TextIndex(self.index)
+        return self._text
+
+    @property
+    def note(self) -> str | None:
+        """A sentence for the user when the ranking is not learned (a graph too small)."""
+        return self.ranker.note if self.ranker is not None else None
+
+    def answer_types(self, query: str, types: Iterable[str] | None = None) -> set[str]:
+        """The candidate types for ``query``: ``types`` when given, else :data:`ANSWER_TYPES`."""
+        if types is not None:
+            return _check_types(types)
+        return set(ANSWER_TYPES.get(self.index.type(query), ENTITY_TYPES))
+
+    def features(self, query: str, cands: np.ndarray) -> np.ndarray:
+        """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``."""
+        ids = self.scorer.ids
+        row = self.scorer.row.get(query)
+        X = np.zeros((cands.size, len(FEATURES)), dtype=np.float64)
+        where = {ids[c]: i for i, c in enumerate(cands.tolist())}
+        for c, vals in self.evidence.scores(query).items():
+            i = where.get(c)
+            if i is not None:
+                X[i, :4] = vals
+        for c, val in self.text.scores(query).items():
+            i = where.get(c)
+            if i is not None:
+                X[i, 4] = val
+        X[:, :4] = np.log1p(X[:, :4] * np.array([10.0, 10.0, 1.0, 1.0]))
+        if row is not None and cands.size:
+            X[:, 5] = self.scorer.logits(row, cands)
+        return X
+
+    def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
+        """The ranking's logits for ``query`` against scorer rows ``cands``: the ranker's when
+        the model has one, else the GNN decoder's."""
+        if self.ranker is None:
+            row = self.scorer.row.get(query)
+            if row is None:
+                raise LookupError(
+                    f"{query} has no embedding: the model predates it; run `kg train` to refresh it"
+                )
+            return self.scorer.logits(row, cands)
+        return self.ranker.logits(self.features(query, cands))
+
+    def related_scores(self, query: str, candidates: Sequence[str]) -> dict[str, np.ndarray]:
+        """Scores of ``candidates`` for ``query`` by the ranker and by each of its features
+        (``{"ranker": ..., "shared_groups": ..., ..., "gnn": ...}``; higher is closer).
+
+        What :mod:`kg.related_eval` compares; every array follows ``candidates``.
+        """
+        rows = self.scorer.row
+        cands = np.asarray([rows[c] for c in candidates], dtype=np.int64)
+        X = self.features(query, cands)
+        ranker = self.ranker or EVIDENCE_RANKER
+        out = {"ranker": ranker.logits(X)}
+        out.update({name: X[:, j] for j, name in enumerate(FEATURES)})
+        out["evidence"] = EVIDENCE_RANKER.logits(X)
+        return out
+
     def _candidates(self, query: str, types: Iterable[str] | None) -> np.ndarray:
-        wanted = _check_types(types)
+        wanted = self.answer_types(query, types)
         mask = np.isin(self._types, sorted(wanted)) & self._in_graph
         rows = self.scorer.row
         drop = [rows[n] for n in (*self.linked(query), query) if n in rows]
@@ -383,7 +473,7 @@ class Suggester:
         Args:
             query: a node id, label, alias or approximate name.
             k: how many suggestions.
-            types: candidate types (default: topic, method, paper, venue).
+            types: candidate types (default: by the query's type, see :data:`ANSWER_TYPES`).
             reasons: compute the reasons (skip for speed).
             tie_tol: relative tolerance for equal embeddings (ties).
             max_path: longest path searched for a reason.
@@ -391,15 +481,12 @@ class Suggester:
         if self.stale:
             warnings.warn(self.stale, StaleModelWarning, stacklevel=2)
         nid = self.resolve(query)
-        row = self.scorer.row.get(nid)
-        if row is None:
-            raise LookupError(
-                f"{nid} has no embedding: the model predates it; run `kg train` to refresh it"
-            )
         cands = self._candidates(nid, types)
         if k <= 0 or cands.size == 0:
             return []
-        logits = self.scorer.logits(row, cands)
+        logits = self.rank_logits(nid, cands)
+        if self.ranker is not None and not self.ranker.uses_gnn:
+            tie_tol = -1.0  # no model in the ranking: equal embeddings tie nothing
         order = self._order(cands, logits)
         return self._build(nid, cands[order], logits[order], k, reasons, tie_tol, max_path)
 
@@ -428,7 +515,7 @@ class Suggester:
             etol = tie_tol * max(1.0, float(np.abs(zl).max(initial=0.0)))
             group = [i]
             j = i + 1
-            while j < ranked.size and abs(float(logits[j]) - lead) <= window:
+            while tie_tol >= 0 and j < ranked.size and abs(float(logits[j]) - lead) <= window:
                 if not taken[j] and float(np.abs(z[ranked[j]] - zl).max(initial=0.0)) <= etol:
                     group.append(j)
                 j += 1
@@ -452,7 +539,10 @@ class Suggester:
                     type=self.index.type(nid),
                     score=float(prob),
                     reasons=(
-                        explain(self.index, query, nid, max_path=max_path) if with_reasons else []
+                        explain(self.index, query, nid, max_path=max_path, evidence=self.evidence,
+                                text=self.text)
+                        if with_reasons
+                        else []
                     ),
                     tie=groups[group[0]] if tied else None,
                     tie_size=len(group) if tied else 0,
@@ -469,12 +559,13 @@ class Suggester:
         *,
         nodes: Iterable[str] | None = None,
         reasons: bool = True,
-        max_path: int = 3,
+        max_path: int = 4,
     ) -> dict[str, list[dict[str, Any]]]:
         """Top-``k`` suggestions of every node (default: every entity node with an embedding).
 
         Returns ``{node_id: [{"id", "label", "type", "score", "reasons"}, ...]}`` for the HTML
-        page (tied candidates also carry ``tie``, ``tie_size`` and ``tied_with``).
+        page (tied candidates also carry ``tie``, ``tie_size`` and ``tied_with``): for each
+        node exactly what :meth:`suggest` gives with the same ``k`` and ``types``.
         """
         if self.stale:
             warnings.warn(self.stale, StaleModelWarning, stacklevel=2)
@@ -484,6 +575,14 @@ class Suggester:
                 for n, t in zip(self.scorer.ids, self.scorer.types, strict=True)
                 if t in ENTITY_TYPES and n in self.index.nodes
             ]
+        if self.ranker is not None:
+            out_r: dict[str, list[dict[str, Any]]] = {}
+            for nid in nodes:
+                if nid not in self.index.nodes:
+                    continue
+                found = self.suggest(nid, k=k, types=types, reasons=reasons, max_path=max_path)
+                out_r[nid] = [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found]
+            return out_r
         wanted = _check_types(types)
         pool = np.flatnonzero(np.isin(self._types, sorted(wanted)) & self._in_graph)
         queries = [(n, self.scorer.row[n]) for n in nodes if n in self.scorer.row]

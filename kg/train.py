@@ -54,7 +54,15 @@ from kg.nn import LinkModel, decoder_arrays
 from kg.predictor import LinkPredictor
 from kg.split import LinkSplit, link_split, supervision_split, train_negatives
 
-__all__ = ["DEFAULTS", "seed_all", "training_split", "FitResult", "fit_link_model", "train"]
+__all__ = [
+    "DEFAULTS",
+    "seed_all",
+    "training_split",
+    "FitResult",
+    "fit_link_model",
+    "fit_relatedness",
+    "train",
+]
 
 #: Defaults of :func:`train` (``None`` arguments take these).
 DEFAULTS: dict[str, Any] = {
@@ -118,6 +126,38 @@ def training_split(lg: Any, seed: int = 0) -> LinkSplit:
         seed=seed,
         node_type=lg.node_type,
     )
+
+
+def fit_relatedness(
+    kg: KnowledgeGraph,
+    ids: list[str],
+    held_out: np.ndarray,
+    z_eval: np.ndarray,
+    decoder: dict[str, Any],
+    seed: int = 0,
+) -> Any:
+    """The related-works ranker (:class:`kg.related.Ranker`) fitted on the test edges of the
+    split: the features see the graph without them, the GNN scores with ``z_eval`` (whose
+    message passing never saw them), and the pairs come from :func:`kg.related.relatedness_pairs`.
+    """
+    from kg.predictor import score_pairs
+    from kg.reasons import GraphIndex
+    from kg.related import learn_ranker
+
+    full = GraphIndex.from_graph(kg.graph)
+    out = {frozenset((ids[a], ids[b])) for a, b in np.asarray(held_out).T}
+    seen = GraphIndex({n: dict(a) for n, a in full.nodes.items()}, {n: {} for n in full.nodes})
+    for u, v, k, attrs in kg.graph.edges(keys=True, data=True):
+        if frozenset((u, v)) not in out:
+            seen._add(str(u), str(v), str(attrs.get("relation", k)))
+    row = {n: i for i, n in enumerate(ids)}
+
+    def gnn(query: str, cands: list[str]) -> np.ndarray:
+        pairs = np.array([[row[query]] * len(cands), [row[c] for c in cands]], dtype=np.int64)
+        return score_pairs(z_eval, pairs, decoder, logits=True)
+
+    pairs = [(ids[a], ids[b]) for a, b in np.asarray(held_out).T]
+    return learn_ranker(full, seen, pairs, gnn, seed=seed)
 
 
 @torch.no_grad()
@@ -351,6 +391,8 @@ def train(
         x = lg.x.to(dev)
         z = model.encode(x, split.full_mp.to(dev)).cpu().numpy().astype(np.float32)
         z_eval = model.encode(x, split.test_mp.to(dev)).cpu().numpy().astype(np.float32)
+    dec = decoder_arrays(model)
+    ranker = fit_relatedness(kg, lg.ids, split.arrays()["test_pos"], z_eval, dec, seed)
     t_end = time.perf_counter()
     config = {
         "kg_version": __version__,
@@ -368,6 +410,7 @@ def train(
         "negatives": split.negatives,
         "graph_fingerprint": kg.fingerprint(),
         "split": split.sizes(),
+        "ranker": ranker.to_json(),
     }
     timings = {
         "features": t_feat - t_start,
@@ -384,7 +427,7 @@ def train(
         ids=lg.ids,
         types=lg.types,
         z=z,
-        decoder=decoder_arrays(model),
+        decoder=dec,
         split=split.arrays(),
         z_eval=z_eval,
         state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
