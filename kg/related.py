@@ -75,6 +75,7 @@ __all__ = [
     "relatedness_pairs",
     "fit_ranker",
     "learn_ranker",
+    "fit_relatedness",
     "is_housekeeping",
 ]
 
@@ -109,9 +110,12 @@ FEATURES: tuple[str, ...] = (
     "shared_notes",
     "adamic_adar",
     "common_neighbors",
+    "wider_groups",
     "text",
     "gnn",
 )
+#: Multipliers inside ``log1p`` of the structural features (the first five columns).
+_DAMP = np.array([10.0, 10.0, 1.0, 1.0, 30.0])
 #: Fewer held-out positive pairs than this: too little to learn a ranker from.
 MIN_PAIRS = 40
 #: Negatives sampled per positive pair.
@@ -189,16 +193,37 @@ class Evidence:
         common = [w for w in nu if w in nv and w not in (u, v) and not self.blocked(w)]
         return sorted(common, key=lambda w: (len(self.neighbours(w)), self.index.label(w), w))
 
+    def groups(self, nid: str) -> list[str]:
+        """Entity neighbours of ``nid`` joined by a grouping relation that are not blocked."""
+        return [w for w, g in self.neighbours(nid).items() if g and not self.blocked(w)
+                and self.index.type(w) != "post"]
+
     def scores(self, query: str) -> dict[str, np.ndarray]:
-        """``{candidate: [shared_groups, shared_notes, adamic_adar, common_neighbors]}`` for
-        every node sharing an evidence neighbour with ``query`` (the query left out).
+        """``{candidate: [shared_groups, shared_notes, adamic_adar, common_neighbors,
+        wider_groups]}`` for every node with evidence in common with ``query`` (left out).
 
         ``shared_groups`` sums ``1/deg(w)`` over shared groupings ``w`` (a section, method
         or topic both are filed under or that files one and names the other);
         ``shared_notes`` the same over notes (posts) naming both; ``adamic_adar``
-        ``1/log(deg(w))`` and ``common_neighbors`` the count, over both kinds.
+        ``1/log(deg(w))`` and ``common_neighbors`` the count, over both kinds;
+        ``wider_groups`` sums ``1/(deg(w1) deg(w2))`` over grouping paths
+        ``query - w1 - w2 - candidate`` (neighbouring sections, or a section of a paper
+        listed beside the query), the resource allocation of three steps.
         """
         out: dict[str, np.ndarray] = {}
+        for w1 in self.groups(query):
+            d1 = len(self.neighbours(w1))
+            for w2 in self.groups(w1):
+                if w2 == query:
+                    continue
+                f = 1.0 / (d1 * max(1, len(self.neighbours(w2))))
+                for c in self.groups(w2):
+                    if c == query or c == w1:
+                        continue
+                    row = out.get(c)
+                    if row is None:
+                        row = out[c] = np.zeros(5)
+                    row[4] += f
         for w, q_group in self.neighbours(query).items():
             if self.blocked(w):
                 continue
@@ -213,7 +238,7 @@ class Evidence:
                     continue
                 row = out.get(c)
                 if row is None:
-                    row = out[c] = np.zeros(4)
+                    row = out[c] = np.zeros(5)
                 row[0 if group else 1] += ra
                 row[2] += aa
                 row[3] += 1.0
@@ -312,17 +337,19 @@ def pair_features(
     Structural values are ``log1p``-damped; ``gnn`` is the link predictor's logit for each
     candidate (zeros when ``None``).
     """
-    ev = evidence.scores(query)
-    tx = text.scores(query)
+    where = {c: i for i, c in enumerate(candidates)}
     X = np.zeros((len(candidates), len(FEATURES)), dtype=np.float64)
-    for i, c in enumerate(candidates):
-        row = ev.get(c)
-        if row is not None:
-            X[i, :4] = row
-        X[i, 4] = tx.get(c, 0.0)
-    X[:, :4] = np.log1p(X[:, :4] * np.array([10.0, 10.0, 1.0, 1.0]))
+    for c, vals in evidence.scores(query).items():
+        i = where.get(c)
+        if i is not None:
+            X[i, :5] = vals
+    for c, val in text.scores(query).items():
+        i = where.get(c)
+        if i is not None:
+            X[i, 5] = val
+    X[:, :5] = np.log1p(X[:, :5] * _DAMP)
     if gnn is not None:
-        X[:, 5] = np.asarray(gnn, dtype=np.float64)
+        X[:, 6] = np.asarray(gnn, dtype=np.float64)
     return X
 
 
@@ -398,7 +425,7 @@ class Ranker:
 #: shared notes and text; no GNN.
 EVIDENCE_RANKER = Ranker(
     kind="evidence",
-    weights=[1.2, 0.6, 0.0, 0.3, 4.0, 0.0],
+    weights=[1.2, 0.6, 0.0, 0.3, 0.5, 4.0, 0.0],
     bias=-2.0,
     note="the graph is too small to learn relatedness from; ranked by the evidence in the "
     "notes (shared groupings and notes, similar titles)",
@@ -419,8 +446,8 @@ def relatedness_pairs(
     the child with the group itself (membership) and with up to :data:`MAX_MEMBERS` other
     members of the group (same type as the child) are positives; each positive gets
     ``negatives`` items of the candidate's type that share no grouping with the child and
-    are not linked to it, half of them hard (sharing only a venue or tag with the child,
-    when there are such).
+    are not linked to it: near ones (named in the same notes, or filed under a neighbouring
+    grouping), hard ones (sharing only a venue or a tag) and random ones, in turn.
 
     >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "topic:t", "type": "topic"}]
     ...     + [{"id": f"paper:{i}", "type": "paper"} for i in range(6)],
@@ -450,6 +477,23 @@ def relatedness_pairs(
                 pool.update(full.neighbors(w))
         return sorted(pool)
 
+    def near_pool(nid: str, mine: set[str]) -> list[str]:
+        """Items two or three steps away: named in the same notes, or filed under a
+        neighbouring grouping (another child of a grouping's parent)."""
+        pool: set[str] = set()
+        for w in full.neighbors(nid):
+            if full.type(w) == "post":
+                pool.update(full.neighbors(w))
+        for g in mine:
+            for h in groups_of(g):
+                for g2, rels in full.neighbors(h).items():
+                    if g2 != g and any(r in GROUP_RELATIONS and not o for r, o in rels):
+                        pool.update(
+                            m for m, mr in full.neighbors(g2).items()
+                            if any(r in GROUP_RELATIONS and not o for r, o in mr)
+                        )
+        return sorted(pool)
+
     out: list[tuple[str, str, int]] = []
     seen: set[tuple[str, str]] = set()
     for child, group in sorted(set(held_out)):
@@ -466,6 +510,7 @@ def relatedness_pairs(
         mine = groups_of(child)
         linked = set(full.neighbors(child)) | {child}
         hard = [h for h in hard_pool(child) if h not in linked]
+        near = [h for h in near_pool(child, mine) if h not in linked]
         for cand in (group, *members):
             if (child, cand) in seen:
                 continue
@@ -473,8 +518,9 @@ def relatedness_pairs(
             out.append((child, cand, 1))
             pool = by_type.get(full.type(cand), [])
             typed_hard = [h for h in hard if full.type(h) == full.type(cand)]
+            typed_near = [h for h in near if full.type(h) == full.type(cand)]
             for j in range(negatives):
-                src = typed_hard if (j % 2 == 0 and typed_hard) else pool
+                src = [typed_near, typed_hard, typed_near, pool][j % 4] or pool
                 for _ in range(20):
                     neg = src[int(rng.integers(len(src)))]
                     if neg not in linked and not (groups_of(neg) & mine) and (child, neg) not in seen:
@@ -610,10 +656,14 @@ def learn_ranker(
     """
     edges = [(u, v) for a, b in held_out for u, v in ((a, b), (b, a))]
     pairs = relatedness_pairs(full, edges, seed=seed)
+    ev, tx = Evidence(seen), TextIndex(seen)
     by_query: dict[str, list[tuple[str, int]]] = {}
     for qn, c, y in pairs:
         by_query.setdefault(qn, []).append((c, y))
-    ev, tx = Evidence(seen), TextIndex(seen)
+    # queries still filed somewhere, like an item of a list the rest of the notes also hold
+    filed = {qn: v for qn, v in by_query.items() if ev.groups(qn)}
+    if sum(y for v in filed.values() for _, y in v) >= min_pairs:
+        by_query = filed
     rows, labels, queries = [], [], []
     for qn in sorted(by_query):
         cands = [c for c, _ in by_query[qn]]
@@ -623,3 +673,46 @@ def learn_ranker(
         queries.extend([qn] * len(cands))
     X = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
     return fit_ranker(X, np.asarray(labels), queries, use_gnn=gnn is not None, min_pairs=min_pairs)
+
+
+def fit_relatedness(
+    kg: Any,
+    ids: Sequence[str],
+    held_out: np.ndarray,
+    z_eval: np.ndarray | None,
+    decoder: Mapping[str, Any],
+    *,
+    seed: int = 0,
+) -> Ranker:
+    """The related-works ranker of a trained link predictor, fitted on its test edges.
+
+    The features see the graph without the test edges, the GNN scores with ``z_eval`` (whose
+    message passing never saw them), and the pairs come from :func:`relatedness_pairs`.
+    ``kg train`` calls it; with a loaded :class:`kg.predictor.LinkPredictor` ``p``:
+    ``fit_relatedness(kg, p.ids, p.split["test_pos"], p.z_eval, p.decoder)``.
+
+    Args:
+        kg: the :class:`kg.graph.KnowledgeGraph` the predictor was trained on.
+        ids: node ids, the row order of ``z_eval``.
+        held_out: ``[2, k]`` index pairs held out of ``z_eval``'s message passing.
+        z_eval: the embeddings without them (``None``: the ranker leaves the GNN out).
+        decoder: the decoder in NumPy form.
+        seed: negative sampling seed.
+    """
+    from kg.predictor import score_pairs
+
+    full = GraphIndex.from_graph(kg.graph)
+    ho = np.asarray(held_out, dtype=np.int64).reshape(2, -1)
+    out = {frozenset((ids[a], ids[b])) for a, b in ho.T}
+    seen = GraphIndex({n: dict(a) for n, a in full.nodes.items()}, {n: {} for n in full.nodes})
+    for u, v, k, attrs in kg.graph.edges(keys=True, data=True):
+        if frozenset((u, v)) not in out:
+            seen._add(str(u), str(v), str(attrs.get("relation", k)))
+    row = {n: i for i, n in enumerate(ids)}
+
+    def gnn(query: str, cands: list[str]) -> np.ndarray:
+        pairs = np.array([[row[query]] * len(cands), [row[c] for c in cands]], dtype=np.int64)
+        return score_pairs(z_eval, pairs, dict(decoder), logits=True)
+
+    pairs = [(ids[a], ids[b]) for a, b in ho.T]
+    return learn_ranker(full, seen, pairs, gnn if z_eval is not None else None, seed=seed)

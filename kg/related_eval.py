@@ -27,7 +27,7 @@ Example
 -------
 >>> r = _query_metrics(np.array([3.0, 1.0, 1.0, 0.0]), np.array([False, True, False, True]))
 >>> {k: round(v, 4) for k, v in r.items()}
-{'mrr': 0.4167, 'p@5': 0.4, 'auc': 0.375}
+{'mrr': 0.4167, 'p@5': 0.4, 'auc': 0.125}
 >>> _query_metrics(np.zeros(4), np.array([True, False, False, False]))["mrr"]
 0.5208333333333333
 """
@@ -187,6 +187,7 @@ def _rest_paths(roots: Sequence[Path], held: Path) -> list[Path]:
 
 def _trained(graph: Any, cache_dir: Path | None, seed: int, train_options: dict[str, Any], progress: bool) -> Any:
     from kg.predictor import LinkPredictor
+    from kg.related import fit_relatedness
     from kg.train import train
 
     key = hashlib.sha256(
@@ -194,7 +195,13 @@ def _trained(graph: Any, cache_dir: Path | None, seed: int, train_options: dict[
     ).hexdigest()[:20]
     folder = cache_dir / "models" / key if cache_dir is not None else None
     if folder is not None and (folder / "model.json").exists():
-        return LinkPredictor.load(folder)
+        predictor = LinkPredictor.load(folder)
+        # the GNN is cached; the ranker is refitted so it follows the current code
+        predictor.config["ranker"] = fit_relatedness(
+            graph, predictor.ids, predictor.split["test_pos"], predictor.z_eval,
+            predictor.decoder, seed=seed,
+        ).to_json()
+        return predictor
     predictor = train(graph, seed=seed, progress=progress, **train_options)
     if folder is not None:
         predictor.save(folder)
@@ -282,7 +289,7 @@ def evaluate_related(
             "candidates": float(np.mean(n_cands)) if n_cands else 0.0,
             "graph": {"nodes": rest.graph.number_of_nodes(), "edges": rest.graph.number_of_edges()},
             "ranker": {k: v for k, v in (predictor.config.get("ranker") or {}).items()
-                       if k in ("kind", "pairs", "note")},
+                       if k not in ("mean", "scale")},
             "results": results,
             "seconds": time.perf_counter() - t0,
         }
@@ -304,9 +311,9 @@ def format_related(result: dict[str, Any]) -> str:
     ...      "random": {"mrr": 0.3, "p@5": 0.2, "auc": 0.5}}, "lists_averaged": 0, "queries": 0}
     >>> print(format_related(r))
     mean over 0 lists (0 queries)
-    method                  mrr      p@5      auc
-    ranker               0.5000*  0.4000*  0.7000*
-    random               0.3000   0.2000   0.5000
+    method                   mrr      p@5      auc
+    ranker                0.5000*  0.4000*  0.7000*
+    random                0.3000   0.2000   0.5000
     """
 
     def table(rows: dict[str, dict[str, float]]) -> list[str]:

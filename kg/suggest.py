@@ -67,7 +67,7 @@ from typing import Any
 import numpy as np
 
 from kg.reasons import GraphIndex, explain
-from kg.related import EVIDENCE_RANKER, FEATURES, Evidence, Ranker, TextIndex
+from kg.related import EVIDENCE_RANKER, FEATURES, Evidence, Ranker, TextIndex, pair_features
 from kg.schema import ENTITY_TYPES, NODE_TYPES
 from kg.scoring import EmbeddingScorer, sigmoid
 
@@ -404,20 +404,8 @@ class Suggester:
         """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``."""
         ids = self.scorer.ids
         row = self.scorer.row.get(query)
-        X = np.zeros((cands.size, len(FEATURES)), dtype=np.float64)
-        where = {ids[c]: i for i, c in enumerate(cands.tolist())}
-        for c, vals in self.evidence.scores(query).items():
-            i = where.get(c)
-            if i is not None:
-                X[i, :4] = vals
-        for c, val in self.text.scores(query).items():
-            i = where.get(c)
-            if i is not None:
-                X[i, 4] = val
-        X[:, :4] = np.log1p(X[:, :4] * np.array([10.0, 10.0, 1.0, 1.0]))
-        if row is not None and cands.size:
-            X[:, 5] = self.scorer.logits(row, cands)
-        return X
+        gnn = self.scorer.logits(row, cands) if row is not None and cands.size else None
+        return pair_features(self.evidence, self.text, query, [ids[c] for c in cands.tolist()], gnn)
 
     def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
         """The ranking's logits for ``query`` against scorer rows ``cands``: the ranker's when

@@ -52,6 +52,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import auc_score, average_precision
 from kg.nn import LinkModel, decoder_arrays
 from kg.predictor import LinkPredictor
+from kg.related import fit_relatedness
 from kg.split import LinkSplit, link_split, supervision_split, train_negatives
 
 __all__ = [
@@ -60,7 +61,6 @@ __all__ = [
     "training_split",
     "FitResult",
     "fit_link_model",
-    "fit_relatedness",
     "train",
 ]
 
@@ -126,38 +126,6 @@ def training_split(lg: Any, seed: int = 0) -> LinkSplit:
         seed=seed,
         node_type=lg.node_type,
     )
-
-
-def fit_relatedness(
-    kg: KnowledgeGraph,
-    ids: list[str],
-    held_out: np.ndarray,
-    z_eval: np.ndarray,
-    decoder: dict[str, Any],
-    seed: int = 0,
-) -> Any:
-    """The related-works ranker (:class:`kg.related.Ranker`) fitted on the test edges of the
-    split: the features see the graph without them, the GNN scores with ``z_eval`` (whose
-    message passing never saw them), and the pairs come from :func:`kg.related.relatedness_pairs`.
-    """
-    from kg.predictor import score_pairs
-    from kg.reasons import GraphIndex
-    from kg.related import learn_ranker
-
-    full = GraphIndex.from_graph(kg.graph)
-    out = {frozenset((ids[a], ids[b])) for a, b in np.asarray(held_out).T}
-    seen = GraphIndex({n: dict(a) for n, a in full.nodes.items()}, {n: {} for n in full.nodes})
-    for u, v, k, attrs in kg.graph.edges(keys=True, data=True):
-        if frozenset((u, v)) not in out:
-            seen._add(str(u), str(v), str(attrs.get("relation", k)))
-    row = {n: i for i, n in enumerate(ids)}
-
-    def gnn(query: str, cands: list[str]) -> np.ndarray:
-        pairs = np.array([[row[query]] * len(cands), [row[c] for c in cands]], dtype=np.int64)
-        return score_pairs(z_eval, pairs, decoder, logits=True)
-
-    pairs = [(ids[a], ids[b]) for a, b in np.asarray(held_out).T]
-    return learn_ranker(full, seen, pairs, gnn, seed=seed)
 
 
 @torch.no_grad()
@@ -392,7 +360,7 @@ def train(
         z = model.encode(x, split.full_mp.to(dev)).cpu().numpy().astype(np.float32)
         z_eval = model.encode(x, split.test_mp.to(dev)).cpu().numpy().astype(np.float32)
     dec = decoder_arrays(model)
-    ranker = fit_relatedness(kg, lg.ids, split.arrays()["test_pos"], z_eval, dec, seed)
+    ranker = fit_relatedness(kg, lg.ids, split.arrays()["test_pos"], z_eval, dec, seed=seed)
     t_end = time.perf_counter()
     config = {
         "kg_version": __version__,
