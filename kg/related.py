@@ -126,9 +126,7 @@ MAX_MEMBERS = 25
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _WORDS = re.compile(r"[a-z0-9]+|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 _STOP = frozenset(
-    "a an and are as at based by for from in into is it its of on or the to via with "
-    "using towards toward through without beyond what how we our you your can do does "
-    "new learning deep network networks neural model models approach method methods".split()
+    ["a", "an", "and", "are", "as", "at", "based", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "the", "to", "via", "with", "using", "towards", "toward", "through", "without", "beyond", "what", "how", "we", "our", "you", "your", "can", "do", "does", "new", "learning", "deep", "network", "networks", "neural", "model", "models", "approach", "method", "methods"]
 )
 
 
@@ -218,7 +216,7 @@ class Evidence:
                     continue
                 f = 1.0 / (d1 * max(1, len(self.neighbours(w2))))
                 for c in self.groups(w2):
-                    if c == query or c == w1:
+                    if c in (query, w1):
                         continue
                     row = out.get(c)
                     if row is None:
@@ -425,8 +423,8 @@ class Ranker:
 #: shared notes and text; no GNN.
 EVIDENCE_RANKER = Ranker(
     kind="evidence",
-    weights=[1.2, 0.6, 0.0, 0.3, 0.5, 4.0, 0.0],
-    bias=-2.0,
+    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0],
+    bias=-2.5,
     note="the graph is too small to learn relatedness from; ranked by the evidence in the "
     "notes (shared groupings and notes, similar titles)",
 )

@@ -50,7 +50,7 @@ Example
 >>> [(s.rank, s.id, round(s.score, 3)) for s in suggest(d, "A", k=2)]
 [(1, 'paper:b', 0.881), (2, 'paper:c', 0.731)]
 >>> suggest(d, "A", k=1)[0].reasons
-['shared neighbours: Pruning (topic)']
+['both listed under Pruning (topic)']
 """
 
 from __future__ import annotations
@@ -729,8 +729,11 @@ def suggestions_for_all(
     )
 
 
-def format_suggestions(query_label: str, suggestions: Sequence[Suggestion]) -> str:
-    """The text that ``kg suggest`` prints: one block per suggestion, reasons indented.
+def format_suggestions(
+    query_label: str, suggestions: Sequence[Suggestion], note: str | None = None
+) -> str:
+    """The text that ``kg suggest`` prints: one block per suggestion, reasons indented,
+    after ``note`` (why the ranking is not learned) when there is one.
 
     >>> s = [Suggestion(1, "paper:b", "B", "paper", 0.88, ["shared neighbours: P (topic)"]),
     ...      Suggestion(2, "paper:c", "C", "paper", 0.73, [], tie=1, tie_size=2,
@@ -744,7 +747,8 @@ def format_suggestions(query_label: str, suggestions: Sequence[Suggestion]) -> s
     if not suggestions:
         return f"No suggestions for {query_label}: every candidate is already linked."
     width = len(str(suggestions[-1].rank))
-    lines = [f"Suggestions for {query_label}:"]
+    lines = [f"Note: {note}."] if note else []
+    lines.append(f"Suggestions for {query_label}:")
     for s in suggestions:
         mark = (
             f"  =tie {s.tie}: the model cannot tell {s.tie_size} candidates apart"
