@@ -45,7 +45,7 @@ Example
 ['paper:b']
 >>> X = pair_features(ev, TextIndex(ev.index), "paper:a", ["paper:b", "paper:c"])
 >>> [round(float(v), 2) for v in EVIDENCE_RANKER.probabilities(X)]
-[0.66, 0.12]
+[0.92, 0.08]
 """
 
 from __future__ import annotations
@@ -283,16 +283,18 @@ class TextIndex:
     ['graph']
     """
 
-    def __init__(self, index: GraphIndex) -> None:
+    def __init__(self, index: GraphIndex, compact: Mapping[str, Any] | None = None) -> None:
         self.index = index
         self._tok: dict[str, set[str]] = {}
+        if compact is not None:  # what to_compact kept: no label is tokenised up front
+            ids = list(index.nodes)
+            self.postings = {t: [ids[i] for i in pos] for t, pos in compact["postings"].items()}
+            self.idf = dict(compact["idf"])
+            self._norm = dict(zip(ids, compact["norm"], strict=True))
+            return
         post: dict[str, list[str]] = {}
-        for nid, attrs in index.nodes.items():
-            toks: set[str] = set()
-            for text in (attrs.get("label") or nid, *(attrs.get("aliases") or [])):
-                toks |= _tokens(str(text))
-            self._tok[nid] = toks
-            for t in toks:
+        for nid in index.nodes:
+            for t in self.tokens(nid):
                 post.setdefault(t, []).append(nid)
         n = max(1, len(index.nodes))
         self.idf = {t: math.log((1.0 + n) / (1.0 + len(ids))) for t, ids in post.items()}
@@ -301,16 +303,45 @@ class TextIndex:
             nid: math.sqrt(sum(self.idf[t] ** 2 for t in toks)) for nid, toks in self._tok.items()
         }
 
+    def tokens(self, nid: str) -> set[str]:
+        """The word tokens of a node's label and aliases (cached)."""
+        toks = self._tok.get(nid)
+        if toks is None:
+            attrs = self.index.nodes.get(nid, {})
+            toks = set()
+            for text in (attrs.get("label") or nid, *(attrs.get("aliases") or [])):
+                toks |= _tokens(str(text))
+            self._tok[nid] = toks
+        return toks
+
+    def to_compact(self) -> dict[str, Any]:
+        """Postings (as positions in the index's node order), idf and norms, JSON-ready;
+        ``TextIndex(index, compact)`` reads them back without tokenising every label.
+
+        >>> from kg.reasons import GraphIndex
+        >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "a", "label": "Graph nets"},
+        ...     {"id": "b", "label": "Graph cuts"}], "links": []})
+        >>> TextIndex(idx, TextIndex(idx).to_compact()).scores("a") == TextIndex(idx).scores("a")
+        True
+        """
+        pos = {n: i for i, n in enumerate(self.index.nodes)}
+        return {
+            "postings": {t: [pos[n] for n in ids] for t, ids in self.postings.items()},
+            "idf": self.idf,
+            "norm": [self._norm.get(n, 0.0) for n in self.index.nodes],
+        }
+
     def scores(self, query: str) -> dict[str, float]:
         """``{node: cosine}`` for every node sharing a token with ``query`` (itself left out)."""
-        toks = self._tok.get(query, set())
+        toks = self.tokens(query)
         qn = self._norm.get(query, 0.0)
         if not toks or qn == 0.0:
             return {}
         acc: dict[str, float] = {}
+        limit = 0.2 * len(self._norm) + 50
         for t in toks:
-            w = self.idf[t] ** 2
-            if w == 0.0 or len(self.postings[t]) > 0.2 * len(self._tok) + 50:
+            w = self.idf.get(t, 0.0) ** 2
+            if w == 0.0 or len(self.postings[t]) > limit:
                 continue  # a token in a fifth of all labels tells nothing
             for nid in self.postings[t]:
                 acc[nid] = acc.get(nid, 0.0) + w
@@ -319,7 +350,7 @@ class TextIndex:
 
     def shared_words(self, u: str, v: str) -> list[str]:
         """Tokens both labels share, the rarest first."""
-        both = self._tok.get(u, set()) & self._tok.get(v, set())
+        both = self.tokens(u) & self.tokens(v)
         return sorted(both, key=lambda t: (-self.idf.get(t, 0.0), t))
 
 

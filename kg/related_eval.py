@@ -94,7 +94,7 @@ def _query_metrics(scores: np.ndarray, relevant: np.ndarray, k: int = 5) -> dict
 
 def _is_list(graph: Any) -> bool:
     papers = [n for n, t in graph.graph.nodes(data="type") if t == "paper"]
-    entities = [n for n, t in graph.graph.nodes(data="type") if t != "post"]
+    entities = [n for n, t in graph.graph.nodes(data="type") if t not in ("post", "venue")]
     if len(papers) < MIN_LIST_PAPERS or len(papers) < MIN_PAPER_SHARE * len(entities):
         return False
     return len(gold_groups(graph)) >= MIN_FILED_SHARE * len(papers)
@@ -102,8 +102,8 @@ def _is_list(graph: Any) -> bool:
 
 def find_lists(roots: Sequence[str | Path], *, cache_dir: Path | None = None) -> list[Path]:
     """The paper lists among the immediate sub-folders of ``roots``: folders whose notes
-    yield at least :data:`MIN_LIST_PAPERS` papers, papers are at least half of the entities,
-    and most papers are filed under a section."""
+    yield at least :data:`MIN_LIST_PAPERS` papers, papers are at least half of the topics,
+    methods and papers, and most papers are filed under a section."""
     from kg.build import build
 
     out = []

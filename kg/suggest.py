@@ -99,7 +99,7 @@ EMBEDDINGS_NPZ = "embeddings.npz"
 #: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
 SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
 #: post gets papers and methods (those it does not already link); ``types=`` overrides.
 ANSWER_TYPES: dict[str, tuple[str, ...]] = {
@@ -256,6 +256,7 @@ class Suggester:
         if hit is not None:
             index = GraphIndex.from_compact(hit["index"])
             is_stale, keys, ranker = bool(hit["stale"]), hit["keys"], hit.get("ranker")
+            text = TextIndex(index, hit["text"])
         else:
             data = _parse_json(gpath, graph_bytes)
             model = _parse_json(mpath, model_bytes)
@@ -263,9 +264,11 @@ class Suggester:
             ranker = model.get("ranker")
             index = GraphIndex.from_node_link(data)
             keys = _match_keys(index)
+            text = TextIndex(index)
             if cache:
                 _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
-                                     "ranker": ranker, "index": index.to_compact()})
+                                     "ranker": ranker, "index": index.to_compact(),
+                                     "text": text.to_compact()})
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
@@ -275,6 +278,7 @@ class Suggester:
         self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory,
                    ranker=Ranker.from_json(ranker) if ranker is not None else None)
         self._keys = keys
+        self._text = text
         return self
 
     @classmethod
