@@ -360,13 +360,17 @@ def pair_features(
     query: str,
     candidates: Sequence[str],
     gnn: np.ndarray | None = None,
+    *,
+    where: Any = None,
 ) -> np.ndarray:
     """``[len(candidates), len(FEATURES)]`` features of ``(query, candidate)`` pairs.
 
     Structural values are ``log1p``-damped; ``gnn`` is the link predictor's logit for each
-    candidate (zeros when ``None``).
+    candidate (zeros when ``None``). ``where`` (anything with ``.get(id)`` giving the row of
+    a candidate or ``None``) saves building that map when the caller has one.
     """
-    where = {c: i for i, c in enumerate(candidates)}
+    if where is None:
+        where = {c: i for i, c in enumerate(candidates)}
     X = np.zeros((len(candidates), len(FEATURES)), dtype=np.float64)
     for c, vals in evidence.scores(query).items():
         i = where.get(c)

@@ -404,12 +404,19 @@ class Suggester:
             return _check_types(types)
         return set(ANSWER_TYPES.get(self.index.type(query), ENTITY_TYPES))
 
-    def features(self, query: str, cands: np.ndarray) -> np.ndarray:
-        """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``."""
-        ids = self.scorer.ids
+    def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None) -> np.ndarray:
+        """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``
+        (``gnn``: the decoder's logits for them, when already computed)."""
         row = self.scorer.row.get(query)
-        gnn = self.scorer.logits(row, cands) if row is not None and cands.size else None
-        return pair_features(self.evidence, self.text, query, [ids[c] for c in cands.tolist()], gnn)
+        if gnn is None and row is not None and cands.size and (
+            self.ranker is None or self.ranker.uses_gnn
+        ):
+            gnn = self.scorer.logits(row, cands)
+        pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
+        pos[cands] = np.arange(cands.size)
+        return pair_features(
+            self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos)
+        )
 
     def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
         """The ranking's logits for ``query`` against scorer rows ``cands``: the ranker's when
@@ -568,13 +575,7 @@ class Suggester:
                 if t in ENTITY_TYPES and n in self.index.nodes
             ]
         if self.ranker is not None:
-            out_r: dict[str, list[dict[str, Any]]] = {}
-            for nid in nodes:
-                if nid not in self.index.nodes:
-                    continue
-                found = self.suggest(nid, k=k, types=types, reasons=reasons, max_path=max_path)
-                out_r[nid] = [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found]
-            return out_r
+            return self._ranked_for_all(list(nodes), k, types, reasons, max_path)
         wanted = _check_types(types)
         pool = np.flatnonzero(np.isin(self._types, sorted(wanted)) & self._in_graph)
         queries = [(n, self.scorer.row[n]) for n in nodes if n in self.scorer.row]
@@ -615,6 +616,68 @@ class Suggester:
                 )
                 out[nid] = [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found]
         return out
+
+
+    def _ranked_for_all(
+        self,
+        nodes: list[str],
+        k: int,
+        types: Iterable[str] | None,
+        reasons: bool,
+        max_path: int,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """:meth:`suggest` for every node, with the decoder's logits computed in blocks."""
+        assert self.ranker is not None
+        rows_of = self.scorer.row
+        nodes = [n for n in nodes if n in self.index.nodes]
+        by_types: dict[tuple[str, ...], list[str]] = {}
+        for n in nodes:
+            by_types.setdefault(tuple(sorted(self.answer_types(n, types))), []).append(n)
+        found: dict[str, list[Suggestion]] = {}
+        tie_tol = TIE_TOL if self.ranker.uses_gnn else -1.0
+        for wanted, queries in by_types.items():
+            pool = np.flatnonzero(np.isin(self._types, list(wanted)) & self._in_graph)
+            where = np.full(len(self.scorer.ids), -1, dtype=np.int64)
+            where[pool] = np.arange(pool.size)
+            block = self.scorer._block(max(1, pool.size))
+            for start in range(0, len(queries), block):
+                chunk = queries[start : start + block]
+                with_row = [q for q in chunk if q in rows_of]
+                gnn_rows = {}
+                if self.ranker.uses_gnn and with_row and pool.size:
+                    rows = np.asarray([rows_of[q] for q in with_row], dtype=np.int64)
+                    gnn_rows = dict(zip(with_row, self.scorer.logits_many(rows, pool), strict=True))
+                for q in chunk:
+                    ok = np.ones(pool.size, dtype=bool)
+                    drop = where[[rows_of[n] for n in (*self.linked(q), q) if n in rows_of]]
+                    ok[drop[drop >= 0]] = False
+                    cands = pool[ok]
+                    if cands.size == 0:
+                        found[q] = []
+                        continue
+                    g = gnn_rows.get(q)
+                    logits = self.ranker.logits(
+                        self.features(q, cands, None if g is None else g[ok])
+                    )
+                    order = self._order(cands, logits)
+                    found[q] = self._build(q, cands[order], logits[order], k, reasons, tie_tol, max_path)
+        return {
+            n: [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found[n]]
+            for n in nodes
+        }
+
+
+class _Positions:
+    """Node id -> position among the candidates (``None`` when not one), from two arrays."""
+
+    def __init__(self, rows: Mapping[str, int], pos: np.ndarray) -> None:
+        self.rows, self.pos = rows, pos
+
+    def get(self, nid: str) -> int | None:
+        r = self.rows.get(nid)
+        if r is None or self.pos[r] < 0:
+            return None
+        return int(self.pos[r])
 
 
 def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
