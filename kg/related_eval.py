@@ -63,6 +63,8 @@ MIN_LIST_PAPERS = 20
 #: ... papers make at least this share of its entities, and this share sits under a section.
 MIN_PAPER_SHARE = 0.5
 MIN_FILED_SHARE = 0.6
+#: ... and its notes are dense: this many papers per note on average (a blog is not a list).
+MIN_PAPERS_PER_NOTE = 15
 
 
 def _query_metrics(scores: np.ndarray, relevant: np.ndarray, k: int = 5) -> dict[str, float]:
@@ -95,7 +97,10 @@ def _query_metrics(scores: np.ndarray, relevant: np.ndarray, k: int = 5) -> dict
 def _is_list(graph: Any) -> bool:
     papers = [n for n, t in graph.graph.nodes(data="type") if t == "paper"]
     entities = [n for n, t in graph.graph.nodes(data="type") if t not in ("post", "venue")]
+    notes = sum(1 for _, t in graph.graph.nodes(data="type") if t == "post")
     if len(papers) < MIN_LIST_PAPERS or len(papers) < MIN_PAPER_SHARE * len(entities):
+        return False
+    if len(papers) < MIN_PAPERS_PER_NOTE * max(1, notes):
         return False
     return len(gold_groups(graph)) >= MIN_FILED_SHARE * len(papers)
 
@@ -103,7 +108,8 @@ def _is_list(graph: Any) -> bool:
 def find_lists(roots: Sequence[str | Path], *, cache_dir: Path | None = None) -> list[Path]:
     """The paper lists among the immediate sub-folders of ``roots``: folders whose notes
     yield at least :data:`MIN_LIST_PAPERS` papers, papers are at least half of the topics,
-    methods and papers, and most papers are filed under a section."""
+    methods and papers, most papers are filed under a section, and there are at least
+    :data:`MIN_PAPERS_PER_NOTE` papers per note (a blog that lists papers is no list)."""
     from kg.build import build
 
     out = []

@@ -153,4 +153,5 @@ def test_table_and_json_through_the_command(notes: Path, tmp_path: Path) -> None
 
 def test_paper_lists_are_found_by_their_shape(notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(related_eval, "MIN_LIST_PAPERS", 3)
+    monkeypatch.setattr(related_eval, "MIN_PAPERS_PER_NOTE", 3)
     assert [p.name for p in find_lists([notes])] == ["list-a", "list-b"]  # not the blog, not c (2)
