@@ -76,6 +76,7 @@ __all__ = [
     "fit_ranker",
     "learn_ranker",
     "fit_relatedness",
+    "defining_mentions",
     "is_housekeeping",
 ]
 
@@ -708,6 +709,36 @@ def learn_ranker(
     return fit_ranker(X, np.asarray(labels), queries, use_gnn=gnn is not None, min_pairs=min_pairs)
 
 
+def defining_mentions(kg: Any, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ``(post, child)`` mentions behind held-out grouping edges ``child -> group``: the
+    notes naming both, i.e. the notes that filed the child there.
+
+    Hiding them as well leaves the child only what *other* notes say about it, the
+    situation of a paper whose list is left out of the graph.
+
+    >>> import networkx as nx
+    >>> from kg.graph import KnowledgeGraph
+    >>> g = nx.MultiDiGraph()
+    >>> for u, v, r in [("post:l", "paper:a", "mentions"), ("post:l", "topic:s", "mentions"),
+    ...                 ("post:b", "paper:a", "mentions"), ("paper:a", "topic:s", "part_of")]:
+    ...     _ = g.add_edge(u, v, key=r, relation=r)
+    >>> defining_mentions(KnowledgeGraph(g), [("topic:s", "paper:a")])
+    [('post:l', 'paper:a')]
+    """
+    g = kg.graph
+    out: set[tuple[str, str]] = set()
+    for a, b in pairs:
+        for child, group in ((a, b), (b, a)):
+            if not any(g.has_edge(child, group, key=r) for r in GROUP_RELATIONS):
+                continue
+            naming_group = {p for p, _, r in g.in_edges(group, data="relation") if r == "mentions"}
+            out.update(
+                (p, child) for p, _, r in g.in_edges(child, data="relation")
+                if r == "mentions" and p in naming_group
+            )
+    return sorted(out)
+
+
 def fit_relatedness(
     kg: Any,
     ids: Sequence[str],
@@ -719,16 +750,17 @@ def fit_relatedness(
 ) -> Ranker:
     """The related-works ranker of a trained link predictor, fitted on its test edges.
 
-    The features see the graph without the test edges, the GNN scores with ``z_eval`` (whose
-    message passing never saw them), and the pairs come from :func:`relatedness_pairs`.
-    ``kg train`` calls it; with a loaded :class:`kg.predictor.LinkPredictor` ``p``:
-    ``fit_relatedness(kg, p.ids, p.split["test_pos"], p.z_eval, p.decoder)``.
+    The features see the graph without the test edges and without the notes' mentions
+    that filed their children there (:func:`defining_mentions`); the GNN scores with
+    ``z_eval``, whose message passing must have seen neither (``kg train`` encodes it so).
+    The pairs come from :func:`relatedness_pairs`.
 
     Args:
         kg: the :class:`kg.graph.KnowledgeGraph` the predictor was trained on.
         ids: node ids, the row order of ``z_eval``.
         held_out: ``[2, k]`` index pairs held out of ``z_eval``'s message passing.
-        z_eval: the embeddings without them (``None``: the ranker leaves the GNN out).
+        z_eval: the embeddings without them and without their defining mentions (``None``:
+            the ranker leaves the GNN out).
         decoder: the decoder in NumPy form.
         seed: negative sampling seed.
     """
@@ -737,6 +769,7 @@ def fit_relatedness(
     full = GraphIndex.from_graph(kg.graph)
     ho = np.asarray(held_out, dtype=np.int64).reshape(2, -1)
     out = {frozenset((ids[a], ids[b])) for a, b in ho.T}
+    out |= {frozenset(p) for p in defining_mentions(kg, [(ids[a], ids[b]) for a, b in ho.T])}
     seen = GraphIndex({n: dict(a) for n, a in full.nodes.items()}, {n: {} for n in full.nodes})
     for u, v, k, attrs in kg.graph.edges(keys=True, data=True):
         if frozenset((u, v)) not in out:

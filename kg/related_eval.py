@@ -4,7 +4,8 @@ A curated paper list (an *awesome* list) files papers under sections; papers und
 section are related — the gold grouping. For each list:
 
 1. the graph is built from **all the other notes** (the list's own files left out) and its
-   link predictor trained there (cached by the graph's fingerprint);
+   link predictor trained there (cached by the graph's fingerprint, the options and the
+   training code);
 2. the list's papers that this graph still holds are kept, matched by resolved title
    (:func:`kg.resolve.match_key` of labels and aliases, one graph node per key);
 3. each kept paper with at least one kept paper under one of its sections is a query; the
@@ -192,22 +193,21 @@ def _rest_paths(roots: Sequence[Path], held: Path) -> list[Path]:
 
 
 def _trained(graph: Any, cache_dir: Path | None, seed: int, train_options: dict[str, Any], progress: bool) -> Any:
+    import kg.nn as kg_nn
+    import kg.related as kg_related
+    import kg.train as kg_train
     from kg.predictor import LinkPredictor
-    from kg.related import fit_relatedness
     from kg.train import train
 
+    # the code that trains enters the key: a changed model or ranker is trained afresh
+    code = [hashlib.sha256(
+        Path(m.__file__).read_bytes()).hexdigest() for m in (kg_nn, kg_related, kg_train)]
     key = hashlib.sha256(
-        json.dumps([graph.fingerprint(), seed, train_options], sort_keys=True).encode()
+        json.dumps([graph.fingerprint(), seed, train_options, code], sort_keys=True).encode()
     ).hexdigest()[:20]
     folder = cache_dir / "models" / key if cache_dir is not None else None
     if folder is not None and (folder / "model.json").exists():
-        predictor = LinkPredictor.load(folder)
-        # the GNN is cached; the ranker is refitted so it follows the current code
-        predictor.config["ranker"] = fit_relatedness(
-            graph, predictor.ids, predictor.split["test_pos"], predictor.z_eval,
-            predictor.decoder, seed=seed,
-        ).to_json()
-        return predictor
+        return LinkPredictor.load(folder)
     predictor = train(graph, seed=seed, progress=progress, **train_options)
     if folder is not None:
         predictor.save(folder)

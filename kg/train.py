@@ -129,6 +129,33 @@ def training_split(lg: Any, seed: int = 0) -> LinkSplit:
 
 
 @torch.no_grad()
+def _relatedness_embeddings(
+    kg: KnowledgeGraph,
+    ids: list[str],
+    model: Any,
+    x: torch.Tensor,
+    split: LinkSplit,
+    test_pos: np.ndarray,
+) -> np.ndarray:
+    """Embeddings whose message passing saw neither the test edges nor the mentions that
+    filed their children (:func:`kg.related.defining_mentions`): the GNN feature of the
+    related-works ranker's training pairs."""
+    from kg.related import defining_mentions
+
+    row = {n: i for i, n in enumerate(ids)}
+    hidden = defining_mentions(kg, [(ids[a], ids[b]) for a, b in test_pos.T])
+    mp = split.test_mp.to(x.device)
+    if hidden:
+        n = len(ids)
+        codes = torch.tensor(
+            [row[u] * n + row[v] for u, v in hidden] + [row[v] * n + row[u] for u, v in hidden],
+            device=mp.device,
+        )
+        mp = mp[:, ~torch.isin(mp[0] * n + mp[1], codes)]
+    return model.encode(x, mp).cpu().numpy().astype(np.float32)
+
+
+@torch.no_grad()
 def _scores(
     model: LinkModel, z: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor
 ) -> dict[str, float]:
@@ -360,7 +387,11 @@ def train(
         z = model.encode(x, split.full_mp.to(dev)).cpu().numpy().astype(np.float32)
         z_eval = model.encode(x, split.test_mp.to(dev)).cpu().numpy().astype(np.float32)
     dec = decoder_arrays(model)
-    ranker = fit_relatedness(kg, lg.ids, split.arrays()["test_pos"], z_eval, dec, seed=seed)
+    test_pos = split.arrays()["test_pos"]
+    ranker = fit_relatedness(
+        kg, lg.ids, test_pos, _relatedness_embeddings(kg, lg.ids, model, x, split, test_pos),
+        dec, seed=seed,
+    )
     t_end = time.perf_counter()
     config = {
         "kg_version": __version__,
