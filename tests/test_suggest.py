@@ -431,3 +431,53 @@ def test_fingerprint_with_parallel_edges(tmp_path: Path) -> None:
         kg.save(tmp_path)
         data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
         assert graph_fingerprint(data) == kg.fingerprint()
+
+
+def _with_ranker(directory: Path, ranker: dict) -> Path:
+    meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+    meta["ranker"] = ranker
+    (directory / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    return directory
+
+
+def test_answers_follow_the_query_type(tmp_path: Path) -> None:
+    from kg.related import EVIDENCE_RANKER
+
+    d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
+    assert {s.type for s in suggest(d, "PFS", k=100)} == {"paper"}
+    assert {s.type for s in suggest(d, "模型剪枝", k=100)} <= {"paper", "method"}
+    assert {s.type for s in suggest(d, "post:valse", k=100)} <= {"paper", "method"}
+    assert {s.type for s in suggest(d, "PFS", k=100, types=["topic"])} == {"topic"}
+
+
+def test_small_graph_ranks_by_evidence_and_says_so(tmp_path: Path) -> None:
+    from kg.related import EVIDENCE_RANKER
+
+    d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
+    sg = Suggester.load(d)
+    assert sg.note and "too small" in sg.note
+    found = sg.suggest("PFS", k=10)
+    # listed under the same section and named in the same note first (the one sharing the
+    # title word "pruning" ahead); the twins, which share only a venue, last
+    assert [s.id for s in found[:2]] == ["paper:rethinking", "paper:lth"]
+    assert found[0].score > 0.5 > found[-1].score
+    assert {s.id for s in found[-2:]} == {"paper:twin-a", "paper:twin-b"}
+    assert all(s.tie is None for s in found)  # no model in the ranking: nothing is a model tie
+    assert format_suggestions("PFS", found, note=sg.note).startswith("Note: the graph is too small")
+    # the page gets exactly what the command prints
+    page = sg.suggestions_for_all(k=5)["paper:pfs"]
+    assert page == [{k: v for k, v in s.to_dict().items() if k != "rank"} for s in sg.suggest("PFS", k=5)]
+
+
+def test_learned_ranker_scores_from_model_json(tmp_path: Path) -> None:
+    from kg.related import FEATURES, Ranker
+
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("gnn")] = 1.0
+    r = Ranker("learned", weights, 0.0)
+    d = _with_ranker(write_model_dir(tmp_path), r.to_json())
+    found = suggest(d, "PFS", types=ALL)
+    # the GNN feature alone with weight 1: the ranking and ties of the decoder itself
+    assert [s.id for s in found] == EXPECTED
+    assert found[0].score == pytest.approx(1 / (1 + np.exp(-0.9)))
+    assert [s.tie for s in found] == [None, None, 1, 1, None, None, None]
