@@ -139,10 +139,13 @@ def gold_groups(graph: Any) -> dict[str, set[str]]:
 
 
 def _keys(attrs: dict[str, Any], nid: str) -> set[str]:
-    from kg.resolve import match_key
+    """The resolver's keys of a paper's names: the title without a leading article, and the
+    title after a one-word name (``MAML: Model-Agnostic …``), as :mod:`kg.resolve` merges."""
+    from kg.resolve import acronym_tail, title_key
 
-    names = [attrs.get("label") or nid, *(attrs.get("aliases") or [])]
-    return {k for k in (match_key(str(n)) for n in names) if k}
+    names = [str(n) for n in (attrs.get("label") or nid, *(attrs.get("aliases") or []))]
+    keys = {title_key(n) for n in names} | {acronym_tail(n) for n in names}
+    return {k for k in keys if k}
 
 
 def _match(list_graph: Any, rest: Any) -> dict[str, str]:
