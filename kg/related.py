@@ -72,6 +72,7 @@ __all__ = [
     "EVIDENCE_RANKER",
     "MIN_PAIRS",
     "pair_features",
+    "GNN_FEATURES",
     "relatedness_pairs",
     "fit_ranker",
     "learn_ranker",
@@ -114,7 +115,10 @@ FEATURES: tuple[str, ...] = (
     "wider_groups",
     "text",
     "gnn",
+    "gnn_cosine",
 )
+#: The columns that come from the link predictor.
+GNN_FEATURES: tuple[str, ...] = ("gnn", "gnn_cosine")
 #: Multipliers inside ``log1p`` of the structural features (the first five columns).
 _DAMP = np.array([10.0, 10.0, 1.0, 1.0, 30.0])
 #: Fewer held-out positive pairs than this: too little to learn a ranker from.
@@ -367,7 +371,9 @@ def pair_features(
     """``[len(candidates), len(FEATURES)]`` features of ``(query, candidate)`` pairs.
 
     Structural values are ``log1p``-damped; ``gnn`` is the link predictor's logit for each
-    candidate (zeros when ``None``). ``where`` (anything with ``.get(id)`` giving the row of
+    candidate, or ``[n, 2]`` logits and embedding cosines (zeros when ``None``): the decoder
+    was trained on sections, methods and venues, never on two papers, so the cosine of the
+    two embeddings says how alike the model sees them where the logit may not. ``where`` (anything with ``.get(id)`` giving the row of
     a candidate or ``None``) saves building that map when the caller has one.
     """
     if where is None:
@@ -383,7 +389,8 @@ def pair_features(
             X[i, 5] = val
     X[:, :5] = np.log1p(X[:, :5] * _DAMP)
     if gnn is not None:
-        X[:, 6] = np.asarray(gnn, dtype=np.float64)
+        g = np.asarray(gnn, dtype=np.float64)
+        X[:, 6 : 6 + (g.shape[1] if g.ndim == 2 else 1)] = g.reshape(len(candidates), -1)
     return X
 
 
@@ -413,7 +420,7 @@ class Ranker:
     @property
     def uses_gnn(self) -> bool:
         """Whether the GNN's score enters the ranking."""
-        return self.weights[FEATURES.index("gnn")] != 0.0
+        return any(self.weights[FEATURES.index(f)] != 0.0 for f in GNN_FEATURES)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """Raw scores of feature rows."""
@@ -459,7 +466,7 @@ class Ranker:
 #: shared notes and text; no GNN.
 EVIDENCE_RANKER = Ranker(
     kind="evidence",
-    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0],
+    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0],
     bias=-2.5,
     note="the graph is too small to learn relatedness from; ranked by the evidence in the "
     "notes (shared groupings and notes, similar titles)",
@@ -621,9 +628,9 @@ def fit_ranker(
 
     >>> rng = np.random.default_rng(0)
     >>> y = np.tile([1, 0, 0, 0], 50)
-    >>> X = rng.normal(size=(200, len(FEATURES))); X[:, 0] += 2 * y; X[:, 4] += 2 * y
+    >>> X = rng.normal(size=(200, len(FEATURES))); X[:, 0] += 1.5 * y; X[:, 5] += 1.5 * y
     >>> r = fit_ranker(X, y, [f"q{i // 4}" for i in range(200)])
-    >>> r.kind, r.weights[0] > 0, r.weights[4] > 0
+    >>> r.kind, r.weights[0] > 0, r.weights[5] > 0
     ('learned', True, True)
     """
     X = np.asarray(X, dtype=np.float64)
@@ -632,7 +639,7 @@ def fit_ranker(
     npos = int(y.sum())
     if npos < min_pairs:
         return Ranker(**{**EVIDENCE_RANKER.__dict__, "pairs": {"positive": npos, "negative": int(len(y) - npos)}})
-    active = np.array([use_gnn or f != "gnn" for f in FEATURES]) & (X.std(axis=0) > 0)
+    active = np.array([use_gnn or f not in GNN_FEATURES for f in FEATURES]) & (X.std(axis=0) > 0)
     uq = np.unique(q)
     fold_of = {u: i % 2 for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
     fold = np.array([fold_of[u] for u in q])
@@ -683,8 +690,8 @@ def learn_ranker(
         full: the whole graph (labels the pairs).
         seen: the graph without the held-out edges (the features see only this).
         held_out: ``(u, v)`` node pairs held out of ``seen``, either orientation.
-        gnn: ``gnn(query, candidates) -> logits`` from embeddings that never saw the
-            held-out edges, or ``None`` to leave the GNN out.
+        gnn: ``gnn(query, candidates) -> [n, 2]`` logits and embedding cosines from
+            embeddings that never saw the held-out edges, or ``None`` to leave the GNN out.
         seed: negative sampling seed.
         min_pairs: fewer positives than this give :data:`EVIDENCE_RANKER`.
     """
@@ -739,6 +746,17 @@ def defining_mentions(kg: Any, pairs: Iterable[tuple[str, str]]) -> list[tuple[s
     return sorted(out)
 
 
+def _unit_rows(z: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), float64.
+
+    >>> _unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    z = np.asarray(z, dtype=np.float64)
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    return z / np.where(norms > 0, norms, 1.0)
+
+
 def fit_relatedness(
     kg: Any,
     ids: Sequence[str],
@@ -775,10 +793,12 @@ def fit_relatedness(
         if frozenset((u, v)) not in out:
             seen._add(str(u), str(v), str(attrs.get("relation", k)))
     row = {n: i for i, n in enumerate(ids)}
+    unit = _unit_rows(z_eval) if z_eval is not None else None
 
     def gnn(query: str, cands: list[str]) -> np.ndarray:
         pairs = np.array([[row[query]] * len(cands), [row[c] for c in cands]], dtype=np.int64)
-        return score_pairs(z_eval, pairs, dict(decoder), logits=True)
+        logits = score_pairs(z_eval, pairs, dict(decoder), logits=True)
+        return np.column_stack([logits, unit[pairs[1]] @ unit[row[query]]])
 
     pairs = [(ids[a], ids[b]) for a, b in ho.T]
     return learn_ranker(full, seen, pairs, gnn if z_eval is not None else None, seed=seed)

@@ -67,7 +67,15 @@ from typing import Any
 import numpy as np
 
 from kg.reasons import GraphIndex, explain
-from kg.related import EVIDENCE_RANKER, FEATURES, Evidence, Ranker, TextIndex, pair_features
+from kg.related import (
+    EVIDENCE_RANKER,
+    FEATURES,
+    Evidence,
+    Ranker,
+    TextIndex,
+    _unit_rows,
+    pair_features,
+)
 from kg.schema import ENTITY_TYPES, NODE_TYPES
 from kg.scoring import EmbeddingScorer, sigmoid
 
@@ -213,6 +221,7 @@ class Suggester:
         self.directory = directory
         self.ranker = ranker
         self._evidence: Evidence | None = None
+        self._unit: np.ndarray | None = None
         self._text: TextIndex | None = None
         self._keys: dict[str, dict[str, list[str]]] | None = None
         ids = scorer.ids
@@ -406,12 +415,15 @@ class Suggester:
 
     def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None) -> np.ndarray:
         """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``
-        (``gnn``: the decoder's logits for them, when already computed)."""
+        (``gnn``: the decoder's logits for them, when already computed; the embedding
+        cosines are added here)."""
         row = self.scorer.row.get(query)
-        if gnn is None and row is not None and cands.size and (
-            self.ranker is None or self.ranker.uses_gnn
-        ):
-            gnn = self.scorer.logits(row, cands)
+        if row is not None and cands.size and (self.ranker is None or self.ranker.uses_gnn):
+            if gnn is None:
+                gnn = self.scorer.logits(row, cands)
+            if self._unit is None:
+                self._unit = _unit_rows(self.scorer.z)
+            gnn = np.column_stack([gnn, self._unit[cands] @ self._unit[row]])
         pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
         pos[cands] = np.arange(cands.size)
         return pair_features(
