@@ -73,6 +73,7 @@ __all__ = [
     "MIN_PAIRS",
     "pair_features",
     "GNN_FEATURES",
+    "unit_rows",
     "relatedness_pairs",
     "fit_ranker",
     "learn_ranker",
@@ -746,10 +747,10 @@ def defining_mentions(kg: Any, pairs: Iterable[tuple[str, str]]) -> list[tuple[s
     return sorted(out)
 
 
-def _unit_rows(z: np.ndarray) -> np.ndarray:
+def unit_rows(z: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), float64.
 
-    >>> _unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
     [[0.6, 0.8], [0.0, 0.0]]
     """
     z = np.asarray(z, dtype=np.float64)
@@ -793,7 +794,7 @@ def fit_relatedness(
         if frozenset((u, v)) not in out:
             seen._add(str(u), str(v), str(attrs.get("relation", k)))
     row = {n: i for i, n in enumerate(ids)}
-    unit = _unit_rows(z_eval) if z_eval is not None else None
+    unit = unit_rows(z_eval) if z_eval is not None else None
 
     def gnn(query: str, cands: list[str]) -> np.ndarray:
         pairs = np.array([[row[query]] * len(cands), [row[c] for c in cands]], dtype=np.int64)

@@ -73,8 +73,8 @@ from kg.related import (
     Evidence,
     Ranker,
     TextIndex,
-    _unit_rows,
     pair_features,
+    unit_rows,
 )
 from kg.schema import ENTITY_TYPES, NODE_TYPES
 from kg.scoring import EmbeddingScorer, sigmoid
@@ -422,7 +422,7 @@ class Suggester:
             if gnn is None:
                 gnn = self.scorer.logits(row, cands)
             if self._unit is None:
-                self._unit = _unit_rows(self.scorer.z)
+                self._unit = unit_rows(self.scorer.z)
             gnn = np.column_stack([gnn, self._unit[cands] @ self._unit[row]])
         pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
         pos[cands] = np.arange(cands.size)
