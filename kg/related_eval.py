@@ -11,7 +11,7 @@ section are related — the gold grouping. For each list:
 3. each kept paper with at least one kept paper under one of its sections is a query; the
    other kept papers are its candidates, the ones sharing a section its answers;
 4. every scorer ranks the candidates: the shipped ranker (:class:`kg.related.Ranker`), the
-   GNN alone, the classic heuristics on the whole remaining graph (common neighbours,
+   GNN alone (its decoder's logit, and the cosine of the two embeddings), the classic heuristics on the whole remaining graph (common neighbours,
    Adamic-Adar, resource allocation, label-text similarity, as in ``kg eval``), the
    hub-aware evidence ranker used on small graphs, and random.
 
@@ -51,6 +51,7 @@ __all__ = ["SCORERS", "evaluate_related", "find_lists", "format_related", "gold_
 SCORERS: tuple[str, ...] = (
     "ranker",
     "gnn",
+    "gnn_cosine",
     "common_neighbors",
     "adamic_adar",
     "resource_allocation",
@@ -279,6 +280,7 @@ def evaluate_related(
             by = {
                 "ranker": scores["ranker"],
                 "gnn": scores["gnn"],
+                "gnn_cosine": scores["gnn_cosine"],
                 "evidence": scores["evidence"],
                 "random": np.zeros(len(cands)),
             }
