@@ -66,16 +66,18 @@ def cli() -> None:
     "types",
     multiple=True,
     type=click.Choice(["paper", "method", "topic", "venue"]),
-    help="Only suggest nodes of this type (repeat for several).",
+    help="Only suggest nodes of this type (repeat for several; default: papers for a paper "
+    "or venue, papers and methods for a topic, method or post).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
 def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_json: bool) -> None:
     """Suggest nodes related to QUERY that the notes do not link to it yet.
 
     QUERY is a node id, a label, an alias or a near miss. Each suggestion comes with the
-    model's score and why (shared neighbours, a short path, the posts and lines). Candidates
-    the model cannot tell apart are marked "=tie N". Uses the trained model's saved
-    embeddings with NumPy only (torch is not imported).
+    ranker's probability that the two belong together and why (sections both are listed
+    under, notes naming both with their lines, similar titles). On a graph too small to
+    learn from it says so and ranks by that evidence alone. Candidates the model cannot
+    tell apart are marked "=tie N". NumPy only (torch is not imported).
 
     Exit status 2 when QUERY is unknown or ambiguous (the closest matches are listed).
 
@@ -101,9 +103,12 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
     for w in caught:
         echo(f"warning: {w.message}", err=True)
     if as_json:
+        if suggester.note:
+            echo(f"note: {suggester.note}", err=True)
         echo(json_text([s.to_dict() for s in found], indent=2))
     else:
-        echo(format_suggestions(f"{suggester.index.label(nid)} ({nid})", found))
+        label = f"{suggester.index.label(nid)} ({nid})"
+        echo(format_suggestions(label, found, note=suggester.note))
 
 
 # ---- build ---------------------------------------------------------------------------------
@@ -474,17 +479,65 @@ def train_command(
     type=click.IntRange(min=1),
     help="Rank at most this many test queries (a seeded sample; default all).",
 )
-def eval_command(out: str, as_json: bool, max_queries: int | None) -> None:
+@click.option(
+    "--related",
+    "related",
+    multiple=True,
+    type=click.Path(exists=True, path_type=str),
+    help="Run the related-works protocol over these notes instead (repeat for several).",
+)
+@click.option(
+    "--list",
+    "lists",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    help="With --related: a paper list to hold out (repeat; default: every sub-folder of "
+    "the notes that reads as a paper list).",
+)
+@click.option("--epochs", type=click.IntRange(min=1), help="With --related: training epochs.")
+@click.option("--seed", default=0, show_default=True, help="With --related: training seed.")
+def eval_command(
+    out: str,
+    as_json: bool,
+    max_queries: int | None,
+    related: tuple[str, ...],
+    lists: tuple[str, ...],
+    epochs: int | None,
+    seed: int,
+) -> None:
     """Compare the trained GNN with link heuristics on its held-out test edges.
 
     AUC and AP against fixed negatives; MRR and Hits@1/10 ranking each test edge against
     all nodes of the right type (known edges filtered), for the GNN, Common Neighbours,
     Adamic-Adar, Resource Allocation and label-text similarity on the same split.
 
+    With --related NOTES: the related-works protocol instead. Each paper list among the
+    notes is held out in turn; the graph of all the other notes is built and trained
+    (kept in OUT/related-cache), and the list's papers it still holds are ranked for each
+    other, papers under one section counting as related. MRR, P@5 and AUC per list and
+    averaged, for the shipped ranker, the GNN, each heuristic, text and random.
+
     Example:
 
+    \b
         kg eval --out kg-out --json
+        kg eval --related ../notes --related ../more-notes --out kg-out
     """
+
+    if related:
+        import os
+
+        from kg.related_eval import evaluate_related, format_related
+
+        options = {"epochs": epochs} if epochs else {}
+        try:
+            res = evaluate_related(
+                related, lists or None, seed=seed, cache_dir=os.path.join(out, "related-cache"), **options
+            )
+        except (FileNotFoundError, ValueError) as exc:
+            raise click.ClickException(clean(exc)) from None
+        echo(json_text(res, indent=2) if as_json else format_related(res))
+        return
 
     from kg.evaluate import evaluate, format_table
     from kg.graph import KnowledgeGraph

@@ -24,7 +24,7 @@ Example
 >>> index = GraphIndex.from_node_link(data)
 >>> for line in explain(index, "paper:x", "paper:y"):
 ...     print(line)
-shared neighbours: Pruning (topic)
+both listed under Pruning (topic)
 both in post Notes A (a.md lines 4, 9)
 """
 
@@ -34,7 +34,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["GraphIndex", "COMPACT_ATTRS", "explain", "shared_neighbors", "short_path", "format_path", "format_sources"]
+__all__ = [
+    "GraphIndex",
+    "COMPACT_ATTRS",
+    "MAX_REASONS",
+    "explain",
+    "shared_neighbors",
+    "short_path",
+    "format_path",
+    "format_sources",
+]
 
 
 #: Node attributes kept by :meth:`GraphIndex.to_compact` (all that reasons and suggestions use).
@@ -214,14 +223,20 @@ def shared_neighbors(index: GraphIndex, u: str, v: str) -> list[str]:
 
 
 def short_path(
-    index: GraphIndex, u: str, v: str, max_len: int = 4, max_visits: int = 20_000
+    index: GraphIndex,
+    u: str,
+    v: str,
+    max_len: int = 4,
+    max_visits: int = 20_000,
+    avoid: Any = None,
 ) -> list[str] | None:
     """A shortest undirected path ``[u, ..., v]`` of at most ``max_len`` edges, or ``None``.
 
     Bidirectional breadth-first search that always grows the smaller frontier; it gives up
     after ``max_visits`` node visits so a query near a huge hub stays fast. Among equally
     short paths it prefers steps through entities over steps through posts, then node ids,
-    so the same graph always gives the same path.
+    so the same graph always gives the same path. ``avoid(node) -> bool`` names nodes the
+    path may not pass through (the ends excepted), such as hubs.
 
     >>> idx = GraphIndex.from_node_link({"nodes": [{"id": i} for i in "abcd"],
     ...     "links": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"},
@@ -243,7 +258,7 @@ def short_path(
         meet: str | None = None
         for node in frontiers[side]:
             for nb in index.search_order(node):
-                if nb in mine:
+                if nb in mine or (avoid is not None and nb not in (u, v) and avoid(nb)):
                     continue
                 mine[nb] = node
                 visits += 1
@@ -330,6 +345,31 @@ def _lines_in(index: GraphIndex, nid: str, path: str) -> set[int]:
     }
 
 
+#: Reasons shown per suggestion (the page keeps as many, so it shows what the CLI prints).
+MAX_REASONS = 3
+#: Longest reason, in characters (the page keeps up to 200).
+MAX_REASON_CHARS = 200
+
+
+def _lines_text(index: GraphIndex, post: str, ids: Iterable[str]) -> str:
+    path = index.nodes.get(post, {}).get("path")
+    if not path:
+        return ""
+    lines = sorted(set().union(*(_lines_in(index, n, path) for n in ids)))
+    shown = ", ".join(map(str, lines[:6])) + (f" (+{len(lines) - 6})" if len(lines) > 6 else "")
+    return f" ({path} lines {shown})" if lines else f" ({path})"
+
+
+def _names(index: GraphIndex, nodes: list[str], limit: int) -> str:
+    names = ", ".join(f"{_short(index.label(w))} ({index.type(w)})" for w in nodes[:limit])
+    more = len(nodes) - limit
+    return names + (f" and {more} more" if more > 0 else "")
+
+
+def _filed_under(index: GraphIndex, node: str, group: str) -> bool:
+    return any(r in ("part_of", "subtopic_of") and out for r, out in index.neighbors(node).get(group, []))
+
+
 def explain(
     index: GraphIndex,
     query: str,
@@ -337,41 +377,57 @@ def explain(
     *,
     max_shared: int = 3,
     max_path: int = 4,
+    evidence: Any = None,
+    text: Any = None,
 ) -> list[str]:
-    """Sentences saying why ``candidate`` may relate to ``query``, most telling first.
+    """Research reasons why ``candidate`` may relate to ``query``, most telling first (at
+    most :data:`MAX_REASONS`, each at most :data:`MAX_REASON_CHARS` characters).
 
-    * ``shared neighbours: ...`` — the entities both are linked to (lowest degree first);
-    * ``both in post TITLE (PATH lines ...)`` — a post that mentions both, with the lines;
-    * ``path: A -rel-> B <-rel- C`` — a shortest path, when they share no neighbour;
-    * ``noted at PATH:LINE`` — where the candidate appears, when no post links both;
-    * ``no path within N steps`` — the score comes from the model alone.
+    Venues, front-matter tags, housekeeping headings and hubs are never reasons (see
+    :class:`kg.related.Evidence`):
+
+    * ``both listed under X (topic)`` — sections, methods or topics both are filed under;
+      ``both linked to X`` for a shared grouping one of them files instead;
+    * ``both in post TITLE (PATH lines ...)`` — a note that names both, with the lines;
+    * ``similar titles: w1, w2`` — the rarest words both labels share;
+    * ``path: A -rel-> B <-rel- C`` — a shortest path avoiding hubs, when nothing above holds;
+    * ``noted at PATH:LINE`` — where the candidate appears, when no post names both;
+    * ``no shared section, note or title words`` — the score comes from the model alone.
     """
+    from kg.related import Evidence, TextIndex
+
+    ev = evidence if evidence is not None else Evidence(index)
     reasons: list[str] = []
-    shared = shared_neighbors(index, query, candidate)
-    entities = [w for w in shared if index.type(w) != "post"]
+    shared = ev.shared(query, candidate)
+    groups = [w for w in shared if index.type(w) != "post"]
     posts = [w for w in shared if index.type(w) == "post"]
-    if entities:
-        names = ", ".join(f"{_short(index.label(w))} ({index.type(w)})" for w in entities[:max_shared])
-        more = len(entities) - max_shared
-        reasons.append(f"shared neighbours: {names}" + (f" and {more} more" if more > 0 else ""))
+    under = [w for w in groups if _filed_under(index, query, w) and _filed_under(index, candidate, w)]
+    linked = [w for w in groups if w not in under]
+    if under:
+        reasons.append(f"both listed under {_names(index, under, max_shared)}")
+    if linked:
+        reasons.append(f"both linked to {_names(index, linked, max_shared)}")
     for post in posts[:max_shared]:
-        path = index.nodes.get(post, {}).get("path")
-        where = ""
-        if path:
-            lines = sorted(_lines_in(index, query, path) | _lines_in(index, candidate, path))
-            shown = ", ".join(map(str, lines[:6])) + (f" (+{len(lines) - 6})" if len(lines) > 6 else "")
-            where = f" ({path} lines {shown})" if lines else f" ({path})"
-        reasons.append(f"both in post {_short(index.label(post))}{where}")
+        reasons.append(
+            f"both in post {_short(index.label(post))}{_lines_text(index, post, (query, candidate))}"
+        )
     if len(posts) > max_shared:
         reasons.append(f"and {len(posts) - max_shared} more posts mention both")
+    tx = text if text is not None else TextIndex(index)
+    words = tx.shared_words(query, candidate)
+    if words:
+        reasons.append("similar titles: " + ", ".join(words[:4]))
     if not shared:
-        path_nodes = short_path(index, query, candidate, max_len=max_path)
-        if path_nodes is None:
-            reasons.append(f"no path within {max_path} steps: the score comes from the model alone")
-        else:
+        path_nodes = short_path(index, query, candidate, max_len=max_path, avoid=ev.blocked)
+        if path_nodes is not None:
             reasons.append(f"path: {format_path(index, path_nodes)}")
+        elif not words:
+            reasons.append(
+                f"no shared section, note or title words (no path within {max_path} steps "
+                "past hubs): the score comes from the model alone"
+            )
     if not posts:
         sources = index.nodes.get(candidate, {}).get("sources") or []
         if sources:
             reasons.append(f"noted at {format_sources(sources)}")
-    return reasons
+    return [_short(r, MAX_REASON_CHARS) for r in reasons[:MAX_REASONS]]

@@ -50,7 +50,7 @@ Example
 >>> [(s.rank, s.id, round(s.score, 3)) for s in suggest(d, "A", k=2)]
 [(1, 'paper:b', 0.881), (2, 'paper:c', 0.731)]
 >>> suggest(d, "A", k=1)[0].reasons
-['shared neighbours: Pruning (topic)']
+['both listed under Pruning (topic)']
 """
 
 from __future__ import annotations
@@ -67,6 +67,15 @@ from typing import Any
 import numpy as np
 
 from kg.reasons import GraphIndex, explain
+from kg.related import (
+    EVIDENCE_RANKER,
+    FEATURES,
+    Evidence,
+    Ranker,
+    TextIndex,
+    pair_features,
+    unit_rows,
+)
 from kg.schema import ENTITY_TYPES, NODE_TYPES
 from kg.scoring import EmbeddingScorer, sigmoid
 
@@ -80,6 +89,7 @@ __all__ = [
     "graph_fingerprint",
     "TIE_TOL",
     "SUGGEST_CACHE",
+    "ANSWER_TYPES",
 ]
 
 #: Relative tolerance under which two candidates' embeddings count as equal (a tie).
@@ -97,7 +107,16 @@ EMBEDDINGS_NPZ = "embeddings.npz"
 #: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
 SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3
+#: What a query of each type gets by default: a paper gets papers; a topic, a method or a
+#: post gets papers and methods (those it does not already link); ``types=`` overrides.
+ANSWER_TYPES: dict[str, tuple[str, ...]] = {
+    "paper": ("paper",),
+    "topic": ("paper", "method"),
+    "method": ("paper", "method"),
+    "post": ("paper", "method"),
+    "venue": ("paper",),
+}
 
 
 class StaleModelWarning(UserWarning):
@@ -194,11 +213,16 @@ class Suggester:
         *,
         stale: str | None = None,
         directory: Path | None = None,
+        ranker: Ranker | None = None,
     ) -> None:
         self.index = index
         self.scorer = scorer
         self.stale = stale
         self.directory = directory
+        self.ranker = ranker
+        self._evidence: Evidence | None = None
+        self._unit: np.ndarray | None = None
+        self._text: TextIndex | None = None
         self._keys: dict[str, dict[str, list[str]]] | None = None
         ids = scorer.ids
         self._types = np.asarray(scorer.types)
@@ -243,14 +267,17 @@ class Suggester:
         hit = _read_cache(cpath, key) if cache else None
         if hit is not None:
             index = GraphIndex.from_compact(hit["index"])
-            is_stale, keys = bool(hit["stale"]), hit["keys"]
+            is_stale, keys, ranker = bool(hit["stale"]), hit["keys"], hit.get("ranker")
+            text = TextIndex(index, hit["text"])
         else:
             data = _parse_json(gpath, graph_bytes)
             model = _parse_json(mpath, model_bytes)
             try:
                 is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
+                ranker = model.get("ranker")
                 index = GraphIndex.from_node_link(data)
                 keys = _match_keys(index)
+                text = TextIndex(index)
             except (KeyError, TypeError, AttributeError, ValueError) as exc:
                 reason = " ".join(f"{type(exc).__name__}: {exc}".split())
                 raise ValueError(
@@ -258,15 +285,18 @@ class Suggester:
                 ) from None
             if cache:
                 _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
-                                     "index": index.to_compact()})
+                                     "ranker": ranker, "index": index.to_compact(),
+                                     "text": text.to_compact()})
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
             if is_stale
             else None
         )
-        self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory)
+        self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory,
+                   ranker=Ranker.from_json(ranker) if ranker is not None else None)
         self._keys = keys
+        self._text = text
         return self
 
     @classmethod
@@ -321,6 +351,8 @@ class Suggester:
                 )
             graph = _read_json(gpath)
         self = cls.from_arrays(graph, predictor.ids, predictor.types, predictor.z, kind, layers)
+        ranker = (getattr(predictor, "config", None) or {}).get("ranker")
+        self.ranker = Ranker.from_json(ranker) if ranker is not None else None
         if trained_on is not None:
             if isinstance(graph, Mapping):
                 now = graph_fingerprint(graph)
@@ -365,8 +397,77 @@ class Suggester:
         """Nodes joined to ``nid`` by any relation, in either direction."""
         return set(self.index.neighbors(nid))
 
+    @property
+    def evidence(self) -> Evidence:
+        """The hub-aware shared-neighbour evidence of the graph (built on first use)."""
+        if self._evidence is None:
+            self._evidence = Evidence(self.index)
+        return self._evidence
+
+    @property
+    def text(self) -> TextIndex:
+        """The label-text index of the graph (built on first use)."""
+        if self._text is None:
+            self._text = TextIndex(self.index)
+        return self._text
+
+    @property
+    def note(self) -> str | None:
+        """A sentence for the user when the ranking is not learned (a graph too small)."""
+        return self.ranker.note if self.ranker is not None else None
+
+    def answer_types(self, query: str, types: Iterable[str] | None = None) -> set[str]:
+        """The candidate types for ``query``: ``types`` when given, else :data:`ANSWER_TYPES`."""
+        if types is not None:
+            return _check_types(types)
+        return set(ANSWER_TYPES.get(self.index.type(query), ENTITY_TYPES))
+
+    def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None) -> np.ndarray:
+        """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``
+        (``gnn``: the decoder's logits for them, when already computed; the embedding
+        cosines are added here)."""
+        row = self.scorer.row.get(query)
+        if row is not None and cands.size and (self.ranker is None or self.ranker.uses_gnn):
+            if gnn is None:
+                gnn = self.scorer.logits(row, cands)
+            if self._unit is None:
+                self._unit = unit_rows(self.scorer.z)
+            gnn = np.column_stack([gnn, self._unit[cands] @ self._unit[row]])
+        pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
+        pos[cands] = np.arange(cands.size)
+        return pair_features(
+            self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos)
+        )
+
+    def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
+        """The ranking's logits for ``query`` against scorer rows ``cands``: the ranker's when
+        the model has one, else the GNN decoder's."""
+        if self.ranker is None:
+            row = self.scorer.row.get(query)
+            if row is None:
+                raise LookupError(
+                    f"{query} has no embedding: the model predates it; run `kg train` to refresh it"
+                )
+            return self.scorer.logits(row, cands)
+        return self.ranker.logits(self.features(query, cands))
+
+    def related_scores(self, query: str, candidates: Sequence[str]) -> dict[str, np.ndarray]:
+        """Scores of ``candidates`` for ``query`` by the ranker and by each of its features
+        (``{"ranker": ..., "shared_groups": ..., ..., "gnn": ...}``; higher is closer).
+
+        What :mod:`kg.related_eval` compares; every array follows ``candidates``.
+        """
+        rows = self.scorer.row
+        cands = np.asarray([rows[c] for c in candidates], dtype=np.int64)
+        X = self.features(query, cands)
+        ranker = self.ranker or EVIDENCE_RANKER
+        out = {"ranker": ranker.logits(X)}
+        out.update({name: X[:, j] for j, name in enumerate(FEATURES)})
+        out["evidence"] = EVIDENCE_RANKER.logits(X)
+        return out
+
     def _candidates(self, query: str, types: Iterable[str] | None) -> np.ndarray:
-        wanted = _check_types(types)
+        wanted = self.answer_types(query, types)
         mask = np.isin(self._types, sorted(wanted)) & self._in_graph
         rows = self.scorer.row
         drop = [rows[n] for n in (*self.linked(query), query) if n in rows]
@@ -392,7 +493,7 @@ class Suggester:
         Args:
             query: a node id, label, alias or approximate name.
             k: how many suggestions.
-            types: candidate types (default: topic, method, paper, venue).
+            types: candidate types (default: by the query's type, see :data:`ANSWER_TYPES`).
             reasons: compute the reasons (skip for speed).
             tie_tol: relative tolerance for equal embeddings (ties).
             max_path: longest path searched for a reason.
@@ -400,15 +501,12 @@ class Suggester:
         if self.stale:
             warnings.warn(self.stale, StaleModelWarning, stacklevel=2)
         nid = self.resolve(query)
-        row = self.scorer.row.get(nid)
-        if row is None:
-            raise LookupError(
-                f"{nid} has no embedding: the model predates it; run `kg train` to refresh it"
-            )
         cands = self._candidates(nid, types)
         if k <= 0 or cands.size == 0:
             return []
-        logits = self.scorer.logits(row, cands)
+        logits = self.rank_logits(nid, cands)
+        if self.ranker is not None and not self.ranker.uses_gnn:
+            tie_tol = -1.0  # no model in the ranking: equal embeddings tie nothing
         order = self._order(cands, logits)
         return self._build(nid, cands[order], logits[order], k, reasons, tie_tol, max_path)
 
@@ -437,7 +535,7 @@ class Suggester:
             etol = tie_tol * max(1.0, float(np.abs(zl).max(initial=0.0)))
             group = [i]
             j = i + 1
-            while j < ranked.size and abs(float(logits[j]) - lead) <= window:
+            while tie_tol >= 0 and j < ranked.size and abs(float(logits[j]) - lead) <= window:
                 if not taken[j] and float(np.abs(z[ranked[j]] - zl).max(initial=0.0)) <= etol:
                     group.append(j)
                 j += 1
@@ -461,7 +559,10 @@ class Suggester:
                     type=self.index.type(nid),
                     score=float(prob),
                     reasons=(
-                        explain(self.index, query, nid, max_path=max_path) if with_reasons else []
+                        explain(self.index, query, nid, max_path=max_path, evidence=self.evidence,
+                                text=self.text)
+                        if with_reasons
+                        else []
                     ),
                     tie=groups[group[0]] if tied else None,
                     tie_size=len(group) if tied else 0,
@@ -478,12 +579,13 @@ class Suggester:
         *,
         nodes: Iterable[str] | None = None,
         reasons: bool = True,
-        max_path: int = 3,
+        max_path: int = 4,
     ) -> dict[str, list[dict[str, Any]]]:
         """Top-``k`` suggestions of every node (default: every entity node with an embedding).
 
         Returns ``{node_id: [{"id", "label", "type", "score", "reasons"}, ...]}`` for the HTML
-        page (tied candidates also carry ``tie``, ``tie_size`` and ``tied_with``).
+        page (tied candidates also carry ``tie``, ``tie_size`` and ``tied_with``): for each
+        node exactly what :meth:`suggest` gives with the same ``k`` and ``types``.
         """
         if self.stale:
             warnings.warn(self.stale, StaleModelWarning, stacklevel=2)
@@ -493,6 +595,8 @@ class Suggester:
                 for n, t in zip(self.scorer.ids, self.scorer.types, strict=True)
                 if t in ENTITY_TYPES and n in self.index.nodes
             ]
+        if self.ranker is not None:
+            return self._ranked_for_all(list(nodes), k, types, reasons, max_path)
         wanted = _check_types(types)
         pool = np.flatnonzero(np.isin(self._types, sorted(wanted)) & self._in_graph)
         queries = [(n, self.scorer.row[n]) for n in nodes if n in self.scorer.row]
@@ -533,6 +637,68 @@ class Suggester:
                 )
                 out[nid] = [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found]
         return out
+
+
+    def _ranked_for_all(
+        self,
+        nodes: list[str],
+        k: int,
+        types: Iterable[str] | None,
+        reasons: bool,
+        max_path: int,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """:meth:`suggest` for every node, with the decoder's logits computed in blocks."""
+        assert self.ranker is not None
+        rows_of = self.scorer.row
+        nodes = [n for n in nodes if n in self.index.nodes]
+        by_types: dict[tuple[str, ...], list[str]] = {}
+        for n in nodes:
+            by_types.setdefault(tuple(sorted(self.answer_types(n, types))), []).append(n)
+        found: dict[str, list[Suggestion]] = {}
+        tie_tol = TIE_TOL if self.ranker.uses_gnn else -1.0
+        for wanted, queries in by_types.items():
+            pool = np.flatnonzero(np.isin(self._types, list(wanted)) & self._in_graph)
+            where = np.full(len(self.scorer.ids), -1, dtype=np.int64)
+            where[pool] = np.arange(pool.size)
+            block = self.scorer._block(max(1, pool.size))
+            for start in range(0, len(queries), block):
+                chunk = queries[start : start + block]
+                with_row = [q for q in chunk if q in rows_of]
+                gnn_rows = {}
+                if self.ranker.uses_gnn and with_row and pool.size:
+                    rows = np.asarray([rows_of[q] for q in with_row], dtype=np.int64)
+                    gnn_rows = dict(zip(with_row, self.scorer.logits_many(rows, pool), strict=True))
+                for q in chunk:
+                    ok = np.ones(pool.size, dtype=bool)
+                    drop = where[[rows_of[n] for n in (*self.linked(q), q) if n in rows_of]]
+                    ok[drop[drop >= 0]] = False
+                    cands = pool[ok]
+                    if cands.size == 0:
+                        found[q] = []
+                        continue
+                    g = gnn_rows.get(q)
+                    logits = self.ranker.logits(
+                        self.features(q, cands, None if g is None else g[ok])
+                    )
+                    order = self._order(cands, logits)
+                    found[q] = self._build(q, cands[order], logits[order], k, reasons, tie_tol, max_path)
+        return {
+            n: [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found[n]]
+            for n in nodes
+        }
+
+
+class _Positions:
+    """Node id -> position among the candidates (``None`` when not one), from two arrays."""
+
+    def __init__(self, rows: Mapping[str, int], pos: np.ndarray) -> None:
+        self.rows, self.pos = rows, pos
+
+    def get(self, nid: str) -> int | None:
+        r = self.rows.get(nid)
+        if r is None or self.pos[r] < 0:
+            return None
+        return int(self.pos[r])
 
 
 def _parse_json(path: Path, raw: bytes) -> dict[str, Any]:
@@ -662,8 +828,11 @@ def suggestions_for_all(
     )
 
 
-def format_suggestions(query_label: str, suggestions: Sequence[Suggestion]) -> str:
-    """The text that ``kg suggest`` prints: one block per suggestion, reasons indented.
+def format_suggestions(
+    query_label: str, suggestions: Sequence[Suggestion], note: str | None = None
+) -> str:
+    """The text that ``kg suggest`` prints: one block per suggestion, reasons indented,
+    after ``note`` (why the ranking is not learned) when there is one.
 
     >>> s = [Suggestion(1, "paper:b", "B", "paper", 0.88, ["shared neighbours: P (topic)"]),
     ...      Suggestion(2, "paper:c", "C", "paper", 0.73, [], tie=1, tie_size=2,
@@ -677,7 +846,8 @@ def format_suggestions(query_label: str, suggestions: Sequence[Suggestion]) -> s
     if not suggestions:
         return f"No suggestions for {query_label}: every candidate is already linked."
     width = len(str(suggestions[-1].rank))
-    lines = [f"Suggestions for {query_label}:"]
+    lines = [f"Note: {note}."] if note else []
+    lines.append(f"Suggestions for {query_label}:")
     for s in suggestions:
         mark = (
             f"  =tie {s.tie}: the model cannot tell {s.tie_size} candidates apart"

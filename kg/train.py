@@ -52,9 +52,17 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import auc_score, average_precision
 from kg.nn import LinkModel, decoder_arrays
 from kg.predictor import LinkPredictor
+from kg.related import fit_relatedness
 from kg.split import LinkSplit, link_split, supervision_split, train_negatives
 
-__all__ = ["DEFAULTS", "seed_all", "training_split", "FitResult", "fit_link_model", "train"]
+__all__ = [
+    "DEFAULTS",
+    "seed_all",
+    "training_split",
+    "FitResult",
+    "fit_link_model",
+    "train",
+]
 
 #: Defaults of :func:`train` (``None`` arguments take these).
 DEFAULTS: dict[str, Any] = {
@@ -118,6 +126,33 @@ def training_split(lg: Any, seed: int = 0) -> LinkSplit:
         seed=seed,
         node_type=lg.node_type,
     )
+
+
+@torch.no_grad()
+def _relatedness_embeddings(
+    kg: KnowledgeGraph,
+    ids: list[str],
+    model: Any,
+    x: torch.Tensor,
+    split: LinkSplit,
+    test_pos: np.ndarray,
+) -> np.ndarray:
+    """Embeddings whose message passing saw neither the test edges nor the mentions that
+    filed their children (:func:`kg.related.defining_mentions`): the GNN feature of the
+    related-works ranker's training pairs."""
+    from kg.related import defining_mentions
+
+    row = {n: i for i, n in enumerate(ids)}
+    hidden = defining_mentions(kg, [(ids[a], ids[b]) for a, b in test_pos.T])
+    mp = split.test_mp.to(x.device)
+    if hidden:
+        n = len(ids)
+        codes = torch.tensor(
+            [row[u] * n + row[v] for u, v in hidden] + [row[v] * n + row[u] for u, v in hidden],
+            device=mp.device,
+        )
+        mp = mp[:, ~torch.isin(mp[0] * n + mp[1], codes)]
+    return model.encode(x, mp).cpu().numpy().astype(np.float32)
 
 
 @torch.no_grad()
@@ -351,6 +386,12 @@ def train(
         x = lg.x.to(dev)
         z = model.encode(x, split.full_mp.to(dev)).cpu().numpy().astype(np.float32)
         z_eval = model.encode(x, split.test_mp.to(dev)).cpu().numpy().astype(np.float32)
+    dec = decoder_arrays(model)
+    test_pos = split.arrays()["test_pos"]
+    ranker = fit_relatedness(
+        kg, lg.ids, test_pos, _relatedness_embeddings(kg, lg.ids, model, x, split, test_pos),
+        dec, seed=seed,
+    )
     t_end = time.perf_counter()
     config = {
         "kg_version": __version__,
@@ -368,6 +409,7 @@ def train(
         "negatives": split.negatives,
         "graph_fingerprint": kg.fingerprint(),
         "split": split.sizes(),
+        "ranker": ranker.to_json(),
     }
     timings = {
         "features": t_feat - t_start,
@@ -384,7 +426,7 @@ def train(
         ids=lg.ids,
         types=lg.types,
         z=z,
-        decoder=decoder_arrays(model),
+        decoder=dec,
         split=split.arrays(),
         z_eval=z_eval,
         state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},

@@ -82,18 +82,35 @@ def test_format_sources() -> None:
 def test_explain_sentences(tmp_path) -> None:  # noqa: ANN001
     idx = _index(tmp_path)
     assert explain(idx, "paper:pfs", "paper:lth") == [
-        "shared neighbours: 模型剪枝 (topic)",
+        "both listed under 模型剪枝 (topic)",
         "both in post VALSE 2020 notes (notes/valse.md lines 5, 7)",
     ]
+    # Twin A is reached only through a venue: a venue is never a reason, nor a path through it
     twin = explain(idx, "paper:pfs", "paper:twin-a")
-    assert twin[0].startswith("path: Pruning from Scratch -part_of-> 模型剪枝")
-    assert twin[1] == "noted at other/b.md:1"
-    # a node with no path at all
-    idx.nodes["paper:alone"] = {"type": "paper", "label": "Alone"}
-    assert explain(idx, "paper:pfs", "paper:alone") == [
-        "no path within 4 steps: the score comes from the model alone"
+    assert twin == [
+        "no shared section, note or title words (no path within 4 steps past hubs): "
+        "the score comes from the model alone",
+        "noted at other/b.md:1",
     ]
-    assert explain(idx, "paper:pfs", "paper:twin-a", max_path=2)[0].startswith("no path within 2")
+    assert not any("ICLR" in r or "AAAI" in r for r in twin)
+    # a path through a note and a section is kept
+    idx.nodes["paper:far"] = {"type": "paper", "label": "Far"}
+    idx._add("paper:far", "topic:nas", "part_of")
+    far = explain(idx, "paper:pfs", "paper:far")
+    assert far[0] == "path: Pruning from Scratch <-mentions- VALSE 2020 notes -mentions-> NAS <-part_of- Far"
+    assert explain(idx, "paper:pfs", "paper:far", max_path=2)[0].startswith("no shared section")
+
+
+def test_explain_skips_housekeeping_headings_and_names_shared_title_words() -> None:
+    data = {
+        "nodes": [{"id": "paper:a", "type": "paper", "label": "Graph attention networks"},
+                  {"id": "paper:b", "type": "paper", "label": "Graph attention for molecules"},
+                  {"id": "topic:contents", "type": "topic", "label": "Table of Contents"}],
+        "links": [{"source": p, "target": "topic:contents", "relation": "part_of"}
+                  for p in ("paper:a", "paper:b")],
+    }
+    reasons = explain(GraphIndex.from_node_link(data), "paper:a", "paper:b")
+    assert reasons == ["similar titles: attention, graph"]
 
 
 def test_explain_limits_long_lists() -> None:
@@ -105,7 +122,7 @@ def test_explain_limits_long_lists() -> None:
     }
     idx = GraphIndex.from_node_link(data)
     assert explain(idx, "paper:a", "paper:b", max_shared=2) == [
-        "shared neighbours: T0 (topic), T1 (topic) and 3 more"
+        "both listed under T0 (topic), T1 (topic) and 3 more"
     ]
 
 

@@ -23,6 +23,8 @@ from kg.suggest import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Every entity type: these tests rank all of them (a paper query defaults to papers).
+ALL = ["paper", "method", "topic", "venue"]
 
 
 @pytest.fixture()
@@ -31,7 +33,7 @@ def model_dir(tmp_path: Path) -> Path:
 
 
 def test_ranking_known_by_hand(model_dir: Path) -> None:
-    found = suggest(model_dir, "Pruning from Scratch")
+    found = suggest(model_dir, "Pruning from Scratch", types=ALL)
     assert [s.id for s in found] == EXPECTED
     assert [s.rank for s in found] == list(range(1, len(EXPECTED) + 1))
     # score = sigmoid(z_q . z_c); z_q = [1, 0, 0] so the logit is the first coordinate
@@ -42,32 +44,32 @@ def test_ranking_known_by_hand(model_dir: Path) -> None:
 
 
 def test_linked_nodes_and_query_are_never_suggested(model_dir: Path) -> None:
-    ids = {s.id for s in suggest(model_dir, "paper:pfs", k=100)}
+    ids = {s.id for s in suggest(model_dir, "paper:pfs", k=100, types=ALL)}
     # pruning (out-edge), aaai (out-edge), the post (in-edge) have the highest logits
     assert not ids & {"paper:pfs", "topic:pruning", "venue:aaai", "post:valse"}
     # a venue query: its papers are linked by in-edges only
-    ids = {s.id for s in suggest(model_dir, "ICLR", k=100)}
+    ids = {s.id for s in suggest(model_dir, "ICLR", k=100, types=ALL)}
     assert not ids & {"paper:lth", "paper:twin-a", "paper:twin-b", "venue:iclr"}
 
 
 def test_k_and_types(model_dir: Path) -> None:
-    assert [s.id for s in suggest(model_dir, "PFS", k=2)] == EXPECTED[:2]
+    assert [s.id for s in suggest(model_dir, "PFS", k=2, types=ALL)] == EXPECTED[:2]
     assert [s.id for s in suggest(model_dir, "PFS", types=["topic", "venue"])] == [
         "venue:iclr",
         "topic:nas",
     ]
     assert [s.id for s in suggest(model_dir, "PFS", types="topic")] == ["topic:nas"]
-    assert suggest(model_dir, "PFS", k=0) == []
+    assert suggest(model_dir, "PFS", k=0, types=ALL) == []
     with pytest.raises(ValueError, match="unknown node type book"):
         suggest(model_dir, "PFS", types=["book"])
 
 
 def test_ties_are_marked_even_across_the_cut(model_dir: Path) -> None:
-    found = suggest(model_dir, "PFS", k=3)  # Twin B (tied with Twin A) falls below k
+    found = suggest(model_dir, "PFS", k=3, types=ALL)  # Twin B (tied with Twin A) falls below k
     twin = found[2]
     assert (twin.id, twin.tie, twin.tie_size, twin.tied_with) == ("paper:twin-a", 1, 2, ["paper:twin-b"])
     assert all(s.tie is None and s.tied_with == [] for s in found[:2])
-    full = suggest(model_dir, "PFS")
+    full = suggest(model_dir, "PFS", types=ALL)
     assert [s.tie for s in full] == [None, None, 1, 1, None, None, None]
     assert full[3].tied_with == ["paper:twin-a"]
     text = format_suggestions("PFS", full)
@@ -84,20 +86,21 @@ def test_near_ties_within_tolerance(tmp_path: Path) -> None:
     ids = arrays["ids"].tolist()
     arrays["z"][ids.index("paper:twin-b"), 0] = np.nextafter(np.float32(0.5), np.float32(1))
     np.savez(d / "embeddings.npz", **arrays)
-    found = suggest(d, "PFS")
+    found = suggest(d, "PFS", types=ALL)
     assert found[2].tie == 1 and found[3].tie == 1  # one float32 ulp apart: the model can't tell
-    assert [s.tie for s in suggest(d, "PFS", tie_tol=0.0)] == [None] * 7
+    assert [s.tie for s in suggest(d, "PFS", tie_tol=0.0, types=ALL)] == [None] * 7
 
 
 def test_reasons_come_from_the_graph(model_dir: Path) -> None:
-    by_id = {s.id: s for s in suggest(model_dir, "PFS")}
+    by_id = {s.id: s for s in suggest(model_dir, "PFS", types=ALL)}
     assert by_id["paper:lth"].reasons[:2] == [
-        "shared neighbours: 模型剪枝 (topic)",
+        "both listed under 模型剪枝 (topic)",
         "both in post VALSE 2020 notes (notes/valse.md lines 5, 7)",
     ]
-    assert by_id["paper:twin-a"].reasons[0].startswith("path: Pruning from Scratch -")
+    # reached only through the ICLR venue: no reason but the model's score
+    assert by_id["paper:twin-a"].reasons[0].startswith("no shared section, note or title words")
     assert by_id["paper:twin-a"].reasons[-1] == "noted at other/b.md:1"
-    assert suggest(model_dir, "PFS", reasons=False)[0].reasons == []
+    assert suggest(model_dir, "PFS", reasons=False, types=ALL)[0].reasons == []
 
 
 def test_resolves_id_label_alias_and_near_misses(model_dir: Path) -> None:
@@ -132,28 +135,28 @@ def test_ambiguous_label_lists_both(tmp_path: Path) -> None:
 
 def test_missing_and_broken_files_give_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no graph here; run `kg build"):
-        suggest(tmp_path, "PFS")
+        suggest(tmp_path, "PFS", types=ALL)
     handmade_graph().save(tmp_path)
     with pytest.raises(FileNotFoundError, match=r"embeddings.npz: no trained model here; run `kg train"):
-        suggest(tmp_path, "PFS")
+        suggest(tmp_path, "PFS", types=ALL)
     d = write_model_dir(tmp_path / "bad")
     (d / "embeddings.npz").write_bytes(b"not a zip")
     with pytest.raises(ValueError, match="embeddings.npz: not a readable embeddings file"):
-        suggest(d, "PFS")
+        suggest(d, "PFS", types=ALL)
     (d / "model.json").write_text("{\n oops", encoding="utf-8")
     with pytest.raises(ValueError, match=r"model.json:2: not valid JSON"):
-        suggest(d, "PFS")
+        suggest(d, "PFS", types=ALL)
 
 
 def test_stale_model_warns_but_still_answers(tmp_path: Path) -> None:
     d = write_model_dir(tmp_path, stale=True)
     with pytest.warns(StaleModelWarning, match="trained on another version of graph.json"):
-        found = suggest(d, "PFS")
+        found = suggest(d, "PFS", types=ALL)
     assert [s.id for s in found] == EXPECTED
     fresh = write_model_dir(tmp_path / "fresh")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        suggest(fresh, "PFS")
+        suggest(fresh, "PFS", types=ALL)
 
 
 def test_node_missing_from_the_embeddings(tmp_path: Path) -> None:
@@ -163,8 +166,8 @@ def test_node_missing_from_the_embeddings(tmp_path: Path) -> None:
     keep = arrays["ids"] != "paper:darts"
     np.savez(d / "embeddings.npz", **{**arrays, **{k: arrays[k][keep] for k in ("ids", "types", "z")}})
     with pytest.raises(LookupError, match="paper:darts has no embedding"):
-        suggest(d, "DARTS")
-    assert "paper:darts" not in [s.id for s in suggest(d, "PFS")]
+        suggest(d, "DARTS", types=ALL)
+    assert "paper:darts" not in [s.id for s in suggest(d, "PFS", types=ALL)]
 
 
 def test_fingerprint_matches_the_graph_class(tmp_path: Path) -> None:
@@ -185,7 +188,7 @@ def test_mlp_decoder_in_numpy(tmp_path: Path) -> None:
     sg = Suggester.load(d)
     z = sg.scorer.z.astype(np.float64)
     q = sg.scorer.row["paper:pfs"]
-    found = sg.suggest("PFS", k=100)
+    found = sg.suggest("PFS", k=100, types=ALL)
     for s in found:
         h = np.maximum((z[q] * z[sg.scorer.row[s.id]]) @ w0 + b0, 0.0) @ w1 + b1
         assert s.logit == pytest.approx(float(h[0]), abs=1e-5)  # float32 arithmetic
@@ -193,14 +196,14 @@ def test_mlp_decoder_in_numpy(tmp_path: Path) -> None:
 
 
 def test_suggestions_for_all(model_dir: Path) -> None:
-    allsug = suggestions_for_all(model_dir, k=2)
+    allsug = suggestions_for_all(model_dir, k=2, types=ALL)
     entity_ids = {n for n, a in NODES.items() if a["type"] != "post"}
     assert set(allsug) == entity_ids
     assert [d["id"] for d in allsug["paper:pfs"]] == EXPECTED[:2]
     first = allsug["paper:pfs"][0]
     assert set(first) == {"id", "label", "type", "score", "reasons"}
     assert first["reasons"]
-    tied = suggestions_for_all(model_dir, k=4)["paper:pfs"]
+    tied = suggestions_for_all(model_dir, k=4, types=ALL)["paper:pfs"]
     assert [d.get("tie") for d in tied] == [None, None, 1, 1]
 
 
@@ -218,22 +221,22 @@ def test_predictor_sources(tmp_path: Path, model_dir: Path) -> None:
         z=z,
         decoder={"decoder": "dot"},
     )
-    assert [s.id for s in suggest(pred, "PFS", graph=kg)] == EXPECTED
+    assert [s.id for s in suggest(pred, "PFS", graph=kg, types=ALL)] == EXPECTED
     # the keyword form LinkPredictor.suggest uses
-    assert [s.id for s in suggest("PFS", predictor=pred, graph=kg, k=3)] == EXPECTED[:3]
-    assert list(suggestions_for_all(predictor=pred, graph=kg, k=1)["paper:pfs"][0].values())[0] == EXPECTED[0]
+    assert [s.id for s in suggest("PFS", predictor=pred, graph=kg, k=3, types=ALL)] == EXPECTED[:3]
+    assert list(suggestions_for_all(predictor=pred, graph=kg, k=1, types=ALL)["paper:pfs"][0].values())[0] == EXPECTED[0]
     with pytest.raises(ValueError, match="pass graph="):
-        suggest(pred, "PFS")
+        suggest(pred, "PFS", types=ALL)
     pred.path = model_dir  # graph.json beside it
-    assert [s.id for s in suggest(pred, "PFS")] == EXPECTED
+    assert [s.id for s in suggest(pred, "PFS", types=ALL)] == EXPECTED
     pred.config["graph_fingerprint"] = "old"
     with pytest.warns(StaleModelWarning):
-        suggest(pred, "PFS", graph=kg)
+        suggest(pred, "PFS", graph=kg, types=ALL)
 
 
 def test_same_files_same_ranking(model_dir: Path) -> None:
-    a = [s.to_dict() for s in suggest(model_dir, "PFS")]
-    b = [s.to_dict() for s in suggest(model_dir, "PFS")]
+    a = [s.to_dict() for s in suggest(model_dir, "PFS", types=ALL)]
+    b = [s.to_dict() for s in suggest(model_dir, "PFS", types=ALL)]
     assert a == b
 
 
@@ -260,7 +263,7 @@ def trained_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(trained_dirs: list[Path]) -> None:
     rankings = []
     for out in trained_dirs:
-        found = suggest(out, "PFS", k=100)
+        found = suggest(out, "PFS", k=100, types=ALL)
         rankings.append([(s.id, s.score, s.tie) for s in found])
     assert rankings[0] == rankings[1]
     by_id = {s.id: s for s in found}
@@ -298,7 +301,7 @@ def test_saved_decoder_arrays_score_like_the_saved_torch_weights(trained_dirs: l
 def test_suggest_never_imports_torch_or_networkx(model_dir: Path) -> None:
     code = (
         "import sys; from kg.suggest import suggest; "
-        f"r = suggest({str(model_dir)!r}, 'Pruning from Scratch'); "
+        f"r = suggest({str(model_dir)!r}, 'Pruning from Scratch', types={ALL!r}); "
         "print(len(r), 'torch' in sys.modules, 'networkx' in sys.modules, 'rapidfuzz' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
@@ -318,7 +321,7 @@ def test_compact_cache_is_used_and_invalidated(tmp_path: Path) -> None:
     assert cache.exists() and first.index._csr is None  # built from graph.json, cache written
     second = Suggester.load(d)
     assert second.index._csr is not None  # read from the cache
-    assert [s.to_dict() for s in second.suggest("PFS")] == [s.to_dict() for s in first.suggest("PFS")]
+    assert [s.to_dict() for s in second.suggest("PFS", types=ALL)] == [s.to_dict() for s in first.suggest("PFS", types=ALL)]
     assert second.resolve("network pruning") == "topic:pruning"
     # editing the graph invalidates the cache and the model becomes stale
     data = json.loads((d / "graph.json").read_text(encoding="utf-8"))
@@ -338,7 +341,7 @@ def test_no_cache_and_unwritable_cache(tmp_path: Path) -> None:
     assert not (d / "suggest-cache.json").exists()
     # a cache path that can be neither read nor replaced (works even when run as root)
     (d / "suggest-cache.json").mkdir()
-    assert [s.id for s in suggest(d, "PFS")] == EXPECTED
+    assert [s.id for s in suggest(d, "PFS", types=ALL)] == EXPECTED
     assert [p.name for p in d.iterdir() if p.name.startswith(".suggest-cache")] == []
 
 
@@ -349,9 +352,9 @@ def test_suggestions_for_all_equals_one_query_at_a_time(tmp_path: Path) -> None:
     for decoder in (None, dec):
         d = write_model_dir(tmp_path / ("dot" if decoder is None else "mlp"), decoder=decoder)
         sg = Suggester.load(d)
-        allsug = sg.suggestions_for_all(k=3)
+        allsug = sg.suggestions_for_all(k=3, types=ALL)
         for nid, got in allsug.items():
-            one = sg.suggest(nid, k=3, max_path=3)  # suggestions_for_all searches paths of <= 3
+            one = sg.suggest(nid, k=3, types=ALL)  # the page shows what the command prints
             want = [{k: v for k, v in s.to_dict().items() if k != "rank"} for s in one]
             assert [g["id"] for g in got] == [w["id"] for w in want]
             np.testing.assert_allclose([g["score"] for g in got], [w["score"] for w in want], rtol=1e-6)
@@ -375,7 +378,7 @@ def test_equal_scores_from_different_embeddings_are_not_ties(tmp_path: Path) -> 
     # Twin B now differs from Twin A, yet scores exactly the same for PFS (z_q = [1, 0, 0])
     arrays["z"][ids.index("paper:twin-b")] = [0.5, 0.0, 1.0]
     np.savez(d / "embeddings.npz", **arrays)
-    found = suggest(d, "PFS")
+    found = suggest(d, "PFS", types=ALL)
     assert [s.id for s in found] == EXPECTED
     assert found[2].logit == found[3].logit
     assert [s.tie for s in found] == [None] * 7
@@ -388,11 +391,11 @@ def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
     import kg.predictor as predictor
     out = trained_dirs[0]
     p = predictor.LinkPredictor.load(out)
-    want = [s.to_dict() for s in suggest(out, "PFS", k=5)]
-    assert [s.to_dict() for s in p.suggest("PFS", k=5)] == want
-    assert [s.to_dict() for s in p.suggest("PFS", k=5, graph=trainable_graph())] == want
+    want = [s.to_dict() for s in suggest(out, "PFS", k=5, types=ALL)]
+    assert [s.to_dict() for s in p.suggest("PFS", k=5, types=ALL)] == want
+    assert [s.to_dict() for s in p.suggest("PFS", k=5, graph=trainable_graph(), types=ALL)] == want
     html = p.suggestions_for_all(k=2, graph=trainable_graph())
-    assert [d["id"] for d in html["paper:pfs"]] == [d["id"] for d in want[:2]]
+    assert [d["id"] for d in html["paper:pfs"]] == [s.id for s in suggest(out, "PFS", k=2)]
 
 
 def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path: Path) -> None:
@@ -441,3 +444,53 @@ def test_resolve_finds_the_acronym_in_a_labels_parentheses() -> None:
     sg = Suggester.from_arrays(kg, ids, [i.partition(":")[0] for i in ids], np.eye(4, dtype=np.float32))
     assert sg.resolve("GAN") == "topic:gan"
     assert sg.resolve("generative adversarial network") == "topic:gan"
+
+
+def _with_ranker(directory: Path, ranker: dict) -> Path:
+    meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+    meta["ranker"] = ranker
+    (directory / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    return directory
+
+
+def test_answers_follow_the_query_type(tmp_path: Path) -> None:
+    from kg.related import EVIDENCE_RANKER
+
+    d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
+    assert {s.type for s in suggest(d, "PFS", k=100)} == {"paper"}
+    assert {s.type for s in suggest(d, "模型剪枝", k=100)} <= {"paper", "method"}
+    assert {s.type for s in suggest(d, "post:valse", k=100)} <= {"paper", "method"}
+    assert {s.type for s in suggest(d, "PFS", k=100, types=["topic"])} == {"topic"}
+
+
+def test_small_graph_ranks_by_evidence_and_says_so(tmp_path: Path) -> None:
+    from kg.related import EVIDENCE_RANKER
+
+    d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
+    sg = Suggester.load(d)
+    assert sg.note and "too small" in sg.note
+    found = sg.suggest("PFS", k=10)
+    # listed under the same section and named in the same note first (the one sharing the
+    # title word "pruning" ahead); the twins, which share only a venue, last
+    assert [s.id for s in found[:2]] == ["paper:rethinking", "paper:lth"]
+    assert found[0].score > 0.5 > found[-1].score
+    assert {s.id for s in found[-2:]} == {"paper:twin-a", "paper:twin-b"}
+    assert all(s.tie is None for s in found)  # no model in the ranking: nothing is a model tie
+    assert format_suggestions("PFS", found, note=sg.note).startswith("Note: the graph is too small")
+    # the page gets exactly what the command prints
+    page = sg.suggestions_for_all(k=5)["paper:pfs"]
+    assert page == [{k: v for k, v in s.to_dict().items() if k != "rank"} for s in sg.suggest("PFS", k=5)]
+
+
+def test_learned_ranker_scores_from_model_json(tmp_path: Path) -> None:
+    from kg.related import FEATURES, Ranker
+
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("gnn")] = 1.0
+    r = Ranker("learned", weights, 0.0)
+    d = _with_ranker(write_model_dir(tmp_path), r.to_json())
+    found = suggest(d, "PFS", types=ALL)
+    # the GNN feature alone with weight 1: the ranking and ties of the decoder itself
+    assert [s.id for s in found] == EXPECTED
+    assert found[0].score == pytest.approx(1 / (1 + np.exp(-0.9)))
+    assert [s.tie for s in found] == [None, None, 1, 1, None, None, None]

@@ -1,0 +1,162 @@
+"""kg.related: hub-aware evidence, title text, relatedness pairs and the learned ranker."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kg.reasons import GraphIndex
+from kg.related import (
+    EVIDENCE_RANKER,
+    FEATURES,
+    Evidence,
+    Ranker,
+    TextIndex,
+    fit_ranker,
+    is_housekeeping,
+    pair_features,
+    relatedness_pairs,
+)
+
+
+def _index(nodes: dict[str, dict], links: list[tuple[str, str, str]]) -> GraphIndex:
+    return GraphIndex.from_node_link({
+        "nodes": [{"id": n, **a} for n, a in nodes.items()],
+        "links": [{"source": u, "target": v, "relation": r} for u, v, r in links],
+    })
+
+
+def _star(n_papers: int) -> GraphIndex:
+    """A section S of four papers, a venue V shared by p0 and p9, a housekeeping heading."""
+    nodes = {f"paper:p{i}": {"type": "paper", "label": f"Paper {i}"} for i in range(n_papers)}
+    nodes.update({
+        "topic:s": {"type": "topic", "label": "Meta-learning"},
+        "topic:c": {"type": "topic", "label": "Contents"},
+        "venue:v": {"type": "venue", "label": "NeurIPS"},
+        "post:n": {"type": "post", "label": "Notes", "path": "n.md"},
+    })
+    links = [(f"paper:p{i}", "topic:s", "part_of") for i in range(4)]
+    links += [("paper:p0", "venue:v", "published_at"), ("paper:p9", "venue:v", "published_at")]
+    links += [("paper:p0", "topic:c", "part_of"), ("paper:p8", "topic:c", "part_of")]
+    links += [("post:n", "paper:p0", "mentions"), ("post:n", "paper:p5", "mentions")]
+    return _index(nodes, links)
+
+
+def test_venues_and_housekeeping_headings_are_no_evidence() -> None:
+    ev = Evidence(_star(10))
+    got = ev.scores("paper:p0")
+    assert set(got) == {"paper:p1", "paper:p2", "paper:p3", "paper:p5"}  # not p8 (Contents), p9 (venue)
+    assert ev.blocked("venue:v") and ev.blocked("topic:c") and not ev.blocked("topic:s")
+    # a section of four papers: 1/4 each, counted as a grouping; the note counts as a note
+    assert got["paper:p1"][0] == pytest.approx(0.25) and got["paper:p1"][1] == 0.0
+    assert got["paper:p5"][1] == pytest.approx(0.5) and got["paper:p5"][0] == 0.0
+    assert ev.shared("paper:p0", "paper:p9") == []
+
+
+def test_hubs_are_no_evidence() -> None:
+    nodes = {f"paper:p{i}": {"type": "paper"} for i in range(30)}
+    nodes["topic:big"] = {"type": "topic", "label": "Deep learning"}
+    links = [(f"paper:p{i}", "topic:big", "part_of") for i in range(30)]
+    idx = _index(nodes, links)
+    assert len(Evidence(idx).scores("paper:p0")) == 29
+    assert Evidence(idx, hub_degree=20).scores("paper:p0") == {}
+
+
+def test_wider_groups_reach_neighbouring_sections() -> None:
+    nodes = {n: {"type": t} for n, t in [("paper:a", "paper"), ("paper:b", "paper"),
+                                          ("topic:x", "topic"), ("topic:y", "topic"),
+                                          ("topic:top", "topic")]}
+    links = [("paper:a", "topic:x", "part_of"), ("paper:b", "topic:y", "part_of"),
+             ("topic:x", "topic:top", "subtopic_of"), ("topic:y", "topic:top", "subtopic_of")]
+    got = Evidence(_index(nodes, links)).scores("paper:a")
+    assert "paper:b" not in got  # four steps away
+    # the neighbouring section y (a - x - top - y) is reached by the wider feature only
+    assert got["topic:y"][0] == 0 and got["topic:y"][4] > 0
+    links.append(("paper:c", "topic:x", "part_of"))
+    nodes["paper:c"] = {"type": "paper"}
+    got = Evidence(_index(nodes, links)).scores("paper:c")
+    assert got["paper:a"][0] > 0
+
+
+def test_housekeeping_words() -> None:
+    assert is_housekeeping("Contents") and is_housekeeping("参考文献") and is_housekeeping("Papers")
+    assert not is_housekeeping("Few-shot learning") and not is_housekeeping("Pruning")
+
+
+def test_text_index_matches_words_not_stop_words() -> None:
+    idx = _index({"a": {"label": "Prototypical Networks for Few-shot Learning"},
+                  "b": {"label": "Meta-learning for few-shot classification"},
+                  "c": {"label": "Networks for learning"},
+                  "d": {"label": "图神经网络综述"}, "e": {"label": "图神经网络"}}, [])
+    t = TextIndex(idx)
+    assert set(t.scores("a")) == {"b"}  # "networks", "for", "learning" are stop words
+    assert t.shared_words("a", "b") == ["few", "shot"]
+    assert t.scores("d")["e"] > 0.5
+
+
+def test_pair_features_columns_and_the_evidence_ranker() -> None:
+    idx = _star(10)
+    X = pair_features(Evidence(idx), TextIndex(idx), "paper:p0",
+                      ["paper:p1", "paper:p5", "paper:p9"], gnn=np.array([1.0, 2.0, 3.0]))
+    assert X.shape == (3, len(FEATURES))
+    assert X[0, 0] > 0 and X[1, 1] > 0 and not X[2, :5].any()
+    assert X[:, FEATURES.index("gnn")].tolist() == [1.0, 2.0, 3.0]
+    p = EVIDENCE_RANKER.probabilities(X)
+    assert p[0] > p[1] > p[2]  # a shared section beats a shared note beats a shared venue
+    assert not EVIDENCE_RANKER.uses_gnn and EVIDENCE_RANKER.note
+
+
+def test_relatedness_pairs_from_held_out_groupings() -> None:
+    idx = _star(10)
+    pairs = relatedness_pairs(idx, [("paper:p0", "topic:s")], negatives=4, seed=1)
+    pos = {(q, c) for q, c, y in pairs if y == 1}
+    assert pos == {("paper:p0", "topic:s"), ("paper:p0", "paper:p1"), ("paper:p0", "paper:p2"),
+                   ("paper:p0", "paper:p3")}
+    neg = {c for q, c, y in pairs if y == 0}
+    assert neg and not neg & {"paper:p1", "paper:p2", "paper:p3", "paper:p0"}
+    assert "paper:p9" in neg  # shares only the venue: a hard negative
+    # a held-out edge that is not a grouping gives nothing
+    assert relatedness_pairs(idx, [("paper:p0", "venue:v")]) == []
+    assert relatedness_pairs(idx, [("paper:p0", "topic:s")], seed=1) == relatedness_pairs(
+        idx, [("paper:p0", "topic:s")], seed=1)
+
+
+def test_ranker_kept_only_when_it_beats_every_feature() -> None:
+    rng = np.random.default_rng(0)
+    y = np.tile([1, 0, 0, 0, 0], 60)
+    q = [f"q{i // 5}" for i in range(300)]
+    X = rng.normal(size=(300, len(FEATURES)))
+    X[:, 0] += 1.5 * y
+    X[:, 5] += 1.5 * y  # two complementary signals: the combination wins
+    r = fit_ranker(X, y, q)
+    assert r.kind == "learned"
+    assert r.validation["ranker"]["mrr"] > max(
+        v["mrr"] for k, v in r.validation.items() if k != "ranker")
+    # one perfect feature: nothing beats it, so it ranks alone
+    X2 = rng.normal(size=(300, len(FEATURES)))
+    X2[:, 5] = y + 0.01 * rng.normal(size=300)
+    r2 = fit_ranker(X2, y, q)
+    assert r2.kind == "component" and np.count_nonzero(r2.weights) == 1 and r2.weights[5] > 0
+    # too few pairs: the evidence ranker, with its note
+    r3 = fit_ranker(X[:20], y[:20], q[:20])
+    assert r3.kind == "evidence" and r3.note
+
+
+def test_ranker_json_round_trip() -> None:
+    r = fit_ranker(np.random.default_rng(1).normal(size=(200, len(FEATURES))) + np.tile(
+        [[1.0] * len(FEATURES), [0.0] * len(FEATURES)], (100, 1)), np.tile([1, 0], 100),
+        [f"q{i // 4}" for i in range(200)])
+    back = Ranker.from_json(r.to_json())
+    X = np.ones((3, len(FEATURES)))
+    np.testing.assert_allclose(back.logits(X), r.logits(X))
+    assert Ranker.from_json(None) is EVIDENCE_RANKER
+    assert Ranker.from_json({"features": ["old"], "weights": [1.0]}) is EVIDENCE_RANKER
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import kg.related
+
+    result = doctest.testmod(kg.related)
+    assert result.attempted > 0 and result.failed == 0
