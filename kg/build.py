@@ -820,7 +820,9 @@ def _build_to(
     aliases: str | os.PathLike[str] | None,
     max_bytes: int | None,
 ) -> BuildResult:
-    commit = Commit(out)
+    # the `kg symmetry` report stays with the folder, as it did before versioned outputs: the
+    # page shows its orbits only while they still fit the graph (see orbit_payload)
+    commit = Commit(out, keep=SYMMETRY_FILES)
     with commit as stage:
         kg = build(
             paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases,
@@ -851,6 +853,10 @@ def _build_to(
     if result.predictor is not None:
         result.predictor.path = Path(out)
     return result
+
+
+#: files ``kg symmetry`` adds to an output folder; a rebuild carries them into the new version
+SYMMETRY_FILES = ("symmetry.json", "symmetry.html", "symmetry-mirror.json")
 
 
 def _one_line(exc: BaseException) -> str:
