@@ -615,16 +615,25 @@ def build_to(
     cache_dir: str | os.PathLike[str] | None = None,
     seed: int = 0,
     progress: bool = False,
+    batch_size: int | None = None,
+    retrain: bool = False,
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
     When no file could be parsed nothing is written (the old outputs stay). The graph
     files are written first and the model (``predictor.save(out)``) after them; a training
     or saving failure is reported in ``train_error`` and the graph is still written.
+
+    ``batch_size`` is passed to :func:`kg.train.train` (``None``: by graph size). When
+    ``out`` holds a model of an earlier build and the graph changed little, the model is
+    fine-tuned from it (:mod:`kg.incremental`); ``retrain`` always trains a fresh one.
+    The index ``kg suggest`` reads is written with the model (:mod:`kg.suggest_index`).
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with _fewer_collections():
-        return _build_to(paths, out, train, bib, ext, jobs, cache_dir, seed, progress)
+        return _build_to(
+            paths, out, train, bib, ext, jobs, cache_dir, seed, progress, batch_size, retrain
+        )
 
 
 def _build_to(
@@ -637,6 +646,8 @@ def _build_to(
     cache_dir: str | os.PathLike[str] | None,
     seed: int,
     progress: bool,
+    batch_size: int | None = None,
+    retrain: bool = False,
 ) -> BuildResult:
     kg = build(paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir)
     result = BuildResult(kg)
@@ -645,10 +656,16 @@ def _build_to(
     suggestions = None
     if train:
         try:
+            from kg.incremental import previous_model
             from kg.train import train as train_predictor
 
-            predictor = train_predictor(kg, seed=seed, progress=progress)
-            suggestions = predictor.suggestions_for_all(k=5, graph=kg)
+            init = None if retrain else previous_model(out, kg, seed=seed)
+            predictor = train_predictor(
+                kg, seed=seed, progress=progress, batch_size=batch_size, init=init
+            )
+            from kg.suggest_index import page_suggestions
+
+            suggestions = page_suggestions(predictor, kg, k=5)
             result.predictor = predictor
         except Exception as exc:  # the graph is still worth writing
             result.train_error = _one_line(exc)
@@ -658,6 +675,9 @@ def _build_to(
     if result.predictor is not None:  # after the graph: a model problem never costs the graph
         try:
             result.predictor.save(out)
+            from kg.suggest_index import write_suggest_index
+
+            write_suggest_index(out)
         except Exception as exc:
             result.predictor, result.train_error = None, f"model not saved ({_one_line(exc)})"
     return result
