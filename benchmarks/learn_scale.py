@@ -196,18 +196,72 @@ def measure(notes: Path, out: Path, extra: list[str], query: str | None) -> dict
     return row
 
 
+EDITED_NOTE = "blog-smartadpole-zh"
+EDIT = "\n\n## Edited section\n\n- Graph Attention Networks (ICLR 2018)\n- A Newly Added Paper On Sparse Training (NeurIPS 2023)\n"
+
+COMPARE = """
+import json, sys
+from kg.evaluate import evaluate
+from kg.graph import KnowledgeGraph
+from kg.predictor import LinkPredictor
+from kg.train import train
+kg = KnowledgeGraph.load(sys.argv[1])
+tuned = LinkPredictor.load(sys.argv[1])
+before = LinkPredictor.load(sys.argv[2])
+fresh = train(kg, init=before, warm=False, progress=False)
+out = {}
+for name, p in (("fine_tuned", tuned), ("fresh_same_split", fresh)):
+    r = evaluate(kg, p, max_queries=2000, baselines=())["results"]["gnn"]
+    out[name] = {"mrr": round(r["mrr"], 4), "auc": round(r["auc"], 4), "hits@10": round(r["hits@10"], 4),
+                 "train_s": round(p.timings["total"], 1), "epochs": p.config["epochs_trained"]}
+print(json.dumps(out))
+"""
+
+
+def edit_run(tmp: Path) -> dict[str, object]:
+    """Fresh build of one copy, edit one note, rebuild (fine-tunes), compare with a fresh model.
+
+    Both builds use an extraction cache (``--cache``), as a user who rebuilds after edits
+    would; the first build fills it.
+    """
+    notes = write_copies(1, tmp / "notes-edit")
+    out, cache = tmp / "out-edit", tmp / "cache-edit"
+    fresh = _measure_build(notes, out, ["--cache", str(cache)])
+    shutil.copytree(out, tmp / "out-before")
+    target = sorted((notes / "copy00" / EDITED_NOTE).rglob("*.md"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+    edited = _measure_build(notes, out, ["--cache", str(cache)])
+    _, _, stdout = _run([sys.executable, "-c", COMPARE, str(out), str(tmp / "out-before")])
+    return {
+        "fresh_build": fresh,
+        "edited_note": str(target.relative_to(notes)),
+        "rebuild_after_edit": edited,
+        "ratio": round(float(edited["build_s"]) / float(fresh["build_s"]), 3),
+        "quality": json.loads(stdout.strip().splitlines()[-1]),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--copies", type=int, nargs="+", default=[1, 5, 11], help="corpus copies per size")
     ap.add_argument("--batch-size", type=int, help="pass --batch-size N to kg build (0: full batch)")
     ap.add_argument("--keep", type=Path, help="keep the notes and outputs in this folder")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
+    ap.add_argument("--edit", action="store_true", help="only the edit-one-note measurement")
     args = ap.parse_args(argv)
     if not CORPUS.is_dir():
         raise SystemExit(f"{CORPUS}: no such folder (the corpora live in ../shared)")
     extra = [] if args.batch_size is None else ["--batch-size", str(args.batch_size)]
     tmp = Path(tempfile.mkdtemp(prefix="kg-learn-")) if args.keep is None else args.keep
     rows = []
+    if args.edit:
+        try:
+            print(json.dumps(edit_run(tmp)))
+        finally:
+            if args.keep is None:
+                shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     try:
         for copies in args.copies:
             notes = write_copies(copies, tmp / f"notes-{copies}")
