@@ -14,7 +14,9 @@ with ``init=previous`` then
    input); a learnable per-node embedding (``node_dim``) ties the weights to the node list,
    so it never warm-starts;
 3. trains :data:`FINETUNE_EPOCHS` epochs (mini-batch: :data:`FINETUNE_MINIBATCH_EPOCHS`)
-   with a short patience, keeping the best validation epoch as usual.
+   at a tenth of the usual learning rate (:data:`FINETUNE_LR`; a fresh Adam's first steps
+   at full rate throw a trained model off) with a short patience, keeping the best
+   validation epoch, the starting weights included (epoch 0).
 
 :func:`graph_change` measures how much changed; ``kg build`` fine-tunes when it is at most
 :data:`SMALL_CHANGE` and a previous model sits in the output folder, and trains a fresh model
@@ -51,6 +53,8 @@ SMALL_CHANGE = 0.1
 #: Full-batch epochs of a fine-tune (unless ``epochs`` is given), and its patience.
 FINETUNE_EPOCHS = 30
 FINETUNE_PATIENCE = 10
+#: Adam learning rate of a fine-tune.
+FINETUNE_LR = 0.001
 #: Mini-batch epochs of a fine-tune, and its patience.
 FINETUNE_MINIBATCH_EPOCHS = 3
 FINETUNE_MINIBATCH_PATIENCE = 1
@@ -66,6 +70,7 @@ class WarmStart:
     state: dict[str, torch.Tensor]
     epochs: int
     patience: int
+    lr: float = 0.001
 
 
 def graph_change(
@@ -127,6 +132,7 @@ def warm_start(
         state={k: v.clone() for k, v in state.items()},
         epochs=FINETUNE_MINIBATCH_EPOCHS if minibatch else FINETUNE_EPOCHS,
         patience=FINETUNE_MINIBATCH_PATIENCE if minibatch else FINETUNE_PATIENCE,
+        lr=FINETUNE_LR,
     )
 
 

@@ -322,6 +322,11 @@ def fit_link_model_minibatch(
     best: dict[str, float] = {"auc": float("nan"), "ap": float("nan")}
     best_key, best_epoch, epoch = -1.0, 0, 0
     best_state = copy.deepcopy(model.state_dict())
+    if init_state is not None:  # the starting weights are kept unless an epoch beats them
+        start = _sampled_scores(
+            model, val_x, val_nb, val_pos, val_neg, fan, batch_size, seed + 7, device
+        )
+        best_key = start["auc"] if start["auc"] == start["auc"] else 0.0
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
     for epoch in range(1, epochs + 1):

@@ -180,6 +180,12 @@ def fit_link_model(
     best_key = -1.0
     best_state: dict[str, torch.Tensor] = {}
     best_epoch = 0
+    if init_state is not None:  # the starting weights are kept unless an epoch beats them
+        model.eval()
+        with torch.no_grad():
+            best = _scores(model, model.encode(x, split.train_mp), split.val_pos, split.val_neg)
+        best_key = best["auc"] if best["auc"] == best["auc"] else 0.0
+        best_state = copy.deepcopy(model.state_dict())
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
     epoch = 0
@@ -366,6 +372,8 @@ def train(
         mode["warm_start"] = True
         if opts["epochs"] is None:
             cfg["epochs"] = start.epochs
+        if opts["lr"] is None:
+            cfg["lr"] = start.lr
         cfg["patience"] = min(int(cfg["patience"]), start.patience)
     common = {
         "hidden": int(cfg["hidden"]),
