@@ -311,7 +311,7 @@ def train(
         threads: CPU threads (default :data:`kg.device.DEFAULT_CPU_THREADS`).
         batch_size: ``None`` (default) trains full batch below
             :data:`kg.minibatch.MINIBATCH_MIN_NODES` nodes and in sampled mini-batches of
-            1024 pairs above; ``0`` forces full batch, a positive number mini-batches of
+            128 pairs above; ``0`` forces full batch, a positive number mini-batches of
             that size (see :mod:`kg.minibatch`).
         init: the previous predictor of this graph before an edit (see
             :mod:`kg.incremental`): its split is carried over (old pairs keep their part)
