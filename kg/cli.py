@@ -411,7 +411,7 @@ def train_command(
 @click.option(
     "--max-queries",
     type=click.IntRange(min=1),
-    help="Rank at most this many test queries (a seeded sample; default 2000).",
+    help="Rank at most this many test queries (a seeded sample; default 1000).",
 )
 @click.option("--all", "all_queries", is_flag=True, help="Rank every test query (no sample).")
 def eval_command(out: str, as_json: bool, max_queries: int | None, all_queries: bool) -> None:

@@ -63,7 +63,7 @@ METRICS: tuple[str, ...] = ("auc", "ap", "mrr", "hits@1", "hits@10")
 
 #: Test queries ``kg eval`` ranks by default: a fixed sample (seeded by the model's seed), so
 #: the figures are stable and the time bounded on any graph (``--all`` ranks every one).
-DEFAULT_QUERIES = 2000
+DEFAULT_QUERIES = 1000
 
 
 def _pairs_by_role(
