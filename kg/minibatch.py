@@ -229,7 +229,8 @@ def _batch_logits(
 ) -> torch.Tensor:
     n_id, edge_index = nb.sample(pairs.reshape(-1), fanouts, gen)
     z = _encode_sub(model, xin, n_id.to(device), edge_index.to(device))
-    pos_of = torch.searchsorted(n_id[: torch.unique(pairs).numel()], pairs.cpu())
+    seeds = n_id[: torch.unique(pairs).numel()]  # the unique pair nodes, sorted, come first
+    pos_of = torch.searchsorted(seeds, pairs.cpu().contiguous())
     return model.decode(z, pos_of.to(device))
 
 
