@@ -24,8 +24,8 @@ otherwise or with ``--retrain``.
 
 Example
 -------
->>> graph_change(["a", "b", "c"], [(0, 1)], ["a", "b", "c", "d"], [(0, 1), (2, 3)])
-0.4
+>>> round(graph_change(["a", "b", "c"], [(0, 1)], ["a", "b", "c", "d"], [(0, 1), (2, 3)]), 3)
+0.333
 """
 
 from __future__ import annotations
