@@ -142,7 +142,7 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
     "--batch-size",
     type=click.IntRange(min=0),
     help="Training pairs per update: 0 = full batch; default by graph size (mini-batches "
-    "of 128 from 20,000 nodes).",
+    "of 128-1024 from 20,000 nodes).",
 )
 @click.option(
     "--retrain",

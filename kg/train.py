@@ -311,7 +311,7 @@ def train(
         threads: CPU threads (default :data:`kg.device.DEFAULT_CPU_THREADS`).
         batch_size: ``None`` (default) trains full batch below
             :data:`kg.minibatch.MINIBATCH_MIN_NODES` nodes and in sampled mini-batches of
-            128 pairs above; ``0`` forces full batch, a positive number mini-batches of
+            about 16 updates per epoch above (128 to 1024 pairs); ``0`` forces full batch, a positive number mini-batches of
             that size (see :mod:`kg.minibatch`).
         init: the previous predictor of this graph before an edit (see
             :mod:`kg.incremental`): its split is carried over (old pairs keep their part)
@@ -355,12 +355,18 @@ def train(
         split = training_split(lg, seed)
     t_split = time.perf_counter()
     from kg.incremental import warm_start
-    from kg.minibatch import MINIBATCH_DEFAULTS, fit_link_model_minibatch, use_minibatch
+    from kg.minibatch import (
+        MINIBATCH_DEFAULTS,
+        auto_batch_size,
+        fit_link_model_minibatch,
+        use_minibatch,
+    )
 
     minibatch = use_minibatch(lg.num_nodes, batch_size) and encoder != "hetero"
     mode = {"mode": "minibatch" if minibatch else "full"}
     if minibatch:
-        mode["batch_size"] = int(batch_size or MINIBATCH_DEFAULTS["batch_size"])
+        sup = round(float(cfg["supervision"]) * split.train_pos.size(1))
+        mode["batch_size"] = int(batch_size or auto_batch_size(sup))
         mode["fanouts"] = list(MINIBATCH_DEFAULTS["fanouts"])
         for k in ("epochs", "patience"):
             if opts[k] is None:
