@@ -786,16 +786,23 @@ def build_to(
     progress: bool = False,
     aliases: str | os.PathLike[str] | None = None,
     max_bytes: int | None = MAX_FILE_BYTES,
+    batch_size: int | None = None,
+    retrain: bool = False,
 ) -> BuildResult:
     """Build, optionally train the link predictor, and write the outputs into ``out``.
 
-    Every file (graph, page, model, embeddings, split) is written into a fresh folder and
-    ``out`` is switched to it in one step (see :mod:`kg.outdir`): a reader sees the complete
-    old set or the complete new one. The folder is locked for the whole build (a second
-    build into it waits), so a read-only or unusable ``out`` is found before any work.
-    When no file could be parsed nothing is written (the old outputs stay). A training
-    failure is reported in ``train_error`` and the graph is still written; a failure to
-    write any file (a full disk, say) raises and leaves the old set.
+    Every file (graph, page, model, embeddings, split, suggest index) is written into a
+    fresh folder and ``out`` is switched to it in one step (see :mod:`kg.outdir`): a reader
+    sees the complete old set or the complete new one. The folder is locked for the whole
+    build (a second build into it waits), so a read-only or unusable ``out`` is found before
+    any work. When no file could be parsed nothing is written (the old outputs stay). A
+    training failure is reported in ``train_error`` and the graph is still written; a
+    failure to write any file (a full disk, say) raises and leaves the old set.
+
+    ``batch_size`` is passed to :func:`kg.train.train` (``None``: by graph size). When
+    ``out`` holds a model of an earlier build and the graph changed little, the model is
+    fine-tuned from it (:mod:`kg.incremental`); ``retrain`` always trains a fresh one.
+    The index ``kg suggest`` reads is written with the model (:mod:`kg.suggest_index`).
 
     Raises:
         OSError: ``out`` cannot be locked or written (the message names the path).
@@ -803,7 +810,8 @@ def build_to(
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with _fewer_collections(), terminate_as_exit():
         return _build_to(
-            paths, out, train, bib, ext, jobs, cache_dir, seed, progress, aliases, max_bytes
+            paths, out, train, bib, ext, jobs, cache_dir, seed, progress, aliases, max_bytes,
+            batch_size, retrain,
         )
 
 
@@ -819,6 +827,8 @@ def _build_to(
     progress: bool,
     aliases: str | os.PathLike[str] | None,
     max_bytes: int | None,
+    batch_size: int | None = None,
+    retrain: bool = False,
 ) -> BuildResult:
     # the `kg symmetry` report stays with the folder, as it did before versioned outputs: the
     # page shows its orbits only while they still fit the graph (see orbit_payload)
@@ -836,10 +846,15 @@ def _build_to(
         if train:
             fault("train")
             try:
+                from kg.incremental import previous_model
+                from kg.suggest_index import page_suggestions
                 from kg.train import train as train_predictor
 
-                predictor = train_predictor(kg, seed=seed, progress=progress)
-                suggestions = predictor.suggestions_for_all(k=5, graph=kg)
+                init = None if retrain else previous_model(out, kg, seed=seed)
+                predictor = train_predictor(
+                    kg, seed=seed, progress=progress, batch_size=batch_size, init=init
+                )
+                suggestions = page_suggestions(predictor, kg, k=5)
                 result.predictor = predictor
             except Exception as exc:  # the graph is still worth writing
                 result.train_error = _one_line(exc)
@@ -847,8 +862,11 @@ def _build_to(
         title = f"Knowledge graph: {', '.join(names)}" if names else None
         written = write_outputs(kg, stage, suggestions=suggestions, title=title)
         if result.predictor is not None:
+            from kg.suggest_index import write_suggest_index
+
             fault("save")
             result.predictor.save(stage)
+            write_suggest_index(stage)
         result.files = {k: Path(out) / p.name for k, p in written.items()}
     if result.predictor is not None:
         result.predictor.path = Path(out)

@@ -53,6 +53,19 @@ def cli() -> None:
     """Turn research notes into a knowledge graph, suggest related works, render HTML."""
 
 
+def training_line(predictor: Any) -> str:
+    """One line on how the model was trained (mode, epochs, seconds, fine-tuned or fresh)."""
+    c, t = predictor.config, predictor.timings
+    how = (
+        f"mini-batches of {c['batch_size']}" if c.get("mode") == "minibatch" else "full batch"
+    )
+    start = "fine-tuned from the previous model" if c.get("warm_start") else "trained from scratch"
+    return (
+        f"model: {start} on {c['device']}, {how}, best epoch {c['best_epoch']} of "
+        f"{c['epochs_trained']}, {t['total']:.1f} s"
+    )
+
+
 # ---- commands (one block each, in pipeline order: build, train, suggest, eval, symmetry, view)
 
 
@@ -148,6 +161,17 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
     help="Read at most this many MiB of each file (0: no limit); the rest is left out and said.",
 )
 @click.option(
+    "--batch-size",
+    type=click.IntRange(min=0),
+    help="Training pairs per update: 0 = full batch; default by graph size (mini-batches "
+    "of 128-1024 from 20,000 nodes).",
+)
+@click.option(
+    "--retrain",
+    is_flag=True,
+    help="Train a fresh model even when OUT holds one to fine-tune after a small edit.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True,
     help="Also list the per-item warnings and the candidates not made topics or methods, with why.",
 )
@@ -163,6 +187,8 @@ def build_command(
     seed: int,
     aliases: str | None,
     max_file_size: float,
+    batch_size: int | None,
+    retrain: bool,
     verbose: bool,
 ) -> None:
     """Build the knowledge graph of the notes in PATHS (files or folders, recursively).
@@ -192,6 +218,8 @@ def build_command(
             progress=not no_train,
             aliases=aliases,
             max_bytes=int(max_file_size * 1024 * 1024) or None,
+            batch_size=batch_size,
+            retrain=retrain,
         )
     except (OSError, ValueError) as exc:  # a bib that is missing, an output folder not writable
         raise click.ClickException(clean(exc)) from None
@@ -233,11 +261,11 @@ def _echo_training(predictor: Any, graph: Any) -> None:
     """Print what training did: device, epochs, time, validation and test AUC/AP, test MRR."""
     from kg.evaluate import evaluate
 
-    c, m, t = predictor.config, predictor.metrics, predictor.timings
+    c, m = predictor.config, predictor.metrics
+    echo(training_line(predictor))
     echo(
-        f"trained {c['encoder']}/{c['decoder']} hidden={c['hidden']} layers={c['layers']} "
-        f"features={c['features']} on {c['device']}: best epoch {c['best_epoch']} of "
-        f"{c['epochs_trained']}, {t['total']:.1f} s"
+        f"model: {c['encoder']}/{c['decoder']} hidden={c['hidden']} layers={c['layers']} "
+        f"features={c['features']}"
     )
     line = (
         f"val AUC {m['val']['auc']:.4f} AP {m['val']['ap']:.4f} | "
@@ -415,6 +443,11 @@ def _show_progress(flag: bool | None) -> bool:
 @click.option("--seed", default=0, show_default=True, help="Seed of Python, NumPy and torch.")
 @device_option
 @click.option(
+    "--batch-size",
+    type=click.IntRange(min=0),
+    help="Training pairs per update: 0 = full batch; default by graph size.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show the progress bar (default: only on a terminal).",
@@ -429,6 +462,7 @@ def train_command(
     features: str,
     seed: int,
     device: str,
+    batch_size: int | None,
     progress: bool | None,
 ) -> None:
     """Train the link predictor on OUT/graph.json and save it beside the graph.
@@ -477,7 +511,7 @@ def train_command(
 @click.option(
     "--max-queries",
     type=click.IntRange(min=1),
-    help="Rank at most this many test queries (a seeded sample; default all).",
+    help="Rank at most this many test queries (a seeded sample; default 1000).",
 )
 @click.option(
     "--related",
@@ -496,6 +530,7 @@ def train_command(
 )
 @click.option("--epochs", type=click.IntRange(min=1), help="With --related: training epochs.")
 @click.option("--seed", default=0, show_default=True, help="With --related: training seed.")
+@click.option("--all", "all_queries", is_flag=True, help="Rank every test query (no sample).")
 def eval_command(
     out: str,
     as_json: bool,
@@ -504,6 +539,7 @@ def eval_command(
     lists: tuple[str, ...],
     epochs: int | None,
     seed: int,
+    all_queries: bool,
 ) -> None:
     """Compare the trained GNN with link heuristics on its held-out test edges.
 
@@ -548,6 +584,12 @@ def eval_command(
         real = resolve(out)  # graph and model from one version, even while a build switches
         graph = KnowledgeGraph.load(real)
         predictor = LinkPredictor.load(real)
+        if all_queries:
+            max_queries = None
+        elif max_queries is None:
+            from kg.evaluate import DEFAULT_QUERIES
+
+            max_queries = DEFAULT_QUERIES
         result = evaluate(graph, predictor, max_queries=max_queries)
     except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(clean(exc)) from None

@@ -48,7 +48,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import auc_score, average_precision, rank_of, ranking_summary
 from kg.predictor import LinkPredictor, score_matrix, score_pairs
 
-__all__ = ["BASELINES", "METRICS", "evaluate", "seen_graph", "format_table"]
+__all__ = ["BASELINES", "METRICS", "DEFAULT_QUERIES", "evaluate", "seen_graph", "format_table"]
 
 #: Heuristics compared with the GNN (names of :data:`kg.baselines.METHODS`).
 BASELINES: tuple[str, ...] = (
@@ -60,6 +60,10 @@ BASELINES: tuple[str, ...] = (
 
 #: Metric keys of every result row.
 METRICS: tuple[str, ...] = ("auc", "ap", "mrr", "hits@1", "hits@10")
+
+#: Test queries ``kg eval`` ranks by default: a fixed sample (seeded by the model's seed), so
+#: the figures are stable and the time bounded on any graph (``--all`` ranks every one).
+DEFAULT_QUERIES = 1000
 
 
 def _pairs_by_role(

@@ -110,11 +110,12 @@ def _hash_into(row: np.ndarray, toks: Sequence[str], weight: float) -> None:
     counts: dict[int, float] = {}
     for tok in toks:
         data = tok.encode("utf-8")
-        h = zlib.crc32(data)
-        sign = 1.0 if zlib.crc32(data, 0x9E3779B9) & 1 else -1.0
-        counts[h % dim] = counts.get(h % dim, 0.0) + sign
-    for bucket, value in counts.items():
-        row[bucket] += weight * np.sign(value) * np.log1p(abs(value))
+        h = zlib.crc32(data) % dim
+        counts[h] = counts.get(h, 0.0) + (1.0 if zlib.crc32(data, 0x9E3779B9) & 1 else -1.0)
+    if counts:  # one vectorised update (NumPy scalar arithmetic per bucket is slow)
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        val = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        row[idx] += weight * np.sign(val) * np.log1p(np.abs(val))
 
 
 def text_features(

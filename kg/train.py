@@ -181,12 +181,14 @@ def fit_link_model(
     patience: int = 50,
     seed: int = 0,
     device: torch.device | str = "cpu",
+    init_state: dict[str, torch.Tensor] | None = None,
     on_epoch: Callable[[dict[str, float]], None] | None = None,
 ) -> FitResult:
     """Train a :class:`kg.nn.LinkModel` on ``split`` (steps 4 of the module docstring).
 
     Returns the model with the weights of the best validation epoch, and validation and test
-    AUC/AP at that epoch (test embeddings use ``split.test_mp``).
+    AUC/AP at that epoch (test embeddings use ``split.test_mp``). ``init_state``: weights
+    to start from instead of a fresh model.
     """
     device = torch.device(device)
     seed_all(seed)
@@ -203,6 +205,8 @@ def fit_link_model(
         node_dim,
         split.node_type,
     ).to(device)
+    if init_state is not None:  # fine-tuning a previous model
+        model.load_state_dict(init_state)
     x = x.to(device)
     split = split.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
@@ -211,6 +215,12 @@ def fit_link_model(
     best_key = -1.0
     best_state: dict[str, torch.Tensor] = {}
     best_epoch = 0
+    if init_state is not None:  # the starting weights are kept unless an epoch beats them
+        model.eval()
+        with torch.no_grad():
+            best = _scores(model, model.encode(x, split.train_mp), split.val_pos, split.val_neg)
+        best_key = best["auc"] if best["auc"] == best["auc"] else 0.0
+        best_state = copy.deepcopy(model.state_dict())
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
     epoch = 0
@@ -307,6 +317,9 @@ def train(
     node_dim: int | None = None,
     supervision: float | None = None,
     threads: int | None = None,
+    batch_size: int | None = None,
+    init: LinkPredictor | None = None,
+    warm: bool = True,
 ) -> LinkPredictor:
     """Train a link predictor on ``kg`` and return it as a :class:`kg.predictor.LinkPredictor`.
 
@@ -331,6 +344,16 @@ def train(
         supervision: fraction of training edges supervised and held out of message passing
             each epoch (default 0.3; see :func:`kg.split.supervision_split`).
         threads: CPU threads (default :data:`kg.device.DEFAULT_CPU_THREADS`).
+        batch_size: ``None`` (default) trains full batch below
+            :data:`kg.minibatch.MINIBATCH_MIN_NODES` nodes and in sampled mini-batches of
+            about 16 updates per epoch above (128 to 1024 pairs); ``0`` forces full batch, a positive number mini-batches of
+            that size (see :mod:`kg.minibatch`).
+        init: the previous predictor of this graph before an edit (see
+            :mod:`kg.incremental`): its split is carried over (old pairs keep their part)
+            and, with ``warm``, its weights are the starting point when its settings and
+            feature width match; training then runs
+            :data:`kg.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given.
+        warm: start from ``init``'s weights (``False``: a fresh model on the carried split).
 
     Raises:
         ValueError: a graph without target edges to learn from, or a bad option.
@@ -359,27 +382,73 @@ def train(
             f"the graph has {lg.target.size(1)} target edges "
             f"({', '.join(lg.relations)}); at least 10 are needed to train"
         )
-    split = training_split(lg, seed)
+    if init is not None:
+        from kg.incremental import carried_split
+
+        split = carried_split(init, lg, val=DEFAULTS["val"], test=DEFAULTS["test"], seed=seed)
+    else:
+        split = training_split(lg, seed)
     t_split = time.perf_counter()
+    from kg.incremental import warm_start
+    from kg.minibatch import (
+        MINIBATCH_DEFAULTS,
+        auto_batch_size,
+        fit_link_model_minibatch,
+        use_minibatch,
+    )
+
+    minibatch = use_minibatch(lg.num_nodes, batch_size) and encoder != "hetero"
+    mode = {"mode": "minibatch" if minibatch else "full"}
+    if minibatch:
+        sup = round(float(cfg["supervision"]) * split.train_pos.size(1))
+        mode["batch_size"] = int(batch_size or auto_batch_size(sup))
+        mode["fanouts"] = list(MINIBATCH_DEFAULTS["fanouts"])
+        for k in ("epochs", "patience"):
+            if opts[k] is None:
+                cfg[k] = MINIBATCH_DEFAULTS[k]
+    start = None
+    if warm:
+        start = warm_start(init, lg, encoder=encoder, decoder=decoder, degree=degree, cfg=cfg)
+    if start is not None:
+        mode["warm_start"] = True
+        if opts["epochs"] is None:
+            cfg["epochs"] = start.epochs
+        if opts["lr"] is None:
+            cfg["lr"] = start.lr
+        cfg["patience"] = min(int(cfg["patience"]), start.patience)
+    common = {
+        "hidden": int(cfg["hidden"]),
+        "layers": int(cfg["layers"]),
+        "encoder": encoder,
+        "decoder": decoder,
+        "degree": degree,
+        "dropout": float(cfg["dropout"]),
+        "node_dim": int(cfg["node_dim"]),
+        "supervision": float(cfg["supervision"]),
+        "epochs": int(cfg["epochs"]),
+        "lr": float(cfg["lr"]),
+        "patience": int(cfg["patience"]),
+        "seed": seed,
+        "device": dev,
+    }
     with _Progress(progress, int(cfg["epochs"])) as bar:
-        fit = fit_link_model(
-            lg.x,
-            split,
-            hidden=int(cfg["hidden"]),
-            layers=int(cfg["layers"]),
-            encoder=encoder,
-            decoder=decoder,
-            degree=degree,
-            dropout=float(cfg["dropout"]),
-            node_dim=int(cfg["node_dim"]),
-            supervision=float(cfg["supervision"]),
-            epochs=int(cfg["epochs"]),
-            lr=float(cfg["lr"]),
-            patience=int(cfg["patience"]),
-            seed=seed,
-            device=dev,
-            on_epoch=bar.update,
-        )
+        if minibatch:
+            fit = fit_link_model_minibatch(
+                lg.x,
+                split,
+                batch_size=mode["batch_size"],
+                init_state=None if start is None else start.state,
+                on_epoch=bar.update,
+                **common,
+            )
+        else:
+            fit = fit_link_model(
+                lg.x,
+                split,
+                init_state=None if start is None else start.state,
+                on_epoch=bar.update,
+                **common,
+            )
     t_embed = time.perf_counter()
     model = fit.model
     with torch.no_grad():
@@ -403,6 +472,7 @@ def train(
         "seed": seed,
         "device": dev.type,
         **cfg,
+        **mode,
         "epochs_trained": fit.epochs_trained,
         "best_epoch": fit.best_epoch,
         "target_relations": list(lg.relations),

@@ -1,0 +1,85 @@
+"""Tests of kg.minibatch: the neighbour sampler, linear-time negatives, mini-batch training."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from _toy_kg import toy_kg
+
+from kg.minibatch import (
+    MINIBATCH_MIN_NODES,
+    NegativeSampler,
+    Neighbourhood,
+    fit_link_model_minibatch,
+    use_minibatch,
+)
+from kg.pyg import to_link_graph
+from kg.train import train, training_split
+
+
+def _undirected(pairs: list[tuple[int, int]]) -> torch.Tensor:
+    both = pairs + [(b, a) for a, b in pairs]
+    return torch.tensor(both, dtype=torch.long).t()
+
+
+def test_small_fanout_takes_every_neighbour_and_seeds_come_first() -> None:
+    star = _undirected([(0, i) for i in range(1, 6)])  # centre 0, leaves 1..5
+    nb = Neighbourhood(star, 6)
+    n_id, ei = nb.sample(torch.tensor([3, 0]), (10, 10), torch.Generator().manual_seed(0))
+    assert n_id[:2].tolist() == [0, 3]  # unique seeds, sorted, first
+    assert sorted(n_id.tolist()) == list(range(6))
+    edges = {(int(n_id[a]), int(n_id[b])) for a, b in ei.t().tolist()}
+    assert {(i, 0) for i in range(1, 6)} <= edges  # every in-edge of the centre
+    assert all((a, b) in {(0, i) for i in range(1, 6)} | {(i, 0) for i in range(1, 6)} for a, b in edges)
+
+
+def test_fanout_bounds_the_in_edges_per_node() -> None:
+    star = _undirected([(0, i) for i in range(1, 101)])
+    nb = Neighbourhood(star, 101)
+    n_id, ei = nb.sample(torch.tensor([0]), (7,), torch.Generator().manual_seed(1))
+    into_centre = (n_id[ei[1]] == 0).sum().item()
+    assert 1 <= into_centre <= 7
+    assert n_id.numel() == 1 + into_centre  # one hop: the seed and its sampled neighbours
+
+
+def test_sampling_is_reproducible_with_a_seeded_generator() -> None:
+    ring = _undirected([(i, (i + 1) % 50) for i in range(50)] + [(i, (i + 7) % 50) for i in range(50)])
+    nb = Neighbourhood(ring, 50)
+    a = nb.sample(torch.tensor([1, 2]), (2, 2), torch.Generator().manual_seed(5))
+    b = nb.sample(torch.tensor([1, 2]), (2, 2), torch.Generator().manual_seed(5))
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+def test_typed_negatives_keep_the_type_of_the_side_replaced() -> None:
+    node_type = torch.tensor([0] * 10 + [1] * 5 + [2] * 3)
+    pos = torch.tensor([[0, 1, 2, 3] * 50, [10, 11, 15, 16] * 50])
+    neg = NegativeSampler(node_type, 18).draw(pos, torch.Generator().manual_seed(0))
+    assert torch.equal(node_type[neg], node_type[pos])
+    changed = (neg != pos).any(dim=0)
+    assert changed.float().mean() > 0.5  # most are real corruptions
+
+
+def test_size_rule_and_forcing() -> None:
+    assert not use_minibatch(MINIBATCH_MIN_NODES - 1, None)
+    assert use_minibatch(MINIBATCH_MIN_NODES, None)
+    assert use_minibatch(10, 64) and not use_minibatch(10**6, 0)
+
+
+def test_minibatch_training_learns_the_toy_graph() -> None:
+    lg = to_link_graph(toy_kg(posts=8), dim=16)
+    split = training_split(lg, seed=0)
+    fit = fit_link_model_minibatch(
+        lg.x, split, hidden=16, epochs=30, patience=30, batch_size=8, fanouts=(5, 5)
+    )
+    losses = [row["loss"] for row in fit.history]
+    assert np.mean(losses[-5:]) < np.mean(losses[:5])
+    assert fit.test["auc"] > 0.5
+
+
+def test_train_batch_size_selects_the_mode_and_records_it() -> None:
+    kg = toy_kg()
+    mb = train(kg, hidden=8, epochs=2, progress=False, batch_size=16)
+    full = train(kg, hidden=8, epochs=2, progress=False, batch_size=0)
+    assert mb.config["mode"] == "minibatch" and mb.config["batch_size"] == 16
+    assert full.config["mode"] == "full"
+    assert mb.z.shape == full.z.shape
