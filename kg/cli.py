@@ -61,8 +61,8 @@ def training_line(predictor: Any) -> str:
     )
     start = "fine-tuned from the previous model" if c.get("warm_start") else "trained from scratch"
     return (
-        f"model: {start} on {c['device']}, {how}, best epoch {c['best_epoch']} of "
-        f"{c['epochs_trained']}, {t['total']:.1f} s"
+        f"model: {start} on {c['device']}: best epoch {c['best_epoch']} of "
+        f"{c['epochs_trained']}, {t['total']:.1f} s, {how}"
     )
 
 
@@ -241,9 +241,10 @@ def build_command(
     written = [str(p) for p in result.files.values()]
     if result.predictor is not None and result.predictor.path is not None:
         from kg.predictor import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ
+        from kg.suggest import SUGGEST_CACHE
 
         model_dir = result.predictor.path
-        names = (MODEL_JSON, MODEL_PT, EMBEDDINGS_NPZ, SPLIT_NPZ)
+        names = (MODEL_JSON, MODEL_PT, EMBEDDINGS_NPZ, SPLIT_NPZ, SUGGEST_CACHE)
         written += [str(model_dir / n) for n in names if (model_dir / n).is_file()]
     echo("wrote " + ", ".join(written))
     if "html" in result.files:

@@ -100,6 +100,8 @@ def page_suggestions(
     scorer = suggester.scorer
     degree = dict(kg.graph.degree())
     queries = sorted(entities, key=lambda n: (-degree.get(n, 0), n))[:max_nodes]
+    if suggester.ranker is not None:  # the related-works ranker: exactly what `kg suggest` says
+        return suggester.suggestions_for_all(k=k, nodes=queries)
     pool = np.array([scorer.row[n] for n in entities if n in kg.graph], dtype=np.int64)
     c = linear_weights(predictor.decoder)
     zp = scorer.z[pool]
