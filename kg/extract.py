@@ -467,7 +467,7 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return True, "glossary"
     if _DATE.match(t):
         return False, "date"
-    if is_structural(t):
+    if is_structural(t) or _MARKER.search(t):
         return False, "structural heading"
     if kind != "method" and re.search(r"\bdata$", low):
         return False, "data description"
@@ -546,8 +546,10 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     if words and not cjk:
         head = _singular(words[-1])
         singular = head == words[-1].casefold()
-        if len(words) == 2 and singular and head in _COMPONENTS and _zipf(words[0], "en") >= 4.0:
-            return False, "generic component"
+        if len(words) == 2 and singular and head in _COMPONENTS and (
+            _zipf(words[0], "en") >= 4.0 or _singular(words[0]) in _COMPONENTS
+        ):  # fmt: skip
+            return False, "generic component"  # "Mask Decoder", "Encoder Backbone"
         if head in _EN_HEADS and len(words) >= 2:
             if all(_zipf(w, "en") >= 5.0 for w in words[:-1]):
                 return False, "common words"
@@ -560,6 +562,12 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+#: A heading about companies or products: its list items are products, not methods.
+_COMMERCIAL = re.compile(
+    r"公司|企业|厂商|厂家|产品|\b(?:compan(?:y|ies)|products?|vendors?|startups?|commercial)\b", re.I
+)
+#: Summary and housekeeping markers inside a heading ("VAE TLDR", "Training FAQ").
+_MARKER = re.compile(r"\b(?:TL;?\s?DR|FAQs?|TODO|Q&A|Recap|Cheat ?sheet)\b", re.I)
 #: A course number opening a heading: "EECS 442 Contrastive Learning", "CS231n Lecture 5".
 _COURSE = re.compile(r"^[A-Z]{2,5}\s?\d{3}[a-z]?\b")
 #: Evaluative words that make a remark about a concept, not a new name for one.
@@ -824,6 +832,8 @@ class _Extractor:
                     here = self.add("topic", label, sec.line, parent)
                 else:
                     self.reject("topic", label, sec.line, reason)
+                if reason == "organisation" or _COMMERCIAL.search(label):
+                    ctx["commercial"] = True  # what a company section lists are its products
         self.attach(here, sec.attachments)
         if not skip_blocks:
             for block in sec.blocks:
@@ -934,6 +944,11 @@ class _Extractor:
         lead = first.spans[0]
         if method and lead.url and not is_generic_link(lead.text):
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
+        if method and ctx.get("commercial") and not judge_name(label, "method")[1].startswith(
+            ("glossary", "alias")
+        ):
+            self.reject("method", label, first.line, "product (listed under an organisation)")
+            method = False
         if method:
             ok, reason = judge_name(label, "method")
             has_papers = any(h is not None for h in child_hits)

@@ -791,8 +791,17 @@ _NAME_SEP = r"(?:\s*,?\s*(?:and|&)\s+|\s*,\s*)"
 _LEAD_AUTHORS = re.compile(
     rf"^(?:{_NAME}(?:{_NAME_SEP}{_NAME})+(?:,?\s+et\.?\s+al\.?)?"
     rf"|{_INITIALS}\s*[A-Z][\w'’\-]+"  # one author "A. B. Author."
-    rf"|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)\s*\.?(?<=\.)\s+(?=[A-Z0-9\"“])"
+    rf"|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)"
+    r"\s*\.?(?:(?<=\.),)?(?<=[.,])\s+(?=[A-Z0-9\"“])"  # "..., and Hadsell, R., Title" too
 )
+# 'Raghu, Maithra, et al. "Title."': an author list, then the title in quotes
+_AUTHORS_QUOTED = re.compile(r"^(?P<authors>[^\"“”]{3,300}?)[\s,.:]*[\"“](?P<title>[^\"“”]{8,400})[\"”]?")
+# links to video sites are talks and lectures, not papers
+_VIDEO_URL = re.compile(r"^https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be|vimeo\.com|bilibili\.com)/", re.I)
+# Chinese sentence punctuation: a description, not a title
+_CJK_SENTENCE = re.compile(r"[，；。]")
+# an event named in the entry: "VisDA-2019" on the venue line of a "... Challenge 2019" paper
+_EVENT_WORD = re.compile(r"\b(?:challenge|competition|leaderboard|contest|shared task)\b", re.I)
 _ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCoRR\b", re.I)
 _ARXIV = Venue("arXiv", None, False, "preprint")
 _ARXIV_IN_TEXT = re.compile(r"\barxiv\s*:\s*(\d{4}\.\d{4,5})", re.I)
@@ -846,6 +855,23 @@ def recognize(lines: list[Line]) -> PaperHit | None:
             and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))
     ):  # fmt: skip
         return None  # nor an unnamed "[our paper](..)" or an author list
+    urls = [s.url for s in first.spans if s.url and not s.url.startswith("#")]
+    if urls and all(_VIDEO_URL.match(u) for u in urls):
+        return None  # nor a talk or a lecture on a video site
+    if _CJK_SENTENCE.search(hit.title):
+        return None  # nor a description written in Chinese
+    if in_prose and hit.style == "link" and hit.venue is None and len(_words(hit.title)) <= 5:
+        after = first.text.split(hit.title, 1)[-1]
+        if re.match(r"\s*(?:\[[^\]]*\])?\s*\(\s*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*\s*\)", after):
+            return None  # nor a method named in prose, linked to its paper: "[Name][12] (SGLD)"
+    if (quoted := _AUTHORS_QUOTED.match(hit.title)) is not None:
+        authors = quoted.group("authors")
+        names = re.sub(r",?\s+and\s+", ", ", authors.strip(" ,."))
+        if re.search(r"\bet\.?\s+al\b", authors) or _AUTHORS_LIKE.match(names):
+            title = clean_title(quoted.group("title"))
+            if title_like(title, min_words=2):
+                hit.authors = hit.authors or split_authors(authors.strip(" ,."))
+                hit.title = title
     if (lead := _LEAD_AUTHORS.match(hit.title)) is not None:
         rest = clean_title(hit.title[lead.end() :])
         if title_like(rest, min_words=2) and not _LEAD_AUTHORS.match(rest):
@@ -854,6 +880,12 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     if normalize_venue(_IN_PREFIX.sub("", hit.title)) is not None and len(hit.title) <= 40:
         return None  # nor a venue line ("C. Finn, P. Abbeel. In ICML, 2017")
     rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
+    if hit.venue is not None and hit.venue.kind == "unknown" and (
+        hit.venue.name.casefold() in hit.title.casefold()
+        or _EVENT_WORD.search(hit.title)
+        or any(s.url and _EVENT_WORD.search(s.url) for ln in lines[: hit.consumed] for s in ln.spans)
+    ):  # fmt: skip
+        hit.venue = None  # a challenge or data set the paper is about, not where it appeared
     if "arxiv" not in hit.ids and (aid := _ARXIV_IN_TEXT.search(rest)):
         hit.ids["arxiv"] = aid.group(1)  # "arXiv:1907.05511" written out, not linked
         if hit.year is None and plausible_year(y := arxiv_year(aid.group(1))):
