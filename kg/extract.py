@@ -530,6 +530,11 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return True, "name shape"
     if not connective and (_X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4)):
         return True, "name shape"
+    if (gloss := _GLOSSED.match(t)) is not None and len(en := gloss.group(1).split()) <= 4:
+        head = _singular(en[-1])
+        if (glossary.lookup(" ".join(en)) is not None or head in _TASK_HEADS_EN
+                or head in _EN_HEADS or _zipf(" ".join(en).casefold(), "en") < 3.5):  # fmt: skip
+            return True, "glossed with its English name"
     term = glossary.contains(t)
     if cjk and term is None and re.search(r"(?:应用|场景|领域|方向)$", t):
         return False, "structural heading"
@@ -566,6 +571,10 @@ _NO_EVIDENCE = "no sign of a named research entity"
 _COMMERCIAL = re.compile(
     r"公司|企业|厂商|厂家|产品|\b(?:compan(?:y|ies)|products?|vendors?|startups?|commercial)\b", re.I
 )
+#: Evidence that a made-up name gives (a brand name has it too); under a company, a product.
+_BRAND_EVIDENCE = frozenset(["name shape", "rare term", "contains an acronym"])
+#: "分类（classification）": a term glossed with its English name by the author.
+_GLOSSED = re.compile(r"^[\u3400-\u9fff]{2,8}\s*[(（]\s*([A-Za-z][A-Za-z\- ]{2,40})\s*[)）]$")
 #: Summary and housekeeping markers inside a heading ("VAE TLDR", "Training FAQ").
 _MARKER = re.compile(r"\b(?:TL;?\s?DR|FAQs?|TODO|Q&A|Recap|Cheat ?sheet)\b", re.I)
 #: A course number opening a heading: "EECS 442 Contrastive Learning", "CS231n Lecture 5".
@@ -944,9 +953,7 @@ class _Extractor:
         lead = first.spans[0]
         if method and lead.url and not is_generic_link(lead.text):
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
-        if method and ctx.get("commercial") and not judge_name(label, "method")[1].startswith(
-            ("glossary", "alias")
-        ):
+        if method and ctx.get("commercial") and judge_name(label, "method")[1] in _BRAND_EVIDENCE:
             self.reject("method", label, first.line, "product (listed under an organisation)")
             method = False
         if method:
