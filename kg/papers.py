@@ -791,7 +791,7 @@ _NAME_SEP = r"(?:\s*,?\s*(?:and|&)\s+|\s*,\s*)"
 _LEAD_AUTHORS = re.compile(
     rf"^(?:{_NAME}(?:{_NAME_SEP}{_NAME})+(?:,?\s+et\.?\s+al\.?)?"
     rf"|{_INITIALS}\s*[A-Z][\w'’\-]+"  # one author "A. B. Author."
-    rf"|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)"
+    rf"|(?:[A-Z][\w'’\-]+\*?,\s*)*[A-Z][\w'’\-]+\*?(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)"
     r"\s*\.?(?:(?<=\.),)?(?<=[.,])\s+(?=[A-Z0-9\"“])"  # "..., and Hadsell, R., Title" too
 )
 # 'Raghu, Maithra, et al. "Title."': an author list, then the title in quotes

@@ -389,6 +389,7 @@ def test_a_markdown_back_end_crash_is_only_a_warning(tmp_path: Path) -> None:
         ("VAE TLDR", "topic", "structural heading"),
         ("Training FAQ", "topic", "structural heading"),
         ("Encoder Backbone", "topic", "generic component"),
+        ("转 VOC", "topic", "sentence"),
     ],
 )
 def test_judge_rejects_what_names_no_research_entity(label: str, kind: str, reason: str) -> None:

@@ -237,9 +237,12 @@ def test_authors_before_a_quoted_or_comma_separated_title_are_split_off() -> Non
         "ICML 2019.\n"
         "- Rusu, A. A., Vecerik, M. and Hadsell, R., Robots from pixels with progressive nets. "
         "arXiv preprint arXiv:1610.04286, 2016.\n"
+        "- Emmons*, Jain*, Laskin* et al. [Sparse Memory for Planning](https://arxiv.org/abs/2003.06417)."
+        " NeurIPS 2020.\n"
     )
     assert set(papers) == {
-        "Sparse Graphs Learn Slowly", "Sets of Sets Revisited", "Robots from pixels with progressive nets"
+        "Sparse Graphs Learn Slowly", "Sets of Sets Revisited",
+        "Robots from pixels with progressive nets", "Sparse Memory for Planning",
     }  # fmt: skip
 
 
