@@ -469,6 +469,8 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "date"
     if is_structural(t) or _MARKER.search(t):
         return False, "structural heading"
+    if _defines_acronym(t) and not is_structural(_PAREN_TAIL.sub("", t)):
+        return True, "defines its acronym"
     if kind != "method" and re.search(r"\bdata$", low):
         return False, "data description"
     if _DATA_HANDLING.match(t):
@@ -571,6 +573,30 @@ _NO_EVIDENCE = "no sign of a named research entity"
 _COMMERCIAL = re.compile(
     r"公司|企业|厂商|厂家|产品|\b(?:compan(?:y|ies)|products?|vendors?|startups?|commercial)\b", re.I
 )
+_ACRONYM_DEF = re.compile(r"^(?P<name>[A-Za-z][\w\- ]{4,80}?)\s*[(（](?P<abbr>[A-Za-z][A-Za-z0-9\-]{1,9})[)）]$")
+
+
+def _defines_acronym(text: str) -> bool:
+    """Whether ``text`` is a name followed by its own acronym, as a named method is introduced.
+
+    >>> _defines_acronym("Starts of Intermediate Difficulty (SoID)")
+    True
+    >>> _defines_acronym("Adaptive Risk Minimization (ARM)"), _defines_acronym("Results (2019)")
+    (True, False)
+    >>> _defines_acronym("Our approach (new)")
+    False
+    """
+    m = _ACRONYM_DEF.match(text)
+    if m is None:
+        return False
+    letters = [c for c in m.group("abbr") if c.isupper()]
+    initials = [w[0].upper() for w in re.split(r"[\s\-]+", m.group("name")) if w]
+    if len(letters) < 2 or letters[0] != initials[0]:
+        return False
+    it = iter(initials)
+    return all(any(c == i for i in it) for c in letters)
+
+
 #: Evidence that a made-up name gives (a brand name has it too); under a company, a product.
 _BRAND_EVIDENCE = frozenset(["name shape", "rare term", "contains an acronym"])
 #: "分类（classification）": a term glossed with its English name by the author.

@@ -399,7 +399,8 @@ def test_judge_rejects_what_names_no_research_entity(label: str, kind: str, reas
 @pytest.mark.parametrize(
     "label",
     ["GCN", "ResNet", "U-Net", "YOLOv3", "Focal loss", "元学习", "剪枝", "图卷积神经网络",
-     "Road Object Detection", "Deformable Attention", "矩阵池化卷积网络", "知識蒸餾"],
+     "Road Object Detection", "Deformable Attention", "矩阵池化卷积网络", "知識蒸餾",
+     "Starts of Intermediate Difficulty (SoID)", "Adaptive Risk Minimization (ARM)"],
 )
 def test_judge_accepts_named_research_entities(label: str) -> None:
     assert judge_name(label, "topic")[0], judge_name(label, "topic")
