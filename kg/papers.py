@@ -777,6 +777,11 @@ _RESOURCE = re.compile(
     r"overview|cheat ?sheet|github)\s*$",
     re.I,
 )
+# "[Technical description of SAC](arxiv..)": a link that describes the paper, not its title
+_DESCRIBES = re.compile(
+    r"^(?:(?:a|the|our|more)\s+)?(?:technical\s+|full\s+|detailed\s+)?"
+    r"(?:description|details|explanation|write-?up|report|summary|overview)\s+(?:of|on)\s", re.I
+)
 _IN_PREFIX = re.compile(r"^\s*(?:in|at|to appear in|published in)\s+", re.I)
 _LOOSE_STYLES = frozenset({"link", "trailing", "paper-link", "author-line", ""})
 _INITIALS = r"(?:[A-Z]\.\s?-?){1,3}"
@@ -849,7 +854,7 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     if hit.style in _LOOSE_STYLES | {"reference"} and _LOWER_START.match(hit.title):
         return None  # nor words quoted or linked in running text ("[phase retrieval](arxiv..)")
     if hit.style in _LOOSE_STYLES and (
-        _SELF_REF.match(hit.title) or _CALL_TO_ACTION.match(hit.title)
+        _SELF_REF.match(hit.title) or _CALL_TO_ACTION.match(hit.title) or _DESCRIBES.match(hit.title)
         or (_RESOURCE.search(hit.title) and len(_words(hit.title)) <= 5)
         or (_AUTHOR_MARK.search(hit.title)
             and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))

@@ -172,6 +172,7 @@ def test_authors_before_the_title_are_split_off() -> None:
         "[arXiv:2001.00001](https://arxiv.org/abs/2001.00001), 2020",
         "**Learn more here: [paper](https://arxiv.org/abs/2001.00001)**",
         "*31st Conference on Neural Information Processing Systems (NeurIPS 2017).*",
+        "[Technical description of LLS](https://arxiv.org/abs/1812.05905)",
     ],
 )
 def test_citations_captions_notices_and_prose_are_not_papers(line: str) -> None:
