@@ -388,7 +388,11 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     # a paragraph's bold lead-in is followed by a sentence; a title by a venue, authors or links
     tail = "".join(s.text for s in rest if not s.url and not (s.italic and not s.bold))
     lead_in = len(" ".join(tail.split())) > 60
-    has_link = _paper_link(spans) is not None and not lead_in
+    links = [s for s in rest if s.url]
+    # "**Large data.** [Recent](arxiv..) [work](..) has shown": a word linked in the sentence
+    prose_link = bool(links) and not is_generic_link(links[0].text) and 0 < len(
+        _words(links[0].text)) <= 2 and not _ID_TITLE.match(links[0].text.strip())  # fmt: skip
+    has_link = _paper_link(spans) is not None and not lead_in and not prose_link
     if not (venue or year or has_link or authors):
         # "**Title.**" alone: a title only when it reads as one (3+ words, mostly capitalised)
         words = title.split()
@@ -810,6 +814,8 @@ _EVENT_WORD = re.compile(r"\b(?:challenge|competition|leaderboard|contest|shared
 _ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCoRR\b", re.I)
 _ARXIV = Venue("arXiv", None, False, "preprint")
 _ARXIV_IN_TEXT = re.compile(r"\barxiv\s*:\s*(\d{4}\.\d{4,5})", re.I)
+# "AI 2015 2015": a venue line (an unknown acronym and years) left without its title
+_SLOT_ONLY = re.compile(r"^[A-Za-z][\w&.\-]{0,12}(?:\s+(?:19|20)\d{2}){1,2}$")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
 
 
@@ -838,7 +844,9 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         or _author_line(lines)
         or _paper_link_title(first)
     )
-    if hit is None or _URLISH.match(hit.title) or _ID_TITLE.match(hit.title):
+    if hit is None or _URLISH.match(hit.title) or _ID_TITLE.match(hit.title) or _SLOT_ONLY.match(
+        hit.title
+    ):  # fmt: skip
         return None  # a bare address is no title
     if normalize_venue(hit.title) is not None:  # "37th Conference on Neural Information ..."
         return None  # nor is a venue name

@@ -173,6 +173,8 @@ def test_authors_before_the_title_are_split_off() -> None:
         "**Learn more here: [paper](https://arxiv.org/abs/2001.00001)**",
         "*31st Conference on Neural Information Processing Systems (NeurIPS 2017).*",
         "[Technical description of LLS](https://arxiv.org/abs/1812.05905)",
+        "**Large amounts of diverse data.** [Recent](https://arxiv.org/abs/2005.14165) [work]"
+        "(https://x.org/clip) has shown the value of large models.",
     ],
 )
 def test_citations_captions_notices_and_prose_are_not_papers(line: str) -> None:
@@ -273,3 +275,11 @@ def test_a_challenge_named_on_the_venue_line_is_no_venue() -> None:
         "Domain Adaptation for the Visual Domain Adaptation Challenge 2019": (None, 2019),
         "Learning Free-Form Deformations": ("ACCV", 2018),
     }
+
+
+def test_an_unknown_venue_line_is_not_a_paper() -> None:
+    papers = _papers(
+        "1. [Fast crowd density estimation](https://www.sciencedirect.com/science/article/pii/S0952)\n"
+        "AI 2015 *2015* [paper](https://www.sciencedirect.com/science/article/pii/S0952)\n"
+    )
+    assert list(papers) == ["Fast crowd density estimation"]
