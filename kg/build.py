@@ -64,6 +64,13 @@ __all__ = [
 ]
 
 DEFAULT_EXT: tuple[str, ...] = (".md", ".markdown")
+#: Upper-case repository files (licence, provenance, contribution rules) found in a folder
+#: of notes: about the repository, not notes. Named directly on the command line they are read.
+HOUSEKEEPING = frozenset(
+    ["LICENSE", "LICENCE", "COPYING", "NOTICE", "SOURCE", "SOURCES", "CONTRIBUTING",
+     "CONTRIBUTORS", "AUTHORS", "MAINTAINERS", "CODE_OF_CONDUCT", "CHANGELOG", "CHANGES",
+     "SECURITY", "SUPPORT", "PULL_REQUEST_TEMPLATE", "ISSUE_TEMPLATE"]
+)  # fmt: skip
 HTML_NAME = "graph.html"
 #: Below this many files extraction runs in this process: a process pool costs tens of
 #: milliseconds to start, and small files extract in about a millisecond each.
@@ -109,7 +116,9 @@ def discover(
 
     A folder is walked recursively (hidden folders such as ``.git`` are left out) for files
     whose extension is in ``ext`` (case-insensitive); a file named directly is always used.
-    A path that does not exist is reported as skipped. A file reached twice by the same
+    Upper-case repository files (``LICENSE.md``, ``SOURCE.md``, ``CONTRIBUTING.md``: see
+    :data:`HOUSEKEEPING`) met in a folder are left out. A path that does not exist is
+    reported as skipped. A file reached twice by the same
     absolute path is used once.
 
     Symbolic links inside a folder: a linked file is used when its target lies inside the
@@ -160,6 +169,8 @@ def discover(
                         display = f"{prefix}/{d}" if prefix else d
                         skipped.append(Skipped(display, "symbolic link to a folder, not followed"))
                 for f in filenames:
+                    if f.split(".")[0] in HOUSEKEEPING:
+                        continue  # LICENSE.md, SOURCE.md: the repository's, not a note
                     if f.lower().endswith(exts) and not f.startswith("."):
                         display = f"{prefix}/{f}" if prefix else f
                         reason = _link_problem(base / f, inside)

@@ -467,8 +467,10 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return True, "glossary"
     if _DATE.match(t):
         return False, "date"
-    if is_structural(t):
+    if is_structural(t) or _MARKER.search(t):
         return False, "structural heading"
+    if _defines_acronym(t) and not is_structural(_PAREN_TAIL.sub("", t)):
+        return True, "defines its acronym"
     if kind != "method" and re.search(r"\bdata$", low):
         return False, "data description"
     if _DATA_HANDLING.match(t):
@@ -530,6 +532,11 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return True, "name shape"
     if not connective and (_X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4)):
         return True, "name shape"
+    if (gloss := _GLOSSED.match(t)) is not None and len(en := gloss.group(1).split()) <= 4:
+        head = _singular(en[-1])
+        if (glossary.lookup(" ".join(en)) is not None or head in _TASK_HEADS_EN
+                or head in _EN_HEADS or _zipf(" ".join(en).casefold(), "en") < 3.5):  # fmt: skip
+            return True, "glossed with its English name"
     term = glossary.contains(t)
     if cjk and term is None and re.search(r"(?:应用|场景|领域|方向)$", t):
         return False, "structural heading"
@@ -546,8 +553,10 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     if words and not cjk:
         head = _singular(words[-1])
         singular = head == words[-1].casefold()
-        if len(words) == 2 and singular and head in _COMPONENTS and _zipf(words[0], "en") >= 4.0:
-            return False, "generic component"
+        if len(words) == 2 and singular and head in _COMPONENTS and (
+            _zipf(words[0], "en") >= 4.0 or _singular(words[0]) in _COMPONENTS
+        ):  # fmt: skip
+            return False, "generic component"  # "Mask Decoder", "Encoder Backbone"
         if head in _EN_HEADS and len(words) >= 2:
             if all(_zipf(w, "en") >= 5.0 for w in words[:-1]):
                 return False, "common words"
@@ -560,6 +569,40 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+#: A heading about companies or products: its list items are products, not methods.
+_COMMERCIAL = re.compile(
+    r"公司|企业|厂商|厂家|产品|\b(?:compan(?:y|ies)|products?|vendors?|startups?|commercial)\b", re.I
+)
+_ACRONYM_DEF = re.compile(r"^(?P<name>[A-Za-z][\w\- ]{4,80}?)\s*[(（](?P<abbr>[A-Za-z][A-Za-z0-9\-]{1,9})[)）]$")
+
+
+def _defines_acronym(text: str) -> bool:
+    """Whether ``text`` is a name followed by its own acronym, as a named method is introduced.
+
+    >>> _defines_acronym("Starts of Intermediate Difficulty (SoID)")
+    True
+    >>> _defines_acronym("Adaptive Risk Minimization (ARM)"), _defines_acronym("Results (2019)")
+    (True, False)
+    >>> _defines_acronym("Our approach (new)")
+    False
+    """
+    m = _ACRONYM_DEF.match(text)
+    if m is None:
+        return False
+    letters = [c for c in m.group("abbr") if c.isupper()]
+    initials = [w[0].upper() for w in re.split(r"[\s\-]+", m.group("name")) if w]
+    if len(letters) < 2 or letters[0] != initials[0]:
+        return False
+    it = iter(initials)
+    return all(any(c == i for i in it) for c in letters)
+
+
+#: Evidence that a made-up name gives (a brand name has it too); under a company, a product.
+_BRAND_EVIDENCE = frozenset(["name shape", "rare term", "contains an acronym"])
+#: "分类（classification）": a term glossed with its English name by the author.
+_GLOSSED = re.compile(r"^[\u3400-\u9fff]{2,8}\s*[(（]\s*([A-Za-z][A-Za-z\- ]{2,40})\s*[)）]$")
+#: Summary and housekeeping markers inside a heading ("VAE TLDR", "Training FAQ").
+_MARKER = re.compile(r"\b(?:TL;?\s?DR|FAQs?|TODO|Q&A|Recap|Cheat ?sheet)\b", re.I)
 #: A course number opening a heading: "EECS 442 Contrastive Learning", "CS231n Lecture 5".
 _COURSE = re.compile(r"^[A-Z]{2,5}\s?\d{3}[a-z]?\b")
 #: Evaluative words that make a remark about a concept, not a new name for one.
@@ -636,7 +679,8 @@ _EN_PREP = re.compile(
 )
 _ZH_VERB_FIRST = re.compile(
     r"^(?:基于|提升|提高|促进|改进|改善|减少|降低|增加|避免|使用|利用|实现|解决|处理|创建|安装|编译|训练|"
-    r"下载|运行|设置|修改|选择|计算|获取|加载|保存|调整|理解|学习如何|了解|构建|搭建|部署)"
+    r"下载|运行|设置|修改|选择|计算|获取|加载|保存|调整|理解|学习如何|了解|构建|搭建|部署|"
+    r"转(?:换|为|成|到)?\s*(?=[A-Za-z]))"  # "转 VOC": convert to a format
 )
 _GENERIC_QUALIFIED = re.compile(
     r"^(?:基本|基础|常见|常用|经典|典型|主要|其他|其它|一般|简单|传统|主流|现有|相关|"
@@ -824,6 +868,8 @@ class _Extractor:
                     here = self.add("topic", label, sec.line, parent)
                 else:
                     self.reject("topic", label, sec.line, reason)
+                if reason == "organisation" or _COMMERCIAL.search(label):
+                    ctx["commercial"] = True  # what a company section lists are its products
         self.attach(here, sec.attachments)
         if not skip_blocks:
             for block in sec.blocks:
@@ -934,6 +980,9 @@ class _Extractor:
         lead = first.spans[0]
         if method and lead.url and not is_generic_link(lead.text):
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
+        if method and ctx.get("commercial") and judge_name(label, "method")[1] in _BRAND_EVIDENCE:
+            self.reject("method", label, first.line, "product (listed under an organisation)")
+            method = False
         if method:
             ok, reason = judge_name(label, "method")
             has_papers = any(h is not None for h in child_hits)

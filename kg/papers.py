@@ -388,7 +388,11 @@ def _bold_title(lines: list[Line]) -> PaperHit | None:
     # a paragraph's bold lead-in is followed by a sentence; a title by a venue, authors or links
     tail = "".join(s.text for s in rest if not s.url and not (s.italic and not s.bold))
     lead_in = len(" ".join(tail.split())) > 60
-    has_link = _paper_link(spans) is not None and not lead_in
+    links = [s for s in rest if s.url]
+    # "**Large data.** [Recent](arxiv..) [work](..) has shown": a word linked in the sentence
+    prose_link = bool(links) and not is_generic_link(links[0].text) and 0 < len(
+        _words(links[0].text)) <= 2 and not _ID_TITLE.match(links[0].text.strip())  # fmt: skip
+    has_link = _paper_link(spans) is not None and not lead_in and not prose_link
     if not (venue or year or has_link or authors):
         # "**Title.**" alone: a title only when it reads as one (3+ words, mostly capitalised)
         words = title.split()
@@ -777,6 +781,11 @@ _RESOURCE = re.compile(
     r"overview|cheat ?sheet|github)\s*$",
     re.I,
 )
+# "[Technical description of SAC](arxiv..)": a link that describes the paper, not its title
+_DESCRIBES = re.compile(
+    r"^(?:(?:a|the|our|more)\s+)?(?:technical\s+|full\s+|detailed\s+)?"
+    r"(?:description|details|explanation|write-?up|report|summary|overview)\s+(?:of|on)\s", re.I
+)
 _IN_PREFIX = re.compile(r"^\s*(?:in|at|to appear in|published in)\s+", re.I)
 _LOOSE_STYLES = frozenset({"link", "trailing", "paper-link", "author-line", ""})
 _INITIALS = r"(?:[A-Z]\.\s?-?){1,3}"
@@ -791,11 +800,22 @@ _NAME_SEP = r"(?:\s*,?\s*(?:and|&)\s+|\s*,\s*)"
 _LEAD_AUTHORS = re.compile(
     rf"^(?:{_NAME}(?:{_NAME_SEP}{_NAME})+(?:,?\s+et\.?\s+al\.?)?"
     rf"|{_INITIALS}\s*[A-Z][\w'’\-]+"  # one author "A. B. Author."
-    rf"|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)\s*\.?(?<=\.)\s+(?=[A-Z0-9\"“])"
+    rf"|(?:[A-Z][\w'’\-]+\*?,\s*)*[A-Z][\w'’\-]+\*?(?:\s+[A-Z][\w'’\-]+)?,?\s+et\.?\s+al\.?)"
+    r"\s*\.?(?:(?<=\.),)?(?<=[.,])\s+(?=[A-Z0-9\"“])"  # "..., and Hadsell, R., Title" too
 )
+# 'Raghu, Maithra, et al. "Title."': an author list, then the title in quotes
+_AUTHORS_QUOTED = re.compile(r"^(?P<authors>[^\"“”]{3,300}?)[\s,.:]*[\"“](?P<title>[^\"“”]{8,400})[\"”]?")
+# links to video sites are talks and lectures, not papers
+_VIDEO_URL = re.compile(r"^https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be|vimeo\.com|bilibili\.com)/", re.I)
+# Chinese sentence punctuation: a description, not a title
+_CJK_SENTENCE = re.compile(r"[，；。]")
+# an event named in the entry: "VisDA-2019" on the venue line of a "... Challenge 2019" paper
+_EVENT_WORD = re.compile(r"\b(?:challenge|competition|leaderboard|contest|shared task)\b", re.I)
 _ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCoRR\b", re.I)
 _ARXIV = Venue("arXiv", None, False, "preprint")
 _ARXIV_IN_TEXT = re.compile(r"\barxiv\s*:\s*(\d{4}\.\d{4,5})", re.I)
+# "AI 2015 2015": a venue line (an unknown acronym and years) left without its title
+_SLOT_ONLY = re.compile(r"^[A-Za-z][\w&.\-]{0,12}(?:\s+(?:19|20)\d{2}){1,2}$")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
 
 
@@ -824,7 +844,9 @@ def recognize(lines: list[Line]) -> PaperHit | None:
         or _author_line(lines)
         or _paper_link_title(first)
     )
-    if hit is None or _URLISH.match(hit.title) or _ID_TITLE.match(hit.title):
+    if hit is None or _URLISH.match(hit.title) or _ID_TITLE.match(hit.title) or _SLOT_ONLY.match(
+        hit.title
+    ):  # fmt: skip
         return None  # a bare address is no title
     if normalize_venue(hit.title) is not None:  # "37th Conference on Neural Information ..."
         return None  # nor is a venue name
@@ -840,12 +862,29 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     if hit.style in _LOOSE_STYLES | {"reference"} and _LOWER_START.match(hit.title):
         return None  # nor words quoted or linked in running text ("[phase retrieval](arxiv..)")
     if hit.style in _LOOSE_STYLES and (
-        _SELF_REF.match(hit.title) or _CALL_TO_ACTION.match(hit.title)
+        _SELF_REF.match(hit.title) or _CALL_TO_ACTION.match(hit.title) or _DESCRIBES.match(hit.title)
         or (_RESOURCE.search(hit.title) and len(_words(hit.title)) <= 5)
         or (_AUTHOR_MARK.search(hit.title)
             and _AUTHORS_LIKE.match(hit.title.replace("*", "").replace("†", "")))
     ):  # fmt: skip
         return None  # nor an unnamed "[our paper](..)" or an author list
+    urls = [s.url for s in first.spans if s.url and not s.url.startswith("#")]
+    if urls and all(_VIDEO_URL.match(u) for u in urls):
+        return None  # nor a talk or a lecture on a video site
+    if _CJK_SENTENCE.search(hit.title):
+        return None  # nor a description written in Chinese
+    if in_prose and hit.style == "link" and hit.venue is None and len(_words(hit.title)) <= 5:
+        after = first.text.split(hit.title, 1)[-1]
+        if re.match(r"\s*(?:\[[^\]]*\])?\s*\(\s*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*\s*\)", after):
+            return None  # nor a method named in prose, linked to its paper: "[Name][12] (SGLD)"
+    if (quoted := _AUTHORS_QUOTED.match(hit.title)) is not None:
+        authors = quoted.group("authors")
+        names = re.sub(r",?\s+and\s+", ", ", authors.strip(" ,."))
+        if re.search(r"\bet\.?\s+al\b", authors) or _AUTHORS_LIKE.match(names):
+            title = clean_title(quoted.group("title"))
+            if title_like(title, min_words=2):
+                hit.authors = hit.authors or split_authors(authors.strip(" ,."))
+                hit.title = title
     if (lead := _LEAD_AUTHORS.match(hit.title)) is not None:
         rest = clean_title(hit.title[lead.end() :])
         if title_like(rest, min_words=2) and not _LEAD_AUTHORS.match(rest):
@@ -854,6 +893,12 @@ def recognize(lines: list[Line]) -> PaperHit | None:
     if normalize_venue(_IN_PREFIX.sub("", hit.title)) is not None and len(hit.title) <= 40:
         return None  # nor a venue line ("C. Finn, P. Abbeel. In ICML, 2017")
     rest = " ".join(ln.text for ln in lines[: hit.consumed]).replace(hit.title, " ")
+    if hit.venue is not None and hit.venue.kind == "unknown" and (
+        hit.venue.name.casefold() in hit.title.casefold()
+        or _EVENT_WORD.search(hit.title)
+        or any(s.url and _EVENT_WORD.search(s.url) for ln in lines[: hit.consumed] for s in ln.spans)
+    ):  # fmt: skip
+        hit.venue = None  # a challenge or data set the paper is about, not where it appeared
     if "arxiv" not in hit.ids and (aid := _ARXIV_IN_TEXT.search(rest)):
         hit.ids["arxiv"] = aid.group(1)  # "arXiv:1907.05511" written out, not linked
         if hit.year is None and plausible_year(y := arxiv_year(aid.group(1))):

@@ -114,6 +114,7 @@ KNOWN_VENUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "ICPR": ("conference", ()),
     "ICIP": ("conference", ()),
     "ICME": ("conference", ()),
+    "ICMR": ("conference", ("International Conference on Multimedia Retrieval",)),
     "3DV": ("conference", ()),
     "ICDAR": ("conference", ()),
     "MICCAI": ("conference", ()),

@@ -457,3 +457,13 @@ def test_stale_cache_temporaries_are_removed(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# A\n\n- Pruning from Scratch (AAAI2020)\n")
     extract_all([(tmp_path / "a.md", "a.md")], cache_dir=cache)
     assert not old.exists() and fresh.exists()
+
+
+def test_discover_leaves_out_repository_files(tmp_path: Path) -> None:
+    for name in ["SOURCE.md", "LICENSE.md", "CONTRIBUTING.md", "source.md", "Notes.md"]:
+        (tmp_path / name).write_text("# x\n", encoding="utf-8")
+    files, skipped = discover([tmp_path])
+    assert sorted(d.split("/")[-1] for _, d in files) == ["Notes.md", "source.md"]
+    assert skipped == []
+    # named on the command line, it is read
+    assert [d for _, d in discover([tmp_path / "SOURCE.md"])[0]] == [f"{tmp_path.name}/SOURCE.md"]

@@ -386,6 +386,10 @@ def test_a_markdown_back_end_crash_is_only_a_warning(tmp_path: Path) -> None:
         ("Why we need Attention", "topic", "sentence"),
         ("So, how does BEAR perform in practice?", "topic", "sentence"),
         ("Apply ReLU", "method", "sentence (starts with a verb)"),
+        ("VAE TLDR", "topic", "structural heading"),
+        ("Training FAQ", "topic", "structural heading"),
+        ("Encoder Backbone", "topic", "generic component"),
+        ("转 VOC", "topic", "sentence"),
     ],
 )
 def test_judge_rejects_what_names_no_research_entity(label: str, kind: str, reason: str) -> None:
@@ -395,7 +399,8 @@ def test_judge_rejects_what_names_no_research_entity(label: str, kind: str, reas
 @pytest.mark.parametrize(
     "label",
     ["GCN", "ResNet", "U-Net", "YOLOv3", "Focal loss", "元学习", "剪枝", "图卷积神经网络",
-     "Road Object Detection", "Deformable Attention", "矩阵池化卷积网络", "知識蒸餾"],
+     "Road Object Detection", "Deformable Attention", "矩阵池化卷积网络", "知識蒸餾",
+     "Starts of Intermediate Difficulty (SoID)", "Adaptive Risk Minimization (ARM)"],
 )
 def test_judge_accepts_named_research_entities(label: str) -> None:
     assert judge_name(label, "topic")[0], judge_name(label, "topic")
@@ -414,3 +419,14 @@ def test_list_item_naming_a_task_is_a_topic() -> None:
     ex = extract(parse_text("# 应用\n\n- 人脸识别（face recognition）\n- 行人重识别\n- 双流法\n", "t.md"))
     assert {(m.type, m.label) for m in ex.mentions} == {
         ("topic", "人脸识别（face recognition）"), ("topic", "行人重识别"), ("method", "双流法")}
+
+
+def test_products_listed_under_a_company_are_not_methods() -> None:
+    text = (
+        "# Related companies\n\n## Acme\n\nIts products:\n\n- PixelGuard\n- MarkFinder\n\n"
+        "# Methods\n\n- PixelGuard\n- GCN\n"
+    )
+    ex = extract(parse_text(text, "c.md"))
+    methods = [(m.label, m.line) for m in ex.mentions if m.type == "method"]
+    assert methods == [("PixelGuard", 12), ("GCN", 13)]
+    assert any("MarkFinder" in r and "product" in r for r in ex.rejected)

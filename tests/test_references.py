@@ -172,6 +172,9 @@ def test_authors_before_the_title_are_split_off() -> None:
         "[arXiv:2001.00001](https://arxiv.org/abs/2001.00001), 2020",
         "**Learn more here: [paper](https://arxiv.org/abs/2001.00001)**",
         "*31st Conference on Neural Information Processing Systems (NeurIPS 2017).*",
+        "[Technical description of LLS](https://arxiv.org/abs/1812.05905)",
+        "**Large amounts of diverse data.** [Recent](https://arxiv.org/abs/2005.14165) [work]"
+        "(https://x.org/clip) has shown the value of large models.",
     ],
 )
 def test_citations_captions_notices_and_prose_are_not_papers(line: str) -> None:
@@ -227,3 +230,56 @@ def test_a_bold_term_with_its_definition_is_not_a_paper() -> None:
         "- **Leaf counting** assigns a number to every tree in the toy forest we built.\n"
     )
     assert set(papers) == {"Graph Kernels for Leaves"}
+
+
+def test_authors_before_a_quoted_or_comma_separated_title_are_split_off() -> None:
+    papers = _papers(
+        '- [Okafor, Ada, et al. "Sparse Graphs Learn Slowly."](https://arxiv.org/abs/2108.08810) '
+        "arXiv preprint arXiv:2108.08810 (2021).\n"
+        '- [Lind, Bo S., Eva Moreau, and Sam Ito. "Sets of Sets Revisited."](https://x.org/a.pdf) '
+        "ICML 2019.\n"
+        "- Rusu, A. A., Vecerik, M. and Hadsell, R., Robots from pixels with progressive nets. "
+        "arXiv preprint arXiv:1610.04286, 2016.\n"
+        "- Emmons*, Jain*, Laskin* et al. [Sparse Memory for Planning](https://arxiv.org/abs/2003.06417)."
+        " NeurIPS 2020.\n"
+    )
+    assert set(papers) == {
+        "Sparse Graphs Learn Slowly", "Sets of Sets Revisited",
+        "Robots from pixels with progressive nets", "Sparse Memory for Planning",
+    }  # fmt: skip
+
+
+def test_methods_talks_and_chinese_descriptions_are_not_papers() -> None:
+    papers = _papers(
+        "- Graph Kernels for Leaves. ICML 2019.\n"
+        "- [Langevin Leaf Sampling][1] (LLS) is what we use here, with a twist.\n"
+        "- [Turing Lecture: The Power of Leaves](https://www.youtube.com/watch?v=abc)\n"
+        "- [2018.4] cvpr, 提出了一种新颖的核表示（MLKP），将高阶统计量结合到表示中；以进行有效的检测\n"
+        "\n[1]: https://arxiv.org/abs/1101.00001\n"
+    )
+    assert set(papers) == {"Graph Kernels for Leaves"}, papers
+
+
+def test_a_challenge_named_on_the_venue_line_is_no_venue() -> None:
+    papers = _papers(
+        "1. [Skin Lesion Classification with Ensembles](https://arxiv.org/abs/1910.03910)\n"
+        "ISIC 2019 *2019-10-09* [paper](https://arxiv.org/abs/1910.03910) | "
+        "[ISIC 2019](https://challenge2019.isic-archive.com/leaderboard.html)\n"
+        "1. [Domain Adaptation for the Visual Domain Adaptation Challenge 2019](https://arxiv.org/abs/1910.03548)\n"
+        "VisDA-2019 *2019-10-08* [paper](https://arxiv.org/abs/1910.03548)\n"
+        "1. [Learning Free-Form Deformations](https://arxiv.org/abs/1803.10932)\n"
+        "ACCV 2018 *2018-03-28* [paper](https://arxiv.org/abs/1803.10932)\n"
+    )
+    assert papers == {
+        "Skin Lesion Classification with Ensembles": (None, 2019),
+        "Domain Adaptation for the Visual Domain Adaptation Challenge 2019": (None, 2019),
+        "Learning Free-Form Deformations": ("ACCV", 2018),
+    }
+
+
+def test_an_unknown_venue_line_is_not_a_paper() -> None:
+    papers = _papers(
+        "1. [Fast crowd density estimation](https://www.sciencedirect.com/science/article/pii/S0952)\n"
+        "AI 2015 *2015* [paper](https://www.sciencedirect.com/science/article/pii/S0952)\n"
+    )
+    assert list(papers) == ["Fast crowd density estimation"]
