@@ -202,12 +202,39 @@ class Evidence:
         return [w for w, g in self.neighbours(nid).items() if g and not self.blocked(w)
                 and self.index.type(w) != "post"]
 
+    def sections(self, nid: str) -> list[tuple[str, str, list[str]]]:
+        """``(post, section, members)`` for each note that lists ``nid`` under a section
+        (the ``section`` of a ``mentions`` edge), whether or not its headings became topics.
+
+        Housekeeping headings (*Papers*, *Unsorted*, ...) are dropped from the heading path;
+        a path with nothing left, a note that is a hub and a section larger than a hub are
+        no grouping.
+        """
+        from kg.records import SECTION_SEP
+
+        out = []
+        for post, sec in sorted(self.index.sections.get(nid, {}).items()):
+            if not [h for h in sec.split(SECTION_SEP) if not is_housekeeping(h)]:
+                continue
+            members = self.index.filed(post).get(sec, [])
+            if 1 < len(members) <= self.hub_degree:
+                out.append((post, sec, members))
+        return out
+
+    def shared_sections(self, u: str, v: str) -> list[tuple[str, str]]:
+        """``(post, section)`` pairs listing both ``u`` and ``v``, the smallest section first."""
+        mine = self.sections(u)
+        theirs = self.index.sections.get(v, {})
+        both = [(len(m), p, s) for p, s, m in mine if theirs.get(p) == s]
+        return [(p, s) for _, p, s in sorted(both)]
+
     def scores(self, query: str) -> dict[str, np.ndarray]:
         """``{candidate: [shared_groups, shared_notes, adamic_adar, common_neighbors,
         wider_groups]}`` for every node with evidence in common with ``query`` (left out).
 
         ``shared_groups`` sums ``1/deg(w)`` over shared groupings ``w`` (a section, method
-        or topic both are filed under or that files one and names the other);
+        or topic both are filed under or that files one and names the other) and
+        ``1/size`` over the sections of notes listing both (:meth:`sections`);
         ``shared_notes`` the same over notes (posts) naming both; ``adamic_adar``
         ``1/log(deg(w))`` and ``common_neighbors`` the count, over both kinds;
         ``wider_groups`` sums ``1/(deg(w1) deg(w2))`` over grouping paths
@@ -215,6 +242,17 @@ class Evidence:
         listed beside the query), the resource allocation of three steps.
         """
         out: dict[str, np.ndarray] = {}
+        for _, _, members in self.sections(query):
+            ra, aa = 1.0 / len(members), 1.0 / math.log(len(members))
+            for c in members:
+                if c == query:
+                    continue
+                row = out.get(c)
+                if row is None:
+                    row = out[c] = np.zeros(5)
+                row[0] += ra
+                row[2] += aa
+                row[3] += 1.0
         for w1 in self.groups(query):
             d1 = len(self.neighbours(w1))
             for w2 in self.groups(w1):
@@ -703,7 +741,7 @@ def learn_ranker(
     for qn, c, y in pairs:
         by_query.setdefault(qn, []).append((c, y))
     # queries still filed somewhere, like an item of a list the rest of the notes also hold
-    filed = {qn: v for qn, v in by_query.items() if ev.groups(qn)}
+    filed = {qn: v for qn, v in by_query.items() if ev.groups(qn) or ev.sections(qn)}
     if sum(y for v in filed.values() for _, y in v) >= min_pairs:
         by_query = filed
     rows, labels, queries = [], [], []
@@ -793,6 +831,8 @@ def fit_relatedness(
     for u, v, k, attrs in kg.graph.edges(keys=True, data=True):
         if frozenset((u, v)) not in out:
             seen._add(str(u), str(v), str(attrs.get("relation", k)))
+            if attrs.get("section"):
+                seen.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
     row = {n: i for i, n in enumerate(ids)}
     unit = unit_rows(z_eval) if z_eval is not None else None
 

@@ -107,7 +107,7 @@ EMBEDDINGS_NPZ = "embeddings.npz"
 #: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
 SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
 #: post gets papers and methods (those it does not already link); ``types=`` overrides.
 ANSWER_TYPES: dict[str, tuple[str, ...]] = {
