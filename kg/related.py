@@ -79,6 +79,7 @@ __all__ = [
     "learn_ranker",
     "fit_relatedness",
     "defining_mentions",
+    "section_holdout",
     "is_housekeeping",
 ]
 
@@ -128,6 +129,8 @@ MIN_PAIRS = 40
 NEGATIVES_PER_POSITIVE = 4
 #: Positives taken per held-out grouping edge (other members of the grouping).
 MAX_MEMBERS = 25
+#: Sections of notes sampled by :func:`section_holdout` for training pairs.
+SECTION_QUERIES = 300
 
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _WORDS = re.compile(r"[a-z0-9]+|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
@@ -524,7 +527,9 @@ def relatedness_pairs(
 
     For each held-out ``part_of`` / ``subtopic_of`` edge ``child -> group`` of ``full``:
     the child with the group itself (membership) and with up to :data:`MAX_MEMBERS` other
-    members of the group (same type as the child) are positives; each positive gets
+    members of the group (same type as the child) are positives; for each held-out
+    ``(paper, post)`` mention with a section (:func:`section_holdout`), the other papers
+    the post lists under that section are; each positive gets
     ``negatives`` items of the candidate's type that share no grouping with the child and
     are not linked to it: near ones (named in the same notes, or filed under a neighbouring
     grouping), hard ones (sharing only a venue or a tag) and random ones, in turn.
@@ -578,20 +583,28 @@ def relatedness_pairs(
     seen: set[tuple[str, str]] = set()
     for child, group in sorted(set(held_out)):
         rels = full.neighbors(child).get(group, [])
-        if not any(r in GROUP_RELATIONS and outgoing for r, outgoing in rels):
+        section = full.sections.get(child, {}).get(group)
+        if any(r in GROUP_RELATIONS and outgoing for r, outgoing in rels):
+            members = sorted(
+                m for m, mrels in full.neighbors(group).items()
+                if m != child and full.type(m) == full.type(child)
+                and any(r in GROUP_RELATIONS and not o for r, o in mrels)
+            )
+            heads: tuple[str, ...] = (group,)
+        elif section is not None and full.type(group) == "post":
+            # a paper listed under a section of a note: the other papers listed there
+            members = sorted(m for m in full.filed(group).get(section, []) if m != child)
+            heads = ()
+        else:
             continue
-        members = sorted(
-            m for m, mrels in full.neighbors(group).items()
-            if m != child and full.type(m) == full.type(child)
-            and any(r in GROUP_RELATIONS and not o for r, o in mrels)
-        )
+        together = set(members)
         if len(members) > MAX_MEMBERS:
             members = [members[i] for i in sorted(rng.choice(len(members), MAX_MEMBERS, replace=False))]
         mine = groups_of(child)
-        linked = set(full.neighbors(child)) | {child}
+        linked = set(full.neighbors(child)) | {child} | together
         hard = [h for h in hard_pool(child) if h not in linked]
         near = [h for h in near_pool(child, mine) if h not in linked]
-        for cand in (group, *members):
+        for cand in (*heads, *members):
             if (child, cand) in seen:
                 continue
             seen.add((child, cand))
@@ -753,6 +766,56 @@ def learn_ranker(
         queries.extend([qn] * len(cands))
     X = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
     return fit_ranker(X, np.asarray(labels), queries, use_gnn=gnn is not None, min_pairs=min_pairs)
+
+
+def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> list[tuple[str, str]]:
+    """Pairs to hold out so that sections teach the ranker too: for up to ``limit``
+    sections of notes (a fixed-seed sample; housekeeping and hub-sized sections left out),
+    one paper that other notes also name, as ``(paper, post)`` (its mention there, with the
+    section) plus ``(paper, group)`` for each grouping it is filed under that the post names
+    (the heading, when it became a topic). Hidden, they leave the paper what the *other*
+    notes say about it: a paper of a list that is left out of the graph.
+
+    >>> import networkx as nx
+    >>> from kg.graph import KnowledgeGraph
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_nodes_from(["post:l", "post:b"], type="post")
+    >>> g.add_nodes_from(["paper:a", "paper:b", "paper:c"], type="paper")
+    >>> for p in ("paper:a", "paper:b", "paper:c"):
+    ...     _ = g.add_edge("post:l", p, key="mentions", relation="mentions", section="GNNs")
+    >>> _ = g.add_edge("post:b", "paper:b", key="mentions", relation="mentions")
+    >>> section_holdout(KnowledgeGraph(g))
+    [('paper:b', 'post:l')]
+    """
+    from kg.records import SECTION_SEP
+
+    index = GraphIndex.from_graph(kg.graph)
+    ev = Evidence(index)
+    rng = np.random.default_rng(seed)
+    named = {p: sum(index.type(w) == "post" for w in index.neighbors(p)) for p in index.sections}
+    found: list[tuple[str, str, list[str]]] = []
+    posts = sorted({q for by in index.sections.values() for q in by})
+    for post in posts:
+        for sec, members in sorted(index.filed(post).items()):
+            if not 2 <= len(members) <= ev.hub_degree:
+                continue
+            if not [h for h in sec.split(SECTION_SEP) if not is_housekeeping(h)]:
+                continue
+            elsewhere = sorted(m for m in members if named[m] > 1)
+            if elsewhere:
+                found.append((post, sec, elsewhere))
+    if len(found) > limit:
+        found = [found[i] for i in sorted(rng.choice(len(found), limit, replace=False))]
+    out: list[tuple[str, str]] = []
+    for post, _, elsewhere in found:
+        paper = elsewhere[int(rng.integers(len(elsewhere)))]
+        out.append((paper, post))
+        named_there = index.neighbors(post)
+        out.extend(
+            (paper, w) for w, rels in sorted(index.neighbors(paper).items())
+            if w in named_there and any(r in GROUP_RELATIONS and o for r, o in rels)
+        )
+    return out
 
 
 def defining_mentions(kg: Any, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -138,6 +138,7 @@ def gold_groups(graph: Any) -> dict[str, set[str]]:
     >>> import networkx as nx
     >>> from kg.graph import KnowledgeGraph
     >>> g = nx.MultiDiGraph()
+    >>> g.add_node("post:l", type="post")
     >>> for p, sec in [("paper:a", "Basic models"), ("paper:b", "Basic models"),
     ...                ("paper:c", "Unsorted")]:
     ...     _ = g.add_edge("post:l", p, key="mentions", relation="mentions", section=sec)

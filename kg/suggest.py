@@ -422,12 +422,15 @@ class Suggester:
             return _check_types(types)
         return set(ANSWER_TYPES.get(self.index.type(query), ENTITY_TYPES))
 
-    def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None) -> np.ndarray:
+    def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None, *,
+                 with_gnn: bool = False) -> np.ndarray:  # fmt: skip
         """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``
         (``gnn``: the decoder's logits for them, when already computed; the embedding
-        cosines are added here)."""
+        cosines are added here; ``with_gnn``: even when the ranker does not use them)."""
         row = self.scorer.row.get(query)
-        if row is not None and cands.size and (self.ranker is None or self.ranker.uses_gnn):
+        if row is not None and cands.size and (
+            with_gnn or self.ranker is None or self.ranker.uses_gnn
+        ):
             if gnn is None:
                 gnn = self.scorer.logits(row, cands)
             if self._unit is None:
@@ -459,7 +462,7 @@ class Suggester:
         """
         rows = self.scorer.row
         cands = np.asarray([rows[c] for c in candidates], dtype=np.int64)
-        X = self.features(query, cands)
+        X = self.features(query, cands, with_gnn=True)
         ranker = self.ranker or EVIDENCE_RANKER
         out = {"ranker": ranker.logits(X)}
         out.update({name: X[:, j] for j, name in enumerate(FEATURES)})

@@ -160,3 +160,67 @@ def test_docstring_examples_run() -> None:
 
     result = doctest.testmod(kg.related)
     assert result.attempted > 0 and result.failed == 0
+
+
+LISTED = """# Reading list
+
+## Basic models
+
+1. **Semi-Supervised Classification with Graph Convolutional Networks.** ICLR 2017.
+1. **Graph Attention Networks.** ICLR 2018.
+1. **Inductive Representation Learning on Large Graphs.** NeurIPS 2017.
+
+## Papers
+
+1. **Matching Networks for One Shot Learning.** NeurIPS 2016.
+1. **Prototypical Networks for Few-shot Learning.** NeurIPS 2017.
+"""
+
+
+def _listed(tmp_path) -> tuple:
+    from kg.build import build
+
+    (tmp_path / "list.md").write_text(LISTED, encoding="utf-8")
+    (tmp_path / "other.md").write_text(
+        "# Other\n\n- **Graph Attention Networks.** ICLR 2018.\n", encoding="utf-8")
+    kg = build([tmp_path / "list.md", tmp_path / "other.md"], jobs=1)
+    posts = {a["label"]: n for n, a in kg.graph.nodes(data=True) if a.get("type") == "post"}
+    return kg, GraphIndex.from_graph(kg.graph), posts["Reading list"]
+
+
+def test_a_section_groups_its_papers_without_a_topic_node(tmp_path) -> None:
+    kg, idx, post = _listed(tmp_path)
+    gat, gcn = "paper:graph-attention-networks", (
+        "paper:semi-supervised-classification-with-graph-convolutional-networks")
+    # "Basic models" names no research entity: no topic node, yet a grouping
+    assert not any(a.get("label") == "Basic models" for a in idx.nodes.values())
+    assert idx.sections[gat] == {post: "Basic models"}
+    ev = Evidence(idx)
+    assert [s for _, s, _ in ev.sections(gat)] == ["Basic models"]
+    assert ev.shared_sections(gat, gcn) == [(post, "Basic models")]
+    got = ev.scores(gat)
+    assert got[gcn][0] == pytest.approx(1 / 3)  # one section of three papers
+    # a housekeeping section groups nothing: the two few-shot papers share only the note
+    proto, match = "paper:prototypical-networks-for-few-shot-learning", (
+        "paper:matching-networks-for-one-shot-learning")
+    assert ev.sections(proto) == [] and Evidence(idx).scores(proto)[match][0] == 0.0
+    # the compact form keeps the sections
+    assert GraphIndex.from_compact(idx.to_compact()).filed(post) == idx.filed(post)
+    from kg.reasons import explain
+
+    assert explain(idx, gat, gcn, evidence=ev)[0] == "both listed under Basic models in Reading list"
+
+
+def test_sections_give_training_pairs(tmp_path) -> None:
+    from kg.related import section_holdout
+
+    kg, idx, post = _listed(tmp_path)
+    gat = "paper:graph-attention-networks"
+    # the only paper of a section that another note names too
+    assert section_holdout(kg, seed=0) == [(gat, post)]
+    pairs = relatedness_pairs(idx, [(gat, post)], negatives=2, seed=0)
+    pos = {c for q, c, y in pairs if y == 1}
+    assert pos == {"paper:inductive-representation-learning-on-large-graphs",
+                   "paper:semi-supervised-classification-with-graph-convolutional-networks"}
+    neg = {c for q, c, y in pairs if y == 0}
+    assert neg and not neg & pos and gat not in neg
