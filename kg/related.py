@@ -529,10 +529,11 @@ def relatedness_pairs(
     the child with the group itself (membership) and with up to :data:`MAX_MEMBERS` other
     members of the group (same type as the child) are positives; for each held-out
     ``(paper, post)`` mention with a section (:func:`section_holdout`), the other papers
-    the post lists under that section are; each positive gets
+    the post lists under that section that other notes name too are (the near negatives
+    are then such papers of its other sections); each positive gets
     ``negatives`` items of the candidate's type that share no grouping with the child and
-    are not linked to it: near ones (named in the same notes, or filed under a neighbouring
-    grouping), hard ones (sharing only a venue or a tag) and random ones, in turn.
+    are not linked to it: near ones (named by the notes that filed it, under another heading,
+    or filed under a neighbouring grouping), hard ones (sharing only a venue or a tag) and random ones, in turn.
 
     >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "topic:t", "type": "topic"}]
     ...     + [{"id": f"paper:{i}", "type": "paper"} for i in range(6)],
@@ -562,13 +563,17 @@ def relatedness_pairs(
                 pool.update(full.neighbors(w))
         return sorted(pool)
 
-    def near_pool(nid: str, mine: set[str]) -> list[str]:
-        """Items two or three steps away: named in the same notes, or filed under a
+    def elsewhere(nid: str, post: str) -> bool:
+        return any(full.type(w) == "post" and w != post for w in full.neighbors(nid))
+
+    def near_pool(mine: set[str], filing: set[str]) -> list[str]:
+        """Items two or three steps away: named by the notes that filed the query (under
+        other headings: those notes' mentions are hidden with the query's, so near
+        negatives share a note with it no more than the positives do), or filed under a
         neighbouring grouping (another child of a grouping's parent)."""
         pool: set[str] = set()
-        for w in full.neighbors(nid):
-            if full.type(w) == "post":
-                pool.update(full.neighbors(w))
+        for w in filing:
+            pool.update(full.neighbors(w))
         for g in mine:
             for h in groups_of(g):
                 for g2, rels in full.neighbors(h).items():
@@ -591,10 +596,14 @@ def relatedness_pairs(
                 and any(r in GROUP_RELATIONS and not o for r, o in mrels)
             )
             heads: tuple[str, ...] = (group,)
+            filing = {w for w in full.neighbors(child) if full.type(w) == "post"
+                      and w in full.neighbors(group)}  # fmt: skip
         elif section is not None and full.type(group) == "post":
-            # a paper listed under a section of a note: the other papers listed there
-            members = sorted(m for m in full.filed(group).get(section, []) if m != child)
-            heads = ()
+            # a paper listed under a section of a note: the other papers listed there that
+            # other notes name too (what is left of a list once it is out of the graph)
+            members = sorted(m for m in full.filed(group).get(section, [])
+                             if m != child and elsewhere(m, group))  # fmt: skip
+            heads, filing = (), {group}
         else:
             continue
         together = set(members)
@@ -603,7 +612,8 @@ def relatedness_pairs(
         mine = groups_of(child)
         linked = set(full.neighbors(child)) | {child} | together
         hard = [h for h in hard_pool(child) if h not in linked]
-        near = [h for h in near_pool(child, mine) if h not in linked]
+        near = [h for h in near_pool(mine, filing) if h not in linked
+                and (heads or elsewhere(h, group))]  # fmt: skip
         for cand in (*heads, *members):
             if (child, cand) in seen:
                 continue
@@ -707,6 +717,8 @@ def fit_ranker(
         if active[j]:
             validation[name] = _query_metrics(X[:, j], y, q)
     comps = {k: v for k, v in validation.items() if k != "ranker"}
+    # the fixed-weight evidence ranker is a candidate too: a prior combination, not fitted
+    validation["evidence"] = _query_metrics(EVIDENCE_RANKER.logits(X), y, q)
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
     pairs = {"positive": npos, "negative": int(len(y) - npos)}
@@ -720,6 +732,10 @@ def fit_ranker(
         weights[active] = w
         return Ranker("learned", weights.tolist(), b, mean.tolist(), scale.tolist(), validation, pairs)
     best = max(comps, key=lambda k: (comps[k]["mrr"], comps[k]["auc"]))
+    ev = validation["evidence"]
+    if (ev["mrr"], ev["auc"]) > (comps[best]["mrr"], comps[best]["auc"]):
+        return Ranker(**{**EVIDENCE_RANKER.__dict__, "validation": validation, "pairs": pairs,
+                         "note": None})  # fmt: skip
     j = FEATURES.index(best)
     w1, b1 = _logistic(((X[:, [j]] - mean[j]) / scale[j]), y)
     weights = np.zeros(len(FEATURES))

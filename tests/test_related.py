@@ -182,7 +182,9 @@ def _listed(tmp_path) -> tuple:
 
     (tmp_path / "list.md").write_text(LISTED, encoding="utf-8")
     (tmp_path / "other.md").write_text(
-        "# Other\n\n- **Graph Attention Networks.** ICLR 2018.\n", encoding="utf-8")
+        "# Other\n\n- **Graph Attention Networks.** ICLR 2018.\n"
+        "- **Semi-Supervised Classification with Graph Convolutional Networks.** ICLR 2017.\n",
+        encoding="utf-8")
     kg = build([tmp_path / "list.md", tmp_path / "other.md"], jobs=1)
     posts = {a["label"]: n for n, a in kg.graph.nodes(data=True) if a.get("type") == "post"}
     return kg, GraphIndex.from_graph(kg.graph), posts["Reading list"]
@@ -215,12 +217,13 @@ def test_sections_give_training_pairs(tmp_path) -> None:
     from kg.related import section_holdout
 
     kg, idx, post = _listed(tmp_path)
-    gat = "paper:graph-attention-networks"
-    # the only paper of a section that another note names too
-    assert section_holdout(kg, seed=0) == [(gat, post)]
-    pairs = relatedness_pairs(idx, [(gat, post)], negatives=2, seed=0)
-    pos = {c for q, c, y in pairs if y == 1}
-    assert pos == {"paper:inductive-representation-learning-on-large-graphs",
-                   "paper:semi-supervised-classification-with-graph-convolutional-networks"}
+    gat, gcn = "paper:graph-attention-networks", (
+        "paper:semi-supervised-classification-with-graph-convolutional-networks")
+    # one paper of the one real section, among those another note names too
+    ((query, where),) = section_holdout(kg, seed=0)
+    assert where == post and query in (gat, gcn)
+    pairs = relatedness_pairs(idx, [(query, post)], negatives=2, seed=0)
+    # positives: the section's other papers that other notes name (not GraphSAGE)
+    assert {c for q, c, y in pairs if y == 1} == {gat, gcn} - {query}
     neg = {c for q, c, y in pairs if y == 0}
-    assert neg and not neg & pos and gat not in neg
+    assert neg and not neg & {gat, gcn}
