@@ -717,8 +717,6 @@ def fit_ranker(
         if active[j]:
             validation[name] = _query_metrics(X[:, j], y, q)
     comps = {k: v for k, v in validation.items() if k != "ranker"}
-    # the fixed-weight evidence ranker is a candidate too: a prior combination, not fitted
-    validation["evidence"] = _query_metrics(EVIDENCE_RANKER.logits(X), y, q)
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
     pairs = {"positive": npos, "negative": int(len(y) - npos)}
@@ -732,10 +730,6 @@ def fit_ranker(
         weights[active] = w
         return Ranker("learned", weights.tolist(), b, mean.tolist(), scale.tolist(), validation, pairs)
     best = max(comps, key=lambda k: (comps[k]["mrr"], comps[k]["auc"]))
-    ev = validation["evidence"]
-    if (ev["mrr"], ev["auc"]) > (comps[best]["mrr"], comps[best]["auc"]):
-        return Ranker(**{**EVIDENCE_RANKER.__dict__, "validation": validation, "pairs": pairs,
-                         "note": None})  # fmt: skip
     j = FEATURES.index(best)
     w1, b1 = _logistic(((X[:, [j]] - mean[j]) / scale[j]), y)
     weights = np.zeros(len(FEATURES))
