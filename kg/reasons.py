@@ -415,8 +415,8 @@ def explain(
     Venues, front-matter tags, housekeeping headings and hubs are never reasons (see
     :class:`kg.related.Evidence`):
 
-    * ``both listed under SECTION in TITLE`` — the headings a note lists both under (a
-      section counts even when its heading is not a topic);
+    * ``both listed under SECTION in TITLE (PATH lines ...)`` — the headings a note lists
+      both under (a section counts even when its heading is not a topic);
     * ``both listed under X (topic)`` — sections, methods or topics both are filed under;
       ``both linked to X`` for a shared grouping one of them files instead;
     * ``both in post TITLE (PATH lines ...)`` — a note that names both, with the lines;
@@ -436,7 +436,8 @@ def explain(
     linked = [w for w in groups if w not in under]
     listed = ev.shared_sections(query, candidate) if hasattr(ev, "shared_sections") else []
     for post, section in listed[:1]:  # a section of one note, topic or not
-        reasons.append(f"both listed under {_short(section)} in {_short(index.label(post))}")
+        reasons.append(f"both listed under {_short(section)} in {_short(index.label(post))}"
+                       f"{_lines_text(index, post, (query, candidate))}")
     if under:
         reasons.append(f"both listed under {_names(index, under, max_shared)}")
     if linked:
