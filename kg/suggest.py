@@ -317,6 +317,8 @@ class Suggester:
             index.adj = {n: {} for n in index.nodes}
             for u, v, k, attrs in graph.iter_edges():
                 index._add(str(u), str(v), str(attrs.get("relation", k)))
+                if attrs.get("section"):
+                    index.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
         else:
             index = GraphIndex.from_graph(graph)
         return cls(index, EmbeddingScorer(ids, types, z, decoder, layers))

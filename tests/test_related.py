@@ -228,3 +228,20 @@ def test_sections_give_training_pairs(tmp_path) -> None:
     assert {c for q, c, y in pairs if y == 1} == {gat, gcn} - {query}
     neg = {c for q, c, y in pairs if y == 0}
     assert neg and not neg & {gat, gcn}
+
+
+def test_the_page_and_the_command_see_the_same_sections(tmp_path) -> None:
+    """A suggester made from the graph in memory (the page's) and one made from its
+    node-link data (the command's cache) hold the same sections."""
+    import networkx as nx
+
+    from kg.suggest import Suggester
+
+    kg, idx, post = _listed(tmp_path)
+    ids = sorted(idx.nodes)
+    types = [idx.type(n) for n in ids]
+    z = np.ones((len(ids), 2), dtype=np.float32)
+    memory = Suggester.from_arrays(kg, ids, types, z)
+    data = Suggester.from_arrays(nx.node_link_data(kg.graph, edges="links"), ids, types, z)
+    assert memory.index.sections == data.index.sections == idx.sections
+    assert idx.sections
