@@ -460,7 +460,8 @@ def assemble(
     * a node per resolved entity, plus a ``venue`` node for every venue a paper names;
     * ``mentions`` post -> entity (body; also post -> venue of each paper it names) and
       ``tagged`` post -> topic/venue (front matter; ``year`` on a venue event such as
-      ``VALSE2020``), each with the ``line`` first seen;
+      ``VALSE2020``), each with the ``line`` first seen; a paper's ``mentions`` edge also
+      carries the ``section`` (heading path) it is listed under there;
     * ``subtopic_of`` / ``part_of`` from each mention to its nearest enclosing mention of a
       type the relation allows;
     * ``published_at`` paper -> venue with ``year`` (and ``workshop`` when true);
@@ -529,8 +530,8 @@ def assemble(
                 edge(pid, eid, "tagged", line=m.line, year=year)
             elif m.origin == "about" and m.type == "paper":
                 edge(pid, eid, "about", line=m.line)
-            else:
-                edge(pid, eid, "mentions", line=m.line)
+            else:  # the section a paper is listed under groups it even without a topic node
+                edge(pid, eid, "mentions", line=m.line, section=m.section)
             if m.type == "paper" and m.venue:  # the post names the venue too
                 edge(pid, node_id("venue", m.venue), "mentions", line=m.line)
             p = m.parent

@@ -74,7 +74,7 @@ from kg.parse import (
     Table,
 )
 from kg.parse import parse_file as _parse_file
-from kg.records import Extraction, Mention, Post, Skipped
+from kg.records import SECTION_SEP, Extraction, Mention, Post, Skipped
 from kg.venues import Venue, normalize_venue
 
 __all__ = [
@@ -812,6 +812,7 @@ class _Extractor:
             url=hit.url,
             ids=dict(hit.ids),
             authors=list(hit.authors),
+            section=SECTION_SEP.join(ctx.get("section", ())) or None,
         )
 
     # -- front matter
@@ -863,6 +864,8 @@ class _Extractor:
                 skip_blocks = label.casefold() in ("contents", "content", "table of contents",
                                                    "toc", "目录", "index", "索引")  # fmt: skip
             else:
+                # grouping evidence even when the heading names no research entity
+                ctx["section"] = (*ctx.get("section", ()), label)
                 ok, reason = judge_name(label, "topic")
                 if ok:
                     here = self.add("topic", label, sec.line, parent)

@@ -58,10 +58,15 @@ class GraphIndex:
         nodes: node id -> attribute dict (``type``, ``label``, ``sources``...).
         adj: node id -> {neighbour id -> list of ``(relation, outgoing)``}; ``outgoing`` is
             True when the edge goes from the node to the neighbour.
+        sections: paper id -> {post id -> the ``section`` of the post's ``mentions`` edge}
+            (the headings the paper is listed under in that post).
     """
 
     nodes: dict[str, dict[str, Any]]
     adj: dict[str, dict[str, list[tuple[str, bool]]]] = field(default_factory=dict)
+    sections: dict[str, dict[str, str]] = field(default_factory=dict)
+    # post id -> {section -> papers listed under it}, built on demand from ``sections``
+    _filed: dict[str, dict[str, list[str]]] | None = field(default=None, repr=False, compare=False)
     # set by from_compact: (ids, relations, indptr, nbr, code) and id -> position
     _csr: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
     _pos: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
@@ -83,6 +88,8 @@ class GraphIndex:
         index = cls(nodes, {nid: {} for nid in nodes})
         for e in links:
             index._add(str(e["source"]), str(e["target"]), str(e.get("relation", e.get("key", ""))))
+            if e.get("section"):
+                index.sections.setdefault(str(e["target"]), {})[str(e["source"])] = str(e["section"])
         return index
 
     @classmethod
@@ -98,13 +105,15 @@ class GraphIndex:
         g = graph if hasattr(graph, "adj") else graph.graph
         index = cls({str(n): dict(a) for n, a in g.nodes(data=True)}, {str(n): {} for n in g})
         if g.is_multigraph():
-            edges: Iterable[tuple[Any, Any, Any]] = (
-                (u, v, d.get("relation", k)) for u, v, k, d in g.edges(keys=True, data=True)
+            edges: Iterable[tuple[Any, Any, Any, Any]] = (
+                (u, v, d.get("relation", k), d) for u, v, k, d in g.edges(keys=True, data=True)
             )
         else:
-            edges = ((u, v, d.get("relation", "")) for u, v, d in g.edges(data=True))
-        for u, v, rel in edges:
+            edges = ((u, v, d.get("relation", ""), d) for u, v, d in g.edges(data=True))
+        for u, v, rel, d in edges:
             index._add(str(u), str(v), str(rel))
+            if d.get("section"):
+                index.sections.setdefault(str(v), {})[str(u)] = str(d["section"])
         return index
 
     def to_compact(self) -> dict[str, Any]:
@@ -133,7 +142,9 @@ class GraphIndex:
                     code.append(2 * rcode[r] + int(out))
             indptr.append(len(nbr))
         nodes = [{k: a[k] for k in COMPACT_ATTRS if k in a} for a in self.nodes.values()]
-        return {"ids": ids, "nodes": nodes, "relations": rels, "indptr": indptr, "nbr": nbr, "code": code}
+        sections = [[pos[p], pos[q], sec] for p, by in self.sections.items() for q, sec in by.items()]
+        return {"ids": ids, "nodes": nodes, "relations": rels, "indptr": indptr, "nbr": nbr,
+                "code": code, "sections": sections}  # fmt: skip
 
     @classmethod
     def from_compact(cls, data: Mapping[str, Any]) -> GraphIndex:
@@ -142,7 +153,25 @@ class GraphIndex:
         index = cls(dict(zip(ids, data["nodes"], strict=True)), {})
         index._csr = (ids, data["relations"], data["indptr"], data["nbr"], data["code"])
         index._pos = {n: i for i, n in enumerate(ids)}
+        for p, q, sec in data.get("sections", ()):
+            index.sections.setdefault(ids[p], {})[ids[q]] = sec
         return index
+
+    def filed(self, post: str) -> dict[str, list[str]]:
+        """``{section: papers}`` of one post: the papers it lists under each heading path.
+
+        >>> idx = GraphIndex.from_node_link({"nodes": [{"id": i} for i in ("p", "a", "b")],
+        ...     "links": [{"source": "p", "target": t, "relation": "mentions",
+        ...                "section": "Basic models"} for t in "ab"]})
+        >>> idx.filed("p"), idx.sections["a"]
+        ({'Basic models': ['a', 'b']}, {'p': 'Basic models'})
+        """
+        if self._filed is None:
+            self._filed = {}
+            for paper, by in self.sections.items():
+                for q, sec in by.items():
+                    self._filed.setdefault(q, {}).setdefault(sec, []).append(paper)
+        return self._filed.get(post, {})
 
     def _add(self, u: str, v: str, relation: str) -> None:
         if u == v:
@@ -386,6 +415,8 @@ def explain(
     Venues, front-matter tags, housekeeping headings and hubs are never reasons (see
     :class:`kg.related.Evidence`):
 
+    * ``both listed under SECTION in TITLE (PATH lines ...)`` — the headings a note lists
+      both under (a section counts even when its heading is not a topic);
     * ``both listed under X (topic)`` — sections, methods or topics both are filed under;
       ``both linked to X`` for a shared grouping one of them files instead;
     * ``both in post TITLE (PATH lines ...)`` — a note that names both, with the lines;
@@ -403,16 +434,21 @@ def explain(
     posts = [w for w in shared if index.type(w) == "post"]
     under = [w for w in groups if _filed_under(index, query, w) and _filed_under(index, candidate, w)]
     linked = [w for w in groups if w not in under]
+    listed = ev.shared_sections(query, candidate) if hasattr(ev, "shared_sections") else []
+    for post, section in listed[:1]:  # a section of one note, topic or not
+        reasons.append(f"both listed under {_short(section)} in {_short(index.label(post))}"
+                       f"{_lines_text(index, post, (query, candidate))}")
     if under:
         reasons.append(f"both listed under {_names(index, under, max_shared)}")
     if linked:
         reasons.append(f"both linked to {_names(index, linked, max_shared)}")
-    for post in posts[:max_shared]:
+    named = [p for p in posts if p not in {q for q, _ in listed[:1]}]
+    for post in named[:max_shared]:
         reasons.append(
             f"both in post {_short(index.label(post))}{_lines_text(index, post, (query, candidate))}"
         )
-    if len(posts) > max_shared:
-        reasons.append(f"and {len(posts) - max_shared} more posts mention both")
+    if len(named) > max_shared:
+        reasons.append(f"and {len(named) - max_shared} more posts mention both")
     tx = text if text is not None else TextIndex(index)
     words = tx.shared_words(query, candidate)
     if words:

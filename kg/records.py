@@ -16,7 +16,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Mention", "Post", "NoteLink", "Extraction", "Skipped"]
+__all__ = ["Mention", "Post", "NoteLink", "Extraction", "Skipped", "SECTION_SEP"]
+
+#: Separator of the heading path in :attr:`Mention.section` (and the ``section`` of a
+#: ``mentions`` edge): ``"Meta-learning > Metric-based"``.
+SECTION_SEP = " > "
 
 
 @dataclass
@@ -42,6 +46,9 @@ class Mention:
         authors: author names when the note gives them.
         notes: commentary lines that hang under this entity (not entities themselves).
         attachments: image paths of the section or item (not entities).
+        section: the headings a paper is listed under, outermost first, joined by
+            :data:`SECTION_SEP` (years and venues left out), whether or not a heading became
+            a topic; ``None`` outside any heading.
     """
 
     key: int
@@ -58,6 +65,7 @@ class Mention:
     authors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    section: str | None = None
 
     def source(self, path: str) -> dict[str, Any]:
         """The ``{path, line}`` record stored in node ``sources``."""

@@ -79,6 +79,7 @@ __all__ = [
     "learn_ranker",
     "fit_relatedness",
     "defining_mentions",
+    "section_holdout",
     "is_housekeeping",
 ]
 
@@ -128,6 +129,8 @@ MIN_PAIRS = 40
 NEGATIVES_PER_POSITIVE = 4
 #: Positives taken per held-out grouping edge (other members of the grouping).
 MAX_MEMBERS = 25
+#: Sections of notes sampled by :func:`section_holdout` for training pairs.
+SECTION_QUERIES = 300
 
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _WORDS = re.compile(r"[a-z0-9]+|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
@@ -202,12 +205,39 @@ class Evidence:
         return [w for w, g in self.neighbours(nid).items() if g and not self.blocked(w)
                 and self.index.type(w) != "post"]
 
+    def sections(self, nid: str) -> list[tuple[str, str, list[str]]]:
+        """``(post, section, members)`` for each note that lists ``nid`` under a section
+        (the ``section`` of a ``mentions`` edge), whether or not its headings became topics.
+
+        Housekeeping headings (*Papers*, *Unsorted*, ...) are dropped from the heading path;
+        a path with nothing left, a note that is a hub and a section larger than a hub are
+        no grouping.
+        """
+        from kg.records import SECTION_SEP
+
+        out = []
+        for post, sec in sorted(self.index.sections.get(nid, {}).items()):
+            if not [h for h in sec.split(SECTION_SEP) if not is_housekeeping(h)]:
+                continue
+            members = self.index.filed(post).get(sec, [])
+            if 1 < len(members) <= self.hub_degree:
+                out.append((post, sec, members))
+        return out
+
+    def shared_sections(self, u: str, v: str) -> list[tuple[str, str]]:
+        """``(post, section)`` pairs listing both ``u`` and ``v``, the smallest section first."""
+        mine = self.sections(u)
+        theirs = self.index.sections.get(v, {})
+        both = [(len(m), p, s) for p, s, m in mine if theirs.get(p) == s]
+        return [(p, s) for _, p, s in sorted(both)]
+
     def scores(self, query: str) -> dict[str, np.ndarray]:
         """``{candidate: [shared_groups, shared_notes, adamic_adar, common_neighbors,
         wider_groups]}`` for every node with evidence in common with ``query`` (left out).
 
         ``shared_groups`` sums ``1/deg(w)`` over shared groupings ``w`` (a section, method
-        or topic both are filed under or that files one and names the other);
+        or topic both are filed under or that files one and names the other) and
+        ``1/size`` over the sections of notes listing both (:meth:`sections`);
         ``shared_notes`` the same over notes (posts) naming both; ``adamic_adar``
         ``1/log(deg(w))`` and ``common_neighbors`` the count, over both kinds;
         ``wider_groups`` sums ``1/(deg(w1) deg(w2))`` over grouping paths
@@ -215,6 +245,17 @@ class Evidence:
         listed beside the query), the resource allocation of three steps.
         """
         out: dict[str, np.ndarray] = {}
+        for _, _, members in self.sections(query):
+            ra, aa = 1.0 / len(members), 1.0 / math.log(len(members))
+            for c in members:
+                if c == query:
+                    continue
+                row = out.get(c)
+                if row is None:
+                    row = out[c] = np.zeros(5)
+                row[0] += ra
+                row[2] += aa
+                row[3] += 1.0
         for w1 in self.groups(query):
             d1 = len(self.neighbours(w1))
             for w2 in self.groups(w1):
@@ -486,10 +527,13 @@ def relatedness_pairs(
 
     For each held-out ``part_of`` / ``subtopic_of`` edge ``child -> group`` of ``full``:
     the child with the group itself (membership) and with up to :data:`MAX_MEMBERS` other
-    members of the group (same type as the child) are positives; each positive gets
+    members of the group (same type as the child) are positives; for each held-out
+    ``(paper, post)`` mention with a section (:func:`section_holdout`), the other papers
+    the post lists under that section that other notes name too are (the near negatives
+    are then such papers of its other sections); each positive gets
     ``negatives`` items of the candidate's type that share no grouping with the child and
-    are not linked to it: near ones (named in the same notes, or filed under a neighbouring
-    grouping), hard ones (sharing only a venue or a tag) and random ones, in turn.
+    are not linked to it: near ones (named by the notes that filed it, under another heading,
+    or filed under a neighbouring grouping), hard ones (sharing only a venue or a tag) and random ones, in turn.
 
     >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "topic:t", "type": "topic"}]
     ...     + [{"id": f"paper:{i}", "type": "paper"} for i in range(6)],
@@ -519,13 +563,17 @@ def relatedness_pairs(
                 pool.update(full.neighbors(w))
         return sorted(pool)
 
-    def near_pool(nid: str, mine: set[str]) -> list[str]:
-        """Items two or three steps away: named in the same notes, or filed under a
+    def elsewhere(nid: str, post: str) -> bool:
+        return any(full.type(w) == "post" and w != post for w in full.neighbors(nid))
+
+    def near_pool(mine: set[str], filing: set[str]) -> list[str]:
+        """Items two or three steps away: named by the notes that filed the query (under
+        other headings: those notes' mentions are hidden with the query's, so near
+        negatives share a note with it no more than the positives do), or filed under a
         neighbouring grouping (another child of a grouping's parent)."""
         pool: set[str] = set()
-        for w in full.neighbors(nid):
-            if full.type(w) == "post":
-                pool.update(full.neighbors(w))
+        for w in filing:
+            pool.update(full.neighbors(w))
         for g in mine:
             for h in groups_of(g):
                 for g2, rels in full.neighbors(h).items():
@@ -540,20 +588,33 @@ def relatedness_pairs(
     seen: set[tuple[str, str]] = set()
     for child, group in sorted(set(held_out)):
         rels = full.neighbors(child).get(group, [])
-        if not any(r in GROUP_RELATIONS and outgoing for r, outgoing in rels):
+        section = full.sections.get(child, {}).get(group)
+        if any(r in GROUP_RELATIONS and outgoing for r, outgoing in rels):
+            members = sorted(
+                m for m, mrels in full.neighbors(group).items()
+                if m != child and full.type(m) == full.type(child)
+                and any(r in GROUP_RELATIONS and not o for r, o in mrels)
+            )
+            heads: tuple[str, ...] = (group,)
+            filing = {w for w in full.neighbors(child) if full.type(w) == "post"
+                      and w in full.neighbors(group)}  # fmt: skip
+        elif section is not None and full.type(group) == "post":
+            # a paper listed under a section of a note: the other papers listed there that
+            # other notes name too (what is left of a list once it is out of the graph)
+            members = sorted(m for m in full.filed(group).get(section, [])
+                             if m != child and elsewhere(m, group))  # fmt: skip
+            heads, filing = (), {group}
+        else:
             continue
-        members = sorted(
-            m for m, mrels in full.neighbors(group).items()
-            if m != child and full.type(m) == full.type(child)
-            and any(r in GROUP_RELATIONS and not o for r, o in mrels)
-        )
+        together = set(members)
         if len(members) > MAX_MEMBERS:
             members = [members[i] for i in sorted(rng.choice(len(members), MAX_MEMBERS, replace=False))]
         mine = groups_of(child)
-        linked = set(full.neighbors(child)) | {child}
+        linked = set(full.neighbors(child)) | {child} | together
         hard = [h for h in hard_pool(child) if h not in linked]
-        near = [h for h in near_pool(child, mine) if h not in linked]
-        for cand in (group, *members):
+        near = [h for h in near_pool(mine, filing) if h not in linked
+                and (heads or elsewhere(h, group))]  # fmt: skip
+        for cand in (*heads, *members):
             if (child, cand) in seen:
                 continue
             seen.add((child, cand))
@@ -703,7 +764,7 @@ def learn_ranker(
     for qn, c, y in pairs:
         by_query.setdefault(qn, []).append((c, y))
     # queries still filed somewhere, like an item of a list the rest of the notes also hold
-    filed = {qn: v for qn, v in by_query.items() if ev.groups(qn)}
+    filed = {qn: v for qn, v in by_query.items() if ev.groups(qn) or ev.sections(qn)}
     if sum(y for v in filed.values() for _, y in v) >= min_pairs:
         by_query = filed
     rows, labels, queries = [], [], []
@@ -715,6 +776,56 @@ def learn_ranker(
         queries.extend([qn] * len(cands))
     X = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
     return fit_ranker(X, np.asarray(labels), queries, use_gnn=gnn is not None, min_pairs=min_pairs)
+
+
+def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> list[tuple[str, str]]:
+    """Pairs to hold out so that sections teach the ranker too: for up to ``limit``
+    sections of notes (a fixed-seed sample; housekeeping and hub-sized sections left out),
+    one paper that other notes also name, as ``(paper, post)`` (its mention there, with the
+    section) plus ``(paper, group)`` for each grouping it is filed under that the post names
+    (the heading, when it became a topic). Hidden, they leave the paper what the *other*
+    notes say about it: a paper of a list that is left out of the graph.
+
+    >>> import networkx as nx
+    >>> from kg.graph import KnowledgeGraph
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_nodes_from(["post:l", "post:b"], type="post")
+    >>> g.add_nodes_from(["paper:a", "paper:b", "paper:c"], type="paper")
+    >>> for p in ("paper:a", "paper:b", "paper:c"):
+    ...     _ = g.add_edge("post:l", p, key="mentions", relation="mentions", section="GNNs")
+    >>> _ = g.add_edge("post:b", "paper:b", key="mentions", relation="mentions")
+    >>> section_holdout(KnowledgeGraph(g))
+    [('paper:b', 'post:l')]
+    """
+    from kg.records import SECTION_SEP
+
+    index = GraphIndex.from_graph(kg.graph)
+    ev = Evidence(index)
+    rng = np.random.default_rng(seed)
+    named = {p: sum(index.type(w) == "post" for w in index.neighbors(p)) for p in index.sections}
+    found: list[tuple[str, str, list[str]]] = []
+    posts = sorted({q for by in index.sections.values() for q in by})
+    for post in posts:
+        for sec, members in sorted(index.filed(post).items()):
+            if not 2 <= len(members) <= ev.hub_degree:
+                continue
+            if not [h for h in sec.split(SECTION_SEP) if not is_housekeeping(h)]:
+                continue
+            elsewhere = sorted(m for m in members if named[m] > 1)
+            if elsewhere:
+                found.append((post, sec, elsewhere))
+    if len(found) > limit:
+        found = [found[i] for i in sorted(rng.choice(len(found), limit, replace=False))]
+    out: list[tuple[str, str]] = []
+    for post, _, elsewhere in found:
+        paper = elsewhere[int(rng.integers(len(elsewhere)))]
+        out.append((paper, post))
+        named_there = index.neighbors(post)
+        out.extend(
+            (paper, w) for w, rels in sorted(index.neighbors(paper).items())
+            if w in named_there and any(r in GROUP_RELATIONS and o for r, o in rels)
+        )
+    return out
 
 
 def defining_mentions(kg: Any, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -793,6 +904,8 @@ def fit_relatedness(
     for u, v, k, attrs in kg.graph.edges(keys=True, data=True):
         if frozenset((u, v)) not in out:
             seen._add(str(u), str(v), str(attrs.get("relation", k)))
+            if attrs.get("section"):
+                seen.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
     row = {n: i for i, n in enumerate(ids)}
     unit = unit_rows(z_eval) if z_eval is not None else None
 

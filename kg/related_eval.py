@@ -104,13 +104,20 @@ def _is_list(graph: Any) -> bool:
         return False
     if len(papers) < MIN_PAPERS_PER_NOTE * max(1, notes):
         return False
+    # a list's headings list things; a blog's are mostly prose
+    topics = [n for n in entities if graph.graph.nodes[n].get("type") == "topic"]
+    full = sum(1 for n in topics if any(
+        r in ("part_of", "subtopic_of") for _, _, r in graph.graph.in_edges(n, data="relation")))
+    if topics and full < MIN_FILED_SHARE * len(topics):
+        return False
     return len(gold_groups(graph)) >= MIN_FILED_SHARE * len(papers)
 
 
 def find_lists(roots: Sequence[str | Path], *, cache_dir: Path | None = None) -> list[Path]:
     """The paper lists among the immediate sub-folders of ``roots``: folders whose notes
     yield at least :data:`MIN_LIST_PAPERS` papers, papers are at least half of the topics,
-    methods and papers, most papers are filed under a section, and there are at least
+    methods and papers, most papers and most topics with something filed under them (a
+    blog's headings are mostly prose), and there are at least
     :data:`MIN_PAPERS_PER_NOTE` papers per note (a blog that lists papers is no list)."""
     from kg.build import build
 
@@ -123,19 +130,41 @@ def find_lists(roots: Sequence[str | Path], *, cache_dir: Path | None = None) ->
 
 
 def gold_groups(graph: Any) -> dict[str, set[str]]:
-    """``{paper id: ids of the sections/methods it is listed under}`` (direct ``part_of``;
-    housekeeping sections such as *Unsorted* group nothing)."""
+    """``{paper id: the sections it is listed under}``: ``post > heading path`` of each
+    note's ``mentions`` edge (a section counts whether or not its heading became a topic);
+    a paper listed outside any heading keeps the methods/topics it is filed under (direct
+    ``part_of``). Housekeeping headings (*Papers*, *Unsorted*, ...) group nothing.
+
+    >>> import networkx as nx
+    >>> from kg.graph import KnowledgeGraph
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("post:l", type="post")
+    >>> for p, sec in [("paper:a", "Basic models"), ("paper:b", "Basic models"),
+    ...                ("paper:c", "Unsorted")]:
+    ...     _ = g.add_edge("post:l", p, key="mentions", relation="mentions", section=sec)
+    >>> gold_groups(KnowledgeGraph(g))
+    {'paper:a': {'post:l > Basic models'}, 'paper:b': {'post:l > Basic models'}}
+    """
+    from kg.records import SECTION_SEP
     from kg.related import is_housekeeping
 
     out: dict[str, set[str]] = {}
     nodes = graph.graph.nodes
-    for u, v, rel in graph.graph.edges(data="relation"):
-        if (
+    filed: dict[str, set[str]] = {}
+    for u, v, attrs in graph.graph.edges(data=True):
+        rel = attrs.get("relation")
+        if nodes[u].get("type") == "post" and rel == "mentions" and attrs.get("section"):
+            heads = [h for h in str(attrs["section"]).split(SECTION_SEP) if not is_housekeeping(h)]
+            if heads:
+                out.setdefault(v, set()).add(SECTION_SEP.join([u, *heads]))
+        elif (
             rel == "part_of"
             and nodes[u].get("type") == "paper"
             and not is_housekeeping(str(nodes[v].get("label") or v))
         ):
-            out.setdefault(u, set()).add(v)
+            filed.setdefault(u, set()).add(v)
+    for paper, groups in filed.items():
+        out.setdefault(paper, groups)
     return out
 
 

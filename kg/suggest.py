@@ -107,7 +107,7 @@ EMBEDDINGS_NPZ = "embeddings.npz"
 #: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
 SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
 #: post gets papers and methods (those it does not already link); ``types=`` overrides.
 ANSWER_TYPES: dict[str, tuple[str, ...]] = {
@@ -317,6 +317,8 @@ class Suggester:
             index.adj = {n: {} for n in index.nodes}
             for u, v, k, attrs in graph.iter_edges():
                 index._add(str(u), str(v), str(attrs.get("relation", k)))
+                if attrs.get("section"):
+                    index.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
         else:
             index = GraphIndex.from_graph(graph)
         return cls(index, EmbeddingScorer(ids, types, z, decoder, layers))
@@ -422,12 +424,15 @@ class Suggester:
             return _check_types(types)
         return set(ANSWER_TYPES.get(self.index.type(query), ENTITY_TYPES))
 
-    def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None) -> np.ndarray:
+    def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None, *,
+                 with_gnn: bool = False) -> np.ndarray:  # fmt: skip
         """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``
         (``gnn``: the decoder's logits for them, when already computed; the embedding
-        cosines are added here)."""
+        cosines are added here; ``with_gnn``: even when the ranker does not use them)."""
         row = self.scorer.row.get(query)
-        if row is not None and cands.size and (self.ranker is None or self.ranker.uses_gnn):
+        if row is not None and cands.size and (
+            with_gnn or self.ranker is None or self.ranker.uses_gnn
+        ):
             if gnn is None:
                 gnn = self.scorer.logits(row, cands)
             if self._unit is None:
@@ -459,7 +464,7 @@ class Suggester:
         """
         rows = self.scorer.row
         cands = np.asarray([rows[c] for c in candidates], dtype=np.int64)
-        X = self.features(query, cands)
+        X = self.features(query, cands, with_gnn=True)
         ranker = self.ranker or EVIDENCE_RANKER
         out = {"ranker": ranker.logits(X)}
         out.update({name: X[:, j] for j, name in enumerate(FEATURES)})

@@ -52,7 +52,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import auc_score, average_precision
 from kg.nn import LinkModel, decoder_arrays
 from kg.predictor import LinkPredictor
-from kg.related import fit_relatedness
+from kg.related import fit_relatedness, section_holdout
 from kg.split import LinkSplit, link_split, supervision_split, train_negatives
 
 __all__ = [
@@ -143,7 +143,8 @@ def _relatedness_embeddings(
     from kg.related import defining_mentions
 
     row = {n: i for i, n in enumerate(ids)}
-    hidden = defining_mentions(kg, [(ids[a], ids[b]) for a, b in test_pos.T])
+    held = [(ids[a], ids[b]) for a, b in test_pos.T]
+    hidden = defining_mentions(kg, held) + held  # held-out mentions pass messages otherwise
     mp = split.test_mp.to(x.device)
     if hidden:
         n = len(ids)
@@ -457,8 +458,11 @@ def train(
         z_eval = model.encode(x, split.test_mp.to(dev)).cpu().numpy().astype(np.float32)
     dec = decoder_arrays(model)
     test_pos = split.arrays()["test_pos"]
+    rows = {n: i for i, n in enumerate(lg.ids)}  # sections teach the ranker too
+    extra = [(rows[a], rows[b]) for a, b in section_holdout(kg, seed=seed) if a in rows and b in rows]
+    held = np.hstack([test_pos, np.asarray(extra, dtype=np.int64).reshape(-1, 2).T])
     ranker = fit_relatedness(
-        kg, lg.ids, test_pos, _relatedness_embeddings(kg, lg.ids, model, x, split, test_pos),
+        kg, lg.ids, held, _relatedness_embeddings(kg, lg.ids, model, x, split, held),
         dec, seed=seed,
     )
     t_end = time.perf_counter()

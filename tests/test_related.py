@@ -160,3 +160,88 @@ def test_docstring_examples_run() -> None:
 
     result = doctest.testmod(kg.related)
     assert result.attempted > 0 and result.failed == 0
+
+
+LISTED = """# Reading list
+
+## Basic models
+
+1. **Semi-Supervised Classification with Graph Convolutional Networks.** ICLR 2017.
+1. **Graph Attention Networks.** ICLR 2018.
+1. **Inductive Representation Learning on Large Graphs.** NeurIPS 2017.
+
+## Papers
+
+1. **Matching Networks for One Shot Learning.** NeurIPS 2016.
+1. **Prototypical Networks for Few-shot Learning.** NeurIPS 2017.
+"""
+
+
+def _listed(tmp_path) -> tuple:
+    from kg.build import build
+
+    (tmp_path / "list.md").write_text(LISTED, encoding="utf-8")
+    (tmp_path / "other.md").write_text(
+        "# Other\n\n- **Graph Attention Networks.** ICLR 2018.\n"
+        "- **Semi-Supervised Classification with Graph Convolutional Networks.** ICLR 2017.\n",
+        encoding="utf-8")
+    kg = build([tmp_path / "list.md", tmp_path / "other.md"], jobs=1)
+    posts = {a["label"]: n for n, a in kg.graph.nodes(data=True) if a.get("type") == "post"}
+    return kg, GraphIndex.from_graph(kg.graph), posts["Reading list"]
+
+
+def test_a_section_groups_its_papers_without_a_topic_node(tmp_path) -> None:
+    kg, idx, post = _listed(tmp_path)
+    gat, gcn = "paper:graph-attention-networks", (
+        "paper:semi-supervised-classification-with-graph-convolutional-networks")
+    # "Basic models" names no research entity: no topic node, yet a grouping
+    assert not any(a.get("label") == "Basic models" for a in idx.nodes.values())
+    assert idx.sections[gat] == {post: "Basic models"}
+    ev = Evidence(idx)
+    assert [s for _, s, _ in ev.sections(gat)] == ["Basic models"]
+    assert ev.shared_sections(gat, gcn) == [(post, "Basic models")]
+    got = ev.scores(gat)
+    assert got[gcn][0] == pytest.approx(1 / 3)  # one section of three papers
+    # a housekeeping section groups nothing: the two few-shot papers share only the note
+    proto, match = "paper:prototypical-networks-for-few-shot-learning", (
+        "paper:matching-networks-for-one-shot-learning")
+    assert ev.sections(proto) == [] and Evidence(idx).scores(proto)[match][0] == 0.0
+    # the compact form keeps the sections
+    assert GraphIndex.from_compact(idx.to_compact()).filed(post) == idx.filed(post)
+    from kg.reasons import explain
+
+    assert explain(idx, gat, gcn, evidence=ev)[0].startswith(
+        "both listed under Basic models in Reading list (")
+
+
+def test_sections_give_training_pairs(tmp_path) -> None:
+    from kg.related import section_holdout
+
+    kg, idx, post = _listed(tmp_path)
+    gat, gcn = "paper:graph-attention-networks", (
+        "paper:semi-supervised-classification-with-graph-convolutional-networks")
+    # one paper of the one real section, among those another note names too
+    ((query, where),) = section_holdout(kg, seed=0)
+    assert where == post and query in (gat, gcn)
+    pairs = relatedness_pairs(idx, [(query, post)], negatives=2, seed=0)
+    # positives: the section's other papers that other notes name (not GraphSAGE)
+    assert {c for q, c, y in pairs if y == 1} == {gat, gcn} - {query}
+    neg = {c for q, c, y in pairs if y == 0}
+    assert neg and not neg & {gat, gcn}
+
+
+def test_the_page_and_the_command_see_the_same_sections(tmp_path) -> None:
+    """A suggester made from the graph in memory (the page's) and one made from its
+    node-link data (the command's cache) hold the same sections."""
+    import networkx as nx
+
+    from kg.suggest import Suggester
+
+    kg, idx, post = _listed(tmp_path)
+    ids = sorted(idx.nodes)
+    types = [idx.type(n) for n in ids]
+    z = np.ones((len(ids), 2), dtype=np.float32)
+    memory = Suggester.from_arrays(kg, ids, types, z)
+    data = Suggester.from_arrays(nx.node_link_data(kg.graph, edges="links"), ids, types, z)
+    assert memory.index.sections == data.index.sections == idx.sections
+    assert idx.sections
