@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     from kg.build import build_to
 
     with tempfile.TemporaryDirectory() as tmp:
-        result = build_to([args.seeds], tmp, train=not args.no_train, seed=0)
+        result = build_to([args.seeds], Path(tmp) / "out", train=not args.no_train, seed=0)
         if result.train_error:
             print(f"training: {result.train_error}", file=sys.stderr)
         info = shoot(Path(result.files["html"]), args.out)
