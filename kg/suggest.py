@@ -94,6 +94,8 @@ __all__ = [
 
 #: Relative tolerance under which two candidates' embeddings count as equal (a tie).
 TIE_TOL = 1e-6
+#: relative difference under which two logits are ordered as equal (by node id)
+ORDER_TOL = 1e-5
 #: Relative logit window searched for candidates with equal embeddings.
 WINDOW_TOL = 1e-4
 #: :meth:`Suggester.suggestions_for_all` keeps a float32 ``[m, m]`` score matrix up to this m.
@@ -480,8 +482,18 @@ class Suggester:
         return np.flatnonzero(mask)
 
     def _order(self, cands: np.ndarray, logits: np.ndarray) -> np.ndarray:
-        """Positions sorting candidates by logit (high first), then node id."""
-        return np.lexsort((self._id_rank[cands], -logits))
+        """Positions sorting candidates by logit (high first), then node id.
+
+        Logits within :data:`ORDER_TOL` (relative) of their neighbour in that order count as
+        equal and go by node id: twins have equal embeddings, and their logits differ only
+        by how a BLAS kernel rounds one matrix shape or another, so without this the page
+        (scored in blocks) and ``kg suggest`` (one query) could order them differently.
+        """
+        order = np.argsort(-logits, kind="stable")
+        s = logits[order]
+        gap = np.abs(np.diff(s)) > ORDER_TOL * np.maximum(1.0, np.abs(s[1:]))
+        group = np.concatenate(([0], np.cumsum(gap)))
+        return order[np.lexsort((self._id_rank[cands[order]], group))]
 
     def suggest(
         self,
