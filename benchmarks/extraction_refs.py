@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import random
 import re
 import sys
@@ -48,24 +47,8 @@ TYPES = ("paper", "venue")
 FIELDS = ("corpus", "node_id", "label", "source", "verdict")
 VERDICTS = ("correct", "borderline", "junk")
 
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The 95% Wilson score interval of a proportion ``k / n``.
-
-    >>> [round(x, 3) for x in wilson(38, 40)]
-    [0.835, 0.986]
-    >>> wilson(0, 0)
-    (0.0, 1.0)
-    """
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-# --------------------------------------------------------------------------- sampling
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from extraction_quality import wilson  # noqa: E402  (one interval for both benchmarks)
 
 
 def _files(folder: Path) -> list[Path]:
