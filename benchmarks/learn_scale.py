@@ -158,6 +158,7 @@ def _measure_build(notes: Path, out: Path, extra: list[str]) -> dict[str, object
     wall, _, stdout = _run([sys.executable, "-c", code, "build", str(notes), "--out", str(out), *extra])
     peak = float(stdout.rsplit("PEAK", 1)[1].split()[0])
     model = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    # the first "model:" line says how it trained (fresh or fine-tuned, mode); the second, its shape
     trained = [line for line in stdout.splitlines() if line.startswith("model:")]
     return {
         "build_s": round(wall, 1),
@@ -166,7 +167,7 @@ def _measure_build(notes: Path, out: Path, extra: list[str]) -> dict[str, object
         "mode": model.get("mode", "full"),
         "train_s": round(float(model["timings"]["total"]), 1),
         "epochs": model.get("epochs_trained"),
-        "model_line": trained[-1] if trained else "",
+        "model_line": trained[0] if trained else "",
     }
 
 
