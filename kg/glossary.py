@@ -124,10 +124,12 @@ class Glossary:
     def __post_init__(self) -> None:
         self._by_key: dict[str, Term] = {}
         self._by_abbr: dict[str, Term] = {}
+        self._part_names: list[tuple[str, Term]] | None = None  # see contains()
         for term in self.terms:
             self._index(term, overwrite=False)
 
     def _index(self, term: Term, *, overwrite: bool) -> None:
+        self._part_names = None
         for name in (term.en, *term.zh, *term.also):
             key = term_key(name)
             if key and (overwrite or key not in self._by_key):
@@ -153,14 +155,11 @@ class Glossary:
         >>> default_glossary().contains("元学习方法论").en
         'meta-learning'
         """
+        if self._part_names is None:  # names long enough to count, longest first
+            names = [(k, t) for k, t in self._by_key.items() if len(k) >= (2 if _CJK.search(k) else 4)]
+            self._part_names = sorted(names, key=lambda kt: -len(kt[0]))  # stable: first wins
         key = term_key(text)
-        best: tuple[int, Term] | None = None
-        for k, term in self._by_key.items():
-            if len(k) >= (2 if _CJK.search(k) else 4) and k in key and (
-                best is None or len(k) > best[0]
-            ):
-                best = (len(k), term)
-        return best[1] if best else None
+        return next((term for k, term in self._part_names if k in key), None)
 
     def extended(self, terms: Iterable[Term]) -> Glossary:
         """A new glossary with ``terms`` laid over this one (their names win)."""
