@@ -152,9 +152,7 @@ def carried_split(previous: Any, lg: Any, *, val: float, test: float, seed: int 
     Raises:
         ValueError: the previous predictor has no saved split.
     """
-    from torch_geometric.utils import to_undirected
-
-    from kg.split import LinkSplit, _fixed_typed_negatives
+    from kg.split import _fixed_typed_negatives, split_from_parts
 
     if "train_pos" not in previous.split:
         raise ValueError("the previous model has no saved split")
@@ -180,22 +178,8 @@ def carried_split(previous: Any, lg: Any, *, val: float, test: float, seed: int 
     known = {(min(a, b), max(a, b)) for a, b in lg.target.t().tolist()}
     val_neg = _fixed_typed_negatives(val_pos, lg.node_type, known, seed + 1)
     test_neg = _fixed_typed_negatives(test_pos, lg.node_type, known, seed + 2)
-
-    def mp(*ps: torch.Tensor) -> torch.Tensor:
-        return to_undirected(torch.cat([*ps, lg.context], dim=1), num_nodes=n)
-
-    return LinkSplit(
-        num_nodes=n,
-        train_pos=train_pos,
-        val_pos=val_pos,
-        val_neg=val_neg,
-        test_pos=test_pos,
-        test_neg=test_neg,
-        train_mp=mp(train_pos),
-        test_mp=mp(train_pos, val_pos),
-        full_mp=mp(train_pos, val_pos, test_pos),
-        context=lg.context,
-        node_type=lg.node_type,
+    return split_from_parts(
+        n, train_pos, val_pos, val_neg, test_pos, test_neg, lg.context, lg.node_type
     )
 
 

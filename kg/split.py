@@ -36,7 +36,14 @@ import numpy as np
 import torch
 from torch_geometric.utils import negative_sampling, to_undirected
 
-__all__ = ["LinkSplit", "link_split", "supervision_split", "train_negatives", "typed_corruption"]
+__all__ = [
+    "LinkSplit",
+    "link_split",
+    "split_from_parts",
+    "supervision_split",
+    "train_negatives",
+    "typed_corruption",
+]
 
 
 @dataclass
@@ -175,6 +182,24 @@ def link_split(
         known = {(min(a, b), max(a, b)) for a, b in target.t().tolist()}
         val_neg = _fixed_typed_negatives(val_pos, node_type, known, seed + 1)
         test_neg = _fixed_typed_negatives(test_pos, node_type, known, seed + 2)
+    return split_from_parts(
+        num_nodes, train_pos, val_pos, val_neg, test_pos, test_neg, context, node_type
+    )
+
+
+def split_from_parts(
+    num_nodes: int,
+    train_pos: torch.Tensor,
+    val_pos: torch.Tensor,
+    val_neg: torch.Tensor,
+    test_pos: torch.Tensor,
+    test_neg: torch.Tensor,
+    context: torch.Tensor,
+    node_type: torch.Tensor | None,
+) -> LinkSplit:
+    """A :class:`LinkSplit` from its parts, with the message-passing edges derived from them:
+    training passes messages over train + context, testing adds validation, the full graph
+    adds test (both directions each)."""
 
     def mp(*parts: torch.Tensor) -> torch.Tensor:
         return to_undirected(torch.cat([*parts, context], dim=1), num_nodes=num_nodes)
