@@ -907,18 +907,22 @@
     b.addEventListener("click", function () { focusNode(j); });
     return b;
   }
+  // a suggestion row [node index or -1, score, reasons, label, type]: score, type, target
+  function suggestionHead(li, row, digits) {
+    li.appendChild(el("span", row[1].toFixed(digits), "kg-score"));
+    if (row[0] >= 0) {
+      li.appendChild(typeBadge(D.types[D.nodes.type[row[0]]]));
+      li.appendChild(nodeButton(row[0], labels[row[0]]));
+    } else {
+      li.appendChild(typeBadge(row[4] || "?"));
+      li.appendChild(el("span", row[3]));
+    }
+  }
   function relatedSection(i) {
     var rows = relatedRows(i);
     var ul = section("Related works (as kg suggest ranks them)", rows, function (li, row) {
       li.className = "kg-related";
-      li.appendChild(el("span", row[1].toFixed(4), "kg-score"));
-      if (row[0] >= 0) {
-        li.appendChild(typeBadge(D.types[D.nodes.type[row[0]]]));
-        li.appendChild(nodeButton(row[0], labels[row[0]]));
-      } else {
-        li.appendChild(typeBadge(row[4] || "?"));
-        li.appendChild(el("span", row[3]));
-      }
+      suggestionHead(li, row, 4);
       reasonsOf(row).forEach(function (r) { li.appendChild(el("div", r, "kg-reason")); });
     });
     if (ul) { ul.setAttribute("id", "kg-related-list"); }
@@ -1022,14 +1026,7 @@
     }), Math.max(0, links.length - LINKS_SHOWN), "links");
     var sug = relatedOn ? null : D.suggest[String(i)];
     section("Suggested links", sug, function (li, row) {
-      li.appendChild(el("span", row[1].toFixed(3), "kg-score"));
-      if (row[0] >= 0) {
-        li.appendChild(typeBadge(D.types[D.nodes.type[row[0]]]));
-        li.appendChild(nodeButton(row[0], labels[row[0]]));
-      } else {
-        li.appendChild(typeBadge(row[4] || "?"));
-        li.appendChild(el("span", row[3]));
-      }
+      suggestionHead(li, row, 3);
       if (row[2].length) { li.appendChild(el("div", reasonsOf(row).join("; "), "kg-reason")); }
     });
     panel.hidden = false;
