@@ -49,7 +49,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.glossary import Glossary, Term, is_housekeeping_tag, term_key
-from kg.notes import citations, cited_papers, is_field_line, note_aliases, note_links, paper_note
+from kg.notes import (
+    citations,
+    cited_papers,
+    cites_its_source,
+    is_field_line,
+    note_aliases,
+    note_links,
+    paper_note,
+)
 from kg.papers import (
     PaperHit,
     author_venue_line,
@@ -64,6 +72,7 @@ from kg.papers import (
 )
 from kg.parse import (
     MAX_FILE_BYTES,
+    WIKI_SCHEME,
     Document,
     Item,
     ItemList,
@@ -156,7 +165,7 @@ def clean_heading(text: str) -> str:
 
 
 _WIKILINK = re.compile(r"!?\[\[(?:[^\]|#]*/)?([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
-_TRAILING_PARENS = re.compile(r"\s*[(（]\s*(?:(?:19|20)\d{2}[a-z]?|\s*)[)）]\s*$")
+_TRAILING_PARENS = re.compile(r"\s*[(（]\s*(?:(?:19|20)\d{2}[a-z]?|\d{1,3}|\s*)[)）]\s*$")
 
 
 def clean_name(text: str) -> str:
@@ -167,6 +176,8 @@ def clean_name(text: str) -> str:
     ('Batch Normalization', 'DETR')
     >>> clean_name("[[Depthwise Separable Kernels#Pointwise Convolution]]"), clean_name("Detection loss ()")
     ('Pointwise Convolution', 'Detection loss')
+    >>> clean_name("Self-attention (49)")  # a count or a page number
+    'Self-attention'
     """
 
     def shown(m: re.Match[str]) -> str:
@@ -467,6 +478,8 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return True, "glossary"
     if _DATE.match(t):
         return False, "date"
+    if is_dataset(t):
+        return False, "data set or benchmark"
     if is_structural(t) or _MARKER.search(t):
         return False, "structural heading"
     if _defines_acronym(t) and not is_structural(_PAREN_TAIL.sub("", t)):
@@ -597,6 +610,62 @@ def _defines_acronym(text: str) -> bool:
     return all(any(c == i for i in it) for c in letters)
 
 
+#: Well-known data sets, benchmarks and evaluation environments of the field (folded names).
+#: A section or list item named after one is about evaluation data, not a research entity.
+DATASETS = frozenset(
+    ["mnist", "fashion-mnist", "emnist", "kmnist", "cifar", "cifar-10", "cifar-100", "svhn", "stl-10", "imagenet", "imagenet-1k", "imagenet-21k", "imagenet-22k", "tiny-imagenet", "mini-imagenet", "miniimagenet", "tieredimagenet", "omniglot", "coco", "ms-coco", "mscoco", "lvis", "objects365", "open-images", "pascal-voc", "voc", "ade20k", "cityscapes", "kitti", "nuscenes", "waymo-open-dataset", "argoverse", "shapenet", "modelnet", "modelnet40", "scannet", "celeba", "celeba-hq", "lsun", "ffhq", "cub", "cub-200", "cub-200-2011", "caltech-101", "caltech-256", "places365", "food-101", "flowers-102", "oxford-pets", "dtd", "sun397", "jft-300m", "laion", "laion-400m", "laion-5b", "cc3m", "cc12m", "flickr30k", "visual-genome", "vqav2", "gqa", "squad", "squad2.0", "glue", "superglue", "wikitext", "wikitext-103", "penn-treebank", "ptb", "wmt", "librispeech", "timit", "voxceleb", "audioset", "kinetics", "kinetics-400", "kinetics-600", "ucf101", "ucf-101", "hmdb51", "sports-1m", "youtube-8m", "something-something", "davis", "youtube-vos", "youtube-vis", "mot16", "mot17", "mot20", "ucf-qnrf", "shanghaitech", "atari", "mujoco", "d4rl", "openai-gym", "gym", "dm-control", "procgen", "minigrid", "antmaze", "meta-world", "metaworld", "rlbench", "habitat", "carla", "cora", "citeseer", "pubmed", "ogb", "ogbn-arxiv", "ogbn-products", "qm9", "zinc", "imdb", "sst", "sst-2", "ms-marco", "triviaqa", "hotpotqa", "natural-questions", "mmlu", "gsm8k", "humaneval", "big-bench"]
+)
+#: "Sports-1M", "YFCC100M", "JFT-3B": a name with a count of samples is a data set.
+_DATASET_SIZE = re.compile(r"^[A-Za-z][A-Za-z0-9]*-?\d+(?:\.\d+)?[MBK]$")
+
+
+def is_dataset(name: str) -> bool:
+    """``name`` is a data set or benchmark environment (the name, or the name and a subset).
+
+    >>> is_dataset("CIFAR-10"), is_dataset("D4RL Gym"), is_dataset("Sports-1M"), is_dataset("ResNet-50")
+    (True, True, True, False)
+    >>> is_dataset("COCO detection"), is_dataset("Atari games"), is_dataset("Atari")
+    (True, True, True)
+    """
+    words = name.split()
+    if not words or len(words) > 3:
+        return False
+    key = "-".join(w.casefold() for w in words)
+    if key in DATASETS or _DATASET_SIZE.match(name):
+        return True
+    head = words[0].casefold().rstrip(",:")
+    return head in DATASETS and len(words) <= 3 and head not in ("gym", "habitat")
+
+
+#: Qualities that results and challenges sections discuss one by one ("### Generalization",
+#: "### Robustness" under "# Experiments"): as a sub-heading such a word is an aspect of the
+#: work at hand, not the field the note is about.
+ASPECTS = frozenset(
+    ["generalization", "generalisation", "robustness", "optimization", "optimisation", "efficiency", "scalability", "stability", "interpretability", "explainability", "compositionality", "fairness", "safety", "privacy", "security", "performance", "accuracy", "convergence", "reliability", "expressivity", "expressiveness", "transferability", "adaptability", "controllability", "diversity", "quality", "latency", "speed", "memory"]
+)
+
+
+def is_aspect(label: str) -> bool:
+    """``label`` is one quality word (``Robustness``, ``Sample efficiency``).
+
+    >>> is_aspect("Robustness"), is_aspect("Sample Efficiency"), is_aspect("Domain Generalization")
+    (True, True, False)
+    """
+    words = label.casefold().split()
+    return bool(words) and (
+        (len(words) == 1 and words[0] in ASPECTS)
+        or (len(words) == 2 and words[0] in ("sample", "data", "compute", "computational")
+            and words[1] in ASPECTS)
+    )  # fmt: skip
+
+
+#: A description in parentheses after a name: "(image gen from text)", lower case, 2+ words.
+_DESCRIBED = re.compile(r"\s*[(（][a-z][a-z\-]*(?:\s+[a-z][\w\-]*)+[)）]\s*$")
+#: Evidence that a phrase is a name by itself, whatever the phrase says around it.
+_NAME_EVIDENCE = frozenset(
+    ["alias file", "glossary", "name shape", "contains an acronym", "defines its acronym",
+     "glossed with its English name"]  # fmt: skip
+)
 #: Evidence that a made-up name gives (a brand name has it too); under a company, a product.
 _BRAND_EVIDENCE = frozenset(["name shape", "rare term", "contains an acronym"])
 #: "分类（classification）": a term glossed with its English name by the author.
@@ -864,9 +933,12 @@ class _Extractor:
                 skip_blocks = label.casefold() in ("contents", "content", "table of contents",
                                                    "toc", "目录", "index", "索引")  # fmt: skip
             else:
+                nested = bool(ctx.get("section")) or sec.level >= 3
                 # grouping evidence even when the heading names no research entity
                 ctx["section"] = (*ctx.get("section", ()), label)
                 ok, reason = judge_name(label, "topic")
+                if ok and nested and is_aspect(label) and not self.lists_papers(sec):
+                    ok, reason = False, "an aspect a section discusses (results, challenges)"
                 if ok:
                     here = self.add("topic", label, sec.line, parent)
                 else:
@@ -884,6 +956,13 @@ class _Extractor:
                     self.table(block, here, ctx)
         for sub in sec.sections:
             self.section(sub, here, ctx, sub is self.title_section)
+
+    def lists_papers(self, sec: Section) -> bool:
+        """The section lists papers (a list of its own holds one): it groups them by topic."""
+        return any(
+            self._strong(it) is not None
+            for b in sec.blocks if isinstance(b, ItemList) for it in b.items[:5]
+        )  # fmt: skip
 
     # -- paragraphs (and the lines of an item after its first entity)
     def paragraph(self, lines: list[Line], parent: int | None, ctx: dict) -> None:
@@ -939,13 +1018,17 @@ class _Extractor:
                 c.lines and is_method_name(self.label(c.lines[0])) for c in item.children
             )
             if not groups and (sibling_papers or ctx.get("venue")):
+                # "Title. [Website](..)": the resource links are no part of the title, nor is
+                # a description in parentheses ("Dalle 2 (image gen from text)")
                 text = clean_title(first.text)
+                named = clean_title(_DESCRIBED.sub("", "".join(
+                    s.text for s in first.spans if not (s.url and is_generic_link(s.text)))))
                 # "**Term** explained in a sentence" is a definition, not a bare title
                 term = first.spans[0].bold and len(first.text) > len(first.spans[0].text) + 20
                 if (title_like(text) and text[:1].isupper() and self.label(first) and not term
                         and not is_citation(text) and not is_caption(text)
                         and not sentence_like(text)):  # fmt: skip
-                    hit = PaperHit(title=text, line=first.line)
+                    hit = PaperHit(title=named or text, line=first.line)
         children = item.children
         # "Title [paper](..)" over a sub-item "A. Author, B. Author --CVPR 2022"
         if (
@@ -989,7 +1072,12 @@ class _Extractor:
         if method:
             ok, reason = judge_name(label, "method")
             has_papers = any(h is not None for h in child_hits)
-            if not ok and reason in _SOFT_REASONS:
+            if reason not in _NAME_EVIDENCE and first.text.rstrip(" *_").endswith((":", "：")):
+                # "- Optimal policy:" over its definition: a term being explained, named as a
+                # research entity only by the glossary, the alias file or a name's shape
+                if ok:
+                    ok, reason = has_papers, "definition term (a lead-in to what follows)"
+            elif not ok and reason in _SOFT_REASONS:
                 ok = coherent or has_papers
             elif not ok and reason == _VERB_FIRST:
                 ok = has_papers  # "Rethinking Network Pruning" heading a list of papers
@@ -1028,6 +1116,12 @@ class _Extractor:
     def label(line: Line) -> str:
         """An item's label: its text without generic links; '' when it is mostly a link."""
         spans = [s for s in line.spans if not (s.url and is_generic_link(s.text))]
+        # "Self-attention (49) [[Attention#Layer]]": a note link after the item's own words
+        # points to where the term is explained; its text is no part of the name
+        while len(spans) > 1 and (spans[-1].url or "").startswith(WIKI_SCHEME) and any(
+            not s.url and _HAS_WORD.search(s.text) for s in spans[:-1]
+        ):
+            spans.pop()
         text = " ".join("".join(s.text for s in spans).split())
         linked = sum(len(s.text) for s in spans if s.url)
         if text and linked * 2 > len(text):
@@ -1117,7 +1211,7 @@ def _title_of(doc: Document) -> tuple[str, bool]:
 
 def _cite(ex: _Extractor, doc: Document) -> None:
     """``Gupta et al. (2018)``: one more mention, at the citation, of the reference it names."""
-    papers = [m for m in ex.mentions if m.type == "paper"]
+    papers = [m for m in ex.mentions if m.type == "paper" and m.origin != "source"]
     if not papers:
         return
     rows = [(m.label, m.authors, m.year) for m in papers]
@@ -1142,10 +1236,14 @@ def _about(ex: _Extractor, about: PaperHit, doc: Document) -> None:
          and m.line < min(first_heading, 20) and not is_field_line(m.label)),
         None,
     )  # fmt: skip
+    # the other names the note gives its paper ("LoRA" for the title its alias gives)
+    names = [Path(doc.path).stem, *note_aliases(doc)]
     if same is None:
         key = ex.add_paper(about, None, {})
         ex.mentions[key].origin = "about"
+        ex.mentions[key].aliases = [n for n in names if n != about.title]
         return
+    same.aliases = [n for n in names if n != same.label]
     same.origin = "about"
     same.url = same.url or about.url
     same.ids = {**about.ids, **same.ids}
@@ -1177,7 +1275,14 @@ def extract(doc: Document) -> Extraction:
     # a note's own title: its front-matter title, a lone top heading that is not a section
     # name ("# Related Work"), else its file name
     named = doc.title or (h1_is_title and not _generic(title))
-    about = paper_note(doc, title if named else Path(doc.path).stem)
+    note_name = title if named else Path(doc.path).stem
+    about = paper_note(doc, note_name)
+    if about is not None and about.ids and cites_its_source(doc, note_name):
+        # a concept note citing the paper it comes from: a link to that paper (by its id,
+        # resolved against the papers named elsewhere), not the paper's node
+        ex.add("paper", about.url or "", 1, None, origin="source", url=about.url,
+               ids=dict(about.ids), year=about.year)  # fmt: skip
+        about = None
     if about is not None and (
         about.style == "note" or sum(m.type == "paper" for m in ex.mentions) <= 5
     ):  # a note about one paper: an ``about`` edge (a weakly marked digest is not one)

@@ -59,6 +59,7 @@ __all__ = [
     "note_links",
     "resolve_links",
     "paper_note",
+    "cites_its_source",
     "note_aliases",
     "is_field_line",
     "citations",
@@ -448,6 +449,50 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
         authors=split_authors(authors_text) if authors_text else [],
         style="note" if strong else "note-weak",
     )
+
+
+_NAME_TOKEN = re.compile(r"\d|[A-Z].*[A-Z]|^[a-z]+[A-Z]")
+_PHRASE_WORD = re.compile(
+    r"^(?:a|an|the|of|for|with|in|on|as|is|are|to|by|from|via|and|or|vs\.?|versus|all|you|"
+    r"what|how|why|need|can|do|does|towards?|beyond|rethinking|learning)$",
+    re.I,
+)
+
+
+def cites_its_source(doc: Document, title: str) -> bool:
+    """A note about a concept that gives the paper it comes from as its ``source:`` link.
+
+    Outside a papers folder, a note whose only sign of a paper is a front-matter link and
+    whose name is a plain term -- a few words, none with a name's shape (capitals inside,
+    digits) and no phrase words (``for``, ``with``, ``is`` ...) -- explains a concept
+    (``Panoptic Quality Metric``, ``Sinusoidal Positional Encodings``) and cites the paper it
+    comes from; it is not that paper's note. A model's name (``BERT``, ``Mask R-CNN``) or a
+    title-like name (``Attention is All You Need``) keeps the note a paper note.
+
+    >>> from kg.parse import parse_text
+    >>> fm = "---\\nsource: https://arxiv.org/abs/1801.00868\\n---\\ntext\\n"
+    >>> cites_its_source(parse_text(fm, "Metrics/Panoptic Quality Metric.md"), "Panoptic Quality Metric")
+    True
+    >>> cites_its_source(parse_text(fm, "Models/BERT.md"), "BERT")
+    False
+    >>> cites_its_source(parse_text(fm, "Research-Papers/to-read/Linformer.md"), "Linformer")
+    False
+    """
+    folders = posixpath.dirname(doc.path.replace("\\", "/")).split("/")
+    if any(PAPER_FOLDERS.match(f) for f in folders) or any(
+        _PAPER_TAG.match(t.strip()) for t in (*doc.categories, *doc.tags)
+    ):
+        return False
+    url = _meta_url(doc)
+    if not (url and is_paper_url(url)):
+        return False
+    fields = _fields(doc)
+    if fields.get("title") or any("@" in code and _bibtex(code).get("title") for _, code in doc.code):
+        return False
+    words = (title or "").split()
+    return 1 <= len(words) <= 5 and not any(
+        _NAME_TOKEN.search(w) or _PHRASE_WORD.match(w) for w in words
+    ) and not recognize([Line.of(1, [Span(title)])])
 
 
 # --------------------------------------------------------------------------- citations

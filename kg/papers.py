@@ -71,7 +71,7 @@ class PaperHit:
 
 
 _GENERIC_LINK = re.compile(
-    r"^(?:paper|papers|pdf|code|codes|project|project page|homepage|page|link|links|arxiv|"
+    r"^(?:paper|papers|pdf|code|codes|project|project page|homepage|page|link|links|arxiv|arvix|"
     r"openreview|github|official|video|slides?|blog|demo|data|dataset|poster|supp|"
     r"supplementary|bib|bibtex|doi|html|abs|website|web|here|jump here|source|repo|"
     r"tensorflow|pytorch|keras|caffe|mxnet|jax|paddle|torch|model|models|notes?|"
@@ -125,6 +125,11 @@ _FOOTNOTE = re.compile(r"^\[\^[^\]]*\]:?\s*")
 _EMPTY_GROUP = re.compile(r"[(（\[]\s*[|/,;]*\s*[)）\]]")
 _SHOUT = re.compile(r"^\(\s*[A-Z][A-Z !]{3,}\s*\)\s*|\s*\(\s*[A-Z][A-Z !]{3,}\s*\)$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# "This post is based on our paper: Title", "This work appeared in the paper: Title"
+_LEAD_IN = re.compile(
+    r"^[*_]*(?:this|the|our)\s(?:[\w'’-]+\s){0,8}?(?:our|the|this|a)\s(?:\w+\s)?paper\s*[:：]\s+(?=\S)",
+    re.I,
+)
 
 
 def clean_title(text: str) -> str:
@@ -134,8 +139,10 @@ def clean_title(text: str) -> str:
     'A Closer Look At Few-shot Classification'
     >>> clean_title('"Attention Is All You Need,"')
     'Attention Is All You Need'
+    >>> clean_title("This post is based on our paper: Revisiting Some Common Practices in MARL")
+    'Revisiting Some Common Practices in MARL'
     """
-    t = " ".join(text.split())
+    t = _LEAD_IN.sub("", " ".join(text.split()), count=1)
     if not _DECORATED.search(t):
         return t.rstrip(_TRAIL_CHARS).lstrip(_LEAD_CHARS)
     t = _FOOTNOTE.sub("", t)

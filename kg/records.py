@@ -46,6 +46,8 @@ class Mention:
         authors: author names when the note gives them.
         notes: commentary lines that hang under this entity (not entities themselves).
         attachments: image paths of the section or item (not entities).
+        aliases: other names the note gives the entity (a paper note's file name and
+            front-matter ``aliases`` besides the title its node is labelled with).
         section: the headings a paper is listed under, outermost first, joined by
             :data:`SECTION_SEP` (years and venues left out), whether or not a heading became
             a topic; ``None`` outside any heading.
@@ -66,6 +68,7 @@ class Mention:
     notes: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
     section: str | None = None
+    aliases: list[str] = field(default_factory=list)
 
     def source(self, path: str) -> dict[str, Any]:
         """The ``{path, line}`` record stored in node ``sources``."""

@@ -434,6 +434,7 @@ def _merge(type_: str, refs: list[tuple[int, int, Mention]], paths: list[str]) -
             id="",
             type=type_,
             label=m.label.strip(),
+            aliases=[a for a in dict.fromkeys(m.aliases) if a != m.label.strip()],
             sources=[{"path": paths[i], "line": m.line}],
             notes=list(dict.fromkeys(m.notes)),
             venue=m.venue,
@@ -445,7 +446,7 @@ def _merge(type_: str, refs: list[tuple[int, int, Mention]], paths: list[str]) -
         )
     labels = [m.label.strip() for _, _, m in refs]
     label = _pick_label(type_, labels)
-    aliases = dict.fromkeys(labels)
+    aliases = dict.fromkeys(labels + [a for _, _, m in refs for a in m.aliases])
     aliases.pop(label, None)
     sources = dict.fromkeys((paths[i], m.line) for i, _, m in refs)
     ent = Entity(
@@ -530,8 +531,12 @@ def resolve(
     rejected: list[str] = []
     by_type: dict[str, dict[str, _Group]] = {t: {} for t in ENTITY_TYPES}
     key_cache: dict[str, dict[str, str]] = {t: {} for t in ENTITY_TYPES}
+    cited_by_id: list[tuple[int, int, Mention]] = []  # a concept note's source: a paper link
     for i, ext in enumerate(extractions):
         for j, m in enumerate(ext.mentions):
+            if m.type == "paper" and m.origin == "source":
+                cited_by_id.append((i, j, m))
+                continue
             groups = by_type.get(m.type)
             if groups is None:
                 warnings.append(f"{paths[i]}:{m.line}: unknown entity type {m.type!r}; ignored")
@@ -589,6 +594,14 @@ def resolve(
             entities[ent.id] = ent
             for i, j, _ in refs:
                 assignment[i][j] = ent.id
+    by_id = {(k, v): ent.id for ent in entities.values() if ent.type == "paper"
+             for k, v in ent.ids.items()}  # fmt: skip
+    for i, j, m in cited_by_id:
+        eid = next((by_id[k] for k in m.ids.items() if k in by_id), None)
+        if eid is None:
+            rejected.append(f"{paths[i]}:{m.line}: paper {m.url!r}: cited by its link only "
+                            "(no note names the paper)")  # fmt: skip
+        assignment[i][j] = eid
     return Resolution(
         entities=entities, assignment=assignment, warnings=warnings, rejected=rejected
     )

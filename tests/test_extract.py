@@ -430,3 +430,64 @@ def test_products_listed_under_a_company_are_not_methods() -> None:
     methods = [(m.label, m.line) for m in ex.mentions if m.type == "method"]
     assert methods == [("PixelGuard", 12), ("GCN", 13)]
     assert any("MarkFinder" in r and "product" in r for r in ex.rejected)
+
+
+# ----------------------------------------------------------------------------- failure classes
+
+
+def _types(text: str, path: str = "n.md") -> dict[str, list[str]]:
+    ex = extract(parse_text(text, path))
+    out: dict[str, list[str]] = {}
+    for m in ex.mentions:
+        out.setdefault(m.type, []).append(m.label)
+    return out
+
+
+def test_definition_terms_are_not_methods() -> None:
+    text = (
+        "# MDP\n**Terms:**\n- Complete policy: the agent knows what to do\n- Optimal policy:\n"
+        "    - policy that yields the highest expected utility\n- Positive anchors:\n"
+        "    - any anchor box with high IoU\n- Dropout:\n    - zero units at random\n"
+        "- Downpour SGD:\n    - updates the parameters without waiting\n"
+    )
+    assert _types(text).get("method") == ["Dropout", "Downpour SGD"]
+
+
+def test_a_note_link_after_an_item_is_no_part_of_its_name() -> None:
+    text = "# Q\n- [x] Self-attention (49) [[Attention#Self-Attention Layer]]\n- [x] Dropout\n"
+    assert _types(text).get("method") == ["Self-attention", "Dropout"]
+
+
+def test_data_sets_and_benchmarks_are_not_topics_or_methods() -> None:
+    for name in ("D4RL Gym", "ShapeNet", "Sports-1M", "CIFAR-10", "COCO detection"):
+        assert judge_name(name, "topic") == (False, "data set or benchmark"), name
+    assert judge_name("ResNet-50")[0] and judge_name("Domain Generalization", "topic")[0]
+
+
+def test_aspect_subheadings_are_not_topics_but_lists_of_papers_under_them_are() -> None:
+    text = (
+        "# Soft Q-learning\nbody\n## Experiments\n### Better Exploration\ntext\n"
+        "### Robustness\ntext\n## Generalization\ntext about it\n"
+    )
+    topics = _types(text).get("topic", [])
+    assert "Robustness" not in topics and "Generalization" in topics
+    listed = "# GNN papers\n## Models\n### Explainability\n- Explaining GNNs. NeurIPS 2019.\n"
+    assert "Explainability" in _types(listed).get("topic", [])
+
+
+def test_paper_labels_lose_resource_links_descriptions_and_lead_ins() -> None:
+    text = (
+        "# Papers\n- eDiffi: Text-to-Image Diffusion Models. NeurIPS 2022.\n"
+        "- Flexible Diffusion Modeling of Long Videos. [Website](https://plai.cs.ubc.ca/x/)\n"
+        "- RaMViD - Random-Mask Video Diffusion. [GitHub](https://github.com/a/b)\n"
+        "- Dalle 2 (image gen from text)\n"
+    )
+    assert _types(text)["paper"] == [
+        "eDiffi: Text-to-Image Diffusion Models", "Flexible Diffusion Modeling of Long Videos",
+        "RaMViD - Random-Mask Video Diffusion", "Dalle 2",
+    ]
+    lead = ("# Post\ntext\n\n*This post is based on our paper: Revisiting Some Common Practices "
+            "in Cooperative Multi-Agent Reinforcement Learning ([paper](https://arxiv.org/abs/2206.07505)).*\n")
+    assert _types(lead)["paper"] == [
+        "Revisiting Some Common Practices in Cooperative Multi-Agent Reinforcement Learning"
+    ]

@@ -126,6 +126,34 @@ def test_vault_build_has_links_to_and_about_edges(tmp_path: Path) -> None:
     assert [n["label"] for n in kg.nodes("paper")] == [paper["label"]]
 
 
+def test_concept_note_citing_its_source_links_to_the_paper(tmp_path: Path) -> None:
+    """A concept note whose ``source:`` is a paper cites that paper; it is not the paper."""
+    vault = tmp_path / "vault"
+    (vault / "Metrics").mkdir(parents=True)
+    (vault / "Research-Papers").mkdir()
+    (vault / "Metrics" / "Panoptic Quality Metric.md").write_text(
+        "---\naliases: [PQ]\nsource: https://arxiv.org/abs/1801.00868\n---\nSegment matching.\n",
+        encoding="utf-8",
+    )
+    (vault / "Metrics" / "Boundary Score.md").write_text(
+        "---\nsource: https://arxiv.org/abs/2103.16562\n---\nA boundary measure.\n",
+        encoding="utf-8",
+    )
+    (vault / "Research-Papers" / "PS.md").write_text(
+        "---\nsource: https://arxiv.org/abs/1801.00868\naliases: [Panoptic Segmentation of Scenes]\n---\n"
+        "Unifies semantic and instance segmentation.\n",
+        encoding="utf-8",
+    )
+    kg = build([vault])
+    papers = kg.nodes("paper")
+    assert [p["label"] for p in papers] == ["Panoptic Segmentation of Scenes"]  # the cited-only one: none
+    assert papers[0]["aliases"] == ["PS"]  # the note's other name
+    metric = "post:vault-metrics-panoptic-quality-metric"
+    assert (metric, papers[0]["id"]) in {(e["source"], e["target"]) for e in kg.edges("mentions")}
+    assert [e["source"] for e in kg.edges("about")] == ["post:vault-research-papers-ps"]
+    assert any("cited by its link only" in r for r in kg.report.rejected)
+
+
 # --------------------------------------------------------------------------- paper notes
 
 
