@@ -1072,7 +1072,8 @@ class _Extractor:
         if method:
             ok, reason = judge_name(label, "method")
             has_papers = any(h is not None for h in child_hits)
-            if reason not in _NAME_EVIDENCE and first.text.rstrip(" *_").endswith((":", "：")):
+            if (reason not in _NAME_EVIDENCE and not names_a_task(label)
+                    and first.text.rstrip(" *_").endswith((":", "："))):  # fmt: skip
                 # "- Optimal policy:" over its definition: a term being explained, named as a
                 # research entity only by the glossary, the alias file or a name's shape
                 if ok:

@@ -276,6 +276,7 @@ _NOT_ONE_PAPER = re.compile(
     r"\b(?:overview|reading list|to read|index|template|how to|comparison|summary of)\b|综述|汇总|合集",
     re.I,
 )
+_FILE_VALUE = re.compile(r"\.(?:pdf|png|jpe?g|djvu|epub)\s*$", re.I)
 _URL_VALUE = re.compile(r"^<?(?:https?://|www\.)\S*>?$", re.I)
 _DATED = re.compile(r"(?<!\d)(?:19|20)\d{2}[-/.年]\d{1,2}(?:[-/.月]\d{1,2})?")
 _META_URL_KEYS = ("source", "paper", "url", "link", "arxiv", "pdf", "paper_url", "paper-link")
@@ -300,6 +301,8 @@ def _fields(doc: Document) -> dict[str, str]:
                                                    else []) if s.url), None)  # fmt: skip
             if _URL_VALUE.match(value):  # "paper: <https://arxiv.org/abs/...>"
                 url = url or (value.strip("<>") if is_paper_url(value.strip("<>")) else None)
+            elif _FILE_VALUE.search(value):  # "Paper: [[Title, A. Author, 2016.pdf]]": a file
+                pass
             elif key in ("paper", "title", "paper title", "论文", "标题") and "title" not in out:
                 out["title"] = value
                 out[" title_line"] = str(ln.line)

@@ -131,6 +131,9 @@ _LEAD_IN = re.compile(
     re.I,
 )
 
+# "Title, C. Häne, S. Tulsiani" cut at the first initial's dot leaves "Title, C"
+_INITIAL_TAIL = re.compile(r"(?<=[a-z0-9)]),\s+[A-Z]$")
+
 
 def clean_title(text: str) -> str:
     """Strip decorations around a title: quotes, trailing dots, empty link groups, shouting.
@@ -141,8 +144,10 @@ def clean_title(text: str) -> str:
     'Attention Is All You Need'
     >>> clean_title("This post is based on our paper: Revisiting Some Common Practices in MARL")
     'Revisiting Some Common Practices in MARL'
+    >>> clean_title("Hierarchical Surface Prediction for 3D Object Reconstruction, C")  # "C. Häne"
+    'Hierarchical Surface Prediction for 3D Object Reconstruction'
     """
-    t = _LEAD_IN.sub("", " ".join(text.split()), count=1)
+    t = _INITIAL_TAIL.sub("", _LEAD_IN.sub("", " ".join(text.split()), count=1))
     if not _DECORATED.search(t):
         return t.rstrip(_TRAIL_CHARS).lstrip(_LEAD_CHARS)
     t = _FOOTNOTE.sub("", t)

@@ -285,3 +285,13 @@ def test_lab_blog_papers_from_references_and_links() -> None:
         assert m.year is None or 1940 <= m.year <= 2030
         if "arxiv" in m.ids and m.ids["arxiv"][:4].isdigit():
             assert m.year != int(m.ids["arxiv"][:4]), m  # 1904.04762 never gives 1904
+
+
+def test_a_file_link_in_a_paper_field_is_not_the_title() -> None:
+    doc = parse_text(
+        "---\naliases: [GNMT]\n---\nPaper: [[GNMT - Bridging the Gap, Yonghui Wu et al., 2016.pdf]]\n"
+        "- beam search with length normalisation\n",
+        "Research-Papers/GNMT - Bridging the Gap between Human and Machine Translation.md",
+    )
+    hit = paper_note(doc, "GNMT - Bridging the Gap between Human and Machine Translation")
+    assert hit is not None and hit.title == "GNMT - Bridging the Gap between Human and Machine Translation"
