@@ -291,7 +291,7 @@ _STRUCT_SUFFIX = re.compile(
     r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial|approach|strategy|"
     r"interpretation|platform|tool|tools|software|competition|challenge|benefits?|advantages?|"
     r"disadvantages?|computation|variants?|pros|cons|properties|intuitions?|inference|"
-    r"training|testing|evaluation|explanations?|explained|recap|review)$"
+    r"training|testing|evaluation|explanations?|explained|recap|review|pipeline)$"
     r"|(?:总结|简介|介绍|概述|小结|笔记|资料|资源|汇总|整理|记录|实践|实战|代码|示例|对比|详解|教程|入门|"
     r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛|技巧|经验|心得|变种|变体|系列|家族|总览)$",
     re.I,
@@ -760,7 +760,7 @@ _GENERIC_QUALIFIED = re.compile(
     re.I,
 )
 _VERBS = frozenset(
-    ["act", "add", "allow", "apply", "avoid", "become", "build", "capture", "choose", "combine", "compute", "consist", "contain", "create", "define", "depend", "describe", "design", "develop", "enable", "encode", "enter", "explain", "find", "fix", "flatten", "generate", "get", "give", "go", "handle", "help", "implement", "improve", "include", "increase", "introduce", "involve", "keep", "lead", "learn", "let", "load", "look", "make", "map", "mean", "move", "need", "note", "optimize", "output", "perform", "predict", "prevent", "produce", "provide", "put", "reduce", "remove", "replace", "require", "return", "run", "see", "select", "set", "show", "solve", "start", "take", "train", "transform", "try", "turn", "understand", "update", "use", "want", "work", "write", "approximate", "benchmark", "coordinate", "translate", "manipulate", "hand-pick", "pick", "tune", "evaluate", "measure", "analyze", "analyse", "compare", "visualize", "visualise", "convert", "split", "sample", "test", "run", "finish", "read", "review", "watch", "check", "revisit", "calculate", "try", "do"]
+    ["act", "add", "allow", "apply", "avoid", "become", "build", "capture", "choose", "combine", "compute", "consist", "contain", "create", "define", "depend", "describe", "design", "develop", "enable", "encode", "enter", "explain", "find", "fix", "flatten", "generate", "get", "give", "go", "handle", "help", "implement", "improve", "include", "increase", "introduce", "involve", "keep", "lead", "learn", "let", "load", "look", "make", "map", "mean", "move", "need", "note", "optimize", "output", "perform", "predict", "prevent", "produce", "provide", "put", "reduce", "remove", "replace", "require", "return", "run", "see", "select", "set", "show", "solve", "start", "take", "train", "transform", "try", "turn", "understand", "update", "use", "want", "work", "write", "approximate", "benchmark", "coordinate", "translate", "manipulate", "hand-pick", "pick", "tune", "evaluate", "measure", "analyze", "analyse", "compare", "visualize", "visualise", "convert", "split", "sample", "test", "run", "finish", "read", "review", "watch", "check", "revisit", "calculate", "try", "do", "prepend", "append", "insert", "concatenate", "freeze", "crop", "resize", "shuffle"]
 )  # fmt: skip
 
 

@@ -491,3 +491,9 @@ def test_paper_labels_lose_resource_links_descriptions_and_lead_ins() -> None:
     assert _types(lead)["paper"] == [
         "Revisiting Some Common Practices in Cooperative Multi-Agent Reinforcement Learning"
     ]
+
+
+def test_steps_and_pipelines_are_not_topics() -> None:
+    assert judge_name("Prepend Learnable Embedding", "topic") == (False, "sentence (starts with a verb)")
+    assert judge_name("GPT Assistant Training Pipeline", "topic") == (False, "structural heading")
+    assert judge_name("Merge Sort", "method")[1] != "sentence (starts with a verb)"
