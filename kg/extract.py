@@ -291,7 +291,8 @@ _STRUCT_SUFFIX = re.compile(
     r"questions?|problems?|tips|tricks|issues?|walkthrough|tutorial|approach|strategy|"
     r"interpretation|platform|tool|tools|software|competition|challenge|benefits?|advantages?|"
     r"disadvantages?|computation|variants?|pros|cons|properties|intuitions?|inference|"
-    r"training|testing|evaluation|explanations?|explained|recap|review|pipeline)$"
+    r"training|testing|evaluation|explanations?|explained|recap|review|pipeline|"
+    r"(?:additional|more|further|background|general) info(?:rmation)?)$"
     r"|(?:总结|简介|介绍|概述|小结|笔记|资料|资源|汇总|整理|记录|实践|实战|代码|示例|对比|详解|教程|入门|"
     r"平台|工具|软件|框架|数据集|比赛|竞赛|大赛|挑战赛|技巧|经验|心得|变种|变体|系列|家族|总览)$",
     re.I,
@@ -322,6 +323,7 @@ _ORGS: frozenset[str] = frozenset(
         "科大讯飞", "讯飞", "小米", "京东", "美团", "滴滴", "依图", "云从", "海康", "海康威视",
         "大华", "微软", "谷歌", "脸书", "亚马逊", "英伟达", "苹果", "网易", "搜狗", "快手",
         "知乎", "知乎专栏", "csdn", "github", "arxiv", "youtube", "bilibili", "medium",
+        "stackexchange", "stack exchange", "stackoverflow", "stack overflow", "reddit", "quora",
         "berkeley", "stanford", "mit", "cmu", "uc berkeley", "bair", "清华", "北大",
         "清华大学", "北京大学", "中科院", "浙大", "浙江大学", "上海交大", "港中文",
     }
@@ -624,16 +626,18 @@ def is_dataset(name: str) -> bool:
 
     >>> is_dataset("CIFAR-10"), is_dataset("D4RL Gym"), is_dataset("Sports-1M"), is_dataset("ResNet-50")
     (True, True, True, False)
-    >>> is_dataset("COCO detection"), is_dataset("Atari games"), is_dataset("Atari")
+    >>> is_dataset("COCO detection"), is_dataset("Atari games"), is_dataset("Pascal VOC Linear Classification")
     (True, True, True)
     """
     words = name.split()
-    if not words or len(words) > 3:
+    if not words or len(words) > 4:
         return False
     key = "-".join(w.casefold() for w in words)
     if key in DATASETS or _DATASET_SIZE.match(name):
         return True
     head = words[0].casefold().rstrip(",:")
+    if len(words) >= 2 and "-".join(w.casefold() for w in words[:2]) in DATASETS:
+        return True  # "Pascal VOC Linear Classification": a benchmark on a data set
     return head in DATASETS and len(words) <= 3 and head not in ("gym", "habitat")
 
 
@@ -839,6 +843,7 @@ class _Extractor:
         self.warnings: list[str] = []
         self.rejected: list[str] = []
         self.title_section: Section | None = None
+        self.paper_title = ""  # the paper a paper note is about: its heading is no topic
 
     def reject(self, kind: str, label: str, line: int, reason: str) -> None:
         self.rejected.append(f"{self.doc.path}:{line}: {kind} {label!r}: {reason}")
@@ -932,6 +937,8 @@ class _Extractor:
             elif _generic(label) or not re.search(r"\w", label):
                 skip_blocks = label.casefold() in ("contents", "content", "table of contents",
                                                    "toc", "目录", "index", "索引")  # fmt: skip
+            elif len(self.paper_title.split()) >= 3 and _folded(label) == _folded(self.paper_title):
+                self.reject("topic", label, sec.line, "the title of the note's paper")
             else:
                 nested = bool(ctx.get("section")) or sec.level >= 3
                 # grouping evidence even when the heading names no research entity
@@ -1187,6 +1194,12 @@ class _Extractor:
             self.add_paper(hit, parent, ctx)
 
 
+def _folded(text: str) -> str:
+    """``text`` without case, space and punctuation: ``To the Point-Efficient`` is ``To the
+    Point: Efficient``."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
 def _continues_link(before: Line, line: Line) -> bool:
     """``line`` opens with the rest of a link that ``before`` ends with."""
     return bool(before.spans and line.spans and line.spans[0].url
@@ -1269,15 +1282,17 @@ def extract(doc: Document) -> Extraction:
         aliases=note_aliases(doc),
     )
     ex = _Extractor(doc)
-    ex.front_matter()
-    if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
-        ex.title_section = doc.root.sections[0]
-    ex.section(doc.root, None, {}, True)
     # a note's own title: its front-matter title, a lone top heading that is not a section
     # name ("# Related Work"), else its file name
     named = doc.title or (h1_is_title and not _generic(title))
     note_name = title if named else Path(doc.path).stem
     about = paper_note(doc, note_name)
+    if about is not None:
+        ex.paper_title = about.title
+    ex.front_matter()
+    if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
+        ex.title_section = doc.root.sections[0]
+    ex.section(doc.root, None, {}, True)
     if about is not None and about.ids and cites_its_source(doc, note_name):
         # a concept note citing the paper it comes from: a link to that paper (by its id,
         # resolved against the papers named elsewhere), not the paper's node

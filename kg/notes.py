@@ -302,7 +302,7 @@ def _fields(doc: Document) -> dict[str, str]:
             if _URL_VALUE.match(value):  # "paper: <https://arxiv.org/abs/...>"
                 url = url or (value.strip("<>") if is_paper_url(value.strip("<>")) else None)
             elif _FILE_VALUE.search(value):  # "Paper: [[Title, A. Author, 2016.pdf]]": a file
-                pass
+                out.setdefault(" file", value)
             elif key in ("paper", "title", "paper title", "论文", "标题") and "title" not in out:
                 out["title"] = value
                 out[" title_line"] = str(ln.line)
@@ -345,6 +345,38 @@ def _bibtex(text: str) -> dict[str, str]:
     if m.group("type").casefold() in ("misc", "online", "webpage", "electronic") and not published:
         return {}
     return out
+
+
+# "[[MLP-Mixer_ An all-MLP Architecture for Vision, Ilya Tolstikhin et al., 2021.pdf]]": a
+# paper's file named "Title, First Author et al., Year" (":" written "_" in file names)
+_PDF_NAME = re.compile(
+    r"^!?\[*(?:[^\]|]*/)?(?P<title>[^\]|/]{6,300}?),\s+(?P<author>[^,\]|]{2,60}?\bet al\.?|"
+    r"[A-Z][^,\]|]{1,60}?),\s+(?P<year>(?:19|20)\d{2})(?:\s+\d{1,2})?\.pdf\]*$",
+    re.I,
+)
+
+
+def pdf_title(value: str) -> tuple[str, str, int] | None:
+    """Title, first author and year from a paper file's name (``source: [[... .pdf]]``).
+
+    >>> pdf_title("[[MLP-Mixer_ An all-MLP Architecture for Vision, Ilya Tolstikhin et al., 2021.pdf]]")
+    ('MLP-Mixer: An all-MLP Architecture for Vision', 'Ilya Tolstikhin', 2021)
+    >>> pdf_title("[[MobileNet.pdf]]") is None
+    True
+    """
+    m = _PDF_NAME.match(value.strip())
+    if not m:
+        return None
+    title = re.sub(r"_\s", ": ", m.group("title")).strip()
+    author = re.sub(r"\s+et al\.?$", "", m.group("author").strip())
+    return title, author, int(m.group("year"))
+
+
+def _flat(value: object) -> str:
+    """A front-matter value as text: YAML reads ``[[a, b, 2021.pdf]]`` as nested lists."""
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    return str(value)
 
 
 def _meta_url(doc: Document) -> str | None:
@@ -415,6 +447,12 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
         or (stripped if prefixed else "")
     )
     aliases = note_aliases(doc)
+    files = [_flat(doc.meta.get(k)) for k in _META_URL_KEYS if doc.meta.get(k)]
+    pdf = next((p for v in [*files, fields.get(" file", "")] if (p := pdf_title(v))), None)
+    if not name and pdf is not None:
+        name = pdf[0]  # the title the paper's own file gives
+        fields.setdefault("year", str(pdf[2]))
+        fields.setdefault("authors", pdf[1])
     if not name:
         # the longest alias that reads as a title names the paper better than a short file name
         long = [a for a in aliases if title_like(a, min_words=3) and len(a) > len(title or "")]

@@ -827,7 +827,7 @@ _ARXIV_VENUE = re.compile(r"\barxiv\s*(?:preprint|e-?prints?|:\s*\d{4}\.\d)|\bCo
 _ARXIV = Venue("arXiv", None, False, "preprint")
 _ARXIV_IN_TEXT = re.compile(r"\barxiv\s*:\s*(\d{4}\.\d{4,5})", re.I)
 # "AI 2015 2015": a venue line (an unknown acronym and years) left without its title
-_SLOT_ONLY = re.compile(r"^[A-Za-z][\w&.\-]{0,12}(?:\s+(?:19|20)\d{2}){1,2}$")
+_SLOT_ONLY = re.compile(r"^[A-Za-z][\w&.\-]{0,12}(?:\s+(?:19|20)\d{2}(?:[-/.]\d{1,2}){0,2}){1,2}$")
 _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$", re.I)
 
 

@@ -497,3 +497,13 @@ def test_steps_and_pipelines_are_not_topics() -> None:
     assert judge_name("Prepend Learnable Embedding", "topic") == (False, "sentence (starts with a verb)")
     assert judge_name("GPT Assistant Training Pipeline", "topic") == (False, "structural heading")
     assert judge_name("Merge Sort", "method")[1] != "sentence (starts with a verb)"
+
+
+def test_more_non_entities_seen_in_vaults_and_lists() -> None:
+    assert judge_name("Pascal VOC Linear Classification", "topic") == (False, "data set or benchmark")
+    assert judge_name("RPN Additional Information", "topic") == (False, "structural heading")
+    assert judge_name("StackExchange QA", "topic") == (False, "organisation")
+    # a venue line with a full date left alone is no paper
+    text = ("# Papers\n1. [Salienteye: Maximizing Engagement on Instagram](http://arxiv.org/abs/2006.11403)  \n"
+            "Conference 2020 *2020-06-13* [paper](https://arxiv.org/abs/2006.11403)\n")
+    assert _types(text)["paper"] == ["Salienteye: Maximizing Engagement on Instagram"]

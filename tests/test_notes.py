@@ -289,9 +289,25 @@ def test_lab_blog_papers_from_references_and_links() -> None:
 
 def test_a_file_link_in_a_paper_field_is_not_the_title() -> None:
     doc = parse_text(
-        "---\naliases: [GNMT]\n---\nPaper: [[GNMT - Bridging the Gap, Yonghui Wu et al., 2016.pdf]]\n"
+        "---\naliases: [GNMT]\n---\nPaper: [[GNMT - Bridging the Gap between Human and Machine "
+        "Translation, Yonghui Wu et al., 2016.pdf]]\n"
         "- beam search with length normalisation\n",
         "Research-Papers/GNMT - Bridging the Gap between Human and Machine Translation.md",
     )
     hit = paper_note(doc, "GNMT - Bridging the Gap between Human and Machine Translation")
     assert hit is not None and hit.title == "GNMT - Bridging the Gap between Human and Machine Translation"
+    assert hit.year == 2016  # the file's name gives the year, not the title
+
+
+def test_a_paper_file_name_gives_the_title_and_its_heading_is_no_topic() -> None:
+    doc = parse_text(
+        "---\nsource: [[MLP-Mixer_ An all-MLP Architecture for Vision, Ilya Tolstikhin et al., 2021.pdf]]\n"
+        "---\n# MLP-Mixer: An all-MLP Architecture for Vision\ntext\n# Dropout\nmore\n",
+        "Research-Papers/MLP-Mixer.md",
+    )
+    hit = paper_note(doc, "MLP-Mixer")
+    assert hit is not None and hit.title == "MLP-Mixer: An all-MLP Architecture for Vision"
+    assert hit.year == 2021 and hit.authors == ["Ilya Tolstikhin"]
+    ex = extract(doc)
+    assert [m.label for m in ex.mentions if m.type == "topic"] == ["Dropout"]
+    assert any("the title of the note's paper" in r for r in ex.rejected)
