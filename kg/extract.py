@@ -695,6 +695,12 @@ _DATA_HANDLING = re.compile(
 _COMPONENTS = frozenset(
     ["decoder", "encoder", "network", "detector", "generator", "backbone", "head", "module", "layer", "block", "branch", "kernel", "unit", "stage", "component"]
 )
+#: Head nouns of the parts of a model a paper describes (no "network": those are models).
+_PARTS = frozenset(
+    ["decoder", "encoder", "head", "module", "layer", "block", "branch", "kernel", "unit",
+     "stage", "component", "initialization", "initialisation", "backbone"]
+)  # fmt: skip
+_MODEL_PART = "a part of the paper's model (in a note about one paper)"
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _TASK_HEADS_EN = frozenset(
     ["detection", "recognition", "segmentation", "estimation", "classification", "retrieval", "tracking", "captioning", "answering", "summarization", "translation", "prediction", "forecasting", "counting", "understanding", "verification", "identification", "re-identification", "parsing", "localization", "spotting", "analysis", "diarization", "separation", "enhancement", "super-resolution", "inpainting", "denoising", "deblurring", "dehazing", "colorization", "driving", "system", "robotics", "reconstruction", "registration", "matching", "synthesis", "editing", "generation", "perception", "distance", "divergence", "distribution", "metric", "score", "error", "matrix", "curve"]
@@ -802,7 +808,7 @@ def _ends_with_term(text: str, glossary) -> bool:
     """Whether the last one to four words of ``text`` are a glossary name (its head)."""
     words = text.split()
     return any(glossary.lookup(" ".join(words[-k:])) is not None for k in range(1, min(4, len(words)) + 1))
-_COURSE_CODE = re.compile(r"^[a-z]{2,6}\d{3,4}\b")
+_COURSE_CODE = re.compile(r"^[a-z]{2,6}[-_ ]?\d{3,4}\b")
 
 
 def _tag_acronym(name: str) -> str:
@@ -946,6 +952,8 @@ class _Extractor:
                 ok, reason = judge_name(label, "topic")
                 if ok and nested and is_aspect(label) and not self.lists_papers(sec):
                     ok, reason = False, "an aspect a section discusses (results, challenges)"
+                elif ok and self.model_part(label, reason):
+                    ok, reason = False, _MODEL_PART
                 if ok:
                     here = self.add("topic", label, sec.line, parent)
                 else:
@@ -963,6 +971,15 @@ class _Extractor:
                     self.table(block, here, ctx)
         for sub in sec.sections:
             self.section(sub, here, ctx, sub is self.title_section)
+
+    def model_part(self, label: str, reason: str) -> bool:
+        """In a note about one paper, ``Joint trajectory decoder`` or ``Image guided query
+        initialization`` names a part of that paper's model, not a research entity of its
+        own (a glossary term, an alias or a name's shape still is one)."""
+        if not self.paper_title or reason in _NAME_EVIDENCE and reason != "contains an acronym":
+            return False
+        words = label.split()
+        return len(words) >= 2 and _singular(words[-1].casefold()) in _PARTS
 
     def lists_papers(self, sec: Section) -> bool:
         """The section lists papers (a list of its own holds one): it groups them by topic."""
@@ -1079,7 +1096,9 @@ class _Extractor:
         if method:
             ok, reason = judge_name(label, "method")
             has_papers = any(h is not None for h in child_hits)
-            if (reason not in _NAME_EVIDENCE and not names_a_task(label)
+            if ok and self.model_part(label, reason):
+                ok, reason = False, _MODEL_PART
+            elif (reason not in _NAME_EVIDENCE and not names_a_task(label)
                     and first.text.rstrip(" *_").endswith((":", "："))):  # fmt: skip
                 # "- Optimal policy:" over its definition: a term being explained, named as a
                 # research entity only by the glossary, the alias file or a name's shape
@@ -1287,18 +1306,21 @@ def extract(doc: Document) -> Extraction:
     named = doc.title or (h1_is_title and not _generic(title))
     note_name = title if named else Path(doc.path).stem
     about = paper_note(doc, note_name)
+    if about is not None and about.ids and cites_its_source(doc, note_name):
+        cited, about = about, None  # a concept note citing its source paper (below)
+    else:
+        cited = None
     if about is not None:
         ex.paper_title = about.title
     ex.front_matter()
     if h1_is_title:  # a lone top H1 that repeats the document title is not a topic
         ex.title_section = doc.root.sections[0]
     ex.section(doc.root, None, {}, True)
-    if about is not None and about.ids and cites_its_source(doc, note_name):
+    if cited is not None:
         # a concept note citing the paper it comes from: a link to that paper (by its id,
         # resolved against the papers named elsewhere), not the paper's node
-        ex.add("paper", about.url or "", 1, None, origin="source", url=about.url,
-               ids=dict(about.ids), year=about.year)  # fmt: skip
-        about = None
+        ex.add("paper", cited.url or "", 1, None, origin="source", url=cited.url,
+               ids=dict(cited.ids), year=cited.year)  # fmt: skip
     if about is not None and (
         about.style == "note" or sum(m.type == "paper" for m in ex.mentions) <= 5
     ):  # a note about one paper: an ``about`` edge (a weakly marked digest is not one)

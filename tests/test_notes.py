@@ -311,3 +311,17 @@ def test_a_paper_file_name_gives_the_title_and_its_heading_is_no_topic() -> None
     ex = extract(doc)
     assert [m.label for m in ex.mentions if m.type == "topic"] == ["Dropout"]
     assert any("the title of the note's paper" in r for r in ex.rejected)
+
+
+def test_parts_of_the_papers_model_are_not_topics_in_a_paper_note() -> None:
+    doc = parse_text(
+        "---\nsource: https://arxiv.org/abs/2309.16534\n---\n# Overview\ntext\n"
+        "## Joint trajectory decoder\nmore\n## Image guided query initialization\nmore\n"
+        "## Transformer\nmore\n", "Research-Papers/MotionLM.md",
+    )
+    ex = extract(doc)
+    assert [m.label for m in ex.mentions if m.type == "topic"] == ["Transformer"]
+    assert sum("a part of the paper's model" in r for r in ex.rejected) == 2
+    # outside a note about one paper the same heading is kept
+    other = extract(parse_text("# Decoders\ntext\n## Joint trajectory decoder\nmore\n", "n.md"))
+    assert "Joint trajectory decoder" in [m.label for m in other.mentions if m.type == "topic"]
