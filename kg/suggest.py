@@ -70,6 +70,7 @@ from kg.reasons import GraphIndex, explain
 from kg.related import (
     EVIDENCE_RANKER,
     FEATURES,
+    ContextIndex,
     Evidence,
     Ranker,
     TextIndex,
@@ -225,6 +226,7 @@ class Suggester:
         self._evidence: Evidence | None = None
         self._unit: np.ndarray | None = None
         self._text: TextIndex | None = None
+        self._context: ContextIndex | None = None
         self._keys: dict[str, dict[str, list[str]]] | None = None
         ids = scorer.ids
         self._types = np.asarray(scorer.types)
@@ -416,6 +418,15 @@ class Suggester:
         return self._text
 
     @property
+    def context(self) -> ContextIndex:
+        """The words of the headings each item is filed under in all the notes, with the
+        glossary concepts the model kept for them (built on first use)."""
+        if self._context is None:
+            concepts = self.ranker.concepts if self.ranker is not None else None
+            self._context = ContextIndex(self.index, concepts, self.evidence)
+        return self._context
+
+    @property
     def note(self) -> str | None:
         """A sentence for the user when the ranking is not learned (a graph too small)."""
         return self.ranker.note if self.ranker is not None else None
@@ -443,7 +454,8 @@ class Suggester:
         pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
         pos[cands] = np.arange(cands.size)
         return pair_features(
-            self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos)
+            self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos),
+            context=self.context,
         )
 
     def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
@@ -577,7 +589,7 @@ class Suggester:
                     score=float(prob),
                     reasons=(
                         explain(self.index, query, nid, max_path=max_path, evidence=self.evidence,
-                                text=self.text)
+                                text=self.text, context=self.context)
                         if with_reasons
                         else []
                     ),
