@@ -403,7 +403,7 @@ def _context_reason(index: GraphIndex, context: Any, query: str, candidate: str)
             continue
 
         def where(node: str, heading: str) -> str:
-            notes = [p for h, p, _ in context.headings.get(node, []) if h == heading and p]
+            notes = [p for h, p, _ in context.headings_of(node) if h == heading and p]
             return f" in {_short(index.label(notes[0]), 40)}" if notes else ""
 
         return [f"both filed under {word}: '{_short(hq[0], 50)}'{where(query, hq[0])}, "

@@ -83,6 +83,7 @@ __all__ = [
     "is_housekeeping",
     "ContextIndex",
     "context_headings",
+    "node_headings",
     "heading_concepts",
 ]
 
@@ -445,23 +446,31 @@ def context_headings(
     >>> context_headings(idx)
     {'paper:x': [('Metric-based', 'post:a', 1.0)]}
     """
+    ev = evidence if evidence is not None else Evidence(index)
+    out: dict[str, list[tuple[str, str, float]]] = {}
+    for node in index.nodes:
+        if node in index.sections or index.type(node) in ("paper", "topic", "method"):
+            heads = node_headings(index, ev, node)
+            if heads:
+                out[node] = heads
+    return out
+
+
+def node_headings(index: GraphIndex, evidence: Evidence, node: str) -> list[tuple[str, str, float]]:
+    """The ``(heading, where, weight)`` of one node (see :func:`context_headings`)."""
     from kg.records import SECTION_SEP
 
-    ev = evidence if evidence is not None else Evidence(index)
-    out: dict[str, list[tuple[str, str]]] = {}
-    for node, by in index.sections.items():
-        for post, sec in sorted(by.items()):
-            heads = [h.strip() for h in sec.split(SECTION_SEP) if h.strip() and not is_housekeeping(h)]
-            for depth, h in enumerate(heads):
-                out.setdefault(node, []).append((h, post, 1.0 if depth == len(heads) - 1 else OUTER_HEADING))
-    for node in index.nodes:
-        t = index.type(node)
-        if t in ("topic", "method") and not ev.blocked(node):
-            out.setdefault(node, []).append((index.label(node), "", 1.0))
-        if t in ("paper", "topic", "method"):
-            for w in ev.groups(node):
-                if index.type(w) in ("topic", "method"):
-                    out.setdefault(node, []).append((index.label(w), "", 1.0))
+    out: list[tuple[str, str, float]] = []
+    for post, sec in sorted(index.sections.get(node, {}).items()):
+        heads = [h.strip() for h in sec.split(SECTION_SEP) if h.strip() and not is_housekeeping(h)]
+        for depth, h in enumerate(heads):
+            out.append((h, post, 1.0 if depth == len(heads) - 1 else OUTER_HEADING))
+    t = index.type(node)
+    if t in ("topic", "method") and not evidence.blocked(node):
+        out.append((index.label(node), "", 1.0))
+    if t in ("paper", "topic", "method"):
+        out.extend((index.label(w), "", 1.0) for w in evidence.groups(node)
+                   if index.type(w) in ("topic", "method"))  # fmt: skip
     return out
 
 
@@ -488,16 +497,30 @@ class ContextIndex:
     ['paper:y']
     >>> ctx.shared("paper:x", "paper:y")
     [('metric', ['Metric-based methods'], ['Metric learning'])]
+    >>> ContextIndex(idx, compact=ctx.to_compact()).scores("paper:x") == ctx.scores("paper:x")
+    True
     """
 
     def __init__(self, index: GraphIndex, concepts: Mapping[str, Sequence[str]] | None = None,
-                 evidence: Evidence | None = None) -> None:  # fmt: skip
+                 evidence: Evidence | None = None, *,
+                 compact: Mapping[str, Any] | None = None) -> None:  # fmt: skip
         self.index = index
         self.concepts = dict(concepts or {})
-        self.headings = context_headings(index, evidence)
+        self.evidence = evidence if evidence is not None else Evidence(index)
+        self._headings: dict[str, list[tuple[str, str, float]]] = {}
         self._words: dict[str, list[str]] = {}
         self.bags: dict[str, dict[str, float]] = {}
-        for node, heads in self.headings.items():
+        if compact is not None:  # what to_compact kept: no heading is read again
+            ids, vocab = list(index.nodes), compact["words"]
+            self.bags = {ids[p]: {vocab[i]: w for i, w in zip(ws, vals, strict=True)}
+                         for p, ws, vals in compact["bags"]}  # fmt: skip
+        else:
+            self._headings = context_headings(index, self.evidence)
+            self._bag_up()
+        self._index_bags()
+
+    def _bag_up(self) -> None:
+        for node, heads in self._headings.items():
             weight: dict[str, float] = {}
             for h, _, w in heads:
                 weight[h] = max(w, weight.get(h, 0.0))
@@ -507,6 +530,8 @@ class ContextIndex:
                     counts[t] = counts.get(t, 0.0) + w
             if counts:
                 self.bags[node] = {t: c if c <= 1.0 else 1.0 + math.log(c) for t, c in counts.items()}
+
+    def _index_bags(self) -> None:
         n = max(1, len(self.bags))
         self.postings: dict[str, list[str]] = {}
         for node, bag in self.bags.items():
@@ -517,6 +542,23 @@ class ContextIndex:
             node: math.sqrt(sum((v * self.idf[t]) ** 2 for t, v in bag.items()))
             for node, bag in self.bags.items()
         }
+
+    def to_compact(self) -> dict[str, Any]:
+        """The word bags (nodes as positions in the index's node order), JSON-ready;
+        ``ContextIndex(index, compact=...)`` reads them back without reading a heading."""
+        pos = {n: i for i, n in enumerate(self.index.nodes)}
+        vocab = sorted(self.postings)
+        at = {t: i for i, t in enumerate(vocab)}
+        bags = [[pos[n], [at[t] for t in bag], [round(v, 6) for v in bag.values()]]
+                for n, bag in self.bags.items()]  # fmt: skip
+        return {"words": vocab, "bags": bags}
+
+    def headings_of(self, node: str) -> list[tuple[str, str, float]]:
+        """``(heading, where, weight)`` of the headings ``node`` is filed under."""
+        got = self._headings.get(node)
+        if got is None:
+            got = self._headings[node] = node_headings(self.index, self.evidence, node)
+        return got
 
     def words(self, heading: str) -> list[str]:
         """The words of one heading: its tokens and ``=concept`` for each concept it names."""
@@ -552,8 +594,8 @@ class ContextIndex:
         both = sorted((t for t in bu if t in bv), key=lambda t: (-self.idf[t], t))
         out = []
         for t in both:
-            hu = sorted({h for h, _, _ in self.headings.get(u, []) if t in self.words(h)})
-            hv = sorted({h for h, _, _ in self.headings.get(v, []) if t in self.words(h)})
+            hu = sorted({h for h, _, _ in self.headings_of(u) if t in self.words(h)})
+            hv = sorted({h for h, _, _ in self.headings_of(v) if t in self.words(h)})
             out.append((t.lstrip("="), hu, hv))
         return out
 
@@ -855,6 +897,8 @@ def _logistic(
 #: fitted from scratch, the fixed evidence weights (:data:`EVIDENCE_RANKER`, the prior), and
 #: the logistic model fitted on top of the prior (the prior's logit as an offset).
 COMBINATIONS: tuple[str, ...] = ("learned", "prior", "learned_on_prior")
+#: Folds (by query) of the validation that decides what ranks.
+VALIDATION_FOLDS = 5
 
 
 def fit_ranker(
@@ -867,7 +911,8 @@ def fit_ranker(
 ) -> Ranker:
     """Fit the ranker on labelled pair features, keeping it only where it beats each feature.
 
-    Validation is 2-fold by query (every query's pairs on one side). Each of
+    Validation is :data:`VALIDATION_FOLDS`-fold by query (every query's pairs on one
+    side). Each of
     :data:`COMBINATIONS` is validated; the best one (by mean MRR, then AUC) that reaches a
     higher mean MRR and AUC than every single feature on the held-out folds is kept
     (``kind="learned"``, or ``"evidence"`` for the fixed prior), else the feature with the
@@ -876,9 +921,9 @@ def fit_ranker(
 
     >>> rng = np.random.default_rng(0)
     >>> y = np.tile([1, 0, 0, 0], 100)
-    >>> X = rng.normal(size=(400, len(FEATURES))); X[:, 0] += 1.5 * y; X[:, 5] += 1.5 * y
+    >>> X = rng.normal(size=(400, len(FEATURES))); X[:, 2] += 1.5 * y; X[:, 6] += 1.5 * y
     >>> r = fit_ranker(X, y, [f"q{i // 4}" for i in range(400)])
-    >>> r.kind, r.weights[0] > 0, r.weights[5] > 0
+    >>> r.kind, r.weights[2] > 0, r.weights[6] > 0
     ('learned', True, True)
     """
     X = np.asarray(X, dtype=np.float64)
@@ -891,11 +936,11 @@ def fit_ranker(
     active = np.array([use_gnn or f not in GNN_FEATURES for f in FEATURES]) & (X.std(axis=0) > 0)
     prior = EVIDENCE_RANKER.logits(X)
     uq = np.unique(q)
-    fold_of = {u: i % 2 for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
+    fold_of = {u: i % VALIDATION_FOLDS for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
     fold = np.array([fold_of[u] for u in q])
     val = {c: np.zeros(len(y)) for c in COMBINATIONS}
     val["prior"] = prior
-    for k in (0, 1):
+    for k in range(VALIDATION_FOLDS):
         tr = fold != k
         mean, scale = X[tr].mean(axis=0), X[tr].std(axis=0)
         scale[scale == 0] = 1.0

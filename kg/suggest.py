@@ -110,7 +110,7 @@ EMBEDDINGS_NPZ = "embeddings.npz"
 #: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
 SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
 #: post gets papers and methods (those it does not already link); ``types=`` overrides.
 ANSWER_TYPES: dict[str, tuple[str, ...]] = {
@@ -273,6 +273,7 @@ class Suggester:
             index = GraphIndex.from_compact(hit["index"])
             is_stale, keys, ranker = bool(hit["stale"]), hit["keys"], hit.get("ranker")
             text = TextIndex(index, hit["text"])
+            context = hit.get("context")
         else:
             data = _parse_json(gpath, graph_bytes)
             model = _parse_json(mpath, model_bytes)
@@ -282,15 +283,18 @@ class Suggester:
                 index = GraphIndex.from_node_link(data)
                 keys = _match_keys(index)
                 text = TextIndex(index)
+                context = None
             except (KeyError, TypeError, AttributeError, ValueError) as exc:
                 reason = " ".join(f"{type(exc).__name__}: {exc}".split())
                 raise ValueError(
                     f"{gpath}: not a kg graph ({reason}); run `kg build NOTES --out {directory}`"
                 ) from None
             if cache:
+                concepts = Ranker.from_json(ranker).concepts if ranker is not None else None
+                context = ContextIndex(index, concepts).to_compact()
                 _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
                                      "ranker": ranker, "index": index.to_compact(),
-                                     "text": text.to_compact()})
+                                     "text": text.to_compact(), "context": context})
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
@@ -301,6 +305,9 @@ class Suggester:
                    ranker=Ranker.from_json(ranker) if ranker is not None else None)
         self._keys = keys
         self._text = text
+        if context is not None:
+            self._context = ContextIndex(index, self.ranker.concepts if self.ranker else None,
+                                         self.evidence, compact=context)  # fmt: skip
         return self
 
     @classmethod

@@ -306,7 +306,7 @@ def test_context_weighs_the_innermost_heading_most(tmp_path) -> None:
     idx = GraphIndex.from_graph(build([tmp_path], jobs=1).graph)
     ctx = ContextIndex(idx)
     focal = "paper:focal-loss-for-dense-object-detection"
-    weights = {h: w for h, _, w in ctx.headings[focal]}
+    weights = {h: w for h, _, w in ctx.headings_of(focal)}
     assert weights == {"Vision": OUTER_HEADING, "Detection": 1.0}
     got = ctx.scores(focal)
     assert got["paper:rich-feature-hierarchies-for-accurate-object-detection"] > got.get(
@@ -317,3 +317,45 @@ def test_ranker_keeps_the_heading_concepts() -> None:
     r = Ranker("learned", [1.0] * len(FEATURES), concepts={"度量学习": ["metric learning"]})
     assert Ranker.from_json(r.to_json()).concepts == {"度量学习": ["metric learning"]}
     assert EVIDENCE_RANKER.weights[FEATURES.index("context")] > 0
+
+
+def test_the_command_cache_and_the_page_rank_by_the_same_context(tmp_path) -> None:
+    """``kg suggest`` (reading the suggest cache, written on the first load) and the page
+    (the graph in memory) see the same context column, with the model's heading concepts."""
+    import json
+
+    from kg.build import build
+    from kg.related import ContextIndex, context_headings, heading_concepts
+    from kg.suggest import SUGGEST_CACHE, Suggester
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name, text in BILINGUAL.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    kg = build([notes], jobs=1)
+    out = tmp_path / "out"
+    kg.save(out)
+    idx = GraphIndex.from_graph(kg.graph)
+    concepts = heading_concepts(h for hs in context_headings(idx).values() for h, _, _ in hs)
+    ranker = Ranker(**{**EVIDENCE_RANKER.__dict__, "concepts": concepts})
+    (out / "model.json").write_text(json.dumps(
+        {"graph_fingerprint": kg.fingerprint(), "decoder": "dot", "ranker": ranker.to_json()}),
+        encoding="utf-8")
+    ids = sorted(idx.nodes)
+    z = np.eye(len(ids), 4, dtype=np.float32)
+    np.savez(out / "embeddings.npz", ids=np.array(ids), types=np.array([idx.type(n) for n in ids]),
+             z=z, decoder=np.array("dot"))
+    proto = "paper:prototypical-networks-for-few-shot-learning"
+    cands = sorted(n for n in ids if idx.type(n) == "paper" and n != proto)
+    cold = Suggester.load(out)  # writes the cache
+    assert "context" in json.loads((out / SUGGEST_CACHE).read_text(encoding="utf-8"))
+    warm = Suggester.load(out)  # reads it
+    page = Suggester.from_arrays(kg, ids, [idx.type(n) for n in ids], z)
+    page.ranker = ranker
+    fresh = ContextIndex(idx, concepts).scores(proto)
+    want = [fresh.get(c, 0.0) for c in cands]
+    assert max(want) > 0
+    for sg in (cold, warm, page):
+        got = sg.related_scores(proto, cands)["context"]
+        assert got.tolist() == pytest.approx(want)
+    assert [s.id for s in warm.suggest(proto, k=3)] == [s.id for s in page.suggest(proto, k=3)]
