@@ -1027,9 +1027,6 @@ def learn_ranker(
         labels.extend(y for _, y in by_query[qn])
         queries.extend([qn] * len(cands))
     X = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
-    import os as _os
-    if _os.environ.get("KG_DUMP_PAIRS"):
-        np.savez(_os.environ["KG_DUMP_PAIRS"] + f"-{len(full.nodes)}.npz", X=X, y=np.asarray(labels), q=np.asarray(queries))
     ranker = fit_ranker(X, np.asarray(labels), queries, use_gnn=gnn is not None, min_pairs=min_pairs)
     return replace(ranker, concepts=dict(concepts or {}))
 
