@@ -12,15 +12,19 @@ and plain Python (``kg suggest`` imports neither torch nor networkx):
   nothing about being related.
 * **Text** (:class:`TextIndex`): TF-IDF cosine of the word tokens of labels and aliases
   (Chinese as character bigrams).
+* **Context** (:class:`ContextIndex`): TF-IDF cosine of the words (and glossary concepts)
+  of the headings each item is filed under in *all* the notes, so papers under
+  *Metric learning approaches* in one note and ``度量学习`` in another are related.
 * **The GNN's score** (the link predictor's logit), when a model is trained.
 
 :class:`Ranker` combines them with a logistic model fitted on **relatedness pairs** from the
 user's own notes (:func:`relatedness_pairs`): an item whose grouping edge was held out of
 the graph (the test edges of ``kg train``'s split: they never pass messages) is paired with
 the other members of that grouping (positives) and with items of the same type that share
-no grouping with it, half of them *hard* negatives that share only a venue or a tag. The
-learned combination is kept only when it beats every single feature on validation
-(2-fold, by query); otherwise the best single feature ranks. When the graph holds too few
+no grouping with it, half of them *hard* negatives that share only a venue or a tag. A
+combination (fitted from scratch, the fixed evidence weights, or fitted on top of them) is
+kept only when it beats every single feature on validation (5-fold, by query); otherwise
+the best single feature ranks. When the graph holds too few
 such pairs to learn from, :data:`EVIDENCE_RANKER` (fixed weights, no model) ranks instead,
 and says so.
 
@@ -650,8 +654,8 @@ class Ranker:
 
     Attributes:
         kind: ``"learned"`` (fitted on the notes' relatedness pairs), ``"component"`` (one
-            feature, when the combination did not beat it), or ``"evidence"`` (fixed weights:
-            the graph is too small to learn from).
+            feature, when no combination beat it), or ``"evidence"`` (fixed weights: the
+            combination chosen on validation, or the graph is too small to learn from).
         weights, bias, mean, scale: the model, one weight per feature.
         validation: ``{name: {"mrr", "auc"}}`` of the ranker and each feature on validation.
         pairs: positive and negative pairs it was fitted on.

@@ -359,3 +359,23 @@ def test_the_command_cache_and_the_page_rank_by_the_same_context(tmp_path) -> No
         got = sg.related_scores(proto, cands)["context"]
         assert got.tolist() == pytest.approx(want)
     assert [s.id for s in warm.suggest(proto, k=3)] == [s.id for s in page.suggest(proto, k=3)]
+
+
+def test_a_fit_on_top_of_the_evidence_prior_folds_into_one_logistic_model() -> None:
+    """``learned_on_prior``: the shipped weights give exactly the prior's logit plus the
+    correction fitted with it as an offset."""
+    from kg.related import _logistic
+
+    rng = np.random.default_rng(0)
+    y = np.tile([1, 0, 0, 0, 0], 60)
+    X = rng.normal(size=(300, len(FEATURES)))
+    X[:, 0] += 1.5 * y
+    X[:, 5] += 1.5 * y
+    r = fit_ranker(X, y, [f"q{i // 5}" for i in range(300)])
+    assert r.validation["chosen"] == {"combination": "learned_on_prior"}
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    prior = EVIDENCE_RANKER.logits(X)
+    w, b = _logistic((X - mean) / scale, y.astype(float), offset=prior)
+    assert r.logits(X) == pytest.approx((X - mean) / scale @ w + b + prior)
+    # every combination was validated against every feature
+    assert {"learned", "prior", "learned_on_prior", *FEATURES} <= set(r.validation)
