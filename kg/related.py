@@ -731,7 +731,7 @@ EVIDENCE_RANKER = Ranker(
     weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0, CONTEXT_WEIGHT],
     bias=-2.5,
     note="the graph is too small to learn relatedness from; ranked by the evidence in the "
-    "notes (shared groupings and notes, similar titles)",
+    "notes (shared groupings and notes, similar titles and headings)",
 )
 
 
