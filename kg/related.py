@@ -593,9 +593,12 @@ class ContextIndex:
 
     def shared(self, u: str, v: str) -> list[tuple[str, list[str], list[str]]]:
         """``(word, u's headings with it, v's headings with it)`` for the words both are
-        filed under, the most telling (rarest) first; a concept is shown by its name."""
+        filed under, the most telling (rarest) first; a concept is shown by its name. A word
+        that more items carry than a hub has neighbours (``Evidence.hub_degree``) is no reason."""
         bu, bv = self.bags.get(u, {}), self.bags.get(v, {})
-        both = sorted((t for t in bu if t in bv), key=lambda t: (-self.idf[t], t))
+        hub = self.evidence.hub_degree
+        both = sorted((t for t in bu if t in bv and len(self.postings[t]) <= hub),
+                      key=lambda t: (-self.idf[t], t))  # fmt: skip
         out = []
         for t in both:
             hu = sorted({h for h, _, _ in self.headings_of(u) if t in self.words(h)})
