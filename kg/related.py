@@ -709,15 +709,30 @@ class Ranker:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> Ranker:
-        """Read :meth:`to_json` output; ``None`` or another feature set gives the evidence ranker."""
-        if not data or list(data.get("features", [])) != list(FEATURES):
+        """Read :meth:`to_json` output; ``None`` or another feature set gives the evidence ranker.
+
+        A model fitted on the first features of :data:`FEATURES` (one trained before a
+        feature was added) ranks as it did: the new features get weight 0.
+
+        >>> old = Ranker("learned", [1.0] * 8).to_json()
+        >>> old["features"] = old["features"][:8]
+        >>> Ranker.from_json(old).weights[-1], Ranker.from_json(old).kind
+        (0.0, 'learned')
+        """
+        names = list((data or {}).get("features", []))
+        if not data or not names or names != list(FEATURES[: len(names)]):
             return EVIDENCE_RANKER
+        pad = len(FEATURES) - len(names)
+
+        def cut(key: str, fill: float) -> list[float]:
+            return [float(v) for v in data[key]][: len(names)] + [fill] * pad
+
         return cls(
             kind=str(data["kind"]),
-            weights=[float(w) for w in data["weights"]],
+            weights=cut("weights", 0.0),
             bias=float(data["bias"]),
-            mean=[float(m) for m in data["mean"]],
-            scale=[float(s) for s in data["scale"]],
+            mean=cut("mean", 0.0),
+            scale=cut("scale", 1.0),
             validation=dict(data.get("validation") or {}),
             pairs=dict(data.get("pairs") or {}),
             note=data.get("note"),
