@@ -395,6 +395,22 @@ def _names(index: GraphIndex, nodes: list[str], limit: int) -> str:
     return names + (f" and {more} more" if more > 0 else "")
 
 
+def _context_reason(index: GraphIndex, context: Any, query: str, candidate: str) -> list[str]:
+    """``both filed under W: 'H1' in A, 'H2' in B`` for the rarest word or concept the
+    headings of both share (nothing when none does)."""
+    for word, hq, hc in context.shared(query, candidate):
+        if not hq or not hc:
+            continue
+
+        def where(node: str, heading: str) -> str:
+            notes = [p for h, p, _ in context.headings_of(node) if h == heading and p]
+            return f" in {_short(index.label(notes[0]), 40)}" if notes else ""
+
+        return [f"both filed under {word}: '{_short(hq[0], 50)}'{where(query, hq[0])}, "
+                f"'{_short(hc[0], 50)}'{where(candidate, hc[0])}"]
+    return []
+
+
 def _filed_under(index: GraphIndex, node: str, group: str) -> bool:
     return any(r in ("part_of", "subtopic_of") and out for r, out in index.neighbors(node).get(group, []))
 
@@ -408,6 +424,7 @@ def explain(
     max_path: int = 4,
     evidence: Any = None,
     text: Any = None,
+    context: Any = None,
 ) -> list[str]:
     """Research reasons why ``candidate`` may relate to ``query``, most telling first (at
     most :data:`MAX_REASONS`, each at most :data:`MAX_REASON_CHARS` characters).
@@ -419,6 +436,9 @@ def explain(
       both under (a section counts even when its heading is not a topic);
     * ``both listed under X (topic)`` — sections, methods or topics both are filed under;
       ``both linked to X`` for a shared grouping one of them files instead;
+    * ``both filed under W: 'H1' in A, 'H2' in B`` — headings of different notes sharing a
+      word or a glossary concept (``context``, a :class:`kg.related.ContextIndex`), when no
+      one section lists both;
     * ``both in post TITLE (PATH lines ...)`` — a note that names both, with the lines;
     * ``similar titles: w1, w2`` — the rarest words both labels share;
     * ``path: A -rel-> B <-rel- C`` — a shortest path avoiding hubs, when nothing above holds;
@@ -442,6 +462,8 @@ def explain(
         reasons.append(f"both listed under {_names(index, under, max_shared)}")
     if linked:
         reasons.append(f"both linked to {_names(index, linked, max_shared)}")
+    if context is not None and not listed and not under:
+        reasons.extend(_context_reason(index, context, query, candidate)[:1])
     named = [p for p in posts if p not in {q for q, _ in listed[:1]}]
     for post in named[:max_shared]:
         reasons.append(

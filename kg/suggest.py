@@ -70,6 +70,7 @@ from kg.reasons import GraphIndex, explain
 from kg.related import (
     EVIDENCE_RANKER,
     FEATURES,
+    ContextIndex,
     Evidence,
     Ranker,
     TextIndex,
@@ -109,7 +110,7 @@ EMBEDDINGS_NPZ = "embeddings.npz"
 #: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
 SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
 #: post gets papers and methods (those it does not already link); ``types=`` overrides.
 ANSWER_TYPES: dict[str, tuple[str, ...]] = {
@@ -225,6 +226,7 @@ class Suggester:
         self._evidence: Evidence | None = None
         self._unit: np.ndarray | None = None
         self._text: TextIndex | None = None
+        self._context: ContextIndex | None = None
         self._keys: dict[str, dict[str, list[str]]] | None = None
         ids = scorer.ids
         self._types = np.asarray(scorer.types)
@@ -271,6 +273,7 @@ class Suggester:
             index = GraphIndex.from_compact(hit["index"])
             is_stale, keys, ranker = bool(hit["stale"]), hit["keys"], hit.get("ranker")
             text = TextIndex(index, hit["text"])
+            context = hit.get("context")
         else:
             data = _parse_json(gpath, graph_bytes)
             model = _parse_json(mpath, model_bytes)
@@ -280,15 +283,18 @@ class Suggester:
                 index = GraphIndex.from_node_link(data)
                 keys = _match_keys(index)
                 text = TextIndex(index)
+                context = None
             except (KeyError, TypeError, AttributeError, ValueError) as exc:
                 reason = " ".join(f"{type(exc).__name__}: {exc}".split())
                 raise ValueError(
                     f"{gpath}: not a kg graph ({reason}); run `kg build NOTES --out {directory}`"
                 ) from None
             if cache:
+                concepts = Ranker.from_json(ranker).concepts if ranker is not None else None
+                context = ContextIndex(index, concepts).to_compact()
                 _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
                                      "ranker": ranker, "index": index.to_compact(),
-                                     "text": text.to_compact()})
+                                     "text": text.to_compact(), "context": context})
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
@@ -299,6 +305,9 @@ class Suggester:
                    ranker=Ranker.from_json(ranker) if ranker is not None else None)
         self._keys = keys
         self._text = text
+        if context is not None:
+            self._context = ContextIndex(index, self.ranker.concepts if self.ranker else None,
+                                         self.evidence, compact=context)  # fmt: skip
         return self
 
     @classmethod
@@ -416,6 +425,15 @@ class Suggester:
         return self._text
 
     @property
+    def context(self) -> ContextIndex:
+        """The words of the headings each item is filed under in all the notes, with the
+        glossary concepts the model kept for them (built on first use)."""
+        if self._context is None:
+            concepts = self.ranker.concepts if self.ranker is not None else None
+            self._context = ContextIndex(self.index, concepts, self.evidence)
+        return self._context
+
+    @property
     def note(self) -> str | None:
         """A sentence for the user when the ranking is not learned (a graph too small)."""
         return self.ranker.note if self.ranker is not None else None
@@ -443,7 +461,8 @@ class Suggester:
         pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
         pos[cands] = np.arange(cands.size)
         return pair_features(
-            self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos)
+            self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos),
+            context=self.context,
         )
 
     def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
@@ -577,7 +596,7 @@ class Suggester:
                     score=float(prob),
                     reasons=(
                         explain(self.index, query, nid, max_path=max_path, evidence=self.evidence,
-                                text=self.text)
+                                text=self.text, context=self.context)
                         if with_reasons
                         else []
                     ),

@@ -131,7 +131,8 @@ def test_ranker_kept_only_when_it_beats_every_feature() -> None:
     r = fit_ranker(X, y, q)
     assert r.kind == "learned"
     assert r.validation["ranker"]["mrr"] > max(
-        v["mrr"] for k, v in r.validation.items() if k != "ranker")
+        r.validation[f]["mrr"] for f in FEATURES if f in r.validation)
+    assert r.validation["chosen"]["combination"] in ("learned", "learned_on_prior")
     # one perfect feature: nothing beats it, so it ranks alone
     X2 = rng.normal(size=(300, len(FEATURES)))
     X2[:, 5] = y + 0.01 * rng.normal(size=300)
@@ -245,3 +246,136 @@ def test_the_page_and_the_command_see_the_same_sections(tmp_path) -> None:
     data = Suggester.from_arrays(nx.node_link_data(kg.graph, edges="links"), ids, types, z)
     assert memory.index.sections == data.index.sections == idx.sections
     assert idx.sections
+
+
+BILINGUAL = {
+    "zh.md": "# 小样本学习笔记\n\n## 度量学习\n\n"
+             "- **Prototypical Networks for Few-shot Learning.** NeurIPS 2017.\n"
+             "- **Matching Networks for One Shot Learning.** NeurIPS 2016.\n",
+    "en.md": "# Reading list\n\n## Metric learning approaches\n\n"
+             "- **Learning to Compare: Relation Network for Few-Shot Learning.** CVPR 2018.\n\n"
+             "## Data augmentation\n\n"
+             "- **Low-Shot Visual Recognition by Shrinking and Hallucinating Features.** ICCV 2017.\n",
+}
+
+
+def test_headings_of_different_notes_relate_their_papers_across_languages(tmp_path) -> None:
+    """Papers filed under ``度量学习`` in one note and ``Metric learning approaches`` in
+    another (no shared topic node, no shared word) are related through the glossary concept
+    both headings name, and the reason says where."""
+    from kg.build import build
+    from kg.reasons import explain
+    from kg.related import ContextIndex, context_headings, heading_concepts
+
+    for name, text in BILINGUAL.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    idx = GraphIndex.from_graph(build([tmp_path], jobs=1).graph)
+    proto = "paper:prototypical-networks-for-few-shot-learning"
+    rel = "paper:learning-to-compare-relation-network-for-few-shot-learning"
+    aug = "paper:low-shot-visual-recognition-by-shrinking-and-hallucinating-features"
+    assert {proto, rel, aug} <= set(idx.nodes)
+    heads = context_headings(idx)
+    concepts = heading_concepts(h for hs in heads.values() for h, _, _ in hs)
+    assert concepts["度量学习"] == concepts["Metric learning approaches"] == ["metric learning"]
+    with_glossary = ContextIndex(idx, concepts)
+    got = with_glossary.scores(proto)
+    assert got[rel] > 0 and aug not in got
+    assert "=metric learning" in with_glossary.bags[proto]
+    assert rel not in ContextIndex(idx).scores(proto)  # no word in common without it
+    # as a feature: the context column, zero without the index
+    X = pair_features(Evidence(idx), TextIndex(idx), proto, [rel, aug], context=with_glossary)
+    j = FEATURES.index("context")
+    assert X[0, j] == pytest.approx(got[rel]) and X[1, j] == 0.0
+    assert pair_features(Evidence(idx), TextIndex(idx), proto, [rel, aug])[:, j].tolist() == [0, 0]
+    reasons = explain(idx, proto, rel, evidence=Evidence(idx), context=with_glossary)
+    assert reasons[0] == ("both filed under metric learning: '度量学习' in 小样本学习笔记, "
+                          "'Metric learning approaches' in Reading list")
+
+
+def test_context_weighs_the_innermost_heading_most(tmp_path) -> None:
+    from kg.build import build
+    from kg.related import OUTER_HEADING, ContextIndex
+
+    (tmp_path / "a.md").write_text(
+        "# A\n\n## Vision\n\n### Detection\n\n- **Focal Loss for Dense Object Detection.** ICCV 2017.\n"
+        "\n### Segmentation\n\n- **Fully Convolutional Networks for Semantic Segmentation.** CVPR 2015.\n",
+        encoding="utf-8")
+    (tmp_path / "b.md").write_text(
+        "# B\n\n## Detection\n\n- **Rich Feature Hierarchies for Accurate Object Detection.** CVPR 2014.\n",
+        encoding="utf-8")
+    idx = GraphIndex.from_graph(build([tmp_path], jobs=1).graph)
+    ctx = ContextIndex(idx)
+    focal = "paper:focal-loss-for-dense-object-detection"
+    weights = {h: w for h, _, w in ctx.headings_of(focal)}
+    assert weights == {"Vision": OUTER_HEADING, "Detection": 1.0}
+    got = ctx.scores(focal)
+    assert got["paper:rich-feature-hierarchies-for-accurate-object-detection"] > got.get(
+        "paper:fully-convolutional-networks-for-semantic-segmentation", 0.0)
+
+
+def test_ranker_keeps_the_heading_concepts() -> None:
+    r = Ranker("learned", [1.0] * len(FEATURES), concepts={"度量学习": ["metric learning"]})
+    assert Ranker.from_json(r.to_json()).concepts == {"度量学习": ["metric learning"]}
+    assert EVIDENCE_RANKER.weights[FEATURES.index("context")] > 0
+
+
+def test_the_command_cache_and_the_page_rank_by_the_same_context(tmp_path) -> None:
+    """``kg suggest`` (reading the suggest cache, written on the first load) and the page
+    (the graph in memory) see the same context column, with the model's heading concepts."""
+    import json
+
+    from kg.build import build
+    from kg.related import ContextIndex, context_headings, heading_concepts
+    from kg.suggest import SUGGEST_CACHE, Suggester
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for name, text in BILINGUAL.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    kg = build([notes], jobs=1)
+    out = tmp_path / "out"
+    kg.save(out)
+    idx = GraphIndex.from_graph(kg.graph)
+    concepts = heading_concepts(h for hs in context_headings(idx).values() for h, _, _ in hs)
+    ranker = Ranker(**{**EVIDENCE_RANKER.__dict__, "concepts": concepts})
+    (out / "model.json").write_text(json.dumps(
+        {"graph_fingerprint": kg.fingerprint(), "decoder": "dot", "ranker": ranker.to_json()}),
+        encoding="utf-8")
+    ids = sorted(idx.nodes)
+    z = np.eye(len(ids), 4, dtype=np.float32)
+    np.savez(out / "embeddings.npz", ids=np.array(ids), types=np.array([idx.type(n) for n in ids]),
+             z=z, decoder=np.array("dot"))
+    proto = "paper:prototypical-networks-for-few-shot-learning"
+    cands = sorted(n for n in ids if idx.type(n) == "paper" and n != proto)
+    cold = Suggester.load(out)  # writes the cache
+    assert "context" in json.loads((out / SUGGEST_CACHE).read_text(encoding="utf-8"))
+    warm = Suggester.load(out)  # reads it
+    page = Suggester.from_arrays(kg, ids, [idx.type(n) for n in ids], z)
+    page.ranker = ranker
+    fresh = ContextIndex(idx, concepts).scores(proto)
+    want = [fresh.get(c, 0.0) for c in cands]
+    assert max(want) > 0
+    for sg in (cold, warm, page):
+        got = sg.related_scores(proto, cands)["context"]
+        assert got.tolist() == pytest.approx(want)
+    assert [s.id for s in warm.suggest(proto, k=3)] == [s.id for s in page.suggest(proto, k=3)]
+
+
+def test_a_fit_on_top_of_the_evidence_prior_folds_into_one_logistic_model() -> None:
+    """``learned_on_prior``: the shipped weights give exactly the prior's logit plus the
+    correction fitted with it as an offset."""
+    from kg.related import _logistic
+
+    rng = np.random.default_rng(0)
+    y = np.tile([1, 0, 0, 0, 0], 60)
+    X = rng.normal(size=(300, len(FEATURES)))
+    X[:, 0] += 1.5 * y
+    X[:, 5] += 1.5 * y
+    r = fit_ranker(X, y, [f"q{i // 5}" for i in range(300)])
+    assert r.validation["chosen"] == {"combination": "learned_on_prior"}
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    prior = EVIDENCE_RANKER.logits(X)
+    w, b = _logistic((X - mean) / scale, y.astype(float), offset=prior)
+    assert r.logits(X) == pytest.approx((X - mean) / scale @ w + b + prior)
+    # every combination was validated against every feature
+    assert {"learned", "prior", "learned_on_prior", *FEATURES} <= set(r.validation)
