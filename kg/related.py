@@ -74,10 +74,12 @@ __all__ = [
     "pair_features",
     "GNN_FEATURES",
     "unit_rows",
+    "query_folds",
     "relatedness_pairs",
     "fit_ranker",
     "learn_ranker",
     "fit_relatedness",
+    "cross_fit_head",
     "defining_mentions",
     "section_holdout",
     "is_housekeeping",
@@ -118,9 +120,11 @@ FEATURES: tuple[str, ...] = (
     "text",
     "gnn",
     "gnn_cosine",
+    "gnn_related",
 )
-#: The columns that come from the link predictor.
-GNN_FEATURES: tuple[str, ...] = ("gnn", "gnn_cosine")
+#: The columns that come from the link predictor (``gnn_related``: the cosine of the two
+#: embeddings through the relatedness head, :attr:`Ranker.head`).
+GNN_FEATURES: tuple[str, ...] = ("gnn", "gnn_cosine", "gnn_related")
 #: Multipliers inside ``log1p`` of the structural features (the first five columns).
 _DAMP = np.array([10.0, 10.0, 1.0, 1.0, 30.0])
 #: Fewer held-out positive pairs than this: too little to learn a ranker from.
@@ -458,6 +462,19 @@ class Ranker:
     validation: dict[str, dict[str, float]] = field(default_factory=dict)
     pairs: dict[str, int] = field(default_factory=dict)
     note: str | None = None
+    head: list[list[float]] | None = None
+
+    def project(self, z: np.ndarray) -> np.ndarray | None:
+        """Unit rows of ``z @ head``: the embeddings in the relatedness space whose cosine is
+        the ``gnn_related`` feature (``None`` without a head).
+
+        >>> Ranker("learned", [0.0] * len(FEATURES), head=[[2.0, 0.0], [0.0, 0.0]]).project(
+        ...     np.array([[1.0, 5.0]])).tolist()
+        [[1.0, 0.0]]
+        """
+        if not self.head:
+            return None
+        return unit_rows(np.asarray(z, dtype=np.float64) @ np.asarray(self.head, dtype=np.float64))
 
     @property
     def uses_gnn(self) -> bool:
@@ -485,22 +502,29 @@ class Ranker:
             "validation": self.validation,
             "pairs": self.pairs,
             "note": self.note,
+            "head": self.head,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> Ranker:
-        """Read :meth:`to_json` output; ``None`` or another feature set gives the evidence ranker."""
-        if not data or list(data.get("features", [])) != list(FEATURES):
+        """Read :meth:`to_json` output; ``None`` or another feature set gives the evidence
+        ranker. A model saved with the first of today's features (before ``gnn_related``)
+        reads with zero weight on the later ones."""
+        names = list((data or {}).get("features", []))
+        if not data or not names or names != list(FEATURES[: len(names)]):
             return EVIDENCE_RANKER
+        pad = len(FEATURES) - len(names)
+        head = data.get("head")
         return cls(
             kind=str(data["kind"]),
-            weights=[float(w) for w in data["weights"]],
+            weights=[float(w) for w in data["weights"]] + [0.0] * pad,
             bias=float(data["bias"]),
-            mean=[float(m) for m in data["mean"]],
-            scale=[float(s) for s in data["scale"]],
+            mean=[float(m) for m in data["mean"]] + [0.0] * pad,
+            scale=[float(s) for s in data["scale"]] + [1.0] * pad,
             validation=dict(data.get("validation") or {}),
             pairs=dict(data.get("pairs") or {}),
             note=data.get("note"),
+            head=[[float(v) for v in r] for r in head] if head else None,
         )
 
 
@@ -508,7 +532,7 @@ class Ranker:
 #: shared notes and text; no GNN.
 EVIDENCE_RANKER = Ranker(
     kind="evidence",
-    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0],
+    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0, 0.0],
     bias=-2.5,
     note="the graph is too small to learn relatedness from; ranked by the evidence in the "
     "notes (shared groupings and notes, similar titles)",
@@ -652,8 +676,24 @@ def _query_metrics(scores: np.ndarray, labels: np.ndarray, queries: np.ndarray) 
     return {"mrr": float(np.mean(rr)), "auc": float(np.mean(aucs)), "queries": len(rr)}
 
 
-def _logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
-    """Class-balanced L2 logistic regression by Newton's method on standardised ``X``."""
+def query_folds(queries: Sequence[str]) -> np.ndarray:
+    """The validation fold (0 or 1) of each pair: every query's pairs on one side, queries
+    assigned alternately in a fixed-seed order. :func:`fit_ranker` validates on these folds
+    and :func:`learn_ranker` cross-fits the relatedness head on them.
+
+    >>> query_folds(["a", "a", "b", "c"]).tolist()
+    [1, 1, 0, 0]
+    """
+    q = np.asarray(list(queries))
+    uq = np.unique(q)
+    fold_of = {u: i % 2 for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
+    return np.array([fold_of[u] for u in q], dtype=np.int64)
+
+
+def _logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50,
+              offset: np.ndarray | None = None) -> tuple[np.ndarray, float]:  # fmt: skip
+    """Class-balanced L2 logistic regression by Newton's method on standardised ``X``
+    (``offset``: a fixed logit added to each row, the prior the weights correct)."""
     n, d = X.shape
     pos = max(1, int(y.sum()))
     neg = max(1, n - pos)
@@ -663,7 +703,7 @@ def _logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) ->
     reg = np.full(d + 1, l2)
     reg[-1] = 0.0
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -60, 60)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w + (0.0 if offset is None else offset), -60, 60)))
         g = A.T @ (sw * (p - y)) + reg * w
         H = (A * (sw * p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(d + 1)
         step = np.linalg.solve(H, g)
@@ -680,15 +720,18 @@ def fit_ranker(
     *,
     use_gnn: bool = True,
     min_pairs: int = MIN_PAIRS,
+    prior: Ranker | None = None,
 ) -> Ranker:
     """Fit the ranker on labelled pair features, keeping it only where it beats each feature.
 
     Validation is 2-fold by query (every query's pairs on one side): the combination must
     reach a higher mean MRR and AUC than every single feature on the held-out fold, else the
     feature with the best validation MRR ranks alone (``kind="component"``). Fewer than
-    ``min_pairs`` positives give :data:`EVIDENCE_RANKER`.
+    ``min_pairs`` positives give :data:`EVIDENCE_RANKER`. With ``prior`` (a ranker,
+    such as :data:`EVIDENCE_RANKER`) the combination is the prior's logit plus learned
+    corrections, the L2 penalty pulling towards the prior rather than towards zero.
 
-    >>> rng = np.random.default_rng(0)
+    >>> rng = np.random.default_rng(1)
     >>> y = np.tile([1, 0, 0, 0], 50)
     >>> X = rng.normal(size=(200, len(FEATURES))); X[:, 0] += 1.5 * y; X[:, 5] += 1.5 * y
     >>> r = fit_ranker(X, y, [f"q{i // 4}" for i in range(200)])
@@ -702,16 +745,20 @@ def fit_ranker(
     if npos < min_pairs:
         return Ranker(**{**EVIDENCE_RANKER.__dict__, "pairs": {"positive": npos, "negative": int(len(y) - npos)}})
     active = np.array([use_gnn or f not in GNN_FEATURES for f in FEATURES]) & (X.std(axis=0) > 0)
-    uq = np.unique(q)
-    fold_of = {u: i % 2 for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
-    fold = np.array([fold_of[u] for u in q])
+    fold = query_folds(q)
     val_scores = np.zeros(len(y))
+    if prior is not None:  # the prior's logit as X @ pa + pb0
+        pa = np.asarray(prior.weights) / np.asarray(prior.scale)
+        pb0 = float(prior.bias - np.asarray(prior.mean) @ pa)
+        offset = X @ pa + pb0
+    else:
+        pa, pb0, offset = np.zeros(len(FEATURES)), 0.0, np.zeros(len(y))
     for k in (0, 1):
         tr = fold != k
         mean, scale = X[tr].mean(axis=0), X[tr].std(axis=0)
         scale[scale == 0] = 1.0
-        w, b = _logistic(((X[tr] - mean) / scale)[:, active], y[tr])
-        val_scores[~tr] = ((X[~tr] - mean) / scale)[:, active] @ w + b
+        w, b = _logistic(((X[tr] - mean) / scale)[:, active], y[tr], offset=offset[tr])
+        val_scores[~tr] = ((X[~tr] - mean) / scale)[:, active] @ w + b + offset[~tr]
     validation = {"ranker": _query_metrics(val_scores, y, q)}
     for j, name in enumerate(FEATURES):
         if active[j]:
@@ -725,9 +772,10 @@ def fit_ranker(
         for v in comps.values()
     )
     if beats or not comps:
-        w, b = _logistic(((X - mean) / scale)[:, active], y)
-        weights = np.zeros(len(FEATURES))
-        weights[active] = w
+        w, b = _logistic(((X - mean) / scale)[:, active], y, offset=offset)
+        weights = pa * scale
+        weights[active] += w
+        b += pb0 + float(mean @ pa)
         return Ranker("learned", weights.tolist(), b, mean.tolist(), scale.tolist(), validation, pairs)
     best = max(comps, key=lambda k: (comps[k]["mrr"], comps[k]["auc"]))
     j = FEATURES.index(best)
@@ -745,6 +793,9 @@ def learn_ranker(
     *,
     seed: int = 0,
     min_pairs: int = MIN_PAIRS,
+    embed: Any = None,
+    fit_head: Any = None,
+    extra: tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray] | None = None,
 ) -> Ranker:
     """Fit the ranker on the relatedness pairs of ``held_out`` edges (see :func:`fit_ranker`).
 
@@ -756,6 +807,12 @@ def learn_ranker(
             embeddings that never saw the held-out edges, or ``None`` to leave the GNN out.
         seed: negative sampling seed.
         min_pairs: fewer positives than this give :data:`EVIDENCE_RANKER`.
+        embed: ``embed(nodes) -> [n, d]`` embeddings (that never saw the held-out edges) for
+            the relatedness head; with ``fit_head`` the ``gnn_related`` feature is learned.
+        fit_head: ``fit_head(z_query, z_candidate, labels) -> [d, r]`` head (see
+            :func:`cross_fit_head`).
+        extra: more labelled pairs, ``(X, labels, queries, z_query, z_candidate)``, such
+            as :func:`note_pair_rows` gives (the GNN columns already filled).
     """
     edges = [(u, v) for a, b in held_out for u, v in ((a, b), (b, a))]
     pairs = relatedness_pairs(full, edges, seed=seed)
@@ -775,7 +832,56 @@ def learn_ranker(
         labels.extend(y for _, y in by_query[qn])
         queries.extend([qn] * len(cands))
     X = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
-    return fit_ranker(X, np.asarray(labels), queries, use_gnn=gnn is not None, min_pairs=min_pairs)
+    y = np.asarray(labels, dtype=np.float64)
+    cands = [c for qn in sorted(by_query) for c, _ in by_query[qn]]
+    zq = embed(queries) if embed is not None and queries else None
+    zc = embed(cands) if embed is not None and queries else None
+    import os
+    mode = os.environ.get("KG_REL_MODE", "both")
+    if extra is not None and len(extra[1]) and mode != "old":
+        eX, ey, eq, ezq, ezc = extra
+        if mode == "notes" and int(ey.sum()) >= min_pairs:
+            X, y, queries, zq, zc = eX, ey, list(eq), ezq, ezc
+        else:
+            X, y, queries = np.vstack([X, eX]), np.concatenate([y, ey]), [*queries, *eq]
+            if zq is not None and zc is not None:
+                zq, zc = np.vstack([zq, ezq]), np.vstack([zc, ezc])
+    head = None
+    if zq is not None and zc is not None and fit_head is not None and int(y.sum()) >= min_pairs:
+        X[:, FEATURES.index("gnn_related")], head = cross_fit_head(zq, zc, y, queries, fit_head)
+    ranker = fit_ranker(X, y, queries, use_gnn=gnn is not None, min_pairs=min_pairs,
+                        prior=EVIDENCE_RANKER if os.environ.get("KG_PRIOR") else None)
+    if head is not None and ranker.weights[FEATURES.index("gnn_related")] != 0.0:
+        ranker.head = np.round(head, 6).tolist()
+    return ranker
+
+
+def cross_fit_head(
+    zq: np.ndarray, zc: np.ndarray, labels: np.ndarray, queries: Sequence[str], fit_head: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``gnn_related`` column of training pairs and the head to ship.
+
+    Each pair's value comes from a head fitted on the other validation fold
+    (:func:`query_folds`), so :func:`fit_ranker` compares it with the other features on
+    pairs it was not fitted on; the head returned is fitted on all pairs.
+
+    >>> rng = np.random.default_rng(0)
+    >>> zq, zc = rng.normal(size=(40, 3)), rng.normal(size=(40, 3))
+    >>> col, head = cross_fit_head(zq, zc, np.tile([1, 0], 20), [f"q{i // 4}" for i in range(40)],
+    ...                            lambda a, b, y: np.eye(3))
+    >>> bool(np.allclose(col, (unit_rows(zq) * unit_rows(zc)).sum(axis=1))), head.shape
+    (True, (3, 3))
+    """
+    y = np.asarray(labels)
+    fold = query_folds(queries)
+    col = np.zeros(len(y))
+    for k in (0, 1):
+        tr = fold != k
+        if not tr.any() or tr.all() or y[tr].min() == y[tr].max():
+            continue
+        W = np.asarray(fit_head(zq[tr], zc[tr], y[tr]), dtype=np.float64)
+        col[~tr] = (unit_rows(zq[~tr] @ W) * unit_rows(zc[~tr] @ W)).sum(axis=1)
+    return col, np.asarray(fit_head(zq, zc, y), dtype=np.float64)
 
 
 def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> list[tuple[str, str]]:
@@ -877,6 +983,8 @@ def fit_relatedness(
     decoder: Mapping[str, Any],
     *,
     seed: int = 0,
+    fit_head: Any = None,
+    encode_without: Any = None,
 ) -> Ranker:
     """The related-works ranker of a trained link predictor, fitted on its test edges.
 
@@ -893,6 +1001,11 @@ def fit_relatedness(
             the ranker leaves the GNN out).
         decoder: the decoder in NumPy form.
         seed: negative sampling seed.
+        fit_head: trains the relatedness head on ``z_eval`` (see :func:`learn_ranker`;
+            ``kg train`` passes :func:`kg.train.fit_relatedness_head`), or ``None``.
+        encode_without: ``encode_without(pairs) -> z``, the embeddings with the edges
+            between those node pairs out of message passing: with it, whole notes held out
+            one at a time (:func:`note_pair_rows`) add pairs shaped like the protocol's.
     """
     from kg.predictor import score_pairs
 
@@ -914,5 +1027,156 @@ def fit_relatedness(
         logits = score_pairs(z_eval, pairs, dict(decoder), logits=True)
         return np.column_stack([logits, unit[pairs[1]] @ unit[row[query]]])
 
+    def embed(nodes: Sequence[str]) -> np.ndarray:
+        return np.asarray(z_eval, dtype=np.float64)[[row[n] for n in nodes]]
+
+    extra = None
+    if encode_without is not None and z_eval is not None:
+        extra = note_pair_rows(kg, TextIndex(seen), ids, encode_without, decoder, seed=seed)
     pairs = [(ids[a], ids[b]) for a, b in ho.T]
-    return learn_ranker(full, seen, pairs, gnn if z_eval is not None else None, seed=seed)
+    return learn_ranker(
+        full, seen, pairs, gnn if z_eval is not None else None, seed=seed,
+        embed=embed if z_eval is not None else None, fit_head=fit_head, extra=extra,
+    )
+
+
+# -- whole notes held out: pairs shaped like the related-works protocol ------------------------
+#: At most this many notes are held out one at a time by :func:`note_holdout`.
+NOTE_QUERIES = 30
+#: A note is held out when it lists at least this many papers that other notes name too.
+NOTE_MIN_PAPERS = 4
+
+
+def _clean_section(section: str) -> str:
+    """A section's heading path without housekeeping headings (``""``: it groups nothing).
+
+    >>> _clean_section("Papers > Basic models")
+    'Basic models'
+    """
+    from kg.records import SECTION_SEP
+
+    return SECTION_SEP.join(h for h in section.split(SECTION_SEP) if not is_housekeeping(h))
+
+
+def note_holdout(
+    kg: Any, *, seed: int = 0, limit: int = NOTE_QUERIES
+) -> list[tuple[str, dict[str, str], list[tuple[str, str]]]]:
+    """Notes to hold out whole, one at a time, as the related-works protocol holds out a list.
+
+    A note qualifies when at least :data:`NOTE_MIN_PAPERS` of the papers it lists under a
+    section (housekeeping headings dropped) are named by other notes too, under at least two
+    sections, one of them with two such papers: those papers, ranked for each other with the
+    note out of the graph, are what a curated list's held-out papers are. Up to ``limit``
+    notes (a fixed-seed sample), each as ``(post, {paper: section}, hidden pairs)``: the
+    hidden pairs are every edge of the note and the grouping edges ``paper -> group`` that
+    only this note files (it names both and no other note does).
+
+    >>> import networkx as nx
+    >>> from kg.graph import KnowledgeGraph
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_nodes_from(["post:l", "post:b"], type="post")
+    >>> for p, sec in [("paper:a", "GNN"), ("paper:b", "GNN"), ("paper:c", "RL"), ("paper:d", "RL")]:
+    ...     _ = g.add_edge("post:l", p, key="mentions", relation="mentions", section=sec)
+    ...     _ = g.add_edge("post:b", p, key="mentions", relation="mentions")
+    >>> [(post, papers) for post, papers, _ in note_holdout(KnowledgeGraph(g))]
+    [('post:l', {'paper:a': 'GNN', 'paper:b': 'GNN', 'paper:c': 'RL', 'paper:d': 'RL'})]
+    """
+    index = GraphIndex.from_graph(kg.graph)
+    ev = Evidence(index)
+    posts = sorted({q for by in index.sections.values() for q in by})
+    found = []
+    for post in posts:
+        papers: dict[str, str] = {}
+        for sec, members in sorted(index.filed(post).items()):
+            clean = _clean_section(sec)
+            if not clean or len(members) > ev.hub_degree:
+                continue
+            for m in members:
+                if sum(index.type(w) == "post" for w in index.neighbors(m)) > 1:
+                    papers[m] = clean
+        sizes: dict[str, int] = {}
+        for s in papers.values():
+            sizes[s] = sizes.get(s, 0) + 1
+        if len(papers) >= NOTE_MIN_PAPERS and len(sizes) >= 2 and max(sizes.values()) >= 2:
+            found.append((post, papers))
+    rng = np.random.default_rng(seed)
+    if len(found) > limit:
+        found = [found[i] for i in sorted(rng.choice(len(found), limit, replace=False))]
+    out = []
+    for post, papers in found:
+        hidden = [(post, w) for w in sorted(index.neighbors(post))]
+        named = set(index.neighbors(post))
+        for child in sorted(named):
+            for group, rels in sorted(index.neighbors(child).items()):
+                if group not in named or not any(r in GROUP_RELATIONS and o for r, o in rels):
+                    continue
+                others = [w for w in index.neighbors(group) if index.type(w) == "post"
+                          and w != post and child in index.neighbors(w)]  # fmt: skip
+                if not others:
+                    hidden.append((child, group))
+        out.append((post, papers, hidden))
+    return out
+
+
+def without(kg: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
+    """The graph's index with every edge between the given node pairs (either way) left out.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph([("a", "b"), ("b", "c")])
+    >>> sorted(without(type("K", (), {"graph": g})(), [("b", "a")]).neighbors("b"))
+    ['c']
+    """
+    out = {frozenset(p) for p in pairs}
+    g = kg.graph
+    seen = GraphIndex({str(n): dict(a) for n, a in g.nodes(data=True)}, {str(n): {} for n in g.nodes})
+    for u, v, k, attrs in g.edges(keys=True, data=True):
+        if frozenset((u, v)) not in out:
+            seen._add(str(u), str(v), str(attrs.get("relation", k)))
+            if attrs.get("section"):
+                seen.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
+    return seen
+
+
+def note_pair_rows(
+    kg: Any,
+    text: TextIndex,
+    ids: Sequence[str],
+    encode_without: Any,
+    decoder: Mapping[str, Any],
+    *,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """Features of protocol-shaped pairs: for each note of :func:`note_holdout`, out of the
+    graph (features, and GNN embeddings re-encoded by ``encode_without(pairs) -> z``), its
+    papers that other notes name ranked for each other, related when listed under one
+    section. Returns ``(X, labels, queries, z_query, z_candidate)`` (``queries`` as
+    ``post|paper``, one query per paper of a note with a related and an unrelated one)."""
+    from kg.predictor import score_pairs
+
+    row = {n: i for i, n in enumerate(ids)}
+    rows, labels, queries, zq, zc = [], [], [], [], []
+    for post, papers, hidden in note_holdout(kg, seed=seed):
+        members = sorted(p for p in papers if p in row)
+        if len(members) < NOTE_MIN_PAPERS:
+            continue
+        seen = without(kg, hidden)
+        ev = Evidence(seen)
+        z = np.asarray(encode_without(hidden), dtype=np.float64)
+        unit = unit_rows(z)
+        for q in members:
+            cands = [c for c in members if c != q]
+            y = np.array([papers[c] == papers[q] for c in cands], dtype=np.float64)
+            if y.min() == y.max():
+                continue
+            pairs = np.array([[row[q]] * len(cands), [row[c] for c in cands]], dtype=np.int64)
+            logits = score_pairs(z, pairs, dict(decoder), logits=True)
+            gnn = np.column_stack([logits, unit[pairs[1]] @ unit[row[q]]])
+            rows.append(pair_features(ev, text, q, cands, gnn))
+            labels.extend(y.tolist())
+            queries.extend([f"{post}|{q}"] * len(cands))
+            zq.append(np.repeat(z[[row[q]]], len(cands), axis=0))
+            zc.append(z[pairs[1]])
+    if not rows:
+        empty = np.zeros((0, len(FEATURES)))
+        return empty, np.zeros(0), [], np.zeros((0, 0)), np.zeros((0, 0))
+    return np.vstack(rows), np.asarray(labels), queries, np.vstack(zq), np.vstack(zc)
