@@ -690,10 +690,8 @@ def query_folds(queries: Sequence[str]) -> np.ndarray:
     return np.array([fold_of[u] for u in q], dtype=np.int64)
 
 
-def _logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50,
-              offset: np.ndarray | None = None) -> tuple[np.ndarray, float]:  # fmt: skip
-    """Class-balanced L2 logistic regression by Newton's method on standardised ``X``
-    (``offset``: a fixed logit added to each row, the prior the weights correct)."""
+def _logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
+    """Class-balanced L2 logistic regression by Newton's method on standardised ``X``."""
     n, d = X.shape
     pos = max(1, int(y.sum()))
     neg = max(1, n - pos)
@@ -703,7 +701,7 @@ def _logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50,
     reg = np.full(d + 1, l2)
     reg[-1] = 0.0
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w + (0.0 if offset is None else offset), -60, 60)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ w, -60, 60)))
         g = A.T @ (sw * (p - y)) + reg * w
         H = (A * (sw * p * (1 - p))[:, None]).T @ A + np.diag(reg) + 1e-9 * np.eye(d + 1)
         step = np.linalg.solve(H, g)
@@ -720,16 +718,13 @@ def fit_ranker(
     *,
     use_gnn: bool = True,
     min_pairs: int = MIN_PAIRS,
-    prior: Ranker | None = None,
 ) -> Ranker:
     """Fit the ranker on labelled pair features, keeping it only where it beats each feature.
 
     Validation is 2-fold by query (every query's pairs on one side): the combination must
     reach a higher mean MRR and AUC than every single feature on the held-out fold, else the
     feature with the best validation MRR ranks alone (``kind="component"``). Fewer than
-    ``min_pairs`` positives give :data:`EVIDENCE_RANKER`. With ``prior`` (a ranker,
-    such as :data:`EVIDENCE_RANKER`) the combination is the prior's logit plus learned
-    corrections, the L2 penalty pulling towards the prior rather than towards zero.
+    ``min_pairs`` positives give :data:`EVIDENCE_RANKER`.
 
     >>> rng = np.random.default_rng(1)
     >>> y = np.tile([1, 0, 0, 0], 50)
@@ -747,18 +742,12 @@ def fit_ranker(
     active = np.array([use_gnn or f not in GNN_FEATURES for f in FEATURES]) & (X.std(axis=0) > 0)
     fold = query_folds(q)
     val_scores = np.zeros(len(y))
-    if prior is not None:  # the prior's logit as X @ pa + pb0
-        pa = np.asarray(prior.weights) / np.asarray(prior.scale)
-        pb0 = float(prior.bias - np.asarray(prior.mean) @ pa)
-        offset = X @ pa + pb0
-    else:
-        pa, pb0, offset = np.zeros(len(FEATURES)), 0.0, np.zeros(len(y))
     for k in (0, 1):
         tr = fold != k
         mean, scale = X[tr].mean(axis=0), X[tr].std(axis=0)
         scale[scale == 0] = 1.0
-        w, b = _logistic(((X[tr] - mean) / scale)[:, active], y[tr], offset=offset[tr])
-        val_scores[~tr] = ((X[~tr] - mean) / scale)[:, active] @ w + b + offset[~tr]
+        w, b = _logistic(((X[tr] - mean) / scale)[:, active], y[tr])
+        val_scores[~tr] = ((X[~tr] - mean) / scale)[:, active] @ w + b
     validation = {"ranker": _query_metrics(val_scores, y, q)}
     for j, name in enumerate(FEATURES):
         if active[j]:
@@ -772,10 +761,9 @@ def fit_ranker(
         for v in comps.values()
     )
     if beats or not comps:
-        w, b = _logistic(((X - mean) / scale)[:, active], y, offset=offset)
-        weights = pa * scale
-        weights[active] += w
-        b += pb0 + float(mean @ pa)
+        w, b = _logistic(((X - mean) / scale)[:, active], y)
+        weights = np.zeros(len(FEATURES))
+        weights[active] = w
         return Ranker("learned", weights.tolist(), b, mean.tolist(), scale.tolist(), validation, pairs)
     best = max(comps, key=lambda k: (comps[k]["mrr"], comps[k]["auc"]))
     j = FEATURES.index(best)
@@ -836,21 +824,17 @@ def learn_ranker(
     cands = [c for qn in sorted(by_query) for c, _ in by_query[qn]]
     zq = embed(queries) if embed is not None and queries else None
     zc = embed(cands) if embed is not None and queries else None
-    import os
-    mode = os.environ.get("KG_REL_MODE", "both")
-    if extra is not None and len(extra[1]) and mode != "old":
+    if extra is not None and len(extra[1]):  # whole notes held out: the protocol's shape
         eX, ey, eq, ezq, ezc = extra
-        if mode == "notes" and int(ey.sum()) >= min_pairs:
-            X, y, queries, zq, zc = eX, ey, list(eq), ezq, ezc
-        else:
-            X, y, queries = np.vstack([X, eX]), np.concatenate([y, ey]), [*queries, *eq]
-            if zq is not None and zc is not None:
-                zq, zc = np.vstack([zq, ezq]), np.vstack([zc, ezc])
+        if zq is not None and zc is not None:
+            zq, zc = np.vstack([zq, ezq]), np.vstack([zc, ezc])
+        elif not queries:
+            zq, zc = ezq, ezc
+        X, y, queries = np.vstack([X, eX]), np.concatenate([y, ey]), [*queries, *eq]
     head = None
     if zq is not None and zc is not None and fit_head is not None and int(y.sum()) >= min_pairs:
         X[:, FEATURES.index("gnn_related")], head = cross_fit_head(zq, zc, y, queries, fit_head)
-    ranker = fit_ranker(X, y, queries, use_gnn=gnn is not None, min_pairs=min_pairs,
-                        prior=EVIDENCE_RANKER if os.environ.get("KG_PRIOR") else None)
+    ranker = fit_ranker(X, y, queries, use_gnn=gnn is not None, min_pairs=min_pairs)
     if head is not None and ranker.weights[FEATURES.index("gnn_related")] != 0.0:
         ranker.head = np.round(head, 6).tolist()
     return ranker
