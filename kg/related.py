@@ -833,39 +833,64 @@ def learn_ranker(
         X, y, queries = np.vstack([X, eX]), np.concatenate([y, ey]), [*queries, *eq]
     head = None
     if zq is not None and zc is not None and fit_head is not None and int(y.sum()) >= min_pairs:
-        X[:, FEATURES.index("gnn_related")], head = cross_fit_head(zq, zc, y, queries, fit_head)
+        X[:, FEATURES.index("gnn_related")], head, how = cross_fit_head(zq, zc, y, queries, fit_head)
     ranker = fit_ranker(X, y, queries, use_gnn=gnn is not None, min_pairs=min_pairs)
-    if head is not None and ranker.weights[FEATURES.index("gnn_related")] != 0.0:
-        ranker.head = np.round(head, 6).tolist()
+    if head is not None:
+        ranker.validation["head"] = how
+        if ranker.weights[FEATURES.index("gnn_related")] != 0.0:
+            ranker.head = np.round(head, 6).tolist()
     return ranker
 
 
+#: Strengths of the head's pull towards the identity tried by :func:`cross_fit_head`.
+HEAD_L2: tuple[float, ...] = (0.1, 1.0, 10.0)
+
+
 def cross_fit_head(
-    zq: np.ndarray, zc: np.ndarray, labels: np.ndarray, queries: Sequence[str], fit_head: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """The ``gnn_related`` column of training pairs and the head to ship.
+    zq: np.ndarray,
+    zc: np.ndarray,
+    labels: np.ndarray,
+    queries: Sequence[str],
+    fit_head: Any,
+    l2s: Sequence[float] = HEAD_L2,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """The ``gnn_related`` column of training pairs, the head to ship and how it was chosen.
 
     Each pair's value comes from a head fitted on the other validation fold
     (:func:`query_folds`), so :func:`fit_ranker` compares it with the other features on
-    pairs it was not fitted on; the head returned is fitted on all pairs.
+    pairs it was not fitted on. Each strength in ``l2s`` (``fit_head(zq, zc, y, l2=...)``)
+    is tried so; the one with the best validation MRR + AUC is kept and its head, fitted
+    on all pairs, returned, with ``{"l2": chosen, "tried": {l2: {"mrr", "auc"}}}``.
 
     >>> rng = np.random.default_rng(0)
     >>> zq, zc = rng.normal(size=(40, 3)), rng.normal(size=(40, 3))
-    >>> col, head = cross_fit_head(zq, zc, np.tile([1, 0], 20), [f"q{i // 4}" for i in range(40)],
-    ...                            lambda a, b, y: np.eye(3))
-    >>> bool(np.allclose(col, (unit_rows(zq) * unit_rows(zc)).sum(axis=1))), head.shape
-    (True, (3, 3))
+    >>> col, head, how = cross_fit_head(zq, zc, np.tile([1, 0], 20),
+    ...     [f"q{i // 4}" for i in range(40)], lambda a, b, y, l2: np.eye(3), l2s=(1.0,))
+    >>> bool(np.allclose(col, (unit_rows(zq) * unit_rows(zc)).sum(axis=1))), head.shape, how["l2"]
+    (True, (3, 3), 1.0)
     """
     y = np.asarray(labels)
-    fold = query_folds(queries)
-    col = np.zeros(len(y))
-    for k in (0, 1):
-        tr = fold != k
-        if not tr.any() or tr.all() or y[tr].min() == y[tr].max():
-            continue
-        W = np.asarray(fit_head(zq[tr], zc[tr], y[tr]), dtype=np.float64)
-        col[~tr] = (unit_rows(zq[~tr] @ W) * unit_rows(zc[~tr] @ W)).sum(axis=1)
-    return col, np.asarray(fit_head(zq, zc, y), dtype=np.float64)
+    q = np.asarray(list(queries))
+    fold = query_folds(q)
+    best: tuple[float, float, np.ndarray] | None = None
+    tried: dict[str, dict[str, float]] = {}
+    for l2 in l2s:
+        col = np.zeros(len(y))
+        for k in (0, 1):
+            tr = fold != k
+            if not tr.any() or tr.all() or y[tr].min() == y[tr].max():
+                continue
+            W = np.asarray(fit_head(zq[tr], zc[tr], y[tr], l2=l2), dtype=np.float64)
+            col[~tr] = (unit_rows(zq[~tr] @ W) * unit_rows(zc[~tr] @ W)).sum(axis=1)
+        m = _query_metrics(col, y, q)
+        tried[str(l2)] = {"mrr": m["mrr"], "auc": m["auc"]}
+        score = m["mrr"] + m["auc"] if m["queries"] else -1.0
+        if best is None or score > best[0]:
+            best = (score, float(l2), col)
+    assert best is not None
+    _, l2, col = best
+    head = np.asarray(fit_head(zq, zc, y, l2=l2), dtype=np.float64)
+    return col, head, {"l2": l2, "tried": tried}
 
 
 def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> list[tuple[str, str]]:

@@ -188,8 +188,7 @@ def fit_relatedness_head(
     """
     steps = int(HEAD_DEFAULTS["steps"] if steps is None else steps)
     lr = float(HEAD_DEFAULTS["lr"] if lr is None else lr)
-    import os
-    l2 = float(os.environ.get("KG_HEAD_L2", HEAD_DEFAULTS["l2"]) if l2 is None else l2)
+    l2 = float(HEAD_DEFAULTS["l2"] if l2 is None else l2)
     a = torch.as_tensor(np.asarray(zq), dtype=torch.float64)
     b = torch.as_tensor(np.asarray(zc), dtype=torch.float64)
     y = torch.as_tensor(np.asarray(labels), dtype=torch.float64)
