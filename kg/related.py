@@ -843,7 +843,7 @@ def learn_ranker(
 
 
 #: Strengths of the head's pull towards the identity tried by :func:`cross_fit_head`.
-HEAD_L2: tuple[float, ...] = (0.1, 1.0, 10.0)
+HEAD_L2: tuple[float, ...] = (0.1, 1.0)
 
 
 def cross_fit_head(

@@ -189,33 +189,33 @@ def fit_relatedness_head(
     steps = int(HEAD_DEFAULTS["steps"] if steps is None else steps)
     lr = float(HEAD_DEFAULTS["lr"] if lr is None else lr)
     l2 = float(HEAD_DEFAULTS["l2"] if l2 is None else l2)
-    a = torch.as_tensor(np.asarray(zq), dtype=torch.float64)
-    b = torch.as_tensor(np.asarray(zc), dtype=torch.float64)
-    y = torch.as_tensor(np.asarray(labels), dtype=torch.float64)
-    d = a.size(1)
-    eye = torch.eye(d, dtype=torch.float64)
+    # pairs share their nodes: project each distinct embedding once per step
+    both = np.vstack([np.asarray(zq, dtype=np.float32), np.asarray(zc, dtype=np.float32)])
+    uniq, inv = np.unique(both, axis=0, return_inverse=True)
+    inv = torch.as_tensor(inv.reshape(-1), dtype=torch.long)
+    iq, ic = inv[: len(zq)], inv[len(zq) :]
+    u = torch.as_tensor(uniq)
+    y = torch.as_tensor(np.asarray(labels), dtype=torch.float32)
+    d = u.size(1)
+    eye = torch.eye(d)
     W = eye.clone().requires_grad_(True)
-    t = torch.tensor(5.0, dtype=torch.float64, requires_grad=True)
-    bias = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    t = torch.tensor(5.0, requires_grad=True)
+    bias = torch.tensor(0.0, requires_grad=True)
     npos = max(1.0, float(y.sum()))
     nneg = max(1.0, float(len(y)) - npos)
     weight = torch.where(y > 0, len(y) / (2 * npos), len(y) / (2 * nneg))
     opt = torch.optim.Adam([W, t, bias], lr=lr)
     with torch.enable_grad():
-        _head_steps(opt, W, t, bias, a, b, y, weight, eye, l2, steps)
-    return W.detach().numpy()
-
-
-def _head_steps(opt: Any, W: Any, t: Any, bias: Any, a: Any, b: Any, y: Any, weight: Any,
-                eye: Any, l2: float, steps: int) -> None:
-    d = a.size(1)
-    for _ in range(steps):
-        opt.zero_grad()
-        cos = torch.nn.functional.cosine_similarity(a @ W, b @ W, dim=1, eps=1e-9)
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(t * cos + bias, y, weight=weight)
-        loss = loss + l2 * ((W - eye) ** 2).sum() / d
-        loss.backward()
-        opt.step()
+        for _ in range(steps):
+            opt.zero_grad()
+            p = torch.nn.functional.normalize(u @ W, dim=1, eps=1e-9)
+            cos = (p[iq] * p[ic]).sum(dim=1)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                t * cos + bias, y, weight=weight)
+            loss = loss + l2 * ((W - eye) ** 2).sum() / d
+            loss.backward()
+            opt.step()
+    return W.detach().numpy().astype(np.float64)
 
 
 def _encoder_without(ids: list[str], model: Any, x: torch.Tensor, mp: torch.Tensor) -> Callable[
