@@ -24,6 +24,13 @@ learned combination is kept only when it beats every single feature on validatio
 such pairs to learn from, :data:`EVIDENCE_RANKER` (fixed weights, no model) ranks instead,
 and says so.
 
+The GNN is trained for edge recovery; what "related" means is learned on top of it by a
+**relatedness head** (``gnn_related``, :attr:`Ranker.head`): a linear map of its
+embeddings fitted (by :func:`kg.train.fit_relatedness_head`, cross-fitted in
+:func:`cross_fit_head`) on those pairs and on pairs shaped like the related-works
+protocol's: whole notes held out of the graph one at a time (:func:`note_holdout`), their
+papers ranked for each other (:func:`note_pair_rows`).
+
 The score is the ranker's probability that the pair belongs together, on the scale of its
 training pairs (one related pair weighted as much as one unrelated pair), so ``0.5`` means
 even odds and the same number means the same thing for every query.
@@ -80,6 +87,9 @@ __all__ = [
     "learn_ranker",
     "fit_relatedness",
     "cross_fit_head",
+    "note_holdout",
+    "note_pair_rows",
+    "without",
     "defining_mentions",
     "section_holdout",
     "is_housekeeping",
