@@ -1137,23 +1137,35 @@ def note_holdout(
     return out
 
 
-def without(kg: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
+def without(source: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
     """The graph's index with every edge between the given node pairs (either way) left out.
+
+    ``source`` is a :class:`kg.reasons.GraphIndex` (left as it is: the result shares its
+    untouched neighbour maps, so taking one note out of a large graph costs little) or
+    anything with a networkx ``.graph``.
 
     >>> import networkx as nx
     >>> g = nx.MultiDiGraph([("a", "b"), ("b", "c")])
-    >>> sorted(without(type("K", (), {"graph": g})(), [("b", "a")]).neighbors("b"))
-    ['c']
+    >>> full = GraphIndex.from_graph(g)
+    >>> sorted(without(full, [("b", "a")]).neighbors("b")), sorted(full.neighbors("b"))
+    (['c'], ['a', 'c'])
     """
-    out = {frozenset(p) for p in pairs}
-    g = kg.graph
-    seen = GraphIndex({str(n): dict(a) for n, a in g.nodes(data=True)}, {str(n): {} for n in g.nodes})
-    for u, v, k, attrs in g.edges(keys=True, data=True):
-        if frozenset((u, v)) not in out:
-            seen._add(str(u), str(v), str(attrs.get("relation", k)))
-            if attrs.get("section"):
-                seen.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
-    return seen
+    index = source if isinstance(source, GraphIndex) else GraphIndex.from_graph(source.graph)
+    adj = dict(index.adj)
+    sections = dict(index.sections)
+    for u, v in pairs:
+        for a, b in ((u, v), (v, u)):
+            nb = index.neighbors(a)
+            if b in nb:
+                if adj.get(a) is nb or a not in adj:
+                    adj[a] = dict(nb)
+                adj[a].pop(b, None)
+            by = sections.get(a)
+            if by and b in by:
+                sections[a] = {q: sec for q, sec in by.items() if q != b}
+                if not sections[a]:
+                    del sections[a]
+    return GraphIndex(index.nodes, adj, sections)
 
 
 def note_pair_rows(
@@ -1173,12 +1185,13 @@ def note_pair_rows(
     from kg.predictor import score_pairs
 
     row = {n: i for i, n in enumerate(ids)}
+    full = GraphIndex.from_graph(kg.graph)
     rows, labels, queries, zq, zc = [], [], [], [], []
     for post, papers, hidden in note_holdout(kg, seed=seed):
         members = sorted(p for p in papers if p in row)
         if len(members) < NOTE_MIN_PAPERS:
             continue
-        seen = without(kg, hidden)
+        seen = without(full, hidden)
         ev = Evidence(seen)
         z = np.asarray(encode_without(hidden), dtype=np.float64)
         unit = unit_rows(z)
