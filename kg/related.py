@@ -28,6 +28,13 @@ the best single feature ranks. When the graph holds too few
 such pairs to learn from, :data:`EVIDENCE_RANKER` (fixed weights, no model) ranks instead,
 and says so.
 
+The GNN is trained for edge recovery; what "related" means is learned on top of it by a
+**relatedness head** (``gnn_related``, :attr:`Ranker.head`): a linear map of its
+embeddings fitted (by :func:`kg.train.fit_relatedness_head`, cross-fitted in
+:func:`cross_fit_head`) on those pairs and on pairs shaped like the related-works
+protocol's: whole notes held out of the graph one at a time (:func:`note_holdout`), their
+papers ranked for each other (:func:`note_pair_rows`).
+
 The score is the ranker's probability that the pair belongs together, on the scale of its
 training pairs (one related pair weighted as much as one unrelated pair), so ``0.5`` means
 even odds and the same number means the same thing for every query.
@@ -78,10 +85,15 @@ __all__ = [
     "pair_features",
     "GNN_FEATURES",
     "unit_rows",
+    "query_folds",
     "relatedness_pairs",
     "fit_ranker",
     "learn_ranker",
     "fit_relatedness",
+    "cross_fit_head",
+    "note_holdout",
+    "note_pair_rows",
+    "without",
     "defining_mentions",
     "section_holdout",
     "is_housekeeping",
@@ -126,10 +138,12 @@ FEATURES: tuple[str, ...] = (
     "text",
     "gnn",
     "gnn_cosine",
+    "gnn_related",
     "context",
 )
-#: The columns that come from the link predictor.
-GNN_FEATURES: tuple[str, ...] = ("gnn", "gnn_cosine")
+#: The columns that come from the link predictor (``gnn_related``: the cosine of the two
+#: embeddings through the relatedness head, :attr:`Ranker.head`).
+GNN_FEATURES: tuple[str, ...] = ("gnn", "gnn_cosine", "gnn_related")
 #: Multipliers inside ``log1p`` of the structural features (the first five columns).
 _DAMP = np.array([10.0, 10.0, 1.0, 1.0, 30.0])
 #: Fewer held-out positive pairs than this: too little to learn a ranker from.
@@ -677,6 +691,19 @@ class Ranker:
     pairs: dict[str, int] = field(default_factory=dict)
     note: str | None = None
     concepts: dict[str, list[str]] = field(default_factory=dict)
+    head: list[list[float]] | None = None
+
+    def project(self, z: np.ndarray) -> np.ndarray | None:
+        """Unit rows of ``z @ head``: the embeddings in the relatedness space whose cosine is
+        the ``gnn_related`` feature (``None`` without a head).
+
+        >>> Ranker("learned", [0.0] * len(FEATURES), head=[[2.0, 0.0], [0.0, 0.0]]).project(
+        ...     np.array([[1.0, 5.0]])).tolist()
+        [[1.0, 0.0]]
+        """
+        if not self.head:
+            return None
+        return unit_rows(np.asarray(z, dtype=np.float64) @ np.asarray(self.head, dtype=np.float64))
 
     @property
     def uses_gnn(self) -> bool:
@@ -705,6 +732,7 @@ class Ranker:
             "pairs": self.pairs,
             "note": self.note,
             "concepts": self.concepts,
+            "head": self.head,
         }
 
     @classmethod
@@ -723,6 +751,7 @@ class Ranker:
         if not data or not names or names != list(FEATURES[: len(names)]):
             return EVIDENCE_RANKER
         pad = len(FEATURES) - len(names)
+        head = data.get("head")
 
         def cut(key: str, fill: float) -> list[float]:
             return [float(v) for v in data[key]][: len(names)] + [fill] * pad
@@ -736,6 +765,7 @@ class Ranker:
             validation=dict(data.get("validation") or {}),
             pairs=dict(data.get("pairs") or {}),
             note=data.get("note"),
+            head=[[float(v) for v in r] for r in head] if head else None,
             concepts={str(k): [str(c) for c in v] for k, v in (data.get("concepts") or {}).items()},
         )
 
@@ -746,7 +776,7 @@ CONTEXT_WEIGHT = 2.0
 #: shared notes and text; no GNN.
 EVIDENCE_RANKER = Ranker(
     kind="evidence",
-    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0, CONTEXT_WEIGHT],
+    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0, 0.0, CONTEXT_WEIGHT],
     bias=-2.5,
     note="the graph is too small to learn relatedness from; ranked by the evidence in the "
     "notes (shared groupings and notes, similar titles and headings)",
@@ -890,6 +920,20 @@ def _query_metrics(scores: np.ndarray, labels: np.ndarray, queries: np.ndarray) 
     return {"mrr": float(np.mean(rr)), "auc": float(np.mean(aucs)), "queries": len(rr)}
 
 
+def query_folds(queries: Sequence[str]) -> np.ndarray:
+    """The validation fold (0 to ``VALIDATION_FOLDS - 1``) of each pair: every query's pairs on one side, queries
+    assigned alternately in a fixed-seed order. :func:`fit_ranker` validates on these folds
+    and :func:`learn_ranker` cross-fits the relatedness head on them.
+
+    >>> query_folds(["a", "a", "b", "c"]).tolist()
+    [1, 1, 2, 0]
+    """
+    q = np.asarray(list(queries))
+    uq = np.unique(q)
+    fold_of = {u: i % VALIDATION_FOLDS for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
+    return np.array([fold_of[u] for u in q], dtype=np.int64)
+
+
 def _logistic(
     X: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50, offset: np.ndarray | None = None
 ) -> tuple[np.ndarray, float]:
@@ -957,9 +1001,7 @@ def fit_ranker(
         return Ranker(**{**EVIDENCE_RANKER.__dict__, "pairs": pairs})
     active = np.array([use_gnn or f not in GNN_FEATURES for f in FEATURES]) & (X.std(axis=0) > 0)
     prior = EVIDENCE_RANKER.logits(X)
-    uq = np.unique(q)
-    fold_of = {u: i % VALIDATION_FOLDS for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
-    fold = np.array([fold_of[u] for u in q])
+    fold = query_folds(q)
     val = {c: np.zeros(len(y)) for c in COMBINATIONS}
     val["prior"] = prior
     for k in range(VALIDATION_FOLDS):
@@ -1016,6 +1058,9 @@ def learn_ranker(
     seed: int = 0,
     min_pairs: int = MIN_PAIRS,
     concepts: Mapping[str, Sequence[str]] | None = None,
+    embed: Any = None,
+    fit_head: Any = None,
+    extra: tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray] | None = None,
 ) -> Ranker:
     """Fit the ranker on the relatedness pairs of ``held_out`` edges (see :func:`fit_ranker`).
 
@@ -1029,6 +1074,12 @@ def learn_ranker(
         min_pairs: fewer positives than this give :data:`EVIDENCE_RANKER`.
         concepts: the glossary concepts of headings (:func:`heading_concepts`), kept in
             the ranker for :class:`ContextIndex`.
+        embed: ``embed(nodes) -> [n, d]`` embeddings (that never saw the held-out edges) for
+            the relatedness head; with ``fit_head`` the ``gnn_related`` feature is learned.
+        fit_head: ``fit_head(z_query, z_candidate, labels) -> [d, r]`` head (see
+            :func:`cross_fit_head`).
+        extra: more labelled pairs, ``(X, labels, queries, z_query, z_candidate)``, such
+            as :func:`note_pair_rows` gives (the GNN columns already filled).
     """
     edges = [(u, v) for a, b in held_out for u, v in ((a, b), (b, a))]
     pairs = relatedness_pairs(full, edges, seed=seed)
@@ -1049,8 +1100,77 @@ def learn_ranker(
         labels.extend(y for _, y in by_query[qn])
         queries.extend([qn] * len(cands))
     X = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
-    ranker = fit_ranker(X, np.asarray(labels), queries, use_gnn=gnn is not None, min_pairs=min_pairs)
+    y = np.asarray(labels, dtype=np.float64)
+    cands = [c for qn in sorted(by_query) for c, _ in by_query[qn]]
+    zq = embed(queries) if embed is not None and queries else None
+    zc = embed(cands) if embed is not None and queries else None
+    if extra is not None and len(extra[1]):  # whole notes held out: the protocol's shape
+        eX, ey, eq, ezq, ezc = extra
+        if zq is not None and zc is not None:
+            zq, zc = np.vstack([zq, ezq]), np.vstack([zc, ezc])
+        elif not queries:
+            zq, zc = ezq, ezc
+        X, y, queries = np.vstack([X, eX]), np.concatenate([y, ey]), [*queries, *eq]
+    head = None
+    if zq is not None and zc is not None and fit_head is not None and int(y.sum()) >= min_pairs:
+        X[:, FEATURES.index("gnn_related")], head, how = cross_fit_head(zq, zc, y, queries, fit_head)
+    ranker = fit_ranker(X, y, queries, use_gnn=gnn is not None, min_pairs=min_pairs)
+    if head is not None:
+        ranker.validation["head"] = how
+        if ranker.weights[FEATURES.index("gnn_related")] != 0.0:
+            ranker.head = np.round(head, 6).tolist()
     return replace(ranker, concepts=dict(concepts or {}))
+
+
+#: Strengths of the head's pull towards the identity tried by :func:`cross_fit_head`.
+HEAD_L2: tuple[float, ...] = (0.1, 1.0)
+
+
+def cross_fit_head(
+    zq: np.ndarray,
+    zc: np.ndarray,
+    labels: np.ndarray,
+    queries: Sequence[str],
+    fit_head: Any,
+    l2s: Sequence[float] = HEAD_L2,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """The ``gnn_related`` column of training pairs, the head to ship and how it was chosen.
+
+    Each pair's value comes from a head fitted on the other validation fold
+    (:func:`query_folds`), so :func:`fit_ranker` compares it with the other features on
+    pairs it was not fitted on. Each strength in ``l2s`` (``fit_head(zq, zc, y, l2=...)``)
+    is tried so; the one with the best validation MRR + AUC is kept and its head, fitted
+    on all pairs, returned, with ``{"l2": chosen, "tried": {l2: {"mrr", "auc"}}}``.
+
+    >>> rng = np.random.default_rng(0)
+    >>> zq, zc = rng.normal(size=(40, 3)), rng.normal(size=(40, 3))
+    >>> col, head, how = cross_fit_head(zq, zc, np.tile([1, 0], 20),
+    ...     [f"q{i // 4}" for i in range(40)], lambda a, b, y, l2: np.eye(3), l2s=(1.0,))
+    >>> bool(np.allclose(col, (unit_rows(zq) * unit_rows(zc)).sum(axis=1))), head.shape, how["l2"]
+    (True, (3, 3), 1.0)
+    """
+    y = np.asarray(labels)
+    q = np.asarray(list(queries))
+    fold = query_folds(q)
+    best: tuple[float, float, np.ndarray] | None = None
+    tried: dict[str, dict[str, float]] = {}
+    for l2 in l2s:
+        col = np.zeros(len(y))
+        for k in range(VALIDATION_FOLDS):
+            tr = fold != k
+            if not tr.any() or tr.all() or y[tr].min() == y[tr].max():
+                continue
+            W = np.asarray(fit_head(zq[tr], zc[tr], y[tr], l2=l2), dtype=np.float64)
+            col[~tr] = (unit_rows(zq[~tr] @ W) * unit_rows(zc[~tr] @ W)).sum(axis=1)
+        m = _query_metrics(col, y, q)
+        tried[str(l2)] = {"mrr": m["mrr"], "auc": m["auc"]}
+        score = m["mrr"] + m["auc"] if m["queries"] else -1.0
+        if best is None or score > best[0]:
+            best = (score, float(l2), col)
+    assert best is not None
+    _, l2, col = best
+    head = np.asarray(fit_head(zq, zc, y, l2=l2), dtype=np.float64)
+    return col, head, {"l2": l2, "tried": tried}
 
 
 def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> list[tuple[str, str]]:
@@ -1152,6 +1272,8 @@ def fit_relatedness(
     decoder: Mapping[str, Any],
     *,
     seed: int = 0,
+    fit_head: Any = None,
+    encode_without: Any = None,
 ) -> Ranker:
     """The related-works ranker of a trained link predictor, fitted on its test edges.
 
@@ -1168,6 +1290,11 @@ def fit_relatedness(
             the ranker leaves the GNN out).
         decoder: the decoder in NumPy form.
         seed: negative sampling seed.
+        fit_head: trains the relatedness head on ``z_eval`` (see :func:`learn_ranker`;
+            ``kg train`` passes :func:`kg.train.fit_relatedness_head`), or ``None``.
+        encode_without: ``encode_without(pairs) -> z``, the embeddings with the edges
+            between those node pairs out of message passing: with it, whole notes held out
+            one at a time (:func:`note_pair_rows`) add pairs shaped like the protocol's.
     """
     from kg.predictor import score_pairs
 
@@ -1189,7 +1316,174 @@ def fit_relatedness(
         logits = score_pairs(z_eval, pairs, dict(decoder), logits=True)
         return np.column_stack([logits, unit[pairs[1]] @ unit[row[query]]])
 
-    pairs = [(ids[a], ids[b]) for a, b in ho.T]
+    def embed(nodes: Sequence[str]) -> np.ndarray:
+        return np.asarray(z_eval, dtype=np.float64)[[row[n] for n in nodes]]
+
     concepts = heading_concepts(h for heads in context_headings(full).values() for h, _, _ in heads)
-    return learn_ranker(full, seen, pairs, gnn if z_eval is not None else None, seed=seed,
-                        concepts=concepts)
+    extra = None
+    if encode_without is not None and z_eval is not None:
+        extra = note_pair_rows(kg, TextIndex(seen), ids, encode_without, decoder, seed=seed,
+                               concepts=concepts)
+    pairs = [(ids[a], ids[b]) for a, b in ho.T]
+    return learn_ranker(
+        full, seen, pairs, gnn if z_eval is not None else None, seed=seed, concepts=concepts,
+        embed=embed if z_eval is not None else None, fit_head=fit_head, extra=extra,
+    )
+
+
+# -- whole notes held out: pairs shaped like the related-works protocol ------------------------
+#: At most this many notes are held out one at a time by :func:`note_holdout`.
+NOTE_QUERIES = 30
+#: A note is held out when it lists at least this many papers that other notes name too.
+NOTE_MIN_PAPERS = 4
+
+
+def _clean_section(section: str) -> str:
+    """A section's heading path without housekeeping headings (``""``: it groups nothing).
+
+    >>> _clean_section("Papers > Basic models")
+    'Basic models'
+    """
+    from kg.records import SECTION_SEP
+
+    return SECTION_SEP.join(h for h in section.split(SECTION_SEP) if not is_housekeeping(h))
+
+
+def note_holdout(
+    kg: Any, *, seed: int = 0, limit: int = NOTE_QUERIES
+) -> list[tuple[str, dict[str, str], list[tuple[str, str]]]]:
+    """Notes to hold out whole, one at a time, as the related-works protocol holds out a list.
+
+    A note qualifies when at least :data:`NOTE_MIN_PAPERS` of the papers it lists under a
+    section (housekeeping headings dropped) are named by other notes too, under at least two
+    sections, one of them with two such papers: those papers, ranked for each other with the
+    note out of the graph, are what a curated list's held-out papers are. Up to ``limit``
+    notes (a fixed-seed sample), each as ``(post, {paper: section}, hidden pairs)``: the
+    hidden pairs are every edge of the note and the grouping edges ``paper -> group`` that
+    only this note files (it names both and no other note does).
+
+    >>> import networkx as nx
+    >>> from kg.graph import KnowledgeGraph
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_nodes_from(["post:l", "post:b"], type="post")
+    >>> for p, sec in [("paper:a", "GNN"), ("paper:b", "GNN"), ("paper:c", "RL"), ("paper:d", "RL")]:
+    ...     _ = g.add_edge("post:l", p, key="mentions", relation="mentions", section=sec)
+    ...     _ = g.add_edge("post:b", p, key="mentions", relation="mentions")
+    >>> [(post, papers) for post, papers, _ in note_holdout(KnowledgeGraph(g))]
+    [('post:l', {'paper:a': 'GNN', 'paper:b': 'GNN', 'paper:c': 'RL', 'paper:d': 'RL'})]
+    """
+    index = GraphIndex.from_graph(kg.graph)
+    ev = Evidence(index)
+    posts = sorted({q for by in index.sections.values() for q in by})
+    found = []
+    for post in posts:
+        papers: dict[str, str] = {}
+        for sec, members in sorted(index.filed(post).items()):
+            clean = _clean_section(sec)
+            if not clean or len(members) > ev.hub_degree:
+                continue
+            for m in members:
+                if sum(index.type(w) == "post" for w in index.neighbors(m)) > 1:
+                    papers[m] = clean
+        sizes: dict[str, int] = {}
+        for s in papers.values():
+            sizes[s] = sizes.get(s, 0) + 1
+        if len(papers) >= NOTE_MIN_PAPERS and len(sizes) >= 2 and max(sizes.values()) >= 2:
+            found.append((post, papers))
+    rng = np.random.default_rng(seed)
+    if len(found) > limit:
+        found = [found[i] for i in sorted(rng.choice(len(found), limit, replace=False))]
+    out = []
+    for post, papers in found:
+        hidden = [(post, w) for w in sorted(index.neighbors(post))]
+        named = set(index.neighbors(post))
+        for child in sorted(named):
+            for group, rels in sorted(index.neighbors(child).items()):
+                if group not in named or not any(r in GROUP_RELATIONS and o for r, o in rels):
+                    continue
+                others = [w for w in index.neighbors(group) if index.type(w) == "post"
+                          and w != post and child in index.neighbors(w)]  # fmt: skip
+                if not others:
+                    hidden.append((child, group))
+        out.append((post, papers, hidden))
+    return out
+
+
+def without(source: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
+    """The graph's index with every edge between the given node pairs (either way) left out.
+
+    ``source`` is a :class:`kg.reasons.GraphIndex` (left as it is: the result shares its
+    untouched neighbour maps, so taking one note out of a large graph costs little) or
+    anything with a networkx ``.graph``.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph([("a", "b"), ("b", "c")])
+    >>> full = GraphIndex.from_graph(g)
+    >>> sorted(without(full, [("b", "a")]).neighbors("b")), sorted(full.neighbors("b"))
+    (['c'], ['a', 'c'])
+    """
+    index = source if isinstance(source, GraphIndex) else GraphIndex.from_graph(source.graph)
+    adj = dict(index.adj)
+    sections = dict(index.sections)
+    for u, v in pairs:
+        for a, b in ((u, v), (v, u)):
+            nb = index.neighbors(a)
+            if b in nb:
+                if adj.get(a) is nb or a not in adj:
+                    adj[a] = dict(nb)
+                adj[a].pop(b, None)
+            by = sections.get(a)
+            if by and b in by:
+                sections[a] = {q: sec for q, sec in by.items() if q != b}
+                if not sections[a]:
+                    del sections[a]
+    return GraphIndex(index.nodes, adj, sections)
+
+
+def note_pair_rows(
+    kg: Any,
+    text: TextIndex,
+    ids: Sequence[str],
+    encode_without: Any,
+    decoder: Mapping[str, Any],
+    *,
+    seed: int = 0,
+    concepts: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """Features of protocol-shaped pairs: for each note of :func:`note_holdout`, out of the
+    graph (features, and GNN embeddings re-encoded by ``encode_without(pairs) -> z``), its
+    papers that other notes name ranked for each other, related when listed under one
+    section. Returns ``(X, labels, queries, z_query, z_candidate)`` (``queries`` as
+    ``post|paper``, one query per paper of a note with a related and an unrelated one;
+    ``concepts``: the heading concepts of :class:`ContextIndex`, for the ``context`` column)."""
+    from kg.predictor import score_pairs
+
+    row = {n: i for i, n in enumerate(ids)}
+    full = GraphIndex.from_graph(kg.graph)
+    rows, labels, queries, zq, zc = [], [], [], [], []
+    for post, papers, hidden in note_holdout(kg, seed=seed):
+        members = sorted(p for p in papers if p in row)
+        if len(members) < NOTE_MIN_PAPERS:
+            continue
+        seen = without(full, hidden)
+        ev = Evidence(seen)
+        ctx = ContextIndex(seen, concepts, ev)
+        z = np.asarray(encode_without(hidden), dtype=np.float64)
+        unit = unit_rows(z)
+        for q in members:
+            cands = [c for c in members if c != q]
+            y = np.array([papers[c] == papers[q] for c in cands], dtype=np.float64)
+            if y.min() == y.max():
+                continue
+            pairs = np.array([[row[q]] * len(cands), [row[c] for c in cands]], dtype=np.int64)
+            logits = score_pairs(z, pairs, dict(decoder), logits=True)
+            gnn = np.column_stack([logits, unit[pairs[1]] @ unit[row[q]]])
+            rows.append(pair_features(ev, text, q, cands, gnn, context=ctx))
+            labels.extend(y.tolist())
+            queries.extend([f"{post}|{q}"] * len(cands))
+            zq.append(np.repeat(z[[row[q]]], len(cands), axis=0))
+            zc.append(z[pairs[1]])
+    if not rows:
+        empty = np.zeros((0, len(FEATURES)))
+        return empty, np.zeros(0), [], np.zeros((0, 0)), np.zeros((0, 0))
+    return np.vstack(rows), np.asarray(labels), queries, np.vstack(zq), np.vstack(zc)

@@ -52,6 +52,7 @@ SCORERS: tuple[str, ...] = (
     "ranker",
     "gnn",
     "gnn_cosine",
+    "gnn_related",
     "common_neighbors",
     "adamic_adar",
     "resource_allocation",
@@ -310,6 +311,7 @@ def evaluate_related(
                 "ranker": scores["ranker"],
                 "gnn": scores["gnn"],
                 "gnn_cosine": scores["gnn_cosine"],
+                "gnn_related": scores["gnn_related"],
                 "evidence": scores["evidence"],
                 "random": np.zeros(len(cands)),
             }
@@ -329,7 +331,7 @@ def evaluate_related(
             "candidates": float(np.mean(n_cands)) if n_cands else 0.0,
             "graph": {"nodes": rest.graph.number_of_nodes(), "edges": rest.graph.number_of_edges()},
             "ranker": {k: v for k, v in (predictor.config.get("ranker") or {}).items()
-                       if k not in ("mean", "scale")},
+                       if k not in ("mean", "scale", "head")},
             "results": results,
             "seconds": time.perf_counter() - t0,
         }

@@ -225,6 +225,8 @@ class Suggester:
         self.ranker = ranker
         self._evidence: Evidence | None = None
         self._unit: np.ndarray | None = None
+        self._related: np.ndarray | None = None
+        self._related_of: Ranker | None = None
         self._text: TextIndex | None = None
         self._context: ContextIndex | None = None
         self._keys: dict[str, dict[str, list[str]]] | None = None
@@ -457,13 +459,26 @@ class Suggester:
                 gnn = self.scorer.logits(row, cands)
             if self._unit is None:
                 self._unit = unit_rows(self.scorer.z)
-            gnn = np.column_stack([gnn, self._unit[cands] @ self._unit[row]])
+            cols = [gnn, self._unit[cands] @ self._unit[row]]
+            related = self._related_rows()
+            if related is not None:  # the cosine through the ranker's relatedness head
+                cols.append(related[cands] @ related[row])
+            gnn = np.column_stack(cols)
         pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
         pos[cands] = np.arange(cands.size)
         return pair_features(
             self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos),
             context=self.context,
         )
+
+    def _related_rows(self) -> np.ndarray | None:
+        """Unit embeddings through the ranker's relatedness head (``None`` without one)."""
+        if self.ranker is None or not self.ranker.head:
+            return None
+        if self._related is None or self._related_of is not self.ranker:
+            self._related = self.ranker.project(self.scorer.z)
+            self._related_of = self.ranker
+        return self._related
 
     def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
         """The ranking's logits for ``query`` against scorer rows ``cands``: the ranker's when
