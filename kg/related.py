@@ -917,19 +917,23 @@ def _query_metrics(scores: np.ndarray, labels: np.ndarray, queries: np.ndarray) 
         aucs.append(gt)
     if not rr:
         return {"mrr": float("nan"), "auc": float("nan"), "queries": 0}
-    return {"mrr": float(np.mean(rr)), "auc": float(np.mean(aucs)), "queries": len(rr)}
+    se = float(np.std(rr) / np.sqrt(len(rr)))
+    return {"mrr": float(np.mean(rr)), "auc": float(np.mean(aucs)), "queries": len(rr), "mrr_se": se}
 
 
 def query_folds(queries: Sequence[str]) -> np.ndarray:
-    """The validation fold (0 to ``VALIDATION_FOLDS - 1``) of each pair: every query's pairs on one side, queries
-    assigned alternately in a fixed-seed order. :func:`fit_ranker` validates on these folds
-    and :func:`learn_ranker` cross-fits the relatedness head on them.
+    """The validation fold (0 to ``VALIDATION_FOLDS - 1``) of each pair: every query's pairs
+    on one side, and the queries of one held-out note (``note|paper``, see
+    :func:`note_pair_rows`) all on one side too, so that what is validated never saw the
+    note it is validated on; groups are assigned in turn in a fixed-seed order.
+    :func:`fit_ranker` validates on these folds and :func:`learn_ranker` cross-fits the
+    relatedness head on them.
 
-    >>> query_folds(["a", "a", "b", "c"]).tolist()
-    [1, 1, 2, 0]
+    >>> query_folds(["a", "a", "b", "c", "post:n|a", "post:n|b"]).tolist()
+    [1, 1, 2, 0, 3, 3]
     """
-    q = np.asarray(list(queries))
-    uq = np.unique(q)
+    q = [str(x).split("|", 1)[0] for x in queries]
+    uq = np.unique(np.asarray(q)) if q else np.zeros(0, dtype=str)
     fold_of = {u: i % VALIDATION_FOLDS for i, u in enumerate(np.random.default_rng(0).permutation(uq))}
     return np.array([fold_of[u] for u in q], dtype=np.int64)
 
@@ -962,7 +966,13 @@ def _logistic(
 #: Combinations :func:`fit_ranker` weighs against every single feature: the logistic model
 #: fitted from scratch, the fixed evidence weights (:data:`EVIDENCE_RANKER`, the prior), and
 #: the logistic model fitted on top of the prior (the prior's logit as an offset).
-COMBINATIONS: tuple[str, ...] = ("learned", "prior", "learned_on_prior")
+COMBINATIONS: tuple[str, ...] = ("learned", "prior", "learned_on_prior", "fusion")
+#: The columns :func:`fit_ranker`'s ``fusion`` gives one equal vote each, beside the
+#: evidence ranker's logit: the families of evidence that do not share a source.
+FUSION: tuple[str, ...] = ("text", "gnn_cosine", "gnn_related")
+#: Simplest first: fewer weights fitted on the user's pairs (the tie-break of the
+#: one-standard-error rule in :func:`fit_ranker`).
+SIMPLICITY: tuple[str, ...] = ("prior", "fusion", "learned_on_prior", "learned")
 #: Folds (by query) of the validation that decides what ranks.
 VALIDATION_FOLDS = 5
 
@@ -977,12 +987,17 @@ def fit_ranker(
 ) -> Ranker:
     """Fit the ranker on labelled pair features, keeping it only where it beats each feature.
 
-    Validation is :data:`VALIDATION_FOLDS`-fold by query (every query's pairs on one
-    side). Each of
-    :data:`COMBINATIONS` is validated; the best one (by mean MRR, then AUC) that reaches a
-    higher mean MRR and AUC than every single feature on the held-out folds is kept
-    (``kind="learned"``, or ``"evidence"`` for the fixed prior), else the feature with the
-    best validation MRR ranks alone (``kind="component"``). Fewer than ``min_pairs``
+    Validation is :data:`VALIDATION_FOLDS`-fold by query (:func:`query_folds`: every
+    query's pairs, and every query of one held-out note, on one side). Each of
+    :data:`COMBINATIONS` is validated: ``learned`` (a logistic fit on all features),
+    ``prior`` (:data:`EVIDENCE_RANKER`'s fixed weights), ``learned_on_prior`` (a fit added
+    to the prior's logit) and ``fusion`` (the prior's logit and each :data:`FUSION` column,
+    standardised, one equal vote each, calibrated by a one-weight fit). The winners are
+    those with a higher mean MRR and AUC than every single feature on the held-out folds;
+    of them, the simplest (:data:`SIMPLICITY`) whose MRR is within one standard error of the
+    best winner's is kept (``kind="learned"``, or ``"evidence"`` for the prior): weights
+    fitted on the user's own pairs must earn their place. With no winner the feature with
+    the best validation MRR ranks alone (``kind="component"``). Fewer than ``min_pairs``
     positives give :data:`EVIDENCE_RANKER`.
 
     >>> rng = np.random.default_rng(0)
@@ -1004,6 +1019,7 @@ def fit_ranker(
     fold = query_folds(q)
     val = {c: np.zeros(len(y)) for c in COMBINATIONS}
     val["prior"] = prior
+    votes = np.column_stack([prior] + [X[:, FEATURES.index(f)] for f in FUSION if active[FEATURES.index(f)]])
     for k in range(VALIDATION_FOLDS):
         tr = fold != k
         mean, scale = X[tr].mean(axis=0), X[tr].std(axis=0)
@@ -1013,6 +1029,7 @@ def fit_ranker(
         val["learned"][~tr] = Z[~tr] @ w + b
         w, b = _logistic(Z[tr], y[tr], offset=prior[tr])
         val["learned_on_prior"][~tr] = Z[~tr] @ w + b + prior[~tr]
+        val["fusion"][~tr] = _fusion(votes[tr], y[tr])(votes[~tr])
     validation = {c: _query_metrics(val[c], y, q) for c in COMBINATIONS}
     validation["ranker"] = validation["learned"]
     comps = {name: _query_metrics(X[:, j], y, q) for j, name in enumerate(FEATURES) if active[j]}
@@ -1025,12 +1042,17 @@ def fit_ranker(
     ]
     if winners or not comps:
         best = max(winners or ["learned"], key=lambda c: (validation[c]["mrr"], validation[c]["auc"]))
+        # one-standard-error rule: the simplest winner within one standard error of the best
+        bar = validation[best]["mrr"] - validation[best].get("mrr_se", 0.0)
+        best = next(c for c in SIMPLICITY if c == best or (c in winners and validation[c]["mrr"] >= bar))
         validation["ranker"] = validation[best]
         validation["chosen"] = {"combination": best}  # type: ignore[dict-item]
         if best == "prior":
             return Ranker(**{**EVIDENCE_RANKER.__dict__, "validation": validation, "pairs": pairs, "note": None})
         Z = ((X - mean) / scale)[:, active]
         weights = np.zeros(len(FEATURES))
+        if best == "fusion":
+            return _fusion_ranker(votes, y, active, validation, pairs)
         if best == "learned":
             w, b = _logistic(Z, y)
             weights[active] = w
@@ -1047,6 +1069,39 @@ def fit_ranker(
     weights = np.zeros(len(FEATURES))
     weights[j] = float(w1[0])
     return Ranker("component", weights.tolist(), b1, mean.tolist(), scale.tolist(), validation, pairs)
+
+
+def _fusion(votes: np.ndarray, y: np.ndarray) -> Any:
+    """Equal votes of standardised columns, calibrated by a one-feature logistic fit:
+    a function from vote rows to logits."""
+    m, sd = votes.mean(axis=0), votes.std(axis=0)
+    sd[sd == 0] = 1.0
+    f = ((votes - m) / sd).sum(axis=1, keepdims=True)
+    fm, fs = float(f.mean()), float(f.std()) or 1.0
+    w, b = _logistic((f - fm) / fs, y)
+    a = float(w[0]) / fs
+    return lambda v: (((v - m) / sd).sum(axis=1) - fm) * a + b
+
+
+def _fusion_ranker(votes: np.ndarray, y: np.ndarray, active: np.ndarray, validation: dict[str, Any],
+                   pairs: dict[str, int]) -> Ranker:
+    """The ``fusion`` combination as one linear :class:`Ranker` over :data:`FEATURES`: the
+    evidence ranker's logit (itself linear in the features) and each :data:`FUSION`
+    column, standardised and given one vote each, then calibrated on all pairs."""
+    m, sd = votes.mean(axis=0), votes.std(axis=0)
+    sd[sd == 0] = 1.0
+    f = ((votes - m) / sd).sum(axis=1)
+    fm, fs = float(f.mean()), float(f.std()) or 1.0
+    w, b = _logistic(((f - fm) / fs)[:, None], y)
+    a = float(w[0]) / fs
+    weights = np.asarray(EVIDENCE_RANKER.weights, dtype=np.float64) * (a / sd[0])
+    bias = b + a * ((EVIDENCE_RANKER.bias - m[0]) / sd[0] - fm)
+    cols = [FEATURES.index(c) for c in FUSION if active[FEATURES.index(c)]]
+    for i, j in enumerate(cols, start=1):
+        weights[j] += a / sd[i]
+        bias -= a * m[i] / sd[i]
+    validation["chosen"] = {"combination": "fusion"}
+    return Ranker("learned", weights.tolist(), float(bias), validation=validation, pairs=pairs)
 
 
 def learn_ranker(

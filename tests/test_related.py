@@ -7,14 +7,19 @@ import pytest
 
 from kg.reasons import GraphIndex
 from kg.related import (
+    COMBINATIONS,
     EVIDENCE_RANKER,
     FEATURES,
+    FUSION,
     Evidence,
     Ranker,
     TextIndex,
+    _fusion,
+    _fusion_ranker,
     fit_ranker,
     is_housekeeping,
     pair_features,
+    query_folds,
     relatedness_pairs,
 )
 
@@ -126,13 +131,22 @@ def test_ranker_kept_only_when_it_beats_every_feature() -> None:
     y = np.tile([1, 0, 0, 0, 0], 60)
     q = [f"q{i // 5}" for i in range(300)]
     X = rng.normal(size=(300, len(FEATURES)))
-    X[:, 0] += 1.5 * y
-    X[:, 5] += 1.5 * y  # two complementary signals: the combination wins
+    X[:, 2] += 1.5 * y
+    X[:, 6] += 1.5 * y  # two complementary signals the fixed weights ignore: a fit wins
     r = fit_ranker(X, y, q)
     assert r.kind == "learned"
     assert r.validation["ranker"]["mrr"] > max(
         r.validation[f]["mrr"] for f in FEATURES if f in r.validation)
     assert r.validation["chosen"]["combination"] in ("learned", "learned_on_prior")
+    # signals the fixed evidence weights already use: within one standard error of the
+    # best fit, the simplest winner (the fixed weights themselves) is kept
+    X1 = np.random.default_rng(0).normal(size=(300, len(FEATURES)))
+    X1[:, 0] += 1.5 * y
+    X1[:, 5] += 1.5 * y
+    r1 = fit_ranker(X1, y, q)
+    v = r1.validation
+    best = max(v[c]["mrr"] for c in COMBINATIONS)
+    assert v["chosen"]["combination"] == "prior" and v["prior"]["mrr"] >= best - v["prior"]["mrr_se"]
     # one perfect feature: nothing beats it, so it ranks alone
     X2 = rng.normal(size=(300, len(FEATURES)))
     X2[:, 5] = y + 0.01 * rng.normal(size=300)
@@ -370,7 +384,7 @@ def test_a_fit_on_top_of_the_evidence_prior_folds_into_one_logistic_model() -> N
     y = np.tile([1, 0, 0, 0, 0], 60)
     X = rng.normal(size=(300, len(FEATURES)))
     X[:, 0] += 1.5 * y
-    X[:, 5] += 1.5 * y
+    X[:, 2] += 1.5 * y
     r = fit_ranker(X, y, [f"q{i // 5}" for i in range(300)])
     assert r.validation["chosen"] == {"combination": "learned_on_prior"}
     mean, scale = X.mean(axis=0), X.std(axis=0)
@@ -379,3 +393,29 @@ def test_a_fit_on_top_of_the_evidence_prior_folds_into_one_logistic_model() -> N
     assert r.logits(X) == pytest.approx((X - mean) / scale @ w + b + prior)
     # every combination was validated against every feature
     assert {"learned", "prior", "learned_on_prior", *FEATURES} <= set(r.validation)
+
+
+def test_fusion_is_one_linear_ranker_with_the_votes_it_was_validated_with() -> None:
+    """``fusion``: the evidence ranker's logit and each FUSION column, standardised, one
+    vote each, calibrated; shipped as plain weights it scores exactly as validated."""
+    rng = np.random.default_rng(3)
+    y = np.tile([1.0, 0, 0, 0], 50)
+    X = rng.normal(size=(200, len(FEATURES)))
+    X[:, FEATURES.index("gnn_cosine")] += y
+    votes = np.column_stack([EVIDENCE_RANKER.logits(X)] + [X[:, FEATURES.index(f)] for f in FUSION])
+    r = _fusion_ranker(votes, y, np.ones(len(FEATURES), dtype=bool), {}, {"positive": 50})
+    np.testing.assert_allclose(r.logits(X), _fusion(votes, y)(votes), atol=1e-9)
+    assert r.validation["chosen"] == {"combination": "fusion"}
+    # the votes are equal: a GNN column's weight is the calibration slope over its spread
+    slopes = [r.weights[FEATURES.index(f)] * X[:, FEATURES.index(f)].std() for f in ("gnn_cosine", "gnn_related")]
+    assert max(slopes) == pytest.approx(min(slopes)) and slopes[0] > 0
+
+
+def test_a_held_out_notes_queries_are_validated_together() -> None:
+    """Queries of one held-out note (``note|paper``) share a fold: a fit never sees the
+    note it is validated on (another of its papers would tell it the note's grouping)."""
+    qs = [f"post:n{i % 7}|paper:p{i}" for i in range(70)] + [f"paper:q{i}" for i in range(30)]
+    folds = query_folds(qs)
+    for n in range(7):
+        assert len({int(f) for q, f in zip(qs, folds, strict=True) if q.startswith(f"post:n{n}|")}) == 1
+    assert len(set(folds[70:].tolist())) > 1
