@@ -486,6 +486,10 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "structural heading"
     if _defines_acronym(t) and not is_structural(_PAREN_TAIL.sub("", t)):
         return True, "defines its acronym"
+    if _VERSION_OF.search(t):
+        return False, _VERSION_REASON  # "DETR Architecture", "DAT Version": X is the entity
+    if _described_network(t):
+        return False, "generic phrase (a network described, not named)"
     if kind != "method" and re.search(r"\bdata$", low):
         return False, "data description"
     if _DATA_HANDLING.match(t):
@@ -544,6 +548,9 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         if glossary.lookup(rest) is not None or _ends_with_term(rest, glossary):
             return False, "generic phrase"  # "Unexpected Generalization": a remark on a term
     if not cjk and len(words) == 1 and (_ACRONYM.match(t) or _CAMEL.match(t)):
+        if "-" in t and all(w.isalpha() and (w[1:].islower() or w.islower())
+                            and _zipf(w.casefold(), "en") >= 4.0 for w in t.split("-")):  # fmt: skip
+            return False, "common words"  # "Bottom-Up", "Top-Down": no name's shape
         return True, "name shape"
     if not connective and (_X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4)):
         return True, "name shape"
@@ -584,6 +591,43 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+#: "X Architecture", "X Version", "X 架构": the architecture or a version of the entity X.
+_VERSION_OF = re.compile(
+    r"\S\s+(?:architecture|version|variant)$|[\w\u3400-\u9fff]\s*(?:架构|版本|变体)$", re.I
+)
+_VERSION_REASON = "a part or version of a named model"
+#: A results or experiments heading: what is under it are its settings and experiments.
+_RESULTS = re.compile(
+    r"^(?:\d+(?:\.\d+)*\s*)?(?:(?:main\s+|experimental\s+)?results?|experiments?|evaluations?|"
+    r"ablations?(?:\s+stud(?:y|ies))?|实验(?:结果)?|结果|评估|消融实验)$",
+    re.I,
+)
+#: Generic heads a common word can qualify without naming anything ("Dense Neural Networks").
+_GENERIC_NETS = re.compile(
+    r"^(?:(?P<zh>[\u3400-\u9fff]{2,3})\s*|(?P<en>[A-Za-z]+)\s+)(?:neural networks?|神经网络|网络|CNNs?|RNNs?)$",
+    re.I,
+)
+
+
+def _described_network(text: str) -> bool:
+    """``text`` is one common word before a generic network noun: a network described, not
+    named (``Dense Neural Networks``, ``扩展 CNN``, ``点云神经网络``); a glossary term is
+    looked up before this.
+
+    >>> _described_network("Dense Neural Networks"), _described_network("扩展 CNN")
+    (True, True)
+    >>> _described_network("Siamese Neural Networks"), _described_network("孪生网络")
+    (False, False)
+    """
+    m = _GENERIC_NETS.match(text)
+    if m is None:
+        return False
+    if m.group("zh"):
+        return _zipf(m.group("zh"), "zh") >= 3.9
+    mod = m.group("en")
+    return not (_ACRONYM.match(mod) or _CAMEL.match(mod)) and _zipf(mod.casefold(), "en") >= 3.9
+
+
 #: A heading about companies or products: its list items are products, not methods.
 _COMMERCIAL = re.compile(
     r"公司|企业|厂商|厂家|产品|\b(?:compan(?:y|ies)|products?|vendors?|startups?|commercial)\b", re.I
@@ -698,8 +742,15 @@ _COMPONENTS = frozenset(
 #: Head nouns of the parts of a model a paper describes (no "network": those are models).
 _PARTS = frozenset(
     ["decoder", "encoder", "head", "module", "layer", "block", "branch", "kernel", "unit",
-     "stage", "component", "initialization", "initialisation", "backbone"]
+     "stage", "component", "initialization", "initialisation", "backbone",
+     # its loss terms and the steps of its method ("RoI Loss", "Instruction Generation")
+     "loss", "losses", "objective", "pipeline", "procedure", "step", "generation", "extraction",
+     "segmentation", "prediction", "matching"]
 )  # fmt: skip
+#: The same in Chinese: "文本特征提取", "候选框生成" in a note about one paper.
+_PARTS_ZH = re.compile(r"(?:提取|生成|模块|损失|损失函数|分支|编码器|解码器|流程|步骤|初始化)$")
+#: Evidence that keeps a part's name in a paper note: the field or the user knows it.
+_KNOWN = frozenset(["alias file", "glossary", "defines its acronym", "glossed with its English name"])
 _MODEL_PART = "a part of the paper's model (in a note about one paper)"
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _TASK_HEADS_EN = frozenset(
@@ -950,8 +1001,16 @@ class _Extractor:
                 # grouping evidence even when the heading names no research entity
                 ctx["section"] = (*ctx.get("section", ()), label)
                 ok, reason = judge_name(label, "topic")
-                if ok and nested and is_aspect(label) and not self.lists_papers(sec):
+                if not ok and reason == "common words" and self.lists_papers(sec):
+                    ok = True  # "## Cross-Domain" over a list of papers groups them
+                if ctx.get("venue_list") and reason in _BRAND_EVIDENCE:
+                    ok, reason = False, "a venue (a heading among venue headings)"
+                elif ok and nested and is_aspect(label) and not self.lists_papers(sec):
                     ok, reason = False, "an aspect a section discusses (results, challenges)"
+                elif (ok and ctx.get("results") and reason not in ("alias file", "defines its acronym")
+                        and not (names_a_task(label) and not re.search(r"(?:\bdata|数据)$", label, re.I))
+                        and not self.lists_papers(sec)):  # fmt: skip
+                    ok, reason = False, "a part of the results (a setting or experiment)"
                 elif ok and self.model_part(label, reason):
                     ok, reason = False, _MODEL_PART
                 if ok:
@@ -960,6 +1019,8 @@ class _Extractor:
                     self.reject("topic", label, sec.line, reason)
                 if reason == "organisation" or _COMMERCIAL.search(label):
                     ctx["commercial"] = True  # what a company section lists are its products
+            if _RESULTS.match(label):
+                ctx["results"] = True  # what a results section holds are its experiments
         self.attach(here, sec.attachments)
         if not skip_blocks:
             for block in sec.blocks:
@@ -969,6 +1030,10 @@ class _Extractor:
                     self.paragraph(block.lines, here, ctx)
                 elif isinstance(block, Table):
                     self.table(block, here, ctx)
+        # "## ICLR", "## RLDM" side by side: headings naming venues, known to the reader or not
+        venues = sum(normalize_venue(clean_name(clean_heading(s.title))) is not None
+                     for s in sec.sections)  # fmt: skip
+        ctx["venue_list"] = venues >= 2 and venues * 2 >= len(sec.sections)
         for sub in sec.sections:
             self.section(sub, here, ctx, sub is self.title_section)
 
@@ -976,10 +1041,16 @@ class _Extractor:
         """In a note about one paper, ``Joint trajectory decoder`` or ``Image guided query
         initialization`` names a part of that paper's model, not a research entity of its
         own (a glossary term, an alias or a name's shape still is one)."""
-        if not self.paper_title or reason in _NAME_EVIDENCE and reason != "contains an acronym":
+        if not self.paper_title or reason in _KNOWN:
             return False
-        words = label.split()
-        return len(words) >= 2 and _singular(words[-1].casefold()) in _PARTS
+        words = re.findall(r"[a-z0-9]+", label.casefold())
+        if (set(words) <= set(re.findall(r"[a-z0-9]+", self.paper_title.casefold())) if words
+                else _folded(label) in _folded(self.paper_title)):  # fmt: skip
+            return False  # "Video Instance Segmentation" in its paper's title: the paper's task
+        if _CJK.search(label) and not _LATIN_WORD.search(label):
+            return len(label) >= 4 and bool(_PARTS_ZH.search(label))
+        words = label.casefold().split()
+        return len(words) >= 2 and (words[-1] in _PARTS or _singular(words[-1]) in _PARTS)
 
     def lists_papers(self, sec: Section) -> bool:
         """The section lists papers (a list of its own holds one): it groups them by topic."""
@@ -1090,7 +1161,8 @@ class _Extractor:
         lead = first.spans[0]
         if method and lead.url and not is_generic_link(lead.text):
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
-        if method and ctx.get("commercial") and judge_name(label, "method")[1] in _BRAND_EVIDENCE:
+        if method and ctx.get("commercial") and judge_name(label, "method")[1] not in _KNOWN:
+            # a brand name or a product's feature ("物体搜索" under a company's products)
             self.reject("method", label, first.line, "product (listed under an organisation)")
             method = False
         if method:
