@@ -1105,9 +1105,19 @@ class _Extractor:
         if len(lines) == 1 and all(s.url and is_generic_link(s.text) for s in first.spans
                                    if s.text.strip(" |()[]")):  # fmt: skip
             return  # a lone [paper](..) / [code](..) link names nothing
+        if _link_in_prose(lines):
+            hit = None  # "[**Data attribute-based\n pricing**](..) constructs ...": a term in prose
+        elif (len(lines) >= 2 and _continues_link(lines[0], lines[1])
+                and not is_generic_link(lines[1].spans[0].text)):  # fmt: skip
+            # "[Attention Is All\n You Need](..)": one title a hard wrap cut in two
+            a, b = lines[0].spans[-1], lines[1].spans[0]
+            joined = a._replace(text=f"{a.text.rstrip()} {b.text.lstrip()}")
+            lines = [Line.of(lines[0].line, [*lines[0].spans[:-1], joined, *lines[1].spans[1:]]),
+                     *lines[2:]]  # fmt: skip
+            hit = recognize(lines[:2])
         child_hits: list[PaperHit | None] = []
         groups = False
-        if hit is None:
+        if hit is None and not _link_in_prose(lines):
             child_hits = [self._strong(c) for c in item.children]
             groups = any(h is not None for h in child_hits) or any(
                 c.lines and is_method_name(self.label(c.lines[0])) for c in item.children
@@ -1295,6 +1305,25 @@ def _continues_link(before: Line, line: Line) -> bool:
     """``line`` opens with the rest of a link that ``before`` ends with."""
     return bool(before.spans and line.spans and line.spans[0].url
                 and line.spans[0].url == before.spans[-1].url)  # fmt: skip
+
+
+def _link_in_prose(lines: list[Line]) -> bool:
+    """The item opens with a link whose text a hard line wrap cut, and a sentence in lower
+    case goes on after it: a term linked in prose, not a title.
+
+    >>> from kg.parse import parse_text
+    >>> doc = parse_text("- [**Data attribute-based\\n  pricing**](https://x.org/a.pdf)\\n"
+    ...                  "  constructs a price model\\n", "p.md")
+    >>> _link_in_prose(doc.root.blocks[0].items[0].lines)
+    True
+    """
+    if len(lines) < 2 or not _continues_link(lines[0], lines[1]):
+        return False
+    url = lines[1].spans[0].url
+    rest = "".join(s.text for s in lines[1].spans if s.url != url).strip()
+    if not rest and len(lines) > 2:
+        rest = lines[2].text.strip()
+    return rest[:1].islower()
 
 
 def _title_of(doc: Document) -> tuple[str, bool]:

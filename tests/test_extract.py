@@ -554,3 +554,23 @@ def test_results_subheadings_venue_headings_and_products_are_not_entities() -> N
     products = "# 6 产品\n## 海康威视\n1. 物体搜索\n1. 视频摘要\n"
     found = _types(products)
     assert "物体搜索" not in found.get("method", []) + found.get("topic", [])
+
+
+def test_a_heading_linking_a_notes_section_takes_the_sections_name() -> None:
+    text = "# DenseNet\ntext\n## Design\nx\n### [[ResNeXt#Skip Connection]]\n- x\n### [[ResNeXt]]\n- y\n"
+    topics = _types(text, "DenseNet.md").get("topic", [])
+    assert "Skip Connection" in topics and topics.count("ResNeXt") == 1
+
+
+def test_a_link_cut_by_a_hard_wrap_inside_a_sentence_is_no_paper() -> None:
+    prose = (
+        "# Pricing data\ntext\n\n- [**Data attribute-based\n  pricing**](https://x.org/a.pdf)\n"
+        "  constructs a price model that weighs parameters.\n"
+        "- [**Query-based\n  pricing**](https://x.org/b.pdf)\n  sets the price of a query.\n"
+    )
+    assert "paper" not in _types(prose)
+    wrapped = (
+        "# Papers\n- [Attention Is All\n  You Need](https://arxiv.org/abs/1706.03762). NeurIPS 2017.\n"
+        "- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385). CVPR 2016.\n"
+    )
+    assert len(_types(wrapped).get("paper", [])) == 2
