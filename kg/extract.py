@@ -1031,11 +1031,25 @@ class _Extractor:
                 elif isinstance(block, Table):
                     self.table(block, here, ctx)
         # "## ICLR", "## RLDM" side by side: headings naming venues, known to the reader or not
-        venues = sum(normalize_venue(clean_name(clean_heading(s.title))) is not None
-                     for s in sec.sections)  # fmt: skip
-        ctx["venue_list"] = venues >= 2 and venues * 2 >= len(sec.sections)
+        ctx["venue_list"] = bool(sec.sections) and sec.sections[0].level in self.venue_levels()
         for sub in sec.sections:
             self.section(sub, here, ctx, sub is self.title_section)
+
+    @functools.cache  # noqa: B019 -- one extractor per document
+    def venue_levels(self) -> frozenset[int]:
+        """Heading levels at which the note lists venues: most of its headings at that level
+        (and at least three) are venues the reader knows (a note on conferences)."""
+        seen: dict[int, list[int]] = {}
+
+        def walk(sec: Section) -> None:
+            for sub in sec.sections:
+                n = seen.setdefault(sub.level, [0, 0])
+                n[0] += normalize_venue(clean_name(clean_heading(sub.title))) is not None
+                n[1] += 1
+                walk(sub)
+
+        walk(self.doc.root)
+        return frozenset(lv for lv, (v, n) in seen.items() if v >= 3 and v * 2 >= n)
 
     def model_part(self, label: str, reason: str) -> bool:
         """In a note about one paper, ``Joint trajectory decoder`` or ``Image guided query

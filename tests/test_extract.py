@@ -549,7 +549,7 @@ def test_results_subheadings_venue_headings_and_products_are_not_entities() -> N
     results = "# Kernel Feature Selection\ntext\n# Results\ntext\n## Synthetic data\nx\n## Image Classification\nx\n"
     topics = _types(results).get("topic", [])
     assert "Synthetic data" not in topics and "Image Classification" in topics
-    venues = "# 会议\n## ICLR\nx\n## ICML\nx\n## RLDM\nx\n"
+    venues = "# 会议\n## A 类\n### ICLR\nx\n### ICML\nx\n## 其他\n### CVPR\nx\n### RLDM\nx\n"
     assert "RLDM" not in _types(venues).get("topic", [])
     products = "# 6 产品\n## 海康威视\n1. 物体搜索\n1. 视频摘要\n"
     found = _types(products)
