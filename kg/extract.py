@@ -1101,7 +1101,9 @@ class _Extractor:
         for item, hit in zip(items, hits, strict=True):
             if hit is None and item.lines and (label := self.label(item.lines[0])):
                 candidates += 1
-                named += judge_name(label, "method")[0]
+                ok, why = judge_name(label, "method")
+                # a head noun alone ("邻域搜索") vouches for no one else: generic steps have it too
+                named += ok and why != "technical head noun"
         coherent = named >= 2 and named * 2 >= candidates
         for item, hit in zip(items, hits, strict=True):
             self.item(item, hit, parent, ctx, has_papers, coherent)

@@ -574,3 +574,14 @@ def test_a_link_cut_by_a_hard_wrap_inside_a_sentence_is_no_paper() -> None:
         "- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385). CVPR 2016.\n"
     )
     assert len(_types(wrapped).get("paper", [])) == 2
+
+
+def test_a_head_noun_alone_does_not_vouch_for_its_siblings() -> None:
+    steps = "# 点云\n## 点云处理\n1. 点云去噪\n1. 强度矫正\n1. 邻域搜索\n"
+    found = _types(steps)
+    assert "强度矫正" not in found.get("method", []) + found.get("topic", [])
+    steps_en = "# Point clouds\n## Processing\n- Intensity correction\n- Neighbourhood search\n- Outlier removal\n"
+    methods = _types(steps_en).get("method", [])
+    assert "Intensity correction" not in methods and "Outlier removal" not in methods
+    named = "# Tricks\n## Methods\n- few-shot learning\n- NAS\n- learning with bias data\n"
+    assert "learning with bias data" in _types(named).get("method", [])
