@@ -65,6 +65,7 @@ from kg.papers import (
     is_caption,
     is_citation,
     is_generic_link,
+    is_paper_url,
     recognize,
     sentence_like,
     split_authors,
@@ -996,6 +997,11 @@ class _Extractor:
                                                    "toc", "目录", "index", "索引")  # fmt: skip
             elif len(self.paper_title.split()) >= 3 and _folded(label) == _folded(self.paper_title):
                 self.reject("topic", label, sec.line, "the title of the note's paper")
+            elif (hit := self.linked_paper(sec, label)) is not None:
+                # "#### [3D 点云零样本学习](arxiv.org/abs/..)" in a reading log: the section is
+                # about that paper, whatever language its title is given in
+                self.reject("topic", label, sec.line, "a paper's title (the heading links the paper)")
+                here = self.add_paper(hit, parent, ctx)
             else:
                 nested = bool(ctx.get("section")) or sec.level >= 3
                 # grouping evidence even when the heading names no research entity
@@ -1034,6 +1040,19 @@ class _Extractor:
         ctx["venue_list"] = bool(sec.sections) and sec.sections[0].level in self.venue_levels()
         for sub in sec.sections:
             self.section(sub, here, ctx, sub is self.title_section)
+
+    def linked_paper(self, sec: Section, label: str) -> PaperHit | None:
+        """The paper a heading names when the whole heading is a link to a paper's page."""
+        spans = [sp for sp in sec.spans if sp.text.strip(" []()*_")]
+        if len(spans) != 1 or not is_paper_url(spans[0].url) or is_generic_link(label):
+            return None
+        hit = recognize([Line.of(sec.line, spans)])
+        if hit is not None:
+            hit.title = clean_heading(hit.title)  # "1. Title": the numbering is the heading's
+            return hit
+        if not title_like(label, cjk=True) or is_caption(label) or sentence_like(label):
+            return None
+        return PaperHit(title=label, line=sec.line, url=spans[0].url)
 
     @functools.cache  # noqa: B019 -- one extractor per document
     def venue_levels(self) -> frozenset[int]:

@@ -585,3 +585,15 @@ def test_a_head_noun_alone_does_not_vouch_for_its_siblings() -> None:
     assert "Intensity correction" not in methods and "Outlier removal" not in methods
     named = "# Tricks\n## Methods\n- few-shot learning\n- NAS\n- learning with bias data\n"
     assert "learning with bias data" in _types(named).get("method", [])
+
+
+def test_a_heading_that_links_a_paper_is_that_paper_not_a_topic() -> None:
+    log = (
+        "# arXiv daily\n## 计算机视觉\n#### [1. 3D 点云零样本学习](http://cn.arxiv.org/abs/1902.10272)\n"
+        "首次在 3D 点云上应用零样本\n"
+        "#### [Zero-Shot Learning on 3D Point Cloud Objects](https://arxiv.org/abs/1902.10272)\ntext\n"
+        "## [Lecture notes](https://github.com/a/b)\ntext\n"
+    )
+    found = _types(log)
+    assert "3D 点云零样本学习" not in found.get("topic", [])
+    assert found["paper"] == ["3D 点云零样本学习", "Zero-Shot Learning on 3D Point Cloud Objects"]
