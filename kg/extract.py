@@ -1009,7 +1009,8 @@ class _Extractor:
                 ok, reason = judge_name(label, "topic")
                 if not ok and reason == "common words" and self.lists_papers(sec):
                     ok = True  # "## Cross-Domain" over a list of papers groups them
-                if ctx.get("venue_list") and reason in _BRAND_EVIDENCE:
+                # "## ICLR", "## RLDM" side by side: headings naming venues, known or not
+                if reason in _BRAND_EVIDENCE and sec.level in self.venue_levels():
                     ok, reason = False, "a venue (a heading among venue headings)"
                 elif ok and nested and is_aspect(label) and not self.lists_papers(sec):
                     ok, reason = False, "an aspect a section discusses (results, challenges)"
@@ -1036,8 +1037,6 @@ class _Extractor:
                     self.paragraph(block.lines, here, ctx)
                 elif isinstance(block, Table):
                     self.table(block, here, ctx)
-        # "## ICLR", "## RLDM" side by side: headings naming venues, known to the reader or not
-        ctx["venue_list"] = bool(sec.sections) and sec.sections[0].level in self.venue_levels()
         for sub in sec.sections:
             self.section(sub, here, ctx, sub is self.title_section)
 
