@@ -65,6 +65,7 @@ from kg.papers import (
     is_caption,
     is_citation,
     is_generic_link,
+    is_paper_url,
     recognize,
     sentence_like,
     split_authors,
@@ -486,6 +487,10 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         return False, "structural heading"
     if _defines_acronym(t) and not is_structural(_PAREN_TAIL.sub("", t)):
         return True, "defines its acronym"
+    if _VERSION_OF.search(t):
+        return False, _VERSION_REASON  # "DETR Architecture", "DAT Version": X is the entity
+    if _described_network(t):
+        return False, "generic phrase (a network described, not named)"
     if kind != "method" and re.search(r"\bdata$", low):
         return False, "data description"
     if _DATA_HANDLING.match(t):
@@ -544,6 +549,9 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
         if glossary.lookup(rest) is not None or _ends_with_term(rest, glossary):
             return False, "generic phrase"  # "Unexpected Generalization": a remark on a term
     if not cjk and len(words) == 1 and (_ACRONYM.match(t) or _CAMEL.match(t)):
+        if "-" in t and all(w.isalpha() and (w[1:].islower() or w.islower())
+                            and _zipf(w.casefold(), "en") >= 4.0 for w in t.split("-")):  # fmt: skip
+            return False, "common words"  # "Bottom-Up", "Top-Down": no name's shape
         return True, "name shape"
     if not connective and (_X_NET.search(t) or (_X_LOSS.search(t) and len(words) <= 4)):
         return True, "name shape"
@@ -584,6 +592,43 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
 
 
 _NO_EVIDENCE = "no sign of a named research entity"
+#: "X Architecture", "X Version", "X 架构": the architecture or a version of the entity X.
+_VERSION_OF = re.compile(
+    r"\S\s+(?:architecture|version|variant)$|[\w\u3400-\u9fff]\s*(?:架构|版本|变体)$", re.I
+)
+_VERSION_REASON = "a part or version of a named model"
+#: A results or experiments heading: what is under it are its settings and experiments.
+_RESULTS = re.compile(
+    r"^(?:\d+(?:\.\d+)*\s*)?(?:(?:main\s+|experimental\s+)?results?|experiments?|evaluations?|"
+    r"ablations?(?:\s+stud(?:y|ies))?|实验(?:结果)?|结果|评估|消融实验)$",
+    re.I,
+)
+#: Generic heads a common word can qualify without naming anything ("Dense Neural Networks").
+_GENERIC_NETS = re.compile(
+    r"^(?:(?P<zh>[\u3400-\u9fff]{2,3})\s*|(?P<en>[A-Za-z]+)\s+)(?:neural networks?|神经网络|网络|CNNs?|RNNs?)$",
+    re.I,
+)
+
+
+def _described_network(text: str) -> bool:
+    """``text`` is one common word before a generic network noun: a network described, not
+    named (``Dense Neural Networks``, ``扩展 CNN``, ``点云神经网络``); a glossary term is
+    looked up before this.
+
+    >>> _described_network("Dense Neural Networks"), _described_network("扩展 CNN")
+    (True, True)
+    >>> _described_network("Siamese Neural Networks"), _described_network("孪生网络")
+    (False, False)
+    """
+    m = _GENERIC_NETS.match(text)
+    if m is None:
+        return False
+    if m.group("zh"):
+        return _zipf(m.group("zh"), "zh") >= 3.9
+    mod = m.group("en")
+    return not (_ACRONYM.match(mod) or _CAMEL.match(mod)) and _zipf(mod.casefold(), "en") >= 3.9
+
+
 #: A heading about companies or products: its list items are products, not methods.
 _COMMERCIAL = re.compile(
     r"公司|企业|厂商|厂家|产品|\b(?:compan(?:y|ies)|products?|vendors?|startups?|commercial)\b", re.I
@@ -698,8 +743,15 @@ _COMPONENTS = frozenset(
 #: Head nouns of the parts of a model a paper describes (no "network": those are models).
 _PARTS = frozenset(
     ["decoder", "encoder", "head", "module", "layer", "block", "branch", "kernel", "unit",
-     "stage", "component", "initialization", "initialisation", "backbone"]
+     "stage", "component", "initialization", "initialisation", "backbone",
+     # its loss terms and the steps of its method ("RoI Loss", "Instruction Generation")
+     "loss", "losses", "objective", "pipeline", "procedure", "step", "generation", "extraction",
+     "segmentation", "prediction", "matching"]
 )  # fmt: skip
+#: The same in Chinese: "文本特征提取", "候选框生成" in a note about one paper.
+_PARTS_ZH = re.compile(r"(?:提取|生成|模块|损失|损失函数|分支|编码器|解码器|流程|步骤|初始化)$")
+#: Evidence that keeps a part's name in a paper note: the field or the user knows it.
+_KNOWN = frozenset(["alias file", "glossary", "defines its acronym", "glossed with its English name"])
 _MODEL_PART = "a part of the paper's model (in a note about one paper)"
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _TASK_HEADS_EN = frozenset(
@@ -945,13 +997,27 @@ class _Extractor:
                                                    "toc", "目录", "index", "索引")  # fmt: skip
             elif len(self.paper_title.split()) >= 3 and _folded(label) == _folded(self.paper_title):
                 self.reject("topic", label, sec.line, "the title of the note's paper")
+            elif (hit := self.linked_paper(sec, label)) is not None:
+                # "#### [3D 点云零样本学习](arxiv.org/abs/..)" in a reading log: the section is
+                # about that paper, whatever language its title is given in
+                self.reject("topic", label, sec.line, "a paper's title (the heading links the paper)")
+                here = self.add_paper(hit, parent, ctx)
             else:
                 nested = bool(ctx.get("section")) or sec.level >= 3
                 # grouping evidence even when the heading names no research entity
                 ctx["section"] = (*ctx.get("section", ()), label)
                 ok, reason = judge_name(label, "topic")
-                if ok and nested and is_aspect(label) and not self.lists_papers(sec):
+                if not ok and reason == "common words" and self.lists_papers(sec):
+                    ok = True  # "## Cross-Domain" over a list of papers groups them
+                # "## ICLR", "## RLDM" side by side: headings naming venues, known or not
+                if reason in _BRAND_EVIDENCE and sec.level in self.venue_levels():
+                    ok, reason = False, "a venue (a heading among venue headings)"
+                elif ok and nested and is_aspect(label) and not self.lists_papers(sec):
                     ok, reason = False, "an aspect a section discusses (results, challenges)"
+                elif (ok and ctx.get("results") and reason not in ("alias file", "defines its acronym")
+                        and not (names_a_task(label) and not re.search(r"(?:\bdata|数据)$", label, re.I))
+                        and not self.lists_papers(sec)):  # fmt: skip
+                    ok, reason = False, "a part of the results (a setting or experiment)"
                 elif ok and self.model_part(label, reason):
                     ok, reason = False, _MODEL_PART
                 if ok:
@@ -960,6 +1026,8 @@ class _Extractor:
                     self.reject("topic", label, sec.line, reason)
                 if reason == "organisation" or _COMMERCIAL.search(label):
                     ctx["commercial"] = True  # what a company section lists are its products
+            if _RESULTS.match(label):
+                ctx["results"] = True  # what a results section holds are its experiments
         self.attach(here, sec.attachments)
         if not skip_blocks:
             for block in sec.blocks:
@@ -972,14 +1040,49 @@ class _Extractor:
         for sub in sec.sections:
             self.section(sub, here, ctx, sub is self.title_section)
 
+    def linked_paper(self, sec: Section, label: str) -> PaperHit | None:
+        """The paper a heading names when the whole heading is a link to a paper's page."""
+        spans = [sp for sp in sec.spans if sp.text.strip(" []()*_")]
+        if len(spans) != 1 or not is_paper_url(spans[0].url) or is_generic_link(label):
+            return None
+        hit = recognize([Line.of(sec.line, spans)])
+        if hit is not None:
+            hit.title = clean_heading(hit.title)  # "1. Title": the numbering is the heading's
+            return hit
+        if not title_like(label, cjk=True) or is_caption(label) or sentence_like(label):
+            return None
+        return PaperHit(title=label, line=sec.line, url=spans[0].url)
+
+    @functools.cache  # noqa: B019 -- one extractor per document
+    def venue_levels(self) -> frozenset[int]:
+        """Heading levels at which the note lists venues: most of its headings at that level
+        (and at least three) are venues the reader knows (a note on conferences)."""
+        seen: dict[int, list[int]] = {}
+
+        def walk(sec: Section) -> None:
+            for sub in sec.sections:
+                n = seen.setdefault(sub.level, [0, 0])
+                n[0] += normalize_venue(clean_name(clean_heading(sub.title))) is not None
+                n[1] += 1
+                walk(sub)
+
+        walk(self.doc.root)
+        return frozenset(lv for lv, (v, n) in seen.items() if v >= 3 and v * 2 >= n)
+
     def model_part(self, label: str, reason: str) -> bool:
         """In a note about one paper, ``Joint trajectory decoder`` or ``Image guided query
         initialization`` names a part of that paper's model, not a research entity of its
         own (a glossary term, an alias or a name's shape still is one)."""
-        if not self.paper_title or reason in _NAME_EVIDENCE and reason != "contains an acronym":
+        if not self.paper_title or reason in _KNOWN:
             return False
-        words = label.split()
-        return len(words) >= 2 and _singular(words[-1].casefold()) in _PARTS
+        words = re.findall(r"[a-z0-9]+", label.casefold())
+        if (set(words) <= set(re.findall(r"[a-z0-9]+", self.paper_title.casefold())) if words
+                else _folded(label) in _folded(self.paper_title)):  # fmt: skip
+            return False  # "Video Instance Segmentation" in its paper's title: the paper's task
+        if _CJK.search(label) and not _LATIN_WORD.search(label):
+            return len(label) >= 4 and bool(_PARTS_ZH.search(label))
+        words = label.casefold().split()
+        return len(words) >= 2 and (words[-1] in _PARTS or _singular(words[-1]) in _PARTS)
 
     def lists_papers(self, sec: Section) -> bool:
         """The section lists papers (a list of its own holds one): it groups them by topic."""
@@ -1016,7 +1119,9 @@ class _Extractor:
         for item, hit in zip(items, hits, strict=True):
             if hit is None and item.lines and (label := self.label(item.lines[0])):
                 candidates += 1
-                named += judge_name(label, "method")[0]
+                ok, why = judge_name(label, "method")
+                # a head noun alone ("邻域搜索") vouches for no one else: generic steps have it too
+                named += ok and why != "technical head noun"
         coherent = named >= 2 and named * 2 >= candidates
         for item, hit in zip(items, hits, strict=True):
             self.item(item, hit, parent, ctx, has_papers, coherent)
@@ -1034,9 +1139,19 @@ class _Extractor:
         if len(lines) == 1 and all(s.url and is_generic_link(s.text) for s in first.spans
                                    if s.text.strip(" |()[]")):  # fmt: skip
             return  # a lone [paper](..) / [code](..) link names nothing
+        if _link_in_prose(lines):
+            hit = None  # "[**Data attribute-based\n pricing**](..) constructs ...": a term in prose
+        elif (len(lines) >= 2 and _continues_link(lines[0], lines[1])
+                and not is_generic_link(lines[1].spans[0].text)):  # fmt: skip
+            # "[Attention Is All\n You Need](..)": one title a hard wrap cut in two
+            a, b = lines[0].spans[-1], lines[1].spans[0]
+            joined = a._replace(text=f"{a.text.rstrip()} {b.text.lstrip()}")
+            lines = [Line.of(lines[0].line, [*lines[0].spans[:-1], joined, *lines[1].spans[1:]]),
+                     *lines[2:]]  # fmt: skip
+            hit = recognize(lines[:2])
         child_hits: list[PaperHit | None] = []
         groups = False
-        if hit is None:
+        if hit is None and not _link_in_prose(lines):
             child_hits = [self._strong(c) for c in item.children]
             groups = any(h is not None for h in child_hits) or any(
                 c.lines and is_method_name(self.label(c.lines[0])) for c in item.children
@@ -1090,7 +1205,8 @@ class _Extractor:
         lead = first.spans[0]
         if method and lead.url and not is_generic_link(lead.text):
             method = False  # "[pytorch-meta](github...) (Recommended)": a resource, not a method
-        if method and ctx.get("commercial") and judge_name(label, "method")[1] in _BRAND_EVIDENCE:
+        if method and ctx.get("commercial") and judge_name(label, "method")[1] not in _KNOWN:
+            # a brand name or a product's feature ("物体搜索" under a company's products)
             self.reject("method", label, first.line, "product (listed under an organisation)")
             method = False
         if method:
@@ -1223,6 +1339,25 @@ def _continues_link(before: Line, line: Line) -> bool:
     """``line`` opens with the rest of a link that ``before`` ends with."""
     return bool(before.spans and line.spans and line.spans[0].url
                 and line.spans[0].url == before.spans[-1].url)  # fmt: skip
+
+
+def _link_in_prose(lines: list[Line]) -> bool:
+    """The item opens with a link whose text a hard line wrap cut, and a sentence in lower
+    case goes on after it: a term linked in prose, not a title.
+
+    >>> from kg.parse import parse_text
+    >>> doc = parse_text("- [**Data attribute-based\\n  pricing**](https://x.org/a.pdf)\\n"
+    ...                  "  constructs a price model\\n", "p.md")
+    >>> _link_in_prose(doc.root.blocks[0].items[0].lines)
+    True
+    """
+    if len(lines) < 2 or not _continues_link(lines[0], lines[1]):
+        return False
+    url = lines[1].spans[0].url
+    rest = "".join(s.text for s in lines[1].spans if s.url != url).strip()
+    if not rest and len(lines) > 2:
+        rest = lines[2].text.strip()
+    return rest[:1].islower()
 
 
 def _title_of(doc: Document) -> tuple[str, bool]:

@@ -392,8 +392,10 @@ def _wikilink(m: re.Match[str]) -> str:
     target = m.group(3).strip()
     if m.group(2) and MEDIA_EXT.search(target.split("#", 1)[0].strip()):
         return ""  # ![[picture.png]]: an attachment, not a link
-    page = target.split("#", 1)[0].strip()
-    shown = (m.group(4) or "").strip() or page.rsplit("/", 1)[-1] or target
+    page, _, anchor = (part.strip() for part in target.partition("#"))
+    # "[[ResNeXt#Skip Connection]]" is about the skip connection: the anchor gives its sense
+    anchor = "" if anchor.startswith("^") else anchor  # "#^block-id" names nothing
+    shown = (m.group(4) or "").strip() or anchor or page.rsplit("/", 1)[-1] or target
     shown = re.sub(r"([\\`*_\[\]<>])", r"\\\1", shown)
     dest = ("!" if m.group(2) else "") + target.replace("<", "").replace(">", "")
     return f"[{shown}](<{WIKI_SCHEME}{dest}>)"

@@ -507,3 +507,93 @@ def test_more_non_entities_seen_in_vaults_and_lists() -> None:
     text = ("# Papers\n1. [Salienteye: Maximizing Engagement on Instagram](http://arxiv.org/abs/2006.11403)  \n"
             "Conference 2020 *2020-06-13* [paper](https://arxiv.org/abs/2006.11403)\n")
     assert _types(text)["paper"] == ["Salienteye: Maximizing Engagement on Instagram"]
+
+
+def test_a_common_word_before_a_generic_network_noun_is_no_method() -> None:
+    text = (
+        "# Models\n- Dense Neural Networks\n- Siamese Neural Networks\n- 扩展 CNN\n- 通用网络\n"
+        "- 孪生网络\n- CRNN\n- 图网络\n"
+    )
+    found = _types(text).get("method", [])
+    for generic in ("Dense Neural Networks", "扩展 CNN", "通用网络"):
+        assert generic not in found, generic
+    for name in ("Siamese Neural Networks", "孪生网络", "CRNN", "图网络"):
+        assert name in found, name
+
+
+def test_architectures_versions_and_hyphenated_common_words_are_not_topics() -> None:
+    text = (
+        "# Notes\ntext\n## DETR Architecture\nx\n## DAT Version\nx\n## 模型架构\nx\n"
+        "## Bottom-Up\nx\n## Deep-SCoRe\nx\n## CNN Architectures\nx\n"
+    )
+    topics = _types(text).get("topic", [])
+    assert topics == ["Deep-SCoRe", "CNN Architectures"]
+    listed = "# Papers\n## Cross-Domain\n- A Broader Study of Cross-Domain Few-Shot Learning. ECCV 2020.\n"
+    assert "Cross-Domain" in _types(listed).get("topic", [])
+
+
+def test_loss_terms_and_steps_of_the_papers_model_are_not_topics(tmp_path: Path) -> None:
+    note = tmp_path / "Video Instance Segmentation with Transformers.md"
+    note.write_text(
+        "---\nsource: https://arxiv.org/abs/2011.14503\n---\n"
+        "# Video Instance Segmentation with Transformers\n## Video Instance Segmentation\nx\n"
+        "## Instance Sequence Matching\nx\n## RoI Loss\nx\n## Instruction Generation\nx\n"
+        "## Focal Loss\nx\n## 文本特征提取\nx\n",
+        encoding="utf-8",
+    )
+    topics = [m.label for m in _ex(note).mentions if m.type == "topic"]
+    assert topics == ["Video Instance Segmentation", "Focal Loss"]
+
+
+def test_results_subheadings_venue_headings_and_products_are_not_entities() -> None:
+    results = "# Kernel Feature Selection\ntext\n# Results\ntext\n## Synthetic data\nx\n## Image Classification\nx\n"
+    topics = _types(results).get("topic", [])
+    assert "Synthetic data" not in topics and "Image Classification" in topics
+    venues = "# 会议\n## A 类\n### ICLR\nx\n### ICML\nx\n## 其他\n### CVPR\nx\n### RLDM\nx\n"
+    assert "RLDM" not in _types(venues).get("topic", [])
+    products = "# 6 产品\n## 海康威视\n1. 物体搜索\n1. 视频摘要\n"
+    found = _types(products)
+    assert "物体搜索" not in found.get("method", []) + found.get("topic", [])
+
+
+def test_a_heading_linking_a_notes_section_takes_the_sections_name() -> None:
+    text = "# DenseNet\ntext\n## Design\nx\n### [[ResNeXt#Skip Connection]]\n- x\n### [[ResNeXt]]\n- y\n"
+    topics = _types(text, "DenseNet.md").get("topic", [])
+    assert "Skip Connection" in topics and topics.count("ResNeXt") == 1
+
+
+def test_a_link_cut_by_a_hard_wrap_inside_a_sentence_is_no_paper() -> None:
+    prose = (
+        "# Pricing data\ntext\n\n- [**Data attribute-based\n  pricing**](https://x.org/a.pdf)\n"
+        "  constructs a price model that weighs parameters.\n"
+        "- [**Query-based\n  pricing**](https://x.org/b.pdf)\n  sets the price of a query.\n"
+    )
+    assert "paper" not in _types(prose)
+    wrapped = (
+        "# Papers\n- [Attention Is All\n  You Need](https://arxiv.org/abs/1706.03762). NeurIPS 2017.\n"
+        "- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385). CVPR 2016.\n"
+    )
+    assert len(_types(wrapped).get("paper", [])) == 2
+
+
+def test_a_head_noun_alone_does_not_vouch_for_its_siblings() -> None:
+    steps = "# 点云\n## 点云处理\n1. 点云去噪\n1. 强度矫正\n1. 邻域搜索\n"
+    found = _types(steps)
+    assert "强度矫正" not in found.get("method", []) + found.get("topic", [])
+    steps_en = "# Point clouds\n## Processing\n- Intensity correction\n- Neighbourhood search\n- Outlier removal\n"
+    methods = _types(steps_en).get("method", [])
+    assert "Intensity correction" not in methods and "Outlier removal" not in methods
+    named = "# Tricks\n## Methods\n- few-shot learning\n- NAS\n- learning with bias data\n"
+    assert "learning with bias data" in _types(named).get("method", [])
+
+
+def test_a_heading_that_links_a_paper_is_that_paper_not_a_topic() -> None:
+    log = (
+        "# arXiv daily\n## 计算机视觉\n#### [1. 3D 点云零样本学习](http://cn.arxiv.org/abs/1902.10272)\n"
+        "首次在 3D 点云上应用零样本\n"
+        "#### [Zero-Shot Learning on 3D Point Cloud Objects](https://arxiv.org/abs/1902.10272)\ntext\n"
+        "## [Lecture notes](https://github.com/a/b)\ntext\n"
+    )
+    found = _types(log)
+    assert "3D 点云零样本学习" not in found.get("topic", [])
+    assert found["paper"] == ["3D 点云零样本学习", "Zero-Shot Learning on 3D Point Cloud Objects"]

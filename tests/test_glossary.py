@@ -57,6 +57,17 @@ def test_distinct_concepts_stay_apart() -> None:
     assert g.lookup("instance segmentation") is not g.lookup("semantic segmentation")
     assert g.lookup("gan") is None  # acronyms match only as written
     assert g.lookup("pruning methods") is None  # a whole name, not a part
+    # a named variant is its own concept, not a spelling of the general one
+    for variant, general in (("fast style transfer", "style transfer"), ("max pooling", "pooling"),
+                             ("平均池化", "池化")):  # fmt: skip
+        assert g.lookup(variant) is not g.lookup(general), variant
+
+
+def test_a_merged_heading_keeps_its_own_words(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# Notes\ntext\n## Style Transfer\nx\n## Fast Style Transfer\ny\n",
+                                   encoding="utf-8")  # fmt: skip
+    labels = sorted(d["label"] for d in build([tmp_path]).nodes("topic"))
+    assert labels == ["Fast Style Transfer", "Style Transfer"]
 
 
 def test_traditional_and_simplified_are_one_script() -> None:
