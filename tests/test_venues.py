@@ -41,6 +41,9 @@ from kg.venues import KNOWN_VENUES, Venue, expand_year, lookup_venue, normalize_
         ("Neuro Computing 2020", "Neurocomputing", 2020, False),
         ("Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition",
          "CVPR", None, False),
+        ("ECAI 2020", "ECAI", 2020, False),
+        ("ICAPS", "ICAPS", None, False),
+        ("RLDM 2019", "RLDM", 2019, False),
     ],
 )  # fmt: skip
 def test_known_spellings(text: str, name: str, year: int | None, workshop: bool) -> None:
