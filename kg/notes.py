@@ -387,6 +387,22 @@ def _meta_url(doc: Document) -> str | None:
     return None
 
 
+def _after_alias(name: str, aliases: Sequence[str]) -> str:
+    """A file name that puts one of the note's short names before the paper's title
+    (``ViT An Image is Worth 16x16 Words ...`` with alias ``ViT``) gives the title.
+
+    >>> _after_alias("ViT An Image is Worth 16x16 Words", ["Vision Transformer", "ViT"])
+    'An Image is Worth 16x16 Words'
+    >>> _after_alias("GroupViT Semantic Segmentation Emerges from Text", ["ViT"])
+    'GroupViT Semantic Segmentation Emerges from Text'
+    """
+    for alias in sorted(aliases, key=len, reverse=True):
+        head = re.match(re.escape(alias) + r"(?:\s*[-:–—]\s+|\s+)(.+)$", name, flags=re.I)
+        if head and title_like(head.group(1), min_words=3):
+            return head.group(1)
+    return name
+
+
 def paper_note(doc: Document, title: str) -> PaperHit | None:
     """The paper ``doc`` is a note about, or ``None`` when it is not a paper note.
 
@@ -457,6 +473,7 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
         # the longest alias that reads as a title names the paper better than a short file name
         long = [a for a in aliases if title_like(a, min_words=3) and len(a) > len(title or "")]
         name = max(long, key=len) if long else (title or "")
+        name = _after_alias(name, aliases)
     name = clean_title(_TAG_PREFIX.sub("", name, count=1))
     if not name:
         return None
