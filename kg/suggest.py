@@ -25,8 +25,8 @@ A model whose ``graph_fingerprint`` differs from the graph's emits a
 :class:`StaleModelWarning` (the suggestions still come, from the old embeddings).
 
 Start-up is kept lean for the command line: no torch, networkx or rapidfuzz on the usual
-path (rapidfuzz only for fuzzy queries), and a compact index of the graph cached in
-``DIR/suggest-cache.json`` (see :meth:`Suggester.load`).
+path (rapidfuzz only for fuzzy queries), and a compact binary index of the graph kept in
+``DIR/suggest-index.npz`` (see :meth:`Suggester.load`).
 
 Example
 -------
@@ -106,10 +106,9 @@ MAX_TIED_LISTED = 50
 GRAPH_JSON = "graph.json"
 MODEL_JSON = "model.json"
 EMBEDDINGS_NPZ = "embeddings.npz"
-#: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
-SUGGEST_CACHE = "suggest-cache.json"
-#: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 4
+#: The binary index :meth:`Suggester.load` keeps beside the model (safe to delete; see
+#: :func:`kg.suggest_index.save_index`).
+SUGGEST_CACHE = "suggest-index.npz"
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
 #: post gets papers and methods (those it does not already link); ``types=`` overrides.
 ANSWER_TYPES: dict[str, tuple[str, ...]] = {
@@ -216,6 +215,7 @@ class Suggester:
         stale: str | None = None,
         directory: Path | None = None,
         ranker: Ranker | None = None,
+        id_rank: np.ndarray | None = None,
     ) -> None:
         self.index = index
         self.scorer = scorer
@@ -229,18 +229,23 @@ class Suggester:
         ids = scorer.ids
         self._types = np.asarray(scorer.types)
         self._in_graph = np.fromiter((n in index.nodes for n in ids), bool, count=len(ids))
-        # position of each id in sorted order: the tie-break of equal logits
-        self._id_rank = np.argsort(np.argsort(np.asarray(ids)), kind="stable")
+        # position of each id in sorted order: the tie-break of equal logits (``id_rank``:
+        # the same, precomputed by the suggest index)
+        self._id_rank = (
+            np.argsort(np.argsort(np.asarray(ids)), kind="stable") if id_rank is None else id_rank
+        )
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str], *, cache: bool = True) -> Suggester:
         """Read ``graph.json``, ``model.json`` and ``embeddings.npz`` from ``directory``.
 
-        With ``cache`` (the default) the graph index, the name keys and the staleness verdict
-        are kept in ``DIR/suggest-cache.json``, keyed by the SHA-256 of ``graph.json`` and
-        ``model.json``: later runs skip parsing the whole graph and computing its
-        fingerprint. Any change to either file rebuilds it; a folder that cannot be written
-        just goes without.
+        With ``cache`` (the default) the graph index, the name keys, the embedding ids and
+        the staleness verdict are kept in the binary ``DIR/suggest-index.npz``
+        (:mod:`kg.suggest_index`; ``kg build`` writes it), valid while ``graph.json``,
+        ``model.json`` and ``embeddings.npz`` keep their size and modification time (or,
+        when those moved, their SHA-256): later runs skip parsing the whole graph and
+        computing its fingerprint. Any change to those files rebuilds it; a folder that
+        cannot be written just goes without.
 
         Raises:
             FileNotFoundError: no graph, or no trained model (the message says what to run).
@@ -259,21 +264,18 @@ class Suggester:
                 f"{missing}: no trained model here; run `kg train --out {directory}` "
                 f"(or `kg build` without --no-train)"
             )
-        graph_bytes, model_bytes = gpath.read_bytes(), mpath.read_bytes()
-        key = {
-            "format": CACHE_FORMAT,
-            "graph_sha256": hashlib.sha256(graph_bytes).hexdigest(),
-            "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
-        }
+        from kg.suggest_index import load_scorer, read_index, save_index
+
         cpath = real / SUGGEST_CACHE
-        hit = _read_cache(cpath, key) if cache else None
+        hit = read_index(cpath) if cache else None
         if hit is not None:
-            index = GraphIndex.from_compact(hit["index"])
-            is_stale, keys, ranker = bool(hit["stale"]), hit["keys"], hit.get("ranker")
-            text = TextIndex(index, hit["text"])
+            index, text, keys = hit["index"], hit["text"], hit["keys"]
+            is_stale, ranker = hit["stale"], hit["ranker"]
+            scorer = load_scorer(epath, hit["emb_ids"], hit["emb_types"])
+            id_rank = hit["emb_id_rank"]
         else:
-            data = _parse_json(gpath, graph_bytes)
-            model = _parse_json(mpath, model_bytes)
+            data = _read_json(gpath)
+            model = _read_json(mpath)
             try:
                 is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
                 ranker = model.get("ranker")
@@ -285,18 +287,21 @@ class Suggester:
                 raise ValueError(
                     f"{gpath}: not a kg graph ({reason}); run `kg build NOTES --out {directory}`"
                 ) from None
+            del data
+            scorer = EmbeddingScorer.load(epath)
+            id_rank = None
             if cache:
-                _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
-                                     "ranker": ranker, "index": index.to_compact(),
-                                     "text": text.to_compact()})
+                save_index(cpath, stale=is_stale, ranker=ranker, index=index, text=text,
+                           keys=keys, emb_ids=scorer.ids, emb_types=scorer.types)  # fmt: skip
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
             if is_stale
             else None
         )
-        self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory,
-                   ranker=Ranker.from_json(ranker) if ranker is not None else None)
+        self = cls(index, scorer, stale=stale, directory=directory,
+                   ranker=Ranker.from_json(ranker) if ranker is not None else None,
+                   id_rank=id_rank)  # fmt: skip
         self._keys = keys
         self._text = text
         return self
@@ -752,25 +757,6 @@ def _match_keys(index: GraphIndex) -> dict[str, dict[str, list[str]]]:
         for key in {match_key(str(a)) for a in names}:
             out["alias"].setdefault(key, []).append(nid)
     return out
-
-
-def _read_cache(path: Path, key: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("key") != key:
-        return None
-    return data
-
-
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
-    import contextlib
-
-    from kg.graph import atomic_write_text
-
-    with contextlib.suppress(OSError):  # a read-only folder: suggestions work, only slower
-        atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def _check_types(types: Iterable[str] | None) -> set[str]:
