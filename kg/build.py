@@ -854,11 +854,12 @@ def _build_to(
         if not kg.report.parsed:
             commit.discard = True
             return result
-        suggestions = None
+        suggestions = suggester = None
         if train:
             fault("train")
             try:
                 from kg.incremental import previous_model
+                from kg.suggest import Suggester
                 from kg.suggest_index import page_suggestions
                 from kg.train import train as train_predictor
 
@@ -866,7 +867,9 @@ def _build_to(
                 predictor = train_predictor(
                     kg, seed=seed, progress=progress, batch_size=batch_size, init=init
                 )
-                suggestions = page_suggestions(predictor, kg, k=5)
+                # trained on kg just now: no fingerprint to compare (seconds on a large graph)
+                suggester = Suggester.from_predictor(predictor, graph=kg, check=False)
+                suggestions = page_suggestions(predictor, kg, k=5, suggester=suggester)
                 result.predictor = predictor
             except Exception as exc:  # the graph is still worth writing
                 result.train_error = _one_line(exc)
@@ -878,7 +881,7 @@ def _build_to(
 
             fault("save")
             result.predictor.save(stage)
-            write_suggest_index(stage)
+            write_suggest_index(stage, result.predictor, suggester)
         result.files = {k: Path(out) / p.name for k, p in written.items()}
     if result.predictor is not None:
         result.predictor.path = Path(out)

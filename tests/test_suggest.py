@@ -525,3 +525,23 @@ def test_learned_ranker_scores_from_model_json(tmp_path: Path) -> None:
     assert [s.id for s in found] == EXPECTED
     assert found[0].score == pytest.approx(1 / (1 + np.exp(-0.9)))
     assert [s.tie for s in found] == [None, None, 1, 1, None, None, None]
+
+
+def test_top_is_the_start_of_the_full_order() -> None:
+    n = 3000
+    data = {"nodes": [{"id": f"paper:{i:04d}", "type": "paper"} for i in range(n)], "links": []}
+    rng = np.random.default_rng(3)
+    s = Suggester.from_arrays(data, [d["id"] for d in data["nodes"]], ["paper"] * n,
+                              rng.normal(size=(n, 4)).astype(np.float32))
+    cands = rng.permutation(n)[: n - 7]
+    for logits in (
+        rng.normal(size=cands.size),  # distinct: cut to the best few
+        np.round(rng.normal(size=cands.size), 1),  # many equal: ties at the cut keep everything
+        np.zeros(cands.size),
+    ):
+        order = s._order(cands, logits)
+        ranked, ranked_logits = s._top(cands, logits, 5)
+        assert ranked.size < cands.size or np.unique(logits).size < cands.size
+        np.testing.assert_array_equal(ranked, cands[order][: ranked.size])
+        np.testing.assert_array_equal(ranked_logits, logits[order][: ranked.size])
+    assert s._top(cands, rng.normal(size=cands.size), 5)[0].size == 4 * 5 + 64

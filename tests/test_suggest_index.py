@@ -23,6 +23,35 @@ def test_write_suggest_index_makes_the_first_suggest_read_the_cache(tmp_path) ->
     assert si.write_suggest_index(tmp_path / "empty") is None
 
 
+def test_index_from_memory_equals_the_one_read_from_graph_json(tmp_path) -> None:
+    kg = toy_kg(posts=6)
+    kg.save(tmp_path)
+    p = train(kg, hidden=8, epochs=3, progress=False)
+    p.save(tmp_path)
+    suggester = Suggester.from_predictor(p, graph=kg, check=False)
+    path = si.write_suggest_index(tmp_path, p, suggester)
+    hit = si.read_index(path)
+    assert hit is not None and not hit["stale"]
+    files = Suggester.load(tmp_path, cache=False)  # parses graph.json, computes everything
+    from kg.reasons import COMPACT_ATTRS
+    from kg.suggest import _match_keys
+
+    assert list(hit["index"].nodes) == list(files.index.nodes)
+    for nid, attrs in files.index.nodes.items():
+        assert hit["index"].nodes[nid] == {a: attrs[a] for a in COMPACT_ATTRS if a in attrs}
+        assert hit["index"].neighbors(nid) == files.index.neighbors(nid)
+    assert hit["index"].sections == files.index.sections
+    keys = _match_keys(files.index)
+    for tier in ("label", "alias"):
+        assert dict(hit["keys"][tier]) == keys[tier]
+    assert hit["text"].postings == files.text.postings and hit["text"].idf == files.text.idf
+    assert hit["emb_ids"] == files.scorer.ids and hit["emb_types"] == files.scorer.types
+    cached = Suggester.load(tmp_path)
+    assert cached.index._csr is not None  # read from the index
+    for nid in list(files.index.nodes)[:40]:
+        assert [s.to_dict() for s in cached.suggest(nid, k=4)] == [s.to_dict() for s in files.suggest(nid, k=4)]
+
+
 def test_linear_weights_of_an_mlp_are_the_product_of_its_layers() -> None:
     rng = np.random.default_rng(0)
     w0, w1 = rng.normal(size=(4, 4)).astype(np.float32), rng.normal(size=(4, 1)).astype(np.float32)
