@@ -51,6 +51,15 @@ __all__ = [
     "write_suggest_index",
     "linear_weights",
     "page_suggestions",
+    "reusable_page",
+    "INDEX_FORMAT",
+    "save_index",
+    "read_index",
+    "load_scorer",
+    "pack_strings",
+    "unpack_strings",
+    "NodeTable",
+    "KeyTable",
 ]
 
 #: Up to this many entity nodes the page's suggestions are exact for every entity.
@@ -66,7 +75,8 @@ RANKED_MAX_NODES = 500
 
 
 def write_suggest_index(
-    out: str | os.PathLike[str], predictor: Any = None, suggester: Any = None
+    out: str | os.PathLike[str], predictor: Any = None, suggester: Any = None,
+    page: Mapping[str, Any] | None = None,
 ) -> Path | None:
     """Write ``out``'s suggest index now (what the first ``kg suggest`` would build).
 
@@ -86,7 +96,8 @@ def write_suggest_index(
         ranker = (getattr(predictor, "config", None) or {}).get("ranker")
         save_index(path, stale=False, ranker=ranker, index=suggester.index,
                    text=suggester.text, keys=_match_keys(suggester.index),
-                   emb_ids=suggester.scorer.ids, emb_types=suggester.scorer.types)  # fmt: skip
+                   emb_ids=suggester.scorer.ids, emb_types=suggester.scorer.types,
+                   page=page)  # fmt: skip
         return path if path.exists() else None
     try:
         Suggester.load(out, cache=True)
@@ -111,7 +122,7 @@ def linear_weights(decoder: dict[str, Any]) -> np.ndarray | None:
 
 def page_suggestions(
     predictor: Any, kg: Any, k: int = 5, *, max_nodes: int = PAGE_MAX_NODES,
-    suggester: Any = None,
+    suggester: Any = None, reuse: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Suggestions for the HTML page (see the module docstring): exact for every entity on
     graphs up to :data:`PAGE_EXACT_MAX` entities, else for the ``max_nodes`` entities of
@@ -119,20 +130,111 @@ def page_suggestions(
 
     ``suggester``: :meth:`kg.suggest.Suggester.from_predictor` of ``predictor`` over
     ``kg``, when the caller has it (``kg build`` keeps it for :func:`write_suggest_index`).
+    ``reuse``: suggestions kept from the previous build (:func:`reusable_page`); only the
+    other entities are scored.
     """
     from kg.schema import ENTITY_TYPES
-    from kg.suggest import TIE_TOL, Suggester
+    from kg.suggest import Suggester
 
     if suggester is None:
         suggester = Suggester.from_predictor(predictor, graph=kg)
+    reuse = reuse or {}
     entities = [n for n, t in zip(predictor.ids, predictor.types, strict=True) if t in ENTITY_TYPES]
     if len(entities) <= PAGE_EXACT_MAX:
-        return suggester.suggestions_for_all(k=k)
+        listed = [n for n in entities if n in suggester.index.nodes]
+    else:
+        degree = dict(kg.graph.degree())
+        queries = sorted(entities, key=lambda n: (-degree.get(n, 0), n))[:max_nodes]
+        listed = queries[:RANKED_MAX_NODES] if suggester.ranker is not None else queries
+    todo = [n for n in listed if n not in reuse]
+    if len(entities) <= PAGE_EXACT_MAX or suggester.ranker is not None:
+        # exactly what `kg suggest` says (with the related-works ranker on large graphs)
+        fresh = suggester.suggestions_for_all(k=k, nodes=todo)
+    else:
+        fresh = _preselected(predictor, kg, suggester, todo, entities, k)
+    return {n: reuse[n] if n in reuse else fresh[n] for n in listed if n in reuse or n in fresh}
+
+
+def reusable_page(
+    out: str | os.PathLike[str], suggester: Any, k: int = 5, *, hops: int = 2
+) -> dict[str, list[dict[str, Any]]]:
+    """The page suggestions of the previous build in ``out`` that still hold after an edit.
+
+    The previous build's index (:func:`save_index`) keeps its graph and its page. A node
+    *changed* when it was added or removed or its attributes or links changed; the change
+    reaches the nodes within ``hops`` links of it (what shared-neighbour evidence and a
+    two-layer GNN see), not passing through venues, housekeeping headings and hubs (they
+    are no evidence), and the nodes whose labels share a word with it (the text feature;
+    words in a fifth of all labels tell nothing and are skipped). A node's suggestions are
+    kept when neither it nor any node they list was reached; ``{}`` when there is no usable
+    previous index or it was made for another ``k``.
+    """
+    from kg.outdir import resolve
+    from kg.reasons import COMPACT_ATTRS
+    from kg.suggest import SUGGEST_CACHE
+
+    try:
+        path = resolve(Path(out)) / SUGGEST_CACHE
+        with np.load(path, allow_pickle=False) as npz:
+            if "page" not in npz.files:
+                return {}
+            page = _from_json_bytes(npz["page"])
+        before = read_index(path)
+    except (OSError, ValueError, KeyError):
+        return {}
+    if before is None or not isinstance(page, dict) or page.get("k") != k:
+        return {}
+    old, new = before["index"], suggester.index
+
+    def links(index: Any, nid: str) -> set[tuple[str, str, bool]]:
+        return {(w, r, o) for w, rels in index.neighbors(nid).items() for r, o in rels}
+
+    def attrs(index: Any, nid: str) -> dict[str, Any]:
+        a = index.nodes.get(nid, {})
+        return {c: a[c] for c in COMPACT_ATTRS if c in a}
+
+    changed = {n for n in old.nodes if n not in new.nodes}
+    for n in new.nodes:
+        if n not in old.nodes or attrs(old, n) != attrs(new, n) or links(old, n) != links(new, n):
+            changed.add(n)
+    reached = set(changed)
+    frontier = changed
+    evidence = suggester.evidence
+    for _ in range(hops):
+        nxt = set()
+        for n in frontier:
+            if n in new.nodes and evidence.blocked(n):
+                continue  # a venue, a housekeeping heading or a hub: no evidence through it
+            for index in (old, new):
+                nxt.update(w for w in index.neighbors(n) if w not in reached)
+        reached |= nxt
+        frontier = nxt
+    text = suggester.text
+    limit = 0.2 * len(new.nodes) + 50
+    for n in changed:
+        if n in new.nodes:
+            for t in text.tokens(n):
+                post = text.postings.get(t, ())
+                if len(post) <= limit:
+                    reached.update(post)
+    kept = {}
+    for q, found in page.get("suggestions", {}).items():
+        if q in reached or q not in new.nodes:
+            continue
+        listed = {s.get("id") for s in found} | {t for s in found for t in s.get("tied_with", ())}
+        if listed & reached or not all(x in new.nodes for x in listed):
+            continue
+        kept[q] = found
+    return kept
+
+
+def _preselected(
+    predictor: Any, kg: Any, suggester: Any, queries: list[str], entities: list[str], k: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Page suggestions of ``queries`` with the linear pre-selection (no ranker, large graph)."""
+    from kg.suggest import TIE_TOL
+
     scorer = suggester.scorer
-    degree = dict(kg.graph.degree())
-    queries = sorted(entities, key=lambda n: (-degree.get(n, 0), n))[:max_nodes]
-    if suggester.ranker is not None:  # the related-works ranker: exactly what `kg suggest` says
-        return suggester.suggestions_for_all(k=k, nodes=queries[:RANKED_MAX_NODES])
     pool = np.array([scorer.row[n] for n in entities if n in kg.graph], dtype=np.int64)
     c = linear_weights(predictor.decoder)
     zp = scorer.z[pool]
@@ -324,13 +426,16 @@ def save_index(
     keys: Mapping[str, Mapping[str, Sequence[str]]],
     emb_ids: Sequence[str],
     emb_types: Sequence[str],
+    page: Mapping[str, Any] | None = None,
 ) -> None:
     """Write the suggest index of the folder ``path`` lies in (atomically; a folder that
     cannot be written goes without, and ``kg suggest`` then builds what it needs in memory).
 
     ``index`` is a :class:`kg.reasons.GraphIndex`, ``text`` its :class:`kg.related.TextIndex`,
     ``keys`` the name keys of :func:`kg.suggest._match_keys`, ``emb_ids``/``emb_types`` the
-    rows of ``embeddings.npz``. Every array is numeric: strings are packed by
+    rows of ``embeddings.npz``, ``page`` the page's suggestions (``{"k": k, "suggestions":
+    {...}}``, which the next build reuses where the graph did not change, see
+    :func:`reusable_page`). Every array is numeric: strings are packed by
     :func:`pack_strings`, lists of nodes are CSR arrays of positions.
     """
     import contextlib
@@ -403,6 +508,8 @@ def save_index(
         "ranker": ranker, "relations": compact["relations"], "types": type_names,
         "emb_types": emb_type_names, "has_idf_only": sorted(set(tc["idf"]) - set(tc["postings"])),
     })  # fmt: skip
+    if page is not None:
+        arrays["page"] = _json_bytes(page)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     with contextlib.suppress(OSError):  # a read-only folder: suggestions work, only slower
@@ -426,7 +533,7 @@ def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
                 return None
             if not _unchanged(path.parent, meta.get("files") or {}):
                 return None
-            a = {k: npz[k] for k in npz.files}
+            a = {k: npz[k] for k in npz.files if k != "page"}  # the page: reusable_page
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
         return None
     try:
