@@ -216,6 +216,7 @@ class Suggester:
         directory: Path | None = None,
         ranker: Ranker | None = None,
         id_rank: np.ndarray | None = None,
+        in_graph: np.ndarray | None = None,
     ) -> None:
         self.index = index
         self.scorer = scorer
@@ -228,7 +229,11 @@ class Suggester:
         self._keys: dict[str, dict[str, list[str]]] | None = None
         ids = scorer.ids
         self._types = np.asarray(scorer.types)
-        self._in_graph = np.fromiter((n in index.nodes for n in ids), bool, count=len(ids))
+        self._in_graph = (  # in_graph: the same, precomputed by the suggest index
+            np.fromiter((n in index.nodes for n in ids), bool, count=len(ids))
+            if in_graph is None
+            else in_graph
+        )
         # position of each id in sorted order: the tie-break of equal logits (``id_rank``:
         # the same, precomputed by the suggest index)
         self._id_rank = (
@@ -272,7 +277,7 @@ class Suggester:
             index, text, keys = hit["index"], hit["text"], hit["keys"]
             is_stale, ranker = hit["stale"], hit["ranker"]
             scorer = load_scorer(epath, hit["emb_ids"], hit["emb_types"])
-            id_rank = hit["emb_id_rank"]
+            id_rank, in_graph = hit["emb_id_rank"], hit["emb_in_graph"]
         else:
             data = _read_json(gpath)
             model = _read_json(mpath)
@@ -289,7 +294,7 @@ class Suggester:
                 ) from None
             del data
             scorer = EmbeddingScorer.load(epath)
-            id_rank = None
+            id_rank = in_graph = None
             if cache:
                 save_index(cpath, stale=is_stale, ranker=ranker, index=index, text=text,
                            keys=keys, emb_ids=scorer.ids, emb_types=scorer.types)  # fmt: skip
@@ -301,7 +306,7 @@ class Suggester:
         )
         self = cls(index, scorer, stale=stale, directory=directory,
                    ranker=Ranker.from_json(ranker) if ranker is not None else None,
-                   id_rank=id_rank)  # fmt: skip
+                   id_rank=id_rank, in_graph=in_graph)  # fmt: skip
         self._keys = keys
         self._text = text
         return self

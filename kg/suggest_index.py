@@ -60,6 +60,7 @@ __all__ = [
     "unpack_strings",
     "NodeTable",
     "KeyTable",
+    "PackedStrings",
 ]
 
 #: Up to this many entity nodes the page's suggestions are exact for every entity.
@@ -311,6 +312,26 @@ def _from_json_bytes(arr: np.ndarray) -> Any:
     return json.loads(arr.tobytes().decode("utf-8"))
 
 
+class PackedStrings(Sequence[str]):
+    """The strings :func:`pack_strings` packed, sliced out one at a time on access (for
+    columns a query reads a few entries of).
+
+    >>> col = PackedStrings(*pack_strings(["a", "图b"]))
+    >>> len(col), col[1], list(col)
+    (2, '图b', ['a', '图b'])
+    """
+
+    def __init__(self, data: np.ndarray, off: np.ndarray) -> None:
+        self._text = data.tobytes().decode("utf-8")
+        self._off = off.tolist()
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        return self._text[self._off[i] : self._off[i + 1]]
+
+    def __len__(self) -> int:
+        return len(self._off) - 1
+
+
 class NodeTable(Mapping[str, dict[str, Any]]):
     """Node id -> the attributes reasons and suggestions use, built on first access from
     packed columns (so loading 50,000 nodes makes no 50,000 dicts).
@@ -323,10 +344,10 @@ class NodeTable(Mapping[str, dict[str, Any]]):
     def __init__(
         self,
         ids: list[str],
-        types: list[str],
-        labels: list[str],
+        types: Sequence[str],
+        labels: Sequence[str],
         has: np.ndarray,
-        extra: list[str],
+        extra: Sequence[str],
         pos: dict[str, int] | None = None,
     ) -> None:
         self._ids, self._types, self._labels, self._extra = ids, types, labels, extra
@@ -364,12 +385,25 @@ class NodeTable(Mapping[str, dict[str, Any]]):
 class KeyTable(Mapping[str, list[str]]):
     """Match key -> node ids (one tier of :func:`kg.suggest._match_keys`), from a CSR."""
 
-    def __init__(self, keys: list[str], flat: np.ndarray, ptr: np.ndarray, ids: list[str]) -> None:
-        self._where = {k: i for i, k in enumerate(keys)}
+    def __init__(
+        self, keys: Sequence[str], flat: np.ndarray | None, ptr: np.ndarray | None,
+        ids: Sequence[str], values: np.ndarray | None = None,
+    ) -> None:  # fmt: skip
         self._keys, self._flat, self._ptr, self._ids = keys, flat, ptr, ids
+        self._values = values  # one number per key instead of a list of nodes (idf)
+        self._where_map: dict[str, int] | None = None  # built on the first lookup
 
-    def __getitem__(self, key: str) -> list[str]:
+    @property
+    def _where(self) -> dict[str, int]:
+        if self._where_map is None:
+            self._where_map = {k: i for i, k in enumerate(self._keys)}
+        return self._where_map
+
+    def __getitem__(self, key: str) -> Any:
         i = self._where[key]
+        if self._values is not None:
+            return float(self._values[i])
+        assert self._flat is not None and self._ptr is not None
         return [self._ids[j] for j in self._flat[self._ptr[i] : self._ptr[i + 1]].tolist()]
 
     def __contains__(self, key: object) -> bool:
@@ -496,11 +530,13 @@ def save_index(
     arrays["idf"] = np.asarray([tc["idf"][t] for t in tc["postings"]], dtype=np.float64)
     arrays["norm"] = np.asarray(tc["norm"], dtype=np.float64)
     emb_ids = [str(n) for n in emb_ids]
-    strings("emb_ids", emb_ids)
+    if emb_ids != ids:  # else the node ids serve (the usual case)
+        strings("emb_ids", emb_ids)
     emb_type_names = sorted(set(map(str, emb_types)))
     ecode = {t: i for i, t in enumerate(emb_type_names)}
     arrays["emb_type_code"] = np.fromiter((ecode[str(t)] for t in emb_types), dtype=np.int16,
                                           count=len(emb_ids))
+    arrays["emb_in_graph"] = np.fromiter((n in pos for n in emb_ids), dtype=np.uint8, count=len(emb_ids))
     # the tie-break of equal logits (see kg.suggest.Suggester._order), computed once here
     arrays["emb_id_rank"] = np.argsort(np.argsort(np.asarray(emb_ids)), kind="stable").astype(np.int64)
     arrays["meta"] = _json_bytes({
@@ -519,7 +555,7 @@ def save_index(
 def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     """What :func:`save_index` wrote, while the files it indexed are unchanged (else, or
     when it cannot be read, ``None``): ``{"index", "text", "keys", "stale", "ranker",
-    "emb_ids", "emb_types", "emb_id_rank"}``."""
+    "emb_ids", "emb_types", "emb_id_rank", "emb_in_graph"}``."""
     import zipfile
 
     from kg.reasons import GraphIndex
@@ -541,33 +577,35 @@ def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         pos = {n: i for i, n in enumerate(ids)}
         names = meta["types"]
         types = [names[c] for c in a["type_code"].tolist()]
-        nodes = NodeTable(ids, types, unpack_strings(a["labels_text"], a["labels_off"]), a["has"],
-                          unpack_strings(a["extra_text"], a["extra_off"]), pos)
+        nodes = NodeTable(ids, types, PackedStrings(a["labels_text"], a["labels_off"]), a["has"],
+                          PackedStrings(a["extra_text"], a["extra_off"]), pos)
         index = GraphIndex(nodes, {})  # type: ignore[arg-type]
-        index._csr = (ids, meta["relations"], a["indptr"].tolist(), a["nbr"].tolist(),
-                      a["code"].tolist())  # fmt: skip
+        # arrays, not lists: only the neighbours of the nodes a query touches are read
+        index._csr = (ids, meta["relations"], a["indptr"], a["nbr"], a["code"])
         index._pos = pos
         for (p, q), sec in zip(a["sec_pq"].tolist(), unpack_strings(a["sec_text"], a["sec_off"]),
                                strict=True):  # fmt: skip
             index.sections.setdefault(ids[p], {})[ids[q]] = sec
         keys = {
-            tier: KeyTable(unpack_strings(a[f"key_{tier}_text"], a[f"key_{tier}_off"]),
+            tier: KeyTable(PackedStrings(a[f"key_{tier}_text"], a[f"key_{tier}_off"]),
                            a[f"key_{tier}_flat"], a[f"key_{tier}_ptr"], ids)
             for tier in ("label", "alias")
         }  # fmt: skip
-        toks = unpack_strings(a["tok_text"], a["tok_off"])
-        flat, ptr = a["tok_flat"].tolist(), a["tok_ptr"].tolist()
-        postings = {t: flat[ptr[i] : ptr[i + 1]] for i, t in enumerate(toks)}
-        idf = dict(zip(toks, a["idf"].tolist(), strict=True))
-        text = TextIndex(index, {"postings": postings, "idf": idf, "norm": a["norm"].tolist()})
-        emb_ids = unpack_strings(a["emb_ids_text"], a["emb_ids_off"])
+        toks = PackedStrings(a["tok_text"], a["tok_off"])
+        text = TextIndex(index, {"postings": {}, "idf": {}, "norm": a["norm"].tolist()})
+        # a query reads the postings and weights of its own words only: looked up on access
+        postings = KeyTable(toks, a["tok_flat"], a["tok_ptr"], ids)
+        idf = KeyTable(toks, None, None, ids, values=a["idf"])
+        text.postings, text.idf = postings, idf  # type: ignore[assignment]
+        emb_ids = (ids if "emb_ids_text" not in a
+                   else unpack_strings(a["emb_ids_text"], a["emb_ids_off"]))  # fmt: skip
         enames = meta["emb_types"]
         emb_types = [enames[c] for c in a["emb_type_code"].tolist()]
     except (KeyError, IndexError, ValueError, TypeError):
         return None
     return {"index": index, "text": text, "keys": keys, "stale": bool(meta["stale"]),
             "ranker": meta.get("ranker"), "emb_ids": emb_ids, "emb_types": emb_types,
-            "emb_id_rank": a["emb_id_rank"]}  # fmt: skip
+            "emb_id_rank": a["emb_id_rank"], "emb_in_graph": a["emb_in_graph"].astype(bool)}  # fmt: skip
 
 
 def load_scorer(path: str | os.PathLike[str], ids: list[str], types: list[str]) -> Any:
