@@ -243,7 +243,8 @@ def edit_run(tmp: Path) -> dict[str, object]:
     out, cache = tmp / "out-edit", tmp / "cache-edit"
     fresh = _measure_build(notes, out, ["--cache", str(cache)])
     shutil.copytree(out, tmp / "out-before")
-    target = sorted((notes / "copy00" / EDITED_NOTE).rglob("*.md"))[0]
+    # a post of the blog (its SOURCE.md describes the corpus and is no note)
+    target = sorted((notes / "copy00" / EDITED_NOTE / "_posts").rglob("*.md"))[0]
     target.write_text(target.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
     edited = _measure_build(notes, out, ["--cache", str(cache)])
     _, _, stdout = _run([sys.executable, "-c", COMPARE, str(out), str(tmp / "out-before")])

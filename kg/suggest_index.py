@@ -262,7 +262,7 @@ def _preselected(
 
 # -- the binary index `kg suggest` reads ---------------------------------------------------
 #: Bumped when the layout of :data:`kg.suggest.SUGGEST_CACHE` changes (older files are rebuilt).
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 #: The files an index was made from; it is used only while all of them are unchanged.
 INDEXED_FILES = ("graph.json", "model.json", "embeddings.npz")
 
@@ -601,11 +601,12 @@ def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
                    else unpack_strings(a["emb_ids_text"], a["emb_ids_off"]))  # fmt: skip
         enames = meta["emb_types"]
         emb_types = [enames[c] for c in a["emb_type_code"].tolist()]
+        in_graph = a["emb_in_graph"].astype(bool)
     except (KeyError, IndexError, ValueError, TypeError):
         return None
     return {"index": index, "text": text, "keys": keys, "stale": bool(meta["stale"]),
             "ranker": meta.get("ranker"), "emb_ids": emb_ids, "emb_types": emb_types,
-            "emb_id_rank": a["emb_id_rank"], "emb_in_graph": a["emb_in_graph"].astype(bool)}  # fmt: skip
+            "emb_id_rank": a["emb_id_rank"], "emb_in_graph": in_graph}  # fmt: skip
 
 
 def load_scorer(path: str | os.PathLike[str], ids: list[str], types: list[str]) -> Any:
