@@ -1,7 +1,7 @@
 """Suggestions at any size: the ``kg suggest`` index written at build time, and bounded
 page suggestions on large graphs.
 
-Two jobs, both run by ``kg build`` after training:
+Run by ``kg build`` after training:
 
 * :func:`write_suggest_index` writes the binary index :meth:`kg.suggest.Suggester.load`
   keeps beside the model (``suggest-index.npz``, see :func:`save_index`: the graph's
@@ -22,6 +22,9 @@ Two jobs, both run by ``kg build`` after training:
   one), the page instead shows exactly what ``kg suggest`` prints for the
   :data:`RANKED_MAX_NODES` best connected entities (about 50 ms each on two cores at
   35,000 nodes). ``kg suggest`` itself always ranks every candidate exactly.
+* After a small edit (``kg build`` fine-tuning the previous model), :func:`reusable_page`
+  keeps the previous page's suggestions of the entities the edit cannot have reached, so
+  only the others are scored again.
 
 Example
 -------
