@@ -331,6 +331,11 @@ class PackedStrings(Sequence[str]):
     def __getitem__(self, i: int) -> str:  # type: ignore[override]
         return self._text[self._off[i] : self._off[i + 1]]
 
+    def tolist(self) -> list[str]:
+        """Every string (one pass, faster than iterating)."""
+        t, o = self._text, self._off
+        return [t[a:b] for a, b in zip(o[:-1], o[1:], strict=True)]
+
     def __len__(self) -> int:
         return len(self._off) - 1
 
@@ -390,16 +395,20 @@ class KeyTable(Mapping[str, list[str]]):
 
     def __init__(
         self, keys: Sequence[str], flat: np.ndarray | None, ptr: np.ndarray | None,
-        ids: Sequence[str], values: np.ndarray | None = None,
+        ids: Sequence[str], values: np.ndarray | None = None, same_keys: KeyTable | None = None,
     ) -> None:  # fmt: skip
         self._keys, self._flat, self._ptr, self._ids = keys, flat, ptr, ids
         self._values = values  # one number per key instead of a list of nodes (idf)
+        self._same = same_keys  # a table over the same keys: its lookup map serves both
         self._where_map: dict[str, int] | None = None  # built on the first lookup
 
     @property
     def _where(self) -> dict[str, int]:
+        if self._same is not None:
+            return self._same._where
         if self._where_map is None:
-            self._where_map = {k: i for i, k in enumerate(self._keys)}
+            keys = self._keys.tolist() if isinstance(self._keys, PackedStrings) else self._keys
+            self._where_map = {k: i for i, k in enumerate(keys)}
         return self._where_map
 
     def __getitem__(self, key: str) -> Any:
@@ -598,7 +607,7 @@ def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         text = TextIndex(index, {"postings": {}, "idf": {}, "norm": a["norm"].tolist()})
         # a query reads the postings and weights of its own words only: looked up on access
         postings = KeyTable(toks, a["tok_flat"], a["tok_ptr"], ids)
-        idf = KeyTable(toks, None, None, ids, values=a["idf"])
+        idf = KeyTable(toks, None, None, ids, values=a["idf"], same_keys=postings)
         text.postings, text.idf = postings, idf  # type: ignore[assignment]
         emb_ids = (ids if "emb_ids_text" not in a
                    else unpack_strings(a["emb_ids_text"], a["emb_ids_off"]))  # fmt: skip
