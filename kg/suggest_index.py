@@ -168,10 +168,13 @@ def reusable_page(
     *changed* when it was added or removed or its attributes or links changed; the change
     reaches the nodes within ``hops`` links of it (what shared-neighbour evidence and a
     two-layer GNN see), not passing through venues, housekeeping headings and hubs (they
-    are no evidence), and the nodes whose labels share a word with it (the text feature;
-    words in a fifth of all labels tell nothing and are skipped). A node's suggestions are
-    kept when neither it nor any node they list was reached; ``{}`` when there is no usable
-    previous index or it was made for another ``k``.
+    are no evidence); a node added, removed or renamed also reaches the nodes whose labels
+    share a word with it (the text feature; words in a fifth of all labels tell nothing and
+    are skipped). A node's suggestions are kept when it was not reached and no node they
+    list changed (the features of a pair change only with its two nodes or a neighbour they
+    share, which would have reached the query); ``{}`` when there is no usable previous
+    index, it was made for another ``k``, or the hub threshold moved. The model's scores in
+    kept lists are the previous model's (a fine-tune moves them little).
     """
     from kg.outdir import resolve
     from kg.reasons import COMPACT_ATTRS
@@ -189,6 +192,11 @@ def reusable_page(
     if before is None or not isinstance(page, dict) or page.get("k") != k:
         return {}
     old, new = before["index"], suggester.index
+    from kg.related import Evidence
+
+    was = Evidence(old)
+    if was.hub_degree != suggester.evidence.hub_degree:
+        return {}  # which nodes count as hubs moved: every shared-neighbour score may change
 
     def links(index: Any, nid: str) -> set[tuple[str, str, bool]]:
         return {(w, r, o) for w, rels in index.neighbors(nid).items() for r, o in rels}
@@ -197,9 +205,13 @@ def reusable_page(
         a = index.nodes.get(nid, {})
         return {c: a[c] for c in COMPACT_ATTRS if c in a}
 
-    changed = {n for n in old.nodes if n not in new.nodes}
+    renamed = {n for n in old.nodes if n not in new.nodes}  # removed, added or relabelled
+    changed = set(renamed)
     for n in new.nodes:
-        if n not in old.nodes or attrs(old, n) != attrs(new, n) or links(old, n) != links(new, n):
+        if n not in old.nodes or attrs(old, n) != attrs(new, n):
+            renamed.add(n)
+            changed.add(n)
+        elif links(old, n) != links(new, n):
             changed.add(n)
     reached = set(changed)
     frontier = changed
@@ -207,7 +219,7 @@ def reusable_page(
     for _ in range(hops):
         nxt = set()
         for n in frontier:
-            if n in new.nodes and evidence.blocked(n):
+            if n in new.nodes and evidence.blocked(n) and (n not in old.nodes or was.blocked(n)):
                 continue  # a venue, a housekeeping heading or a hub: no evidence through it
             for index in (old, new):
                 nxt.update(w for w in index.neighbors(n) if w not in reached)
@@ -215,7 +227,7 @@ def reusable_page(
         frontier = nxt
     text = suggester.text
     limit = 0.2 * len(new.nodes) + 50
-    for n in changed:
+    for n in renamed:  # a label-word score changes only with the labels themselves
         if n in new.nodes:
             for t in text.tokens(n):
                 post = text.postings.get(t, ())
@@ -225,8 +237,10 @@ def reusable_page(
     for q, found in page.get("suggestions", {}).items():
         if q in reached or q not in new.nodes:
             continue
+        # the features of (q, c) change only when q, c or a neighbour they share changed: a
+        # shared one would have reached q, so a listed c must itself be unchanged
         listed = {s.get("id") for s in found} | {t for s in found for t in s.get("tied_with", ())}
-        if listed & reached or not all(x in new.nodes for x in listed):
+        if listed & changed or not all(x in new.nodes for x in listed):
             continue
         kept[q] = found
     return kept
