@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     ap.add_argument(
         "--cold",
         action="store_true",
-        help="delete DIR/suggest-cache.json before every run (the first run after a build)",
+        help="delete the suggest index before every run (as if kg build had not written it)",
     )
     ap.add_argument("--json", action="store_true", help="print JSON only")
     args = ap.parse_args(argv)
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     try:
         sug_cmd = suggest_command(out, args.query)
         nx_cmd = [sys.executable, "-c", "import networkx"]
-        cache = out / "suggest-cache.json" if args.cold else None
+        cache = out / "suggest-index.npz" if args.cold else None
         time_command(sug_cmd)  # warm the file cache once, not counted
         time_command(nx_cmd)
         sug, nx, sug_cpu, nx_cpu = [], [], [], []
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     else:
         print(f"command:                 {result['command']}")
         print(f"graph nodes:             {graph_nodes}"
-              f"{'  (cold: suggest-cache.json deleted before every run)' if args.cold else ''}")
+              f"{'  (cold: the suggest index deleted before every run)' if args.cold else ''}")
         print(f"kg suggest (median of {args.repeat}): {result['suggest_s']:.3f} s  "
               f"[{'ok' if ok_abs else 'OVER'} <= 1.0 s]")
         print(f"import networkx (median): {result['networkx_s']:.3f} s")

@@ -854,19 +854,25 @@ def _build_to(
         if not kg.report.parsed:
             commit.discard = True
             return result
-        suggestions = None
+        suggestions = suggester = None
         if train:
             fault("train")
             try:
                 from kg.incremental import previous_model
-                from kg.suggest_index import page_suggestions
+                from kg.suggest import Suggester
+                from kg.suggest_index import page_suggestions, reusable_page
                 from kg.train import train as train_predictor
 
                 init = None if retrain else previous_model(out, kg, seed=seed)
                 predictor = train_predictor(
                     kg, seed=seed, progress=progress, batch_size=batch_size, init=init
                 )
-                suggestions = page_suggestions(predictor, kg, k=5)
+                # trained on kg just now: no fingerprint to compare (seconds on a large graph)
+                suggester = Suggester.from_predictor(predictor, graph=kg, check=False)
+                # after a small edit, the page keeps the previous suggestions the edit
+                # cannot have touched (kg.suggest_index.reusable_page)
+                reuse = reusable_page(out, suggester, k=5) if init is not None else None
+                suggestions = page_suggestions(predictor, kg, k=5, suggester=suggester, reuse=reuse)
                 result.predictor = predictor
             except Exception as exc:  # the graph is still worth writing
                 result.train_error = _one_line(exc)
@@ -878,7 +884,8 @@ def _build_to(
 
             fault("save")
             result.predictor.save(stage)
-            write_suggest_index(stage)
+            page = {"k": 5, "suggestions": suggestions} if suggestions is not None else None
+            write_suggest_index(stage, result.predictor, suggester, page)
         result.files = {k: Path(out) / p.name for k, p in written.items()}
     if result.predictor is not None:
         result.predictor.path = Path(out)

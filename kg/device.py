@@ -94,7 +94,47 @@ def configure_threads(threads: int | None = None) -> int:
         threads = int(os.environ.get("KG_THREADS", DEFAULT_CPU_THREADS))
     threads = max(1, int(threads))
     torch.set_num_threads(threads)
+    set_blas_threads(threads)
     return threads
+
+
+#: Entry points that set the thread count of the OpenBLAS NumPy was built with (NumPy's
+#: wheels ship it with a ``scipy_`` prefix and a ``64_`` suffix).
+_BLAS_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                 "openblas_set_num_threads64_", "openblas_set_num_threads")
+
+
+def set_blas_threads(threads: int) -> bool:
+    """Set the thread count of NumPy's OpenBLAS (the page's and ``kg suggest``'s matrix
+    products) to ``threads``; ``False`` when NumPy uses another BLAS (left as it is).
+
+    OpenBLAS starts one thread per core, which on a busy two-core machine costs several
+    times the CPU of one thread for the same product (threads wait on each other), so kg
+    sets it with torch's count (:func:`configure_threads`).
+
+    >>> set_blas_threads(1) in (True, False)
+    True
+    """
+    import ctypes
+
+    import numpy as np  # noqa: F401 - loads the library
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            libs = sorted({line.split(maxsplit=5)[-1].strip() for line in f if "openblas" in line.lower()})
+    except OSError:
+        return False
+    for lib in libs:
+        try:
+            handle = ctypes.CDLL(lib)
+        except OSError:
+            continue
+        for name in _BLAS_SETTERS:
+            setter = getattr(handle, name, None)
+            if setter is not None:
+                setter(int(threads))
+                return True
+    return False
 
 
 def choose_device(device: str = "auto", *, threads: int | None = None) -> torch.device:

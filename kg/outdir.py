@@ -63,12 +63,13 @@ __all__ = [
 #: place rather than moved into the version store.
 OUTPUT_NAMES = frozenset({
     "graph.json", "graph.graphml", "graph.html", "model.pt", "model.json", "embeddings.npz",
-    "split.npz", "suggest-cache.json", "symmetry.json", "symmetry.html", "symmetry-mirror.json",
+    "split.npz", "suggest-cache.json", "suggest-index.npz", "symmetry.json", "symmetry.html",
+    "symmetry-mirror.json",
 })
 
 #: The files of a trained model (``kg train`` replaces these and keeps the others).
 MODEL_NAMES = frozenset({"model.pt", "model.json", "embeddings.npz", "split.npz",
-                         "suggest-cache.json"})
+                         "suggest-cache.json", "suggest-index.npz"})
 
 #: Versions kept besides the current one (for readers that resolved ``DIR`` just before).
 KEEP_PREVIOUS = 1

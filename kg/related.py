@@ -882,14 +882,18 @@ def relatedness_pairs(
         hard = [h for h in hard_pool(child) if h not in linked]
         near = [h for h in near_pool(mine, filing) if h not in linked
                 and (heads or elsewhere(h, group))]  # fmt: skip
+        typed: dict[str, tuple[list[str], list[str]]] = {}  # the pools of each type, once
         for cand in (*heads, *members):
             if (child, cand) in seen:
                 continue
             seen.add((child, cand))
             out.append((child, cand, 1))
-            pool = by_type.get(full.type(cand), [])
-            typed_hard = [h for h in hard if full.type(h) == full.type(cand)]
-            typed_near = [h for h in near if full.type(h) == full.type(cand)]
+            ctype = full.type(cand)
+            pool = by_type.get(ctype, [])
+            if ctype not in typed:
+                typed[ctype] = ([h for h in hard if full.type(h) == ctype],
+                                [h for h in near if full.type(h) == ctype])  # fmt: skip
+            typed_hard, typed_near = typed[ctype]
             for j in range(negatives):
                 src = [typed_near, typed_hard, typed_near, pool][j % 4] or pool
                 for _ in range(20):

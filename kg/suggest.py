@@ -25,8 +25,8 @@ A model whose ``graph_fingerprint`` differs from the graph's emits a
 :class:`StaleModelWarning` (the suggestions still come, from the old embeddings).
 
 Start-up is kept lean for the command line: no torch, networkx or rapidfuzz on the usual
-path (rapidfuzz only for fuzzy queries), and a compact index of the graph cached in
-``DIR/suggest-cache.json`` (see :meth:`Suggester.load`).
+path (rapidfuzz only for fuzzy queries), and a compact binary index of the graph kept in
+``DIR/suggest-index.npz`` (see :meth:`Suggester.load`).
 
 Example
 -------
@@ -107,10 +107,9 @@ MAX_TIED_LISTED = 50
 GRAPH_JSON = "graph.json"
 MODEL_JSON = "model.json"
 EMBEDDINGS_NPZ = "embeddings.npz"
-#: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
-SUGGEST_CACHE = "suggest-cache.json"
-#: Bumped when the cache layout changes (old caches are then rebuilt).
-CACHE_FORMAT = 5
+#: The binary index :meth:`Suggester.load` keeps beside the model (safe to delete; see
+#: :func:`kg.suggest_index.save_index`).
+SUGGEST_CACHE = "suggest-index.npz"
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
 #: post gets papers and methods (those it does not already link); ``types=`` overrides.
 ANSWER_TYPES: dict[str, tuple[str, ...]] = {
@@ -217,6 +216,8 @@ class Suggester:
         stale: str | None = None,
         directory: Path | None = None,
         ranker: Ranker | None = None,
+        id_rank: np.ndarray | None = None,
+        in_graph: np.ndarray | None = None,
     ) -> None:
         self.index = index
         self.scorer = scorer
@@ -232,19 +233,28 @@ class Suggester:
         self._keys: dict[str, dict[str, list[str]]] | None = None
         ids = scorer.ids
         self._types = np.asarray(scorer.types)
-        self._in_graph = np.fromiter((n in index.nodes for n in ids), bool, count=len(ids))
-        # position of each id in sorted order: the tie-break of equal logits
-        self._id_rank = np.argsort(np.argsort(np.asarray(ids)), kind="stable")
+        self._in_graph = (  # in_graph: the same, precomputed by the suggest index
+            np.fromiter((n in index.nodes for n in ids), bool, count=len(ids))
+            if in_graph is None
+            else in_graph
+        )
+        # position of each id in sorted order: the tie-break of equal logits (``id_rank``:
+        # the same, precomputed by the suggest index)
+        self._id_rank = (
+            np.argsort(np.argsort(np.asarray(ids)), kind="stable") if id_rank is None else id_rank
+        )
 
     @classmethod
     def load(cls, directory: str | os.PathLike[str], *, cache: bool = True) -> Suggester:
         """Read ``graph.json``, ``model.json`` and ``embeddings.npz`` from ``directory``.
 
-        With ``cache`` (the default) the graph index, the name keys and the staleness verdict
-        are kept in ``DIR/suggest-cache.json``, keyed by the SHA-256 of ``graph.json`` and
-        ``model.json``: later runs skip parsing the whole graph and computing its
-        fingerprint. Any change to either file rebuilds it; a folder that cannot be written
-        just goes without.
+        With ``cache`` (the default) the graph index, the name keys, the embedding ids and
+        the staleness verdict are kept in the binary ``DIR/suggest-index.npz``
+        (:mod:`kg.suggest_index`; ``kg build`` writes it), valid while ``graph.json``,
+        ``model.json`` and ``embeddings.npz`` keep their size and modification time (or,
+        when those moved, their SHA-256): later runs skip parsing the whole graph and
+        computing its fingerprint. Any change to those files rebuilds it; a folder that
+        cannot be written just goes without.
 
         Raises:
             FileNotFoundError: no graph, or no trained model (the message says what to run).
@@ -263,22 +273,19 @@ class Suggester:
                 f"{missing}: no trained model here; run `kg train --out {directory}` "
                 f"(or `kg build` without --no-train)"
             )
-        graph_bytes, model_bytes = gpath.read_bytes(), mpath.read_bytes()
-        key = {
-            "format": CACHE_FORMAT,
-            "graph_sha256": hashlib.sha256(graph_bytes).hexdigest(),
-            "model_sha256": hashlib.sha256(model_bytes).hexdigest(),
-        }
+        from kg.suggest_index import load_scorer, read_index, save_index
+
         cpath = real / SUGGEST_CACHE
-        hit = _read_cache(cpath, key) if cache else None
+        hit = read_index(cpath) if cache else None
         if hit is not None:
-            index = GraphIndex.from_compact(hit["index"])
-            is_stale, keys, ranker = bool(hit["stale"]), hit["keys"], hit.get("ranker")
-            text = TextIndex(index, hit["text"])
+            index, text, keys = hit["index"], hit["text"], hit["keys"]
+            is_stale, ranker = hit["stale"], hit["ranker"]
+            scorer = load_scorer(epath, hit["emb_ids"], hit["emb_types"])
+            id_rank, in_graph = hit["emb_id_rank"], hit["emb_in_graph"]
             context = hit.get("context")
         else:
-            data = _parse_json(gpath, graph_bytes)
-            model = _parse_json(mpath, model_bytes)
+            data = _read_json(gpath)
+            model = _read_json(mpath)
             try:
                 is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
                 ranker = model.get("ranker")
@@ -291,20 +298,24 @@ class Suggester:
                 raise ValueError(
                     f"{gpath}: not a kg graph ({reason}); run `kg build NOTES --out {directory}`"
                 ) from None
+            del data
+            scorer = EmbeddingScorer.load(epath)
+            id_rank = in_graph = None
             if cache:
                 concepts = Ranker.from_json(ranker).concepts if ranker is not None else None
                 context = ContextIndex(index, concepts).to_compact()
-                _write_cache(cpath, {"key": key, "stale": is_stale, "keys": keys,
-                                     "ranker": ranker, "index": index.to_compact(),
-                                     "text": text.to_compact(), "context": context})
+                save_index(cpath, stale=is_stale, ranker=ranker, index=index, text=text,
+                           keys=keys, emb_ids=scorer.ids, emb_types=scorer.types,
+                           context=context)  # fmt: skip
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
             if is_stale
             else None
         )
-        self = cls(index, EmbeddingScorer.load(epath), stale=stale, directory=directory,
-                   ranker=Ranker.from_json(ranker) if ranker is not None else None)
+        self = cls(index, scorer, stale=stale, directory=directory,
+                   ranker=Ranker.from_json(ranker) if ranker is not None else None,
+                   id_rank=id_rank, in_graph=in_graph)  # fmt: skip
         self._keys = keys
         self._text = text
         if context is not None:
@@ -337,13 +348,15 @@ class Suggester:
         return cls(index, EmbeddingScorer(ids, types, z, decoder, layers))
 
     @classmethod
-    def from_predictor(cls, predictor: Any, graph: Any = None) -> Suggester:
+    def from_predictor(cls, predictor: Any, graph: Any = None, *, check: bool = True) -> Suggester:
         """A suggester over a trained :class:`kg.predictor.LinkPredictor`.
 
         Args:
             predictor: has ``ids``, ``types``, ``z``, ``decoder`` (dict of NumPy arrays),
                 ``config`` and ``path``.
             graph: the graph it was trained on; default ``predictor.path / "graph.json"``.
+            check: compare the graph's fingerprint with the model's (``False`` where the
+                caller has just trained it on ``graph``: seconds on a large graph).
 
         Raises:
             ValueError: no graph given and the predictor has no folder with one.
@@ -368,7 +381,7 @@ class Suggester:
         self = cls.from_arrays(graph, predictor.ids, predictor.types, predictor.z, kind, layers)
         ranker = (getattr(predictor, "config", None) or {}).get("ranker")
         self.ranker = Ranker.from_json(ranker) if ranker is not None else None
-        if trained_on is not None:
+        if trained_on is not None and check:
             if isinstance(graph, Mapping):
                 now = graph_fingerprint(graph)
             elif hasattr(graph, "fingerprint"):
@@ -459,10 +472,11 @@ class Suggester:
                 gnn = self.scorer.logits(row, cands)
             if self._unit is None:
                 self._unit = unit_rows(self.scorer.z)
-            cols = [gnn, self._unit[cands] @ self._unit[row]]
+            # one product over every row, then the candidates' (no [n, d] gather per query)
+            cols = [gnn, (self._unit @ self._unit[row])[cands]]
             related = self._related_rows()
             if related is not None:  # the cosine through the ranker's relatedness head
-                cols.append(related[cands] @ related[row])
+                cols.append((related @ related[row])[cands])
             gnn = np.column_stack(cols)
         pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
         pos[cands] = np.arange(cands.size)
@@ -529,6 +543,23 @@ class Suggester:
         group = np.concatenate(([0], np.cumsum(gap)))
         return order[np.lexsort((self._id_rank[cands[order]], group))]
 
+    def _top(self, cands: np.ndarray, logits: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """``cands`` and ``logits`` in :meth:`_order`'s order, cut to the first ``4 k + 64``
+        when what is cut cannot change the first ``k`` (nor their tie groups): the best are
+        picked with a partial sort and the rest kept only when they come within a tie
+        window of them, so this is what the full order would start with, at a fraction of
+        the cost on 50,000 candidates."""
+        keep = 4 * k + 64
+        if cands.size > 2 * keep:
+            part = np.argpartition(-logits, keep - 1)
+            best, rest = part[:keep], part[keep:]
+            low, high = float(logits[best].min()), float(logits[rest].max())
+            top = float(logits[best].max())
+            if low - high > 2 * WINDOW_TOL * max(1.0, abs(low), abs(high), abs(top)):
+                cands, logits = cands[best], logits[best]
+        order = self._order(cands, logits)
+        return cands[order], logits[order]
+
     def suggest(
         self,
         query: str,
@@ -558,8 +589,8 @@ class Suggester:
         logits = self.rank_logits(nid, cands)
         if self.ranker is not None and not self.ranker.uses_gnn:
             tie_tol = -1.0  # no model in the ranking: equal embeddings tie nothing
-        order = self._order(cands, logits)
-        return self._build(nid, cands[order], logits[order], k, reasons, tie_tol, max_path)
+        ranked, ranked_logits = self._top(cands, logits, k)
+        return self._build(nid, ranked, ranked_logits, k, reasons, tie_tol, max_path)
 
     def _build(
         self,
@@ -731,8 +762,8 @@ class Suggester:
                     logits = self.ranker.logits(
                         self.features(q, cands, None if g is None else g[ok])
                     )
-                    order = self._order(cands, logits)
-                    found[q] = self._build(q, cands[order], logits[order], k, reasons, tie_tol, max_path)
+                    ranked, ranked_logits = self._top(cands, logits, k)
+                    found[q] = self._build(q, ranked, ranked_logits, k, reasons, tie_tol, max_path)
         return {
             n: [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found[n]]
             for n in nodes
@@ -786,25 +817,6 @@ def _match_keys(index: GraphIndex) -> dict[str, dict[str, list[str]]]:
         for key in {match_key(str(a)) for a in names}:
             out["alias"].setdefault(key, []).append(nid)
     return out
-
-
-def _read_cache(path: Path, key: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("key") != key:
-        return None
-    return data
-
-
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
-    import contextlib
-
-    from kg.graph import atomic_write_text
-
-    with contextlib.suppress(OSError):  # a read-only folder: suggestions work, only slower
-        atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def _check_types(types: Iterable[str] | None) -> set[str]:

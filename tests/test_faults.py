@@ -50,7 +50,7 @@ def kg_run(*args: str, fault: str | None = None, tmp: Path | None = None,
 def hashes(out: Path) -> dict[str, str]:
     real = resolve(out)
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(real.iterdir())
-            if p.name != "suggest-cache.json"}  # kg suggest's own index, written when read
+            if p.name != "suggest-index.npz"}  # kg suggest's own index, written when read
 
 
 def assert_complete(out: Path) -> None:
@@ -271,7 +271,7 @@ def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) ->
         path.write_bytes(b"[]")
     else:
         path.write_bytes(b"PK\x03\x04" + os.urandom(64))
-    (resolve(out) / "suggest-cache.json").unlink(missing_ok=True)
+    (resolve(out) / "suggest-index.npz").unlink(missing_ok=True)
     for args in (["suggest", QUERY], ["eval"]):
         res = CliRunner().invoke(cli, [*args, "--out", str(out)])
         if name == "split.npz" and args[0] == "suggest":

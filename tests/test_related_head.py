@@ -20,7 +20,7 @@ from kg.related import (
     unit_rows,
     without,
 )
-from kg.suggest import Suggester
+from kg.suggest import SUGGEST_CACHE, Suggester
 from kg.train import _encoder_without, fit_relatedness_head, train
 
 SECTIONS = ("Graph networks", "Few-shot", "Pruning")
@@ -153,8 +153,8 @@ def test_head_round_trips_through_the_command_cache(tmp_path: Path) -> None:
     meta["ranker"] = r.to_json()
     (d / "model.json").write_text(json.dumps(meta), encoding="utf-8")
     cold = Suggester.load(d)
-    warm = Suggester.load(d)  # from suggest-cache.json
-    assert (d / "suggest-cache.json").exists()
+    warm = Suggester.load(d)  # from the suggest index
+    assert (d / SUGGEST_CACHE).exists()
     assert warm.ranker.head == cold.ranker.head == head
     q = "paper:pfs"
     cands = [n for n in cold.scorer.ids if n != q]

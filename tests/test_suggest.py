@@ -13,6 +13,7 @@ import pytest
 from _handmade import EXPECTED, NODES, handmade_graph, trainable_graph, write_model_dir
 
 from kg.suggest import (
+    SUGGEST_CACHE,
     StaleModelWarning,
     Suggester,
     Suggestion,
@@ -21,6 +22,7 @@ from kg.suggest import (
     suggest,
     suggestions_for_all,
 )
+from kg.suggest_index import read_index
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Every entity type: these tests rank all of them (a paper query defaults to papers).
@@ -316,7 +318,7 @@ def test_format_without_suggestions() -> None:
 
 def test_compact_cache_is_used_and_invalidated(tmp_path: Path) -> None:
     d = write_model_dir(tmp_path)
-    cache = d / "suggest-cache.json"
+    cache = d / SUGGEST_CACHE
     first = Suggester.load(d)
     assert cache.exists() and first.index._csr is None  # built from graph.json, cache written
     second = Suggester.load(d)
@@ -332,17 +334,46 @@ def test_compact_cache_is_used_and_invalidated(tmp_path: Path) -> None:
     assert Suggester.load(d).stale  # the stale verdict is cached too
     # a broken cache is ignored and rewritten
     cache.write_text("{broken", encoding="utf-8")
-    assert Suggester.load(d).stale and json.loads(cache.read_text(encoding="utf-8"))["stale"] is True
+    assert Suggester.load(d).stale and read_index(cache)["stale"] is True
+    # the index is binary and numeric: no wide string arrays, nothing pickled
+    with np.load(cache, allow_pickle=False) as npz:
+        assert all(npz[k].dtype.kind in "uif" for k in npz.files)
+    # replacing the embeddings invalidates it too (their ids are kept in the index)
+    with np.load(d / "embeddings.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    np.savez(d / "embeddings.npz", **{**arrays, "z": arrays["z"] * 2})
+    assert read_index(cache) is None and Suggester.load(d).index._csr is None
+
+
+def test_index_survives_a_copied_folder_and_matches_graph_json(tmp_path: Path) -> None:
+    import shutil
+
+    d = write_model_dir(tmp_path / "a")
+    first = Suggester.load(d)
+    copy = tmp_path / "b"
+    shutil.copytree(d, copy, copy_function=shutil.copy)  # new modification times, same bytes
+    hit = read_index(copy / SUGGEST_CACHE)
+    assert hit is not None  # the SHA-256 still matches
+    fresh = Suggester.load(copy, cache=False)
+    from kg.reasons import COMPACT_ATTRS
+
+    for nid, attrs in fresh.index.nodes.items():
+        assert hit["index"].nodes[nid] == {k: attrs[k] for k in COMPACT_ATTRS if k in attrs}
+        assert hit["index"].neighbors(nid) == fresh.index.neighbors(nid)
+    assert hit["index"].sections == fresh.index.sections
+    assert [s.to_dict() for s in first.suggest("PFS", types=ALL)] == [
+        s.to_dict() for s in fresh.suggest("PFS", types=ALL)
+    ]
 
 
 def test_no_cache_and_unwritable_cache(tmp_path: Path) -> None:
     d = write_model_dir(tmp_path)
     Suggester.load(d, cache=False)
-    assert not (d / "suggest-cache.json").exists()
+    assert not (d / SUGGEST_CACHE).exists()
     # a cache path that can be neither read nor replaced (works even when run as root)
-    (d / "suggest-cache.json").mkdir()
+    (d / SUGGEST_CACHE).mkdir()
     assert [s.id for s in suggest(d, "PFS", types=ALL)] == EXPECTED
-    assert [p.name for p in d.iterdir() if p.name.startswith(".suggest-cache")] == []
+    assert [p.name for p in d.iterdir() if p.name.startswith(".suggest-index")] == []
 
 
 def test_suggestions_for_all_equals_one_query_at_a_time(tmp_path: Path) -> None:
@@ -494,3 +525,23 @@ def test_learned_ranker_scores_from_model_json(tmp_path: Path) -> None:
     assert [s.id for s in found] == EXPECTED
     assert found[0].score == pytest.approx(1 / (1 + np.exp(-0.9)))
     assert [s.tie for s in found] == [None, None, 1, 1, None, None, None]
+
+
+def test_top_is_the_start_of_the_full_order() -> None:
+    n = 3000
+    data = {"nodes": [{"id": f"paper:{i:04d}", "type": "paper"} for i in range(n)], "links": []}
+    rng = np.random.default_rng(3)
+    s = Suggester.from_arrays(data, [d["id"] for d in data["nodes"]], ["paper"] * n,
+                              rng.normal(size=(n, 4)).astype(np.float32))
+    cands = rng.permutation(n)[: n - 7]
+    for logits in (
+        rng.normal(size=cands.size),  # distinct: cut to the best few
+        np.round(rng.normal(size=cands.size), 1),  # many equal: ties at the cut keep everything
+        np.zeros(cands.size),
+    ):
+        order = s._order(cands, logits)
+        ranked, ranked_logits = s._top(cands, logits, 5)
+        assert ranked.size < cands.size or np.unique(logits).size < cands.size
+        np.testing.assert_array_equal(ranked, cands[order][: ranked.size])
+        np.testing.assert_array_equal(ranked_logits, logits[order][: ranked.size])
+    assert s._top(cands, rng.normal(size=cands.size), 5)[0].size == 4 * 5 + 64

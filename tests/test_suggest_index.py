@@ -23,6 +23,35 @@ def test_write_suggest_index_makes_the_first_suggest_read_the_cache(tmp_path) ->
     assert si.write_suggest_index(tmp_path / "empty") is None
 
 
+def test_index_from_memory_equals_the_one_read_from_graph_json(tmp_path) -> None:
+    kg = toy_kg(posts=6)
+    kg.save(tmp_path)
+    p = train(kg, hidden=8, epochs=3, progress=False)
+    p.save(tmp_path)
+    suggester = Suggester.from_predictor(p, graph=kg, check=False)
+    path = si.write_suggest_index(tmp_path, p, suggester)
+    hit = si.read_index(path)
+    assert hit is not None and not hit["stale"]
+    files = Suggester.load(tmp_path, cache=False)  # parses graph.json, computes everything
+    from kg.reasons import COMPACT_ATTRS
+    from kg.suggest import _match_keys
+
+    assert list(hit["index"].nodes) == list(files.index.nodes)
+    for nid, attrs in files.index.nodes.items():
+        assert hit["index"].nodes[nid] == {a: attrs[a] for a in COMPACT_ATTRS if a in attrs}
+        assert hit["index"].neighbors(nid) == files.index.neighbors(nid)
+    assert hit["index"].sections == files.index.sections
+    keys = _match_keys(files.index)
+    for tier in ("label", "alias"):
+        assert dict(hit["keys"][tier]) == keys[tier]
+    assert hit["text"].postings == files.text.postings and hit["text"].idf == files.text.idf
+    assert hit["emb_ids"] == files.scorer.ids and hit["emb_types"] == files.scorer.types
+    cached = Suggester.load(tmp_path)
+    assert cached.index._csr is not None  # read from the index
+    for nid in list(files.index.nodes)[:40]:
+        assert [s.to_dict() for s in cached.suggest(nid, k=4)] == [s.to_dict() for s in files.suggest(nid, k=4)]
+
+
 def test_linear_weights_of_an_mlp_are_the_product_of_its_layers() -> None:
     rng = np.random.default_rng(0)
     w0, w1 = rng.normal(size=(4, 4)).astype(np.float32), rng.normal(size=(4, 1)).astype(np.float32)
@@ -44,3 +73,34 @@ def test_page_suggestions_exact_on_small_graphs_bounded_on_large(monkeypatch) ->
     monkeypatch.setattr(si, "PRESELECT", 4)
     small = si.page_suggestions(p, kg, k=3, max_nodes=5)
     assert all(len(found) == 3 for found in small.values())
+
+
+def test_a_rebuild_keeps_the_page_suggestions_an_edit_cannot_touch(tmp_path) -> None:
+    kg = toy_kg(posts=40, papers_per_topic=2)
+    kg.save(tmp_path)
+    p = train(kg, hidden=8, epochs=3, progress=False)
+    p.save(tmp_path)
+    before = Suggester.from_predictor(p, graph=kg, check=False)
+    page = si.page_suggestions(p, kg, k=3, suggester=before)
+    si.write_suggest_index(tmp_path, p, before, {"k": 3, "suggestions": page})
+    # the same graph: everything is kept; another k: nothing
+    assert si.reusable_page(tmp_path, before, k=3) == page
+    assert si.reusable_page(tmp_path, before, k=4) == {}
+    # an edit: one paper of post 0 gets a new topic
+    edited = toy_kg(posts=40, papers_per_topic=2)
+    papers = sorted(n for n in edited.graph if n.startswith("paper:"))
+    edited.graph.add_edge(papers[0], "topic:sub0-1", key="part_of", relation="part_of")
+    after = Suggester.from_predictor(p, graph=edited, check=False)
+    kept = si.reusable_page(tmp_path, after, k=3)
+    assert kept and len(kept) < len(page)
+    assert papers[0] not in kept and "topic:sub0-1" not in kept
+    near = set(after.index.neighbors(papers[0])) | set(after.index.neighbors("topic:sub0-1"))
+    assert not near & set(kept)
+    for q, found in kept.items():
+        assert found == page[q]
+        assert not {s["id"] for s in found} & {papers[0], "topic:sub0-1"}
+    # the page after the edit: kept lists as they were, the rest computed afresh
+    mixed = si.page_suggestions(p, edited, k=3, suggester=after, reuse=kept)
+    fresh = si.page_suggestions(p, edited, k=3, suggester=after)
+    assert list(mixed) == list(fresh)
+    assert all(mixed[q] == (kept[q] if q in kept else fresh[q]) for q in fresh)
