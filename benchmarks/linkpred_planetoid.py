@@ -3,8 +3,8 @@
 Protocol (Kipf & Welling 2016, "Variational Graph Auto-Encoders"): each undirected edge once,
 85 / 5 / 10 % train / validation / test, as many uniform random negative pairs as positives
 for validation and test, binary bag-of-words features (as in the GAE code); AUC and AP in percent, mean ± std over
-seeds 0..N-1 (a fresh split per seed). The split is :func:`kg.split.link_split`
-(``RandomLinkSplit``), the training loop :func:`kg.train.fit_link_model` (test at the best
+seeds 0..N-1 (a fresh split per seed). The split is :func:`kg.learn.split.link_split`
+(``RandomLinkSplit``), the training loop :func:`kg.learn.training.fit_link_model` (test at the best
 validation epoch) -- the same code ``kg train`` runs on a knowledge graph.
 
 Rows (one function per model, all with the signature of :func:`run_default`; add a row by
@@ -48,11 +48,11 @@ from torch_geometric.data import Data
 from torch_geometric.nn import GCNConv
 from torch_geometric.utils import negative_sampling
 
-from kg.device import choose_device
-from kg.metrics import auc_score, average_precision
+from kg.learn.device import choose_device
+from kg.learn.metrics import auc_score, average_precision
+from kg.learn.split import LinkSplit, link_split
+from kg.learn.training import DEFAULTS, fit_link_model, seed_all
 from kg.planetoid import load_planetoid, undirected_pairs
-from kg.split import LinkSplit, link_split
-from kg.train import DEFAULTS, fit_link_model, seed_all
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "planetoid"
@@ -66,7 +66,7 @@ SEAL_CORA_AUC = 93.3
 def run_default(
     data: Data, split: LinkSplit, seed: int, opts: argparse.Namespace
 ) -> dict[str, Any]:
-    """kg's default model (the defaults of :func:`kg.train.train`)."""
+    """kg's default model (the defaults of :func:`kg.learn.training.train`)."""
     t = time.perf_counter()
     fit = fit_link_model(
         data.x,

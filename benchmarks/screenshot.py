@@ -204,7 +204,7 @@ def map_pictures(seeds: Path, corpus: Path, docs: Path, *, train: bool = True) -
     """Make the four map pictures; returns the problems seen (requests, console errors)."""
     from playwright.sync_api import sync_playwright
 
-    from kg.build import build_to
+    from kg.pipeline import build_to
     from kg.render import write_html
     from kg.symmetry import analyze_symmetry
     from kg.symmetry.output import write_report
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-map", action="store_true", help="only the seed picture")
     args = ap.parse_args(argv)
 
-    from kg.build import build_to
+    from kg.pipeline import build_to
 
     with tempfile.TemporaryDirectory() as tmp:
         result = build_to([args.seeds], Path(tmp) / "out", train=not args.no_train, seed=0)

@@ -100,7 +100,7 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
     """
     import warnings
 
-    from kg.suggest import Suggester, format_suggestions
+    from kg.suggest.suggester import Suggester, format_suggestions
 
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -202,8 +202,8 @@ def build_command(
 
         kg build seeds/ --out kg-out --no-train
     """
-    from kg.build import DEFAULT_EXT, build_to
-    from kg.summary import print_summary
+    from kg.graph.summary import print_summary
+    from kg.pipeline import DEFAULT_EXT, build_to
 
     try:
         result = build_to(
@@ -240,8 +240,8 @@ def build_command(
         _echo_training(result.predictor, result.kg)
     written = [str(p) for p in result.files.values()]
     if result.predictor is not None and result.predictor.path is not None:
-        from kg.predictor import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ
-        from kg.suggest import SUGGEST_CACHE
+        from kg.learn.predictor import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ
+        from kg.suggest.suggester import SUGGEST_CACHE
 
         model_dir = result.predictor.path
         names = (MODEL_JSON, MODEL_PT, EMBEDDINGS_NPZ, SPLIT_NPZ, SUGGEST_CACHE)
@@ -260,7 +260,7 @@ def build_command(
 
 def _echo_training(predictor: Any, graph: Any) -> None:
     """Print what training did: device, epochs, time, validation and test AUC/AP, test MRR."""
-    from kg.evaluate import evaluate
+    from kg.learn.evaluation import evaluate
 
     c, m = predictor.config, predictor.metrics
     echo(training_line(predictor))
@@ -318,7 +318,7 @@ def symmetry_command(
         kg symmetry --out kg-out --json
         kg symmetry --out kg-out --mirror
     """
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
     from kg.symmetry import analyze_symmetry
     from kg.symmetry.output import format_report, write_report
 
@@ -363,8 +363,8 @@ def export_command(dest: str | None, out: str, format_: str) -> None:
         kg export --format gexf                 # kg-out/graph.gexf, for Gephi
         kg export --format csv tables/          # tables/nodes.csv, tables/edges.csv
     """
-    from kg.export import default_destination, export_graph
-    from kg.graph import KnowledgeGraph
+    from kg.graph.export import default_destination, export_graph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     try:
         graph = KnowledgeGraph.load(out)
@@ -477,9 +477,9 @@ def train_command(
 
         kg train --out kg-out --epochs 200 --encoder sage --seed 0
     """
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.learn.training import train
     from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, resolve, terminate_as_exit
-    from kg.train import train
 
     try:
         KnowledgeGraph.load(resolve(out))  # a missing or bad graph: say so before locking
@@ -576,10 +576,10 @@ def eval_command(
         echo(json_text(res, indent=2) if as_json else format_related(res))
         return
 
-    from kg.evaluate import evaluate, format_table
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.learn.evaluation import evaluate, format_table
+    from kg.learn.predictor import LinkPredictor
     from kg.outdir import resolve
-    from kg.predictor import LinkPredictor
 
     try:
         real = resolve(out)  # graph and model from one version, even while a build switches
@@ -588,7 +588,7 @@ def eval_command(
         if all_queries:
             max_queries = None
         elif max_queries is None:
-            from kg.evaluate import DEFAULT_QUERIES
+            from kg.learn.evaluation import DEFAULT_QUERIES
 
             max_queries = DEFAULT_QUERIES
         result = evaluate(graph, predictor, max_queries=max_queries)

@@ -55,8 +55,8 @@ def hashes(out: Path) -> dict[str, str]:
 
 def assert_complete(out: Path) -> None:
     """A full matching set: every file, the model trained on this very graph, suggest works."""
-    from kg.graph import KnowledgeGraph
-    from kg.predictor import LinkPredictor
+    from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.learn.predictor import LinkPredictor
 
     real = resolve(out)
     assert sorted(p.name for p in real.iterdir() if p.name in SET) == sorted(SET)
@@ -182,7 +182,7 @@ def test_second_build_waits_for_the_lock(out: Path, tmp_path: Path) -> None:
         assert proc.poll() is None
     stdout, stderr = proc.communicate(60)
     assert proc.returncode == 0, stderr
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     assert "paper:the-lottery-ticket-hypothesis" in KnowledgeGraph.load(out)
 
@@ -283,7 +283,7 @@ def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) ->
 
 
 def test_damaged_weights_give_one_line(out: Path) -> None:
-    from kg.predictor import LinkPredictor
+    from kg.learn.predictor import LinkPredictor
 
     path = resolve(out) / "model.pt"
     data = path.read_bytes()
@@ -312,7 +312,7 @@ def test_old_layout_is_migrated_and_foreign_folders_are_left_in_place(built: Pat
 
 
 def test_forked_graph_writer_dies_with_its_parent(out: Path, tmp_path: Path) -> None:
-    from kg.build import FORK_MIN_NODES
+    from kg.pipeline import FORK_MIN_NODES
 
     big = tmp_path / "big"
     big.mkdir()

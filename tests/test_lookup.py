@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.graph import KnowledgeGraph
-from kg.lookup import Match, closest, find, resolve_query
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.graph.lookup import Match, closest, find, resolve_query
 
 
 def node(type_: str, label: str, *aliases: str) -> dict:

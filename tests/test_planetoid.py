@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
+from kg.learn.split import link_split
+from kg.learn.training import fit_link_model
 from kg.planetoid import load_planetoid, undirected_pairs
-from kg.split import link_split
-from kg.train import fit_link_model
 
 
 def test_load_cora_and_citeseer(planetoid_dir) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.render.pyvis_net import EXTRA_COLOURS, SUGGEST_COLOUR, TYPE_COLOURS, to_pyvis
 
 PAGE_JS = Path(__file__).resolve().parent.parent / "kg" / "render" / "page.js"

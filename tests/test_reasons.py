@@ -1,4 +1,4 @@
-"""kg.reasons: shared neighbours, shortest paths and source lines, on small hand-made graphs."""
+"""kg.suggest.reasons: shared neighbours, shortest paths and source lines, on small hand-made graphs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import networkx as nx
 from _handmade import handmade_graph
 
-from kg.reasons import (
+from kg.suggest.reasons import (
     GraphIndex,
     explain,
     format_path,
@@ -129,7 +129,7 @@ def test_explain_limits_long_lists() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.reasons
+    import kg.suggest.reasons
 
-    result = doctest.testmod(kg.reasons, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(kg.suggest.reasons, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

@@ -1,12 +1,12 @@
-"""kg.related: hub-aware evidence, title text, relatedness pairs and the learned ranker."""
+"""kg.suggest.related: hub-aware evidence, title text, relatedness pairs and the learned ranker."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from kg.reasons import GraphIndex
-from kg.related import (
+from kg.suggest.reasons import GraphIndex
+from kg.suggest.related import (
     EVIDENCE_RANKER,
     FEATURES,
     Evidence,
@@ -156,9 +156,9 @@ def test_ranker_json_round_trip() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.related
+    import kg.suggest.related
 
-    result = doctest.testmod(kg.related)
+    result = doctest.testmod(kg.suggest.related)
     assert result.attempted > 0 and result.failed == 0
 
 
@@ -178,7 +178,7 @@ LISTED = """# Reading list
 
 
 def _listed(tmp_path) -> tuple:
-    from kg.build import build
+    from kg.pipeline import build
 
     (tmp_path / "list.md").write_text(LISTED, encoding="utf-8")
     (tmp_path / "other.md").write_text(
@@ -208,14 +208,14 @@ def test_a_section_groups_its_papers_without_a_topic_node(tmp_path) -> None:
     assert ev.sections(proto) == [] and Evidence(idx).scores(proto)[match][0] == 0.0
     # the compact form keeps the sections
     assert GraphIndex.from_compact(idx.to_compact()).filed(post) == idx.filed(post)
-    from kg.reasons import explain
+    from kg.suggest.reasons import explain
 
     assert explain(idx, gat, gcn, evidence=ev)[0].startswith(
         "both listed under Basic models in Reading list (")
 
 
 def test_sections_give_training_pairs(tmp_path) -> None:
-    from kg.related import section_holdout
+    from kg.suggest.related import section_holdout
 
     kg, idx, post = _listed(tmp_path)
     gat, gcn = "paper:graph-attention-networks", (
@@ -235,7 +235,7 @@ def test_the_page_and_the_command_see_the_same_sections(tmp_path) -> None:
     node-link data (the command's cache) hold the same sections."""
     import networkx as nx
 
-    from kg.suggest import Suggester
+    from kg.suggest.suggester import Suggester
 
     kg, idx, post = _listed(tmp_path)
     ids = sorted(idx.nodes)

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.render import (
     HTML_NAME,
     LARGE_SUGGESTIONS,
@@ -384,7 +384,7 @@ def test_cli_view_without_a_browser_says_so_and_fails(tmp_path):
 def test_rendering_imports_neither_torch_nor_pyvis_network(tmp_path):
     code = (
         "import sys\n"
-        "from kg.graph import KnowledgeGraph\n"
+        "from kg.graph.knowledge_graph import KnowledgeGraph\n"
         "from kg.render import write_html\n"
         "kg = KnowledgeGraph.from_records({f'topic:{i}': {'type': 'topic', 'label': str(i)} for i in range(1200)}, "
         "[(f'topic:{i}', f'topic:{i+1}', 'subtopic_of', {}) for i in range(1199)])\n"
@@ -415,7 +415,7 @@ def test_page_bytes_per_node_stays_under_one_kilobyte():
 
 
 def test_render_seed_post(seed_post):
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build([seed_post])
     data = page_data(render_html(kg, title="VALSE 2020"))
@@ -427,7 +427,7 @@ def test_render_seed_post(seed_post):
 
 @pytest.mark.corpus
 def test_corpus_page_is_laid_out_in_python_and_small(corpus_dir):
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build([corpus_dir])
     assert len(kg) > LAYOUT_THRESHOLD

@@ -1,4 +1,4 @@
-"""kg.suggest: NumPy scoring from saved files, ranking, ties, staleness, lookups."""
+"""kg.suggest.suggester: NumPy scoring from saved files, ranking, ties, staleness, lookups."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from _handmade import EXPECTED, NODES, handmade_graph, trainable_graph, write_model_dir
 
-from kg.suggest import (
+from kg.suggest.suggester import (
     StaleModelWarning,
     Suggester,
     Suggestion,
@@ -208,7 +208,7 @@ def test_suggestions_for_all(model_dir: Path) -> None:
 
 
 def test_predictor_sources(tmp_path: Path, model_dir: Path) -> None:
-    import kg.predictor as pred_mod
+    import kg.learn.predictor as pred_mod
     with np.load(model_dir / "embeddings.npz") as npz:
         ids, types, z = npz["ids"].tolist(), npz["types"].tolist(), npz["z"]
     kg = handmade_graph()
@@ -245,7 +245,7 @@ def trained_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The trainable graph trained twice with the same seed (structure-only features)."""
     import torch
 
-    import kg.train as train_mod
+    import kg.learn.training as train_mod
     torch.set_num_threads(1)
     kg = trainable_graph()
     dirs = []
@@ -277,8 +277,8 @@ def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(trained_
 def test_saved_decoder_arrays_score_like_the_saved_torch_weights(trained_dirs: list[Path]) -> None:
     import torch
 
-    import kg.nn as nn
-    import kg.predictor as predictor
+    import kg.learn.nn as nn
+    import kg.learn.predictor as predictor
     out = trained_dirs[0]
     config = json.loads((out / "model.json").read_text(encoding="utf-8"))
     state = predictor.LinkPredictor.load(out).torch_state_dict()
@@ -300,7 +300,7 @@ def test_saved_decoder_arrays_score_like_the_saved_torch_weights(trained_dirs: l
 
 def test_suggest_never_imports_torch_or_networkx(model_dir: Path) -> None:
     code = (
-        "import sys; from kg.suggest import suggest; "
+        "import sys; from kg.suggest.suggester import suggest; "
         f"r = suggest({str(model_dir)!r}, 'Pruning from Scratch', types={ALL!r}); "
         "print(len(r), 'torch' in sys.modules, 'networkx' in sys.modules, 'rapidfuzz' in sys.modules)"
     )
@@ -364,9 +364,9 @@ def test_suggestions_for_all_equals_one_query_at_a_time(tmp_path: Path) -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.suggest
+    import kg.suggest.suggester
 
-    result = doctest.testmod(kg.suggest, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(kg.suggest.suggester, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
 
 
@@ -388,7 +388,7 @@ def test_equal_scores_from_different_embeddings_are_not_ties(tmp_path: Path) -> 
 @pytest.mark.slow
 def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
     """LinkPredictor.suggest / suggestions_for_all delegate here and agree with the folder."""
-    import kg.predictor as predictor
+    import kg.learn.predictor as predictor
     out = trained_dirs[0]
     p = predictor.LinkPredictor.load(out)
     want = [s.to_dict() for s in suggest(out, "PFS", k=5, types=ALL)]
@@ -399,12 +399,12 @@ def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
 
 
 def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path: Path) -> None:
-    import kg.build as build
+    import kg.pipeline as build
     kg = build.build([str(seed_post)])
     kg.save(tmp_path)
     data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
     assert graph_fingerprint(data) == kg.fingerprint()
-    from kg.reasons import GraphIndex
+    from kg.suggest.reasons import GraphIndex
 
     index = GraphIndex.from_node_link(data)
     assert len(index.nodes) == len(kg)
@@ -413,7 +413,7 @@ def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path:
 
 
 def test_fingerprint_with_parallel_edges(tmp_path: Path) -> None:
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     nodes = {
         "post:p": {"type": "post", "label": "P", "path": "p.md"},
@@ -434,7 +434,7 @@ def test_fingerprint_with_parallel_edges(tmp_path: Path) -> None:
 
 
 def test_resolve_finds_the_acronym_in_a_labels_parentheses() -> None:
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     ids = ["topic:gan", "method:lisgan", "method:cyclegan", "method:wgan"]
     labels = ["Generative Adversarial Network (GAN)", "LisGAN", "CycleGAN", "WGAN"]
@@ -454,7 +454,7 @@ def _with_ranker(directory: Path, ranker: dict) -> Path:
 
 
 def test_answers_follow_the_query_type(tmp_path: Path) -> None:
-    from kg.related import EVIDENCE_RANKER
+    from kg.suggest.related import EVIDENCE_RANKER
 
     d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
     assert {s.type for s in suggest(d, "PFS", k=100)} == {"paper"}
@@ -464,7 +464,7 @@ def test_answers_follow_the_query_type(tmp_path: Path) -> None:
 
 
 def test_small_graph_ranks_by_evidence_and_says_so(tmp_path: Path) -> None:
-    from kg.related import EVIDENCE_RANKER
+    from kg.suggest.related import EVIDENCE_RANKER
 
     d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
     sg = Suggester.load(d)
@@ -483,7 +483,7 @@ def test_small_graph_ranks_by_evidence_and_says_so(tmp_path: Path) -> None:
 
 
 def test_learned_ranker_scores_from_model_json(tmp_path: Path) -> None:
-    from kg.related import FEATURES, Ranker
+    from kg.suggest.related import FEATURES, Ranker
 
     weights = [0.0] * len(FEATURES)
     weights[FEATURES.index("gnn")] = 1.0

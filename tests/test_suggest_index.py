@@ -1,13 +1,13 @@
-"""Tests of kg.suggest_index: the index written at build time and bounded page suggestions."""
+"""Tests of kg.suggest.index: the index written at build time and bounded page suggestions."""
 
 from __future__ import annotations
 
 import numpy as np
 from _toy_kg import toy_kg
 
-import kg.suggest_index as si
-from kg.suggest import SUGGEST_CACHE, Suggester
-from kg.train import train
+import kg.suggest.index as si
+from kg.learn.training import train
+from kg.suggest.suggester import SUGGEST_CACHE, Suggester
 
 
 def test_write_suggest_index_makes_the_first_suggest_read_the_cache(tmp_path) -> None:

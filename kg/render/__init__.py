@@ -12,7 +12,7 @@ focus, year, suggestion filters, related works and orbit-mates; graphs above
 Example
 -------
 >>> import networkx as nx, tempfile, os
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("topic:gnn", type="topic", label="<b>GNN</b>", aliases=[], sources=[], notes=[])
 >>> html = render_html(KnowledgeGraph(g), title="demo")
@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.graph import KnowledgeGraph, atomic_write_text
+from kg.graph.knowledge_graph import KnowledgeGraph, atomic_write_text
 from kg.render.assets import load_assets, script_json
 from kg.render.communities import MAP_ABOVE, community_map
 from kg.render.layout import LAYOUT_THRESHOLD, layout_xy, needs_layout
@@ -76,7 +76,7 @@ def render_html(
     """The page for ``kg`` as a string.
 
     Args:
-        kg: a :class:`~kg.graph.KnowledgeGraph` (a networkx ``MultiDiGraph`` is wrapped).
+        kg: a :class:`~kg.graph.knowledge_graph.KnowledgeGraph` (a networkx ``MultiDiGraph`` is wrapped).
         suggestions: node id -> list of ``{"id","label","type","score","reasons"}`` (best first).
         symmetry: node id -> symmetry class id (adds the "colour by symmetry class" toggle).
         title: page title (default ``"Knowledge graph"``).

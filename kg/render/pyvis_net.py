@@ -1,6 +1,6 @@
 """The graph as a ``pyvis.network.Network``, for those who know pyvis, saved offline.
 
-:func:`to_pyvis` (also :meth:`kg.graph.KnowledgeGraph.to_pyvis`) gives the nodes, links and
+:func:`to_pyvis` (also :meth:`kg.graph.knowledge_graph.KnowledgeGraph.to_pyvis`) gives the nodes, links and
 suggested links the colours, labels, sizes and tooltips of ``graph.html``; the caller can
 then use the whole pyvis API (``add_node``, ``show_buttons``, ``toggle_physics``, ...) and
 save it with ``net.write_html(path)`` or ``net.save_graph(path)``.
@@ -13,7 +13,7 @@ CSS inlined from pyvis's package data, so the saved file opens with no network a
 Example
 -------
 >>> import re
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_records(
 ...     {"paper:a": {"type": "paper", "label": "A"}, "venue:v": {"type": "venue", "label": "V"}},
 ...     [("paper:a", "venue:v", "published_at", {})])
@@ -39,7 +39,7 @@ from kg.render.assets import vis_dir
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
 
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = ["to_pyvis", "type_colour", "TYPE_COLOURS", "EXTRA_COLOURS", "SUGGEST_COLOUR"]
 

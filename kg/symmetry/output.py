@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kg.graph import atomic_write_text
+from kg.graph.knowledge_graph import atomic_write_text
 from kg.render.payload import SYMMETRY_JSON, read_report_data
 from kg.symmetry.report import SymmetryReport
 
@@ -187,7 +187,7 @@ def refresh_graph_page(out: str | os.PathLike[str], kg: Any, data: dict[str, Any
         return None
     suggestions = None
     try:
-        from kg.suggest import Suggester
+        from kg.suggest.suggester import Suggester
 
         suggester = Suggester.load(out)
         if not suggester.stale:

@@ -1,7 +1,7 @@
 """The labeling-trick link predictor on Planetoid (Cora, CiteSeer) under the GAE protocol.
 
 Same data and split as the GAE benchmark (``benchmarks/linkpred_planetoid.py``):
-:func:`kg.planetoid.load_planetoid` (row-normalised features) and :func:`kg.split.link_split`
+:func:`kg.planetoid.load_planetoid` (row-normalised features) and :func:`kg.learn.split.link_split`
 with 85/5/10 train/validation/test edges (validation and test edges out of message passing,
 fixed uniform negatives), seeded per run. The model is trained on (a seeded subsample of) the
 training edges with fresh negatives every epoch, the epoch with the best validation AUC is
@@ -63,12 +63,12 @@ PLANETOID_CPU: dict[str, Any] = {
 
 
 def labeling_trick_on_split(data: Any, split: Any, seed: int, **options: Any) -> dict[str, Any]:
-    """Train on a :class:`kg.split.LinkSplit` of ``data`` and return test AUC/AP at the best
+    """Train on a :class:`kg.learn.split.LinkSplit` of ``data`` and return test AUC/AP at the best
     validation epoch, with seconds and epochs (a row of ``benchmarks/linkpred_planetoid.py``).
     """
     import torch
 
-    from kg.metrics import auc_score, average_precision
+    from kg.learn.metrics import auc_score, average_precision
 
     mp = split.train_mp.t().cpu().numpy()
     mp = mp[mp[:, 0] < mp[:, 1]]
@@ -97,11 +97,11 @@ def labeling_trick_on_split(data: Any, split: Any, seed: int, **options: Any) ->
 
 def labeling_trick_split_run(data: Any, seed: int, **options: Any) -> dict[str, Any]:
     """Split ``data`` (a PyG ``Data``) with ``seed`` exactly as the GAE benchmark does
-    (:func:`kg.split.link_split`, uniform negatives) and run :func:`labeling_trick_on_split`."""
+    (:func:`kg.learn.split.link_split`, uniform negatives) and run :func:`labeling_trick_on_split`."""
     import torch
 
+    from kg.learn.split import link_split
     from kg.planetoid import undirected_pairs
-    from kg.split import link_split
 
     split = link_split(
         undirected_pairs(data.edge_index), torch.empty(2, 0, dtype=torch.long), data.num_nodes,

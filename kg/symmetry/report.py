@@ -1,11 +1,11 @@
 """``analyze_symmetry``: who a GNN cannot tell apart, what it costs, and the remedy working.
 
-Steps (all on one seeded split of the graph's target links, see :mod:`kg.split`):
+Steps (all on one seeded split of the graph's target links, see :mod:`kg.learn.split`):
 
 1. **Classes** on the full graph: stable 1-WL colours (types as initial colours, and structure
    only) and exact automorphism orbits (types as vertex colours); WL classes strictly coarser
    than orbits.
-2. **Proof by measurement**: the project's link predictor (:func:`kg.train.fit_link_model`)
+2. **Proof by measurement**: the project's link predictor (:func:`kg.learn.training.fit_link_model`)
    trained with structure-only inputs (``features="type"``); its final embeddings are compared
    within every orbit (max distance) and across WL classes, and for sample queries the scores of
    candidates of one orbit are compared (exact ties).
@@ -29,7 +29,7 @@ Steps (all on one seeded split of the graph's target links, see :mod:`kg.split`)
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> for m in range(4):
 ...     g.add_node(f"method:m{m}", type="method", label=f"M{m}")
@@ -285,10 +285,10 @@ def analyze_symmetry(
     """Analyse where the link predictor is blind on ``kg`` and how the labeling trick helps.
 
     Args:
-        kg: a :class:`kg.graph.KnowledgeGraph` (or anything with a networkx ``.graph``).
+        kg: a :class:`kg.graph.knowledge_graph.KnowledgeGraph` (or anything with a networkx ``.graph``).
         seed: seeds the split, the models and the samples.
         epochs, hidden, layers, encoder, decoder: the plain GNN (and the random/text rows),
-            trained with :func:`kg.train.fit_link_model` (early stopping on validation AUC).
+            trained with :func:`kg.learn.training.fit_link_model` (early stopping on validation AUC).
         labeling: overrides of :data:`LABELING_DEFAULTS` for the labeling-trick model.
         depth: ``True`` for depths 1..16, or a list of depths, to add the depth study.
         depth_epochs: maximum epochs per depth.
@@ -306,10 +306,10 @@ def analyze_symmetry(
     """
     import torch
 
-    from kg.device import choose_device
-    from kg.pyg import to_link_graph
+    from kg.learn.device import choose_device
+    from kg.learn.pyg import to_link_graph
+    from kg.learn.training import fit_link_model, seed_all, training_split
     from kg.symmetry.labeling import train_labeling_trick
-    from kg.train import fit_link_model, seed_all, training_split
 
     def say(msg: str) -> None:
         if progress:

@@ -20,7 +20,7 @@ Two things a folder of notes (an Obsidian vault, a wiki, a blog) says beyond its
 
 Example
 -------
->>> from kg.parse import parse_text
+>>> from kg.notes.parse import parse_text
 >>> doc = parse_text("---\\nsource: https://arxiv.org/abs/1810.04805\\n---\\n"
 ...                  "Builds on [[Transformer|attention]] and ![[Masking#Why]].\\n", "papers/BERT.md")
 >>> [(x.target, x.anchor, x.kind) for x in note_links(doc)]
@@ -37,8 +37,15 @@ import re
 from collections.abc import Iterator, Sequence
 from urllib.parse import unquote
 
-from kg.papers import PaperHit, clean_title, is_paper_url, recognize, split_authors, title_like
-from kg.parse import (
+from kg.notes.papers import (
+    PaperHit,
+    clean_title,
+    is_paper_url,
+    recognize,
+    split_authors,
+    title_like,
+)
+from kg.notes.parse import (
     MEDIA_EXT,
     WIKI_SCHEME,
     WIKILINK,
@@ -52,8 +59,8 @@ from kg.parse import (
     Table,
     find_ids,
 )
-from kg.records import NoteLink
-from kg.venues import arxiv_year, find_year, normalize_venue, plausible_year
+from kg.notes.records import NoteLink
+from kg.notes.venues import arxiv_year, find_year, normalize_venue, plausible_year
 
 __all__ = [
     "note_links",
@@ -135,7 +142,7 @@ def _wiki_url(m: re.Match[str]) -> str | None:
 def note_links(doc: Document) -> list[NoteLink]:
     """The links of ``doc`` to other notes, in document order.
 
-    >>> from kg.parse import parse_text
+    >>> from kg.notes.parse import parse_text
     >>> doc = parse_text("See [[a/B#x|b]], [c](../c.md), [web](https://x.org), ![[p.png]].\\n")
     >>> [(x.target, x.anchor, x.kind) for x in note_links(doc)]
     [('a/B', 'x', 'wikilink'), ('../c.md', '', 'markdown')]
@@ -161,7 +168,7 @@ _CONTINUES = re.compile(r"^(?:and|or|with|for|of|in|on|to|via|from|&)\b")
 def note_aliases(doc: Document) -> list[str]:
     """The note's front-matter ``aliases`` (``alias``), as a list of strings.
 
-    >>> from kg.parse import parse_text
+    >>> from kg.notes.parse import parse_text
     >>> note_aliases(parse_text("---\\naliases: [BN, batch norm]\\n---\\ntext\\n"))
     ['BN', 'batch norm']
     >>> note_aliases(parse_text("---\\naliases: [Unifying Segmentation, Detection, and Tracking]\\n---\\n"))
@@ -197,7 +204,7 @@ def resolve_links(
     share it — else by alias. Unresolved links are left out; links of a note to itself are kept
     (the graph drops them).
 
-    >>> from kg.records import NoteLink as L
+    >>> from kg.notes.records import NoteLink as L
     >>> paths = ["v/a/Attention.md", "v/b/Attention.md", "v/b/GRU.md", "v/c/Note.md"]
     >>> links = [[L("GRU", 1)], [L("Attention", 2)], [L("Attention", 3), L("gated unit", 4)],
     ...          [L("a/Attention", 5), L("../b/GRU.md", 6, kind="markdown"), L("Nowhere", 7)]]
@@ -359,7 +366,7 @@ def paper_note(doc: Document, title: str) -> PaperHit | None:
     the front matter, a venue in the title) and ``"note-weak"`` when only its folder or a
     "paper notes:" title prefix says so (then a note listing several papers is a digest).
 
-    >>> from kg.parse import parse_text
+    >>> from kg.notes.parse import parse_text
     >>> doc = parse_text("### Paper: Deep Sets\\n### Author: M. Zaheer, S. Kottur\\n"
     ...                  "### Year: 2017\\n### Venue: NeurIPS\\nNotes...\\n", "n.md")
     >>> hit = paper_note(doc, "n")
@@ -472,7 +479,7 @@ def _surname(author: str) -> str:
 def citations(doc: Document) -> list[tuple[int, str, int]]:
     """In-text citations of ``doc`` as ``(line, surname, year)``, in document order.
 
-    >>> from kg.parse import parse_text
+    >>> from kg.notes.parse import parse_text
     >>> citations(parse_text("As Gupta et al. (2018) and (Lee, 2020) show; Luong, et al., 2015.\\n"))
     [(1, 'Gupta', 2018), (1, 'Lee', 2020), (1, 'Luong', 2015)]
     """

@@ -5,7 +5,7 @@ neighbours the two nodes share, a shortest path between them when they share non
 posts and lines (from the nodes' ``sources``) where they appear. They work on a
 :class:`GraphIndex`, a light adjacency index that reads ``graph.json`` without networkx so
 that ``kg suggest`` starts fast; :meth:`GraphIndex.from_graph` builds one from a networkx graph
-or a :class:`kg.graph.KnowledgeGraph`.
+or a :class:`kg.graph.knowledge_graph.KnowledgeGraph`.
 
 Example
 -------
@@ -94,7 +94,7 @@ class GraphIndex:
 
     @classmethod
     def from_graph(cls, graph: Any) -> GraphIndex:
-        """Index a networkx graph or a :class:`kg.graph.KnowledgeGraph`.
+        """Index a networkx graph or a :class:`kg.graph.knowledge_graph.KnowledgeGraph`.
 
         >>> import networkx as nx
         >>> g = nx.MultiDiGraph()
@@ -413,7 +413,7 @@ def explain(
     most :data:`MAX_REASONS`, each at most :data:`MAX_REASON_CHARS` characters).
 
     Venues, front-matter tags, housekeeping headings and hubs are never reasons (see
-    :class:`kg.related.Evidence`):
+    :class:`kg.suggest.related.Evidence`):
 
     * ``both listed under SECTION in TITLE (PATH lines ...)`` — the headings a note lists
       both under (a section counts even when its heading is not a topic);
@@ -425,7 +425,7 @@ def explain(
     * ``noted at PATH:LINE`` — where the candidate appears, when no post names both;
     * ``no shared section, note or title words`` — the score comes from the model alone.
     """
-    from kg.related import Evidence, TextIndex
+    from kg.suggest.related import Evidence, TextIndex
 
     ev = evidence if evidence is not None else Evidence(index)
     reasons: list[str] = []

@@ -3,13 +3,13 @@
 ``kg train`` (or ``kg build``) leaves three files in its output folder: ``graph.json``,
 ``model.json`` (the training configuration, with the ``graph_fingerprint`` of the graph it
 was trained on) and ``embeddings.npz`` (node ``ids``, ``types``, final embeddings ``z`` and
-the decoder in NumPy form, see :mod:`kg.nn`). :func:`suggest` reads them without importing
+the decoder in NumPy form, see :mod:`kg.learn.nn`). :func:`suggest` reads them without importing
 torch or networkx, resolves the query (node id, label, alias, then fuzzy; see
-:mod:`kg.lookup`), scores every candidate of the wanted types that is not already linked to
+:mod:`kg.graph.lookup`), scores every candidate of the wanted types that is not already linked to
 the query (any relation, either direction) and returns the best ``k`` as
-:class:`Suggestion` records, each with the reasons of :func:`kg.reasons.explain`.
+:class:`Suggestion` records, each with the reasons of :func:`kg.suggest.reasons.explain`.
 
-Scores come from :class:`kg.scoring.EmbeddingScorer` (the decoder's formula in NumPy);
+Scores come from :class:`kg.suggest.scoring.EmbeddingScorer` (the decoder's formula in NumPy);
 ``score = sigmoid(logit)``. Candidates are ranked by logit, then by node id.
 
 Ties: candidates with equal embeddings (every coordinate within ``tie_tol``, relative to the
@@ -66,8 +66,9 @@ from typing import Any
 
 import numpy as np
 
-from kg.reasons import GraphIndex, explain
-from kg.related import (
+from kg.graph.schema import ENTITY_TYPES, NODE_TYPES
+from kg.suggest.reasons import GraphIndex, explain
+from kg.suggest.related import (
     EVIDENCE_RANKER,
     FEATURES,
     Evidence,
@@ -76,8 +77,7 @@ from kg.related import (
     pair_features,
     unit_rows,
 )
-from kg.schema import ENTITY_TYPES, NODE_TYPES
-from kg.scoring import EmbeddingScorer, sigmoid
+from kg.suggest.scoring import EmbeddingScorer, sigmoid
 
 __all__ = [
     "Suggestion",
@@ -135,7 +135,7 @@ class Suggestion:
         label: node label.
         type: node type.
         score: ``sigmoid(logit)``, the predicted probability of a link.
-        reasons: why, from the graph (see :func:`kg.reasons.explain`).
+        reasons: why, from the graph (see :func:`kg.suggest.reasons.explain`).
         tie: number of the tie group (1, 2, ... in rank order) when other candidates have the
             same embedding, so the model cannot tell them apart; ``None`` otherwise.
         tie_size: how many candidates the tie group holds (0 when not tied).
@@ -172,7 +172,7 @@ class Suggestion:
 
 # -- files ---------------------------------------------------------------------------------
 def graph_fingerprint(data: Mapping[str, Any]) -> str:
-    """SHA-256 of node-link data, equal to :meth:`kg.graph.KnowledgeGraph.fingerprint`.
+    """SHA-256 of node-link data, equal to :meth:`kg.graph.knowledge_graph.KnowledgeGraph.fingerprint`.
 
     Computed on the parsed ``graph.json`` directly (no networkx, no graph object).
 
@@ -202,7 +202,7 @@ class Suggester:
     """A graph index plus a scorer: what :func:`suggest` needs, loaded once.
 
     Args:
-        index: the graph (see :class:`kg.reasons.GraphIndex`).
+        index: the graph (see :class:`kg.suggest.reasons.GraphIndex`).
         scorer: the embeddings and decoder.
         stale: a message when the model was trained on another graph, else ``None``.
         directory: the folder the files came from, if any.
@@ -327,7 +327,7 @@ class Suggester:
 
     @classmethod
     def from_predictor(cls, predictor: Any, graph: Any = None) -> Suggester:
-        """A suggester over a trained :class:`kg.predictor.LinkPredictor`.
+        """A suggester over a trained :class:`kg.learn.predictor.LinkPredictor`.
 
         Args:
             predictor: has ``ids``, ``types``, ``z``, ``decoder`` (dict of NumPy arrays),
@@ -371,7 +371,7 @@ class Suggester:
 
     # -- queries ------------------------------------------------------------------------
     def resolve(self, text: str) -> str:
-        """The node id ``text`` names (id, label, alias, then fuzzy; see :mod:`kg.lookup`).
+        """The node id ``text`` names (id, label, alias, then fuzzy; see :mod:`kg.graph.lookup`).
 
         Raises:
             LookupError: unknown or ambiguous, with the closest matches on one line.
@@ -379,11 +379,11 @@ class Suggester:
         stripped = text.strip()
         if stripped in self.index.nodes:
             return stripped
-        from kg.resolve import match_key
+        from kg.graph.resolution import match_key
 
         key = match_key(text)
         if key:
-            # the exact and alias tiers of kg.lookup.resolve_query, without rapidfuzz
+            # the exact and alias tiers of kg.graph.lookup.resolve_query, without rapidfuzz
             if self._keys is None:
                 self._keys = _match_keys(self.index)
             for tier in ("label", "alias"):
@@ -392,8 +392,8 @@ class Suggester:
                     return hits[0]
                 if hits:
                     break
-        from kg.graph import KnowledgeGraph
-        from kg.lookup import resolve_query
+        from kg.graph.knowledge_graph import KnowledgeGraph
+        from kg.graph.lookup import resolve_query
 
         return resolve_query(KnowledgeGraph.from_records(self.index.nodes, []), text)
 
@@ -428,7 +428,7 @@ class Suggester:
 
     def features(self, query: str, cands: np.ndarray, gnn: np.ndarray | None = None, *,
                  with_gnn: bool = False) -> np.ndarray:  # fmt: skip
-        """:func:`kg.related.pair_features` of ``query`` against scorer rows ``cands``
+        """:func:`kg.suggest.related.pair_features` of ``query`` against scorer rows ``cands``
         (``gnn``: the decoder's logits for them, when already computed; the embedding
         cosines are added here; ``with_gnn``: even when the ranker does not use them)."""
         row = self.scorer.row.get(query)
@@ -740,9 +740,9 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _match_keys(index: GraphIndex) -> dict[str, dict[str, list[str]]]:
-    """``{"label": {key: [ids]}, "alias": {key: [ids]}}`` with :func:`kg.resolve.match_key`."""
-    from kg.lookup import label_names
-    from kg.resolve import match_key
+    """``{"label": {key: [ids]}, "alias": {key: [ids]}}`` with :func:`kg.graph.resolution.match_key`."""
+    from kg.graph.lookup import label_names
+    from kg.graph.resolution import match_key
 
     out: dict[str, dict[str, list[str]]] = {"label": {}, "alias": {}}
     for nid, attrs in index.nodes.items():
@@ -767,7 +767,7 @@ def _read_cache(path: Path, key: dict[str, Any]) -> dict[str, Any] | None:
 def _write_cache(path: Path, data: dict[str, Any]) -> None:
     import contextlib
 
-    from kg.graph import atomic_write_text
+    from kg.graph.knowledge_graph import atomic_write_text
 
     with contextlib.suppress(OSError):  # a read-only folder: suggestions work, only slower
         atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
@@ -809,7 +809,7 @@ def suggest(
 
     Args:
         source: an output folder of ``kg build``/``kg train``, a :class:`Suggester`, or a
-            trained :class:`kg.predictor.LinkPredictor`.
+            trained :class:`kg.learn.predictor.LinkPredictor`.
         query: a node id, label, alias or approximate name.
         k: how many suggestions.
         types: candidate types (default: topic, method, paper, venue).

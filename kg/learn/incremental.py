@@ -1,7 +1,7 @@
 """Learning after an edit: fine-tune the previous model instead of training from scratch.
 
 When a rebuild changes a small part of the graph (one note edited: a few nodes and edges
-added or removed), the previous model's weights are a good start: :func:`kg.train.train`
+added or removed), the previous model's weights are a good start: :func:`kg.learn.training.train`
 with ``init=previous`` then
 
 1. **carries the split over** (:func:`carried_split`): a target pair that existed before
@@ -104,8 +104,8 @@ def warm_start(
     """The previous model's weights when they fit the model about to be trained, else ``None``.
 
     Args:
-        previous: a :class:`kg.predictor.LinkPredictor` (with ``model.pt``), or ``None``.
-        lg: the :class:`kg.pyg.LinkGraph` about to be trained on.
+        previous: a :class:`kg.learn.predictor.LinkPredictor` (with ``model.pt``), or ``None``.
+        lg: the :class:`kg.learn.pyg.LinkGraph` about to be trained on.
         encoder, decoder, degree: the new model's settings.
         cfg: the resolved numeric settings (``hidden``, ``layers``, ``node_dim``, ...).
     """
@@ -147,12 +147,12 @@ def carried_split(previous: Any, lg: Any, *, val: float, test: float, seed: int 
 
     Pairs new to the graph go to validation and test with probabilities ``val`` and
     ``test`` (seeded), the rest to training. Negatives and message-passing graphs are
-    built as :func:`kg.split.link_split` builds them.
+    built as :func:`kg.learn.split.link_split` builds them.
 
     Raises:
         ValueError: the previous predictor has no saved split.
     """
-    from kg.split import _fixed_typed_negatives, split_from_parts
+    from kg.learn.split import _fixed_typed_negatives, split_from_parts
 
     if "train_pos" not in previous.split:
         raise ValueError("the previous model has no saved split")
@@ -192,7 +192,7 @@ def previous_model(out: Any, kg: Any, *, seed: int = 0, max_change: float = SMAL
     """
     from pathlib import Path
 
-    from kg.predictor import MODEL_PT, LinkPredictor
+    from kg.learn.predictor import MODEL_PT, LinkPredictor
 
     folder = Path(out)
     if not (folder / MODEL_PT).exists():

@@ -1,6 +1,6 @@
 """The trained link predictor as a result object: config, metrics, timings, embeddings, files.
 
-:class:`LinkPredictor` is what :func:`kg.train.train` returns. It holds NumPy arrays only (plus
+:class:`LinkPredictor` is what :func:`kg.learn.training.train` returns. It holds NumPy arrays only (plus
 the torch state dict when it was just trained), so loading it and scoring pairs never imports
 torch.
 
@@ -8,11 +8,11 @@ Files written by :meth:`LinkPredictor.save` (atomically, temp file + rename) int
 
 ``model.pt``
     ``torch.save(state_dict)``; load with ``torch.load(path, weights_only=True)`` into
-    :class:`kg.nn.LinkModel` built from the config.
+    :class:`kg.learn.nn.LinkModel` built from the config.
 ``model.json``
     the config: ``encoder``, ``decoder``, ``hidden``, ``layers``, ``features``, ``degree``,
     ``seed``, ``epochs`` (asked), ``epochs_trained``, ``best_epoch``, ``graph_fingerprint``
-    (:meth:`kg.graph.KnowledgeGraph.fingerprint` of the graph trained on), ``kg_version``,
+    (:meth:`kg.graph.knowledge_graph.KnowledgeGraph.fingerprint` of the graph trained on), ``kg_version``,
     plus ``metrics``, ``timings`` and ``split`` (sizes).
 ``embeddings.npz``
     ``ids`` and ``types`` (unicode arrays), ``z`` (``float32 [n, d]``, computed with ALL edges
@@ -24,7 +24,7 @@ Files written by :meth:`LinkPredictor.save` (atomically, temp file + rename) int
     training and validation edges in message passing (what ``kg eval`` scores the test edges
     with, so the saved model can be evaluated honestly without torch).
 
-Score of a pair (see :func:`score_pairs`; :mod:`kg.nn` defines the same in torch):
+Score of a pair (see :func:`score_pairs`; :mod:`kg.learn.nn` defines the same in torch):
 
 * dot: ``logit = sum(z_u * z_v)``
 * mlp: ``h = z_u * z_v``; ``h = relu(h @ dec_w{i} + dec_b{i})`` for every layer but the last;
@@ -55,8 +55,8 @@ from typing import Any
 
 import numpy as np
 
-from kg.graph import atomic_write_bytes
-from kg.scoring import sigmoid
+from kg.graph.knowledge_graph import atomic_write_bytes
+from kg.suggest.scoring import sigmoid
 
 __all__ = [
     "MODEL_PT",
@@ -254,14 +254,14 @@ class LinkPredictor:
 
     # -- suggestions (delegated to kg.suggest) ------------------------------------------
     def suggest(self, query: str, k: int = 10, types: Any = None, graph: Any = None) -> list[Any]:
-        """Related nodes not yet linked to ``query`` (see :func:`kg.suggest.suggest`)."""
-        from kg import suggest as _suggest
+        """Related nodes not yet linked to ``query`` (see :func:`kg.suggest.suggester.suggest`)."""
+        from kg.suggest import suggester as _suggest
 
         return _suggest.suggest(query, predictor=self, graph=graph, k=k, types=types)
 
     def suggestions_for_all(self, k: int = 5, graph: Any = None) -> dict[str, list[Any]]:
         """Top-``k`` suggestions for every entity node (for the HTML page)."""
-        from kg import suggest as _suggest
+        from kg.suggest import suggester as _suggest
 
         return _suggest.suggestions_for_all(predictor=self, graph=graph, k=k)
 

@@ -3,7 +3,7 @@
 Two views:
 
 * :func:`to_hetero_data` — a ``HeteroData`` with one node store per type (``x`` from
-  :func:`kg.features.node_features`, ``ids`` the node ids in row order) and one edge store per
+  :func:`kg.learn.features.node_features`, ``ids`` the node ids in row order) and one edge store per
   ``(source type, relation, target type)`` triple, in the direction the schema stores it
   (apply ``torch_geometric.transforms.ToUndirected`` to add reverse edges).
   ``KnowledgeGraph.to_pyg()`` returns this.
@@ -21,7 +21,7 @@ they would swamp the metrics.
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> for nid, t in [("post:a", "post"), ("topic:gnn", "topic"), ("paper:gcn", "paper")]:
 ...     g.add_node(nid, type=t, label=nid.split(":")[1], aliases=[], notes=[], sources=[])
@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from kg.features import TEXT_DIM, node_features
-from kg.graph import KnowledgeGraph
-from kg.schema import NODE_TYPES
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.graph.schema import NODE_TYPES
+from kg.learn.features import TEXT_DIM, node_features
 
 __all__ = [
     "TARGET_RELATIONS",
@@ -71,7 +71,7 @@ class LinkGraph:
         x: ``float32 [n, f]`` static features.
         target: ``long [2, m]`` undirected target pairs, each once (``target[0] < target[1]``).
         context: ``long [2, c]`` undirected context pairs, each once (same convention).
-        node_type: ``long [n]`` index into :data:`kg.schema.NODE_TYPES`.
+        node_type: ``long [n]`` index into :data:`kg.graph.schema.NODE_TYPES`.
         features: the feature kind used for ``x``.
     """
 

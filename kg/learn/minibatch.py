@@ -1,6 +1,6 @@
 """Mini-batch training with neighbour sampling, for graphs too large for full-batch epochs.
 
-Full-batch training (:func:`kg.train.fit_link_model`) makes one parameter update per epoch
+Full-batch training (:func:`kg.learn.training.fit_link_model`) makes one parameter update per epoch
 and encodes the whole graph for it, plus once more for validation. On a graph of 50,000
 nodes that is a few seconds per update, and a few hundred updates. Here every epoch makes
 one update per batch of ``batch_size`` supervised pairs, and each update encodes only the
@@ -8,7 +8,7 @@ sampled neighbourhood of the batch's nodes (as torch-geometric's ``LinkNeighborL
 does):
 
 1. **Per epoch**, as in full-batch training, a fraction ``supervision`` of the training
-   pairs is supervised and left out of message passing (:func:`kg.split.supervision_split`);
+   pairs is supervised and left out of message passing (:func:`kg.learn.split.supervision_split`);
    the rest and the context pairs form the epoch's message-passing graph, held as a CSR
    (:class:`Neighbourhood`: ``rowptr``/``col`` of the incoming edges of every node).
 2. **Per batch**, the batch's positives get one negative each from :class:`NegativeSampler`
@@ -19,7 +19,7 @@ does):
    ``0..k-1`` with the batch's nodes first. The encoder runs on that subgraph only; the
    log-degree input is the node's degree in the whole message-passing graph, never the
    sampled one, so the model trained here is the same function as a full-batch one and
-   :meth:`kg.nn.LinkModel.encode` runs it on the whole graph afterwards.
+   :meth:`kg.learn.nn.LinkModel.encode` runs it on the whole graph afterwards.
 3. **Early stopping** scores a fixed sample of at most ``val_sample`` validation pairs (and
    their fixed negatives) once per epoch, on neighbourhoods sampled with a fixed seed, so
    the figure compares across epochs and costs a few batches, not a whole-graph pass.
@@ -50,9 +50,9 @@ import numpy as np
 import torch
 from torch_geometric.utils import degree as node_degree
 
-from kg.metrics import auc_score, average_precision
-from kg.nn import LinkModel
-from kg.split import LinkSplit, supervision_split
+from kg.learn.metrics import auc_score, average_precision
+from kg.learn.nn import LinkModel
+from kg.learn.split import LinkSplit, supervision_split
 
 __all__ = [
     "MINIBATCH_MIN_NODES",
@@ -185,7 +185,7 @@ class NegativeSampler:
 
     With ``node_type``: a typed corruption (one side, chosen at random, replaced by a random
     node of the same type), from per-type tables built once; without: a uniformly random
-    second node. The same distribution as :func:`kg.split.train_negatives`.
+    second node. The same distribution as :func:`kg.learn.split.train_negatives`.
 
     >>> s = NegativeSampler(torch.tensor([0, 1, 1, 1]), 4)
     >>> neg = s.draw(torch.tensor([[0], [1]]), torch.Generator().manual_seed(0))
@@ -300,10 +300,10 @@ def fit_link_model_minibatch(
     init_state: dict[str, torch.Tensor] | None = None,
     on_epoch: Callable[[dict[str, float]], None] | None = None,
 ) -> Any:
-    """Train a :class:`kg.nn.LinkModel` on ``split`` in sampled mini-batches.
+    """Train a :class:`kg.learn.nn.LinkModel` on ``split`` in sampled mini-batches.
 
-    Same arguments and result (:class:`kg.train.FitResult`) as
-    :func:`kg.train.fit_link_model`, plus:
+    Same arguments and result (:class:`kg.learn.training.FitResult`) as
+    :func:`kg.learn.training.fit_link_model`, plus:
 
     Args:
         batch_size: supervised positive pairs per update (each with one negative); default
@@ -317,7 +317,7 @@ def fit_link_model_minibatch(
     The validation and test figures of the result are exact (whole-graph encoding at the
     best epoch), not sampled.
     """
-    from kg.train import FitResult, _scores, seed_all
+    from kg.learn.training import FitResult, _scores, seed_all
 
     if encoder == "hetero":
         raise ValueError("encoder 'hetero' trains full batch only; use --batch-size 0")

@@ -5,9 +5,9 @@ followed by one line per skipped file (``path: reason``) and per warning when as
 
 Example
 -------
->>> from kg.graph import KnowledgeGraph
->>> from kg.build import BuildReport
->>> from kg.records import Skipped
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
+>>> from kg.pipeline import BuildReport
+>>> from kg.notes.records import Skipped
 >>> kg = KnowledgeGraph.from_records(
 ...     {"post:a": {"type": "post", "label": "A"}, "topic:x": {"type": "topic", "label": "X"}},
 ...     [("post:a", "topic:x", "mentions", {"relation": "mentions"})],
@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
-from kg.schema import NODE_TYPES
+from kg.graph.schema import NODE_TYPES
 from kg.terminal import clean
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = ["summary_rows", "print_summary"]
 

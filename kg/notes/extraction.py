@@ -1,8 +1,8 @@
 """Extract typed entity mentions (topics, methods, papers, venues) from a parsed note.
 
-:func:`extract` is a pure function of a :class:`kg.parse.Document`; :func:`extract_file`
+:func:`extract` is a pure function of a :class:`kg.notes.parse.Document`; :func:`extract_file`
 parses and extracts one file and never raises for bad input (it returns
-:class:`kg.records.Skipped` with a one-line reason instead), so it can run in a process pool.
+:class:`kg.notes.records.Skipped` with a one-line reason instead), so it can run in a process pool.
 
 What becomes what (Chinese and English alike):
 
@@ -13,7 +13,7 @@ What becomes what (Chinese and English alike):
   introduction, 目录, 参考文献, 未来展望, ...) are not topics: their content hangs under the
   enclosing topic. A heading that is a year (``### 2019``) or a venue (``## CVPR 2019``) is
   not a topic either; it supplies the year / venue of the papers below it.
-* **paper** — a list item, paragraph line or table row recognised by :mod:`kg.papers`; in a
+* **paper** — a list item, paragraph line or table row recognised by :mod:`kg.notes.papers`; in a
   list that already holds recognised papers, a bare title-like sibling (``Lottery Ticket
   Hypothesis``) is a paper too. A table with a title column (and optionally venue, year and
   author columns) gives one paper per row.
@@ -29,7 +29,7 @@ What becomes what (Chinese and English alike):
 
 Example
 -------
->>> from kg.parse import parse_text
+>>> from kg.notes.parse import parse_text
 >>> ex = extract(parse_text("# 模型压缩\\n1. Data-free Compression\\n"
 ...                         "   - Data-free Learning of Student Networks (ICCV2019)\\n"
 ...                         "     - GAN 生成训练样本\\n", "a.md"))
@@ -48,9 +48,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.glossary import Glossary, Term, is_housekeeping_tag, term_key
-from kg.notes import citations, cited_papers, is_field_line, note_aliases, note_links, paper_note
-from kg.papers import (
+from kg.notes.glossary import Glossary, Term, is_housekeeping_tag, term_key
+from kg.notes.links import (
+    citations,
+    cited_papers,
+    is_field_line,
+    note_aliases,
+    note_links,
+    paper_note,
+)
+from kg.notes.papers import (
     PaperHit,
     author_venue_line,
     clean_title,
@@ -62,7 +69,7 @@ from kg.papers import (
     split_authors,
     title_like,
 )
-from kg.parse import (
+from kg.notes.parse import (
     MAX_FILE_BYTES,
     Document,
     Item,
@@ -73,9 +80,9 @@ from kg.parse import (
     Section,
     Table,
 )
-from kg.parse import parse_file as _parse_file
-from kg.records import SECTION_SEP, Extraction, Mention, Post, Skipped
-from kg.venues import Venue, normalize_venue
+from kg.notes.parse import parse_file as _parse_file
+from kg.notes.records import SECTION_SEP, Extraction, Mention, Post, Skipped
+from kg.notes.venues import Venue, normalize_venue
 
 __all__ = [
     "extract",
@@ -426,7 +433,7 @@ _USER_NAMES: Glossary | None = None
 def use_names(terms: Sequence[Term] = ()) -> None:
     """Accept the names of ``terms`` (a user's alias file) as entities in later extractions.
 
-    >>> from kg.glossary import Term
+    >>> from kg.notes.glossary import Term
     >>> use_names([Term("Design Choices")]); judge_name("Design Choices", "topic")
     (True, 'alias file')
     >>> use_names(); judge_name("Design Choices", "topic")[0]
@@ -454,7 +461,7 @@ def judge_name(label: str, kind: str = "method") -> tuple[bool, str]:
     >>> judge_name("User study", "topic"), judge_name("2019-04-18", "topic")
     ((False, 'no sign of a named research entity'), (False, 'date'))
     """
-    from kg.glossary import default_glossary, to_simplified
+    from kg.notes.glossary import default_glossary, to_simplified
 
     t = " ".join(to_simplified(label).split()).strip(" :：-–—*")
     if not t or not _HAS_WORD.search(t):
@@ -644,7 +651,7 @@ def names_a_task(label: str) -> bool:
     >>> names_a_task("few-shot learning"), names_a_task("PPO"), names_a_task("Data-free Compression")
     (False, False, False)
     """
-    from kg.glossary import default_glossary
+    from kg.notes.glossary import default_glossary
 
     core = _PAREN_TAIL.sub("", label).strip() or label
     glossary = default_glossary()
@@ -735,7 +742,7 @@ _COURSE_CODE = re.compile(r"^[a-z]{2,6}\d{3,4}\b")
 def _tag_acronym(name: str) -> str:
     """Tags are often written in lower case: ``gan`` is the acronym ``GAN`` when the glossary
     knows it and no word ``gan`` (``nas`` is ``NAS``; ``attention`` stays a word)."""
-    from kg.glossary import default_glossary
+    from kg.notes.glossary import default_glossary
 
     glossary = default_glossary()
     short = name.islower() and len(name) <= 6
@@ -1084,7 +1091,7 @@ class _Extractor:
                 ),
                 None,
             )
-            from kg.parse import find_ids
+            from kg.notes.parse import find_ids
 
             hit = PaperHit(title=title, line=row.line, venue=venue, year=year, url=url,
                            ids=find_ids(url) if url else {},
@@ -1155,7 +1162,7 @@ def _about(ex: _Extractor, about: PaperHit, doc: Document) -> None:
 
 
 def extract(doc: Document) -> Extraction:
-    """Turn a parsed document into a :class:`kg.records.Extraction` (pure).
+    """Turn a parsed document into a :class:`kg.notes.records.Extraction` (pure).
 
     Mentions come in document order (front matter first) with ``key`` equal to their index.
     """
@@ -1189,7 +1196,7 @@ def extract(doc: Document) -> Extraction:
 
 
 #: The recursion limit while one file is parsed and extracted: lists and quotes nested up
-#: to :data:`kg.parse.MAX_NESTING` levels are read; deeper ones are skipped with a reason.
+#: to :data:`kg.notes.parse.MAX_NESTING` levels are read; deeper ones are skipped with a reason.
 RECURSION_LIMIT = 8000
 
 
@@ -1199,9 +1206,9 @@ def extract_file(
     *,
     max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Extraction | Skipped:
-    """Parse and extract one file; bad input gives :class:`kg.records.Skipped`, never an error.
+    """Parse and extract one file; bad input gives :class:`kg.notes.records.Skipped`, never an error.
 
-    ``max_bytes`` is the size limit of :func:`kg.parse.parse_file`.
+    ``max_bytes`` is the size limit of :func:`kg.notes.parse.parse_file`.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:

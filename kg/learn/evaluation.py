@@ -1,15 +1,15 @@
 """Evaluate the link predictor against the classic heuristics on the same held-out split.
 
-For the test edges of the predictor's split (never in message passing, see :mod:`kg.split`):
+For the test edges of the predictor's split (never in message passing, see :mod:`kg.learn.split`):
 
 * **AUC** and **AP**: test positives against the fixed typed test negatives.
 * **MRR**, **Hits@1**, **Hits@10**: every test edge ``(u, v)`` is asked both ways; for the query
   ``(u, ?)`` the true ``v`` is ranked against **all** nodes of ``v``'s type except ``u``, with
   the other known target edges of ``u`` (training, validation and test) filtered out. Ties
-  count half (:mod:`kg.metrics`).
+  count half (:mod:`kg.learn.metrics`).
 
 The GNN scores with ``z_eval`` (embeddings whose message passing saw only training and
-validation edges); the heuristics of :mod:`kg.baselines` (Common Neighbours, Adamic-Adar,
+validation edges); the heuristics of :mod:`kg.learn.baselines` (Common Neighbours, Adamic-Adar,
 Resource Allocation, label-text similarity) score on a graph of exactly the same edges
 (context + training + validation targets). Everything here is NumPy/SciPy: evaluating a saved
 model does not import torch (training one does).
@@ -24,7 +24,7 @@ Result shape (also what ``kg eval --json`` prints)::
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> for i in range(30):
 ...     g.add_node(f"paper:p{i}", type="paper", label=f"paper {i}", aliases=[], notes=[])
@@ -43,14 +43,14 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kg.baselines import HeuristicScorer
-from kg.graph import KnowledgeGraph
-from kg.metrics import auc_score, average_precision, rank_of, ranking_summary
-from kg.predictor import LinkPredictor, score_matrix, score_pairs
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.learn.baselines import HeuristicScorer
+from kg.learn.metrics import auc_score, average_precision, rank_of, ranking_summary
+from kg.learn.predictor import LinkPredictor, score_matrix, score_pairs
 
 __all__ = ["BASELINES", "METRICS", "DEFAULT_QUERIES", "evaluate", "seen_graph", "format_table"]
 
-#: Heuristics compared with the GNN (names of :data:`kg.baselines.METHODS`).
+#: Heuristics compared with the GNN (names of :data:`kg.learn.baselines.METHODS`).
 BASELINES: tuple[str, ...] = (
     "common_neighbors",
     "adamic_adar",
@@ -69,7 +69,7 @@ DEFAULT_QUERIES = 1000
 def _pairs_by_role(
     kg: KnowledgeGraph, index: dict[str, int], targets: Sequence[str]
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """Undirected target and context index pairs (the same rule as :func:`kg.pyg.to_link_graph`)."""
+    """Undirected target and context index pairs (the same rule as :func:`kg.learn.pyg.to_link_graph`)."""
     tgt: set[tuple[int, int]] = set()
     ctx: set[tuple[int, int]] = set()
     for u, v, rel in kg.graph.edges(data="relation"):
@@ -156,13 +156,13 @@ def evaluate(
         max_queries: rank at most this many queries (a seeded sample); ``None`` ranks all.
         seed: training seed (when training) and query-sample seed.
         progress: show the training progress bar (when training).
-        **train_options: passed to :func:`kg.train.train`.
+        **train_options: passed to :func:`kg.learn.training.train`.
 
     Raises:
         ValueError: the predictor was trained on another graph, or has no saved split.
     """
     if predictor is None:
-        from kg.train import train
+        from kg.learn.training import train
 
         predictor = train(kg, seed=seed, progress=progress, **train_options)
     if predictor.config.get("graph_fingerprint") != kg.fingerprint():

@@ -3,10 +3,10 @@
 Recipe (as in torch-geometric's ``examples/link_pred.py``):
 
 1. Seed Python, NumPy and torch (:func:`seed_all`).
-2. Build the homogeneous view (:func:`kg.pyg.to_link_graph`): features of ``features=`` kind,
+2. Build the homogeneous view (:func:`kg.learn.pyg.to_link_graph`): features of ``features=`` kind,
    **target** edges (``subtopic_of``, ``part_of``, ``published_at``) to predict, **context**
    edges (``mentions``, ``tagged``) for message passing only.
-3. Split the target edges 85/5/10 with ``RandomLinkSplit`` (:func:`kg.split.link_split`):
+3. Split the target edges 85/5/10 with ``RandomLinkSplit`` (:func:`kg.learn.split.link_split`):
    validation and test edges are out of message passing, an edge and its reverse stay together,
    evaluation negatives are fixed (typed: same-type corruptions).
 4. Full-batch training with binary cross-entropy, **fresh negatives every epoch**, Adam;
@@ -19,12 +19,12 @@ homogeneous 2-layer GraphSAGE over type one-hot + hashed text features + log deg
 MLP decoder.
 
 :func:`fit_link_model` is the model-agnostic core (features ``x`` + a
-:class:`kg.split.LinkSplit`); the Planetoid benchmark calls it directly.
+:class:`kg.learn.split.LinkSplit`); the Planetoid benchmark calls it directly.
 
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> for i in range(12):
 ...     g.add_node(f"paper:p{i}", type="paper", label=f"paper {i}", aliases=[], notes=[])
@@ -47,13 +47,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from kg.device import choose_device
-from kg.graph import KnowledgeGraph
-from kg.metrics import auc_score, average_precision
-from kg.nn import LinkModel, decoder_arrays
-from kg.predictor import LinkPredictor
-from kg.related import fit_relatedness, section_holdout
-from kg.split import LinkSplit, link_split, supervision_split, train_negatives
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.learn.device import choose_device
+from kg.learn.metrics import auc_score, average_precision
+from kg.learn.nn import LinkModel, decoder_arrays
+from kg.learn.predictor import LinkPredictor
+from kg.learn.split import LinkSplit, link_split, supervision_split, train_negatives
+from kg.suggest.related import fit_relatedness, section_holdout
 
 __all__ = [
     "DEFAULTS",
@@ -102,13 +102,13 @@ class FitResult:
 
 
 def training_split(lg: Any, seed: int = 0) -> LinkSplit:
-    """The split :func:`train` makes of a :class:`kg.pyg.LinkGraph`: its target pairs with
+    """The split :func:`train` makes of a :class:`kg.learn.pyg.LinkGraph`: its target pairs with
     ``DEFAULTS["val"]``/``DEFAULTS["test"]`` held out, context always in message passing,
     typed negatives. Analyses that must score the pairs ``kg eval`` scores use this.
 
-    >>> from kg.pyg import to_link_graph
+    >>> from kg.learn.pyg import to_link_graph
     >>> import networkx as nx
-    >>> from kg.graph import KnowledgeGraph
+    >>> from kg.graph.knowledge_graph import KnowledgeGraph
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("method:m", type="method", label="M")
     >>> for i in range(40):
@@ -138,9 +138,9 @@ def _relatedness_embeddings(
     test_pos: np.ndarray,
 ) -> np.ndarray:
     """Embeddings whose message passing saw neither the test edges nor the mentions that
-    filed their children (:func:`kg.related.defining_mentions`): the GNN feature of the
+    filed their children (:func:`kg.suggest.related.defining_mentions`): the GNN feature of the
     related-works ranker's training pairs."""
-    from kg.related import defining_mentions
+    from kg.suggest.related import defining_mentions
 
     row = {n: i for i, n in enumerate(ids)}
     held = [(ids[a], ids[b]) for a, b in test_pos.T]
@@ -185,7 +185,7 @@ def fit_link_model(
     init_state: dict[str, torch.Tensor] | None = None,
     on_epoch: Callable[[dict[str, float]], None] | None = None,
 ) -> FitResult:
-    """Train a :class:`kg.nn.LinkModel` on ``split`` (steps 4 of the module docstring).
+    """Train a :class:`kg.learn.nn.LinkModel` on ``split`` (steps 4 of the module docstring).
 
     Returns the model with the weights of the best validation epoch, and validation and test
     AUC/AP at that epoch (test embeddings use ``split.test_mp``). ``init_state``: weights
@@ -322,7 +322,7 @@ def train(
     init: LinkPredictor | None = None,
     warm: bool = True,
 ) -> LinkPredictor:
-    """Train a link predictor on ``kg`` and return it as a :class:`kg.predictor.LinkPredictor`.
+    """Train a link predictor on ``kg`` and return it as a :class:`kg.learn.predictor.LinkPredictor`.
 
     Args:
         kg: the knowledge graph.
@@ -332,7 +332,7 @@ def train(
         encoder: ``"sage"`` (GraphSAGE, default), ``"gcn"`` or ``"gat"``.
         decoder: ``"mlp"`` (default) or ``"dot"``.
         features: ``"full"`` (type one-hot + hashed text, default), ``"text"``, ``"type"``
-            (structure only, for symmetry analysis) or ``"random"``; see :mod:`kg.features`.
+            (structure only, for symmetry analysis) or ``"random"``; see :mod:`kg.learn.features`.
         degree: append log degree of the message-passing graph to the features.
         seed: seeds Python, NumPy and torch; the same seed gives the same embeddings.
         device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
@@ -341,26 +341,26 @@ def train(
         patience: early-stopping patience in epochs (default 50).
         dropout: encoder dropout (default 0.0).
         node_dim: width of a learnable per-node embedding added to the features (see
-            :class:`kg.nn.LinkModel`).
+            :class:`kg.learn.nn.LinkModel`).
         supervision: fraction of training edges supervised and held out of message passing
-            each epoch (default 0.3; see :func:`kg.split.supervision_split`).
-        threads: CPU threads (default :data:`kg.device.DEFAULT_CPU_THREADS`).
+            each epoch (default 0.3; see :func:`kg.learn.split.supervision_split`).
+        threads: CPU threads (default :data:`kg.learn.device.DEFAULT_CPU_THREADS`).
         batch_size: ``None`` (default) trains full batch below
-            :data:`kg.minibatch.MINIBATCH_MIN_NODES` nodes and in sampled mini-batches of
+            :data:`kg.learn.minibatch.MINIBATCH_MIN_NODES` nodes and in sampled mini-batches of
             about 16 updates per epoch above (128 to 1024 pairs); ``0`` forces full batch, a positive number mini-batches of
-            that size (see :mod:`kg.minibatch`).
+            that size (see :mod:`kg.learn.minibatch`).
         init: the previous predictor of this graph before an edit (see
-            :mod:`kg.incremental`): its split is carried over (old pairs keep their part)
+            :mod:`kg.learn.incremental`): its split is carried over (old pairs keep their part)
             and, with ``warm``, its weights are the starting point when its settings and
             feature width match; training then runs
-            :data:`kg.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given.
+            :data:`kg.learn.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given.
         warm: start from ``init``'s weights (``False``: a fresh model on the carried split).
 
     Raises:
         ValueError: a graph without target edges to learn from, or a bad option.
     """
     from kg import __version__
-    from kg.pyg import to_link_graph
+    from kg.learn.pyg import to_link_graph
 
     t_start = time.perf_counter()
     opts = {
@@ -384,14 +384,14 @@ def train(
             f"({', '.join(lg.relations)}); at least 10 are needed to train"
         )
     if init is not None:
-        from kg.incremental import carried_split
+        from kg.learn.incremental import carried_split
 
         split = carried_split(init, lg, val=DEFAULTS["val"], test=DEFAULTS["test"], seed=seed)
     else:
         split = training_split(lg, seed)
     t_split = time.perf_counter()
-    from kg.incremental import warm_start
-    from kg.minibatch import (
+    from kg.learn.incremental import warm_start
+    from kg.learn.minibatch import (
         MINIBATCH_DEFAULTS,
         auto_batch_size,
         fit_link_model_minibatch,

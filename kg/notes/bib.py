@@ -3,12 +3,12 @@
 :func:`load_catalogue` reads a ``.bib`` file with bibtexparser 2.x; :meth:`Catalogue.match`
 finds the entry a paper title names, with the rules resolution uses (same key, a small
 typo, or the title without its subtitle when only one entry has that head). Resolution
-(:func:`kg.resolve.resolve`) then gives the matching paper node the entry's title (the old
+(:func:`kg.graph.resolution.resolve`) then gives the matching paper node the entry's title (the old
 label becomes an alias), venue, year, authors, DOI / arXiv id and the entry key
 (``bib_key``).
 
 Venues come from ``booktitle`` or ``journal`` and are normalised with
-:func:`kg.venues.normalize_venue` (``Advances in Neural Information Processing Systems`` ->
+:func:`kg.notes.venues.normalize_venue` (``Advances in Neural Information Processing Systems`` ->
 ``NeurIPS``); an unknown venue keeps its cleaned text. An entry that does not parse is left
 out with a one-line warning naming the file and line.
 
@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.resolve import (
+from kg.graph.resolution import (
     FUZZY_MIN_LEN,
     _fuzzy_equal,
     _same_short_words,
@@ -144,7 +144,7 @@ class Catalogue:
 
         Tried in order: the same key; the title's head (text before a subtitle colon) is
         an entry's full title; the title is the head of exactly one entry; a small typo
-        (the rule of :func:`kg.resolve.same_entity`).
+        (the rule of :func:`kg.graph.resolution.same_entity`).
         """
         k = title_key(title)
         if not k:
@@ -205,7 +205,7 @@ def _entry(raw, source: str) -> BibEntry | str:  # noqa: ANN001 - bibtexparser.m
 def _venue(text: str, is_arxiv: bool) -> tuple[str | None, bool]:
     if not text:
         return ("arXiv", False) if is_arxiv else (None, False)
-    from kg.venues import normalize_venue
+    from kg.notes.venues import normalize_venue
 
     found = normalize_venue(text)
     if found is not None:

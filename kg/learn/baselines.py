@@ -95,7 +95,7 @@ class HeuristicScorer:
     """Precomputed matrices for scoring many pairs of one graph.
 
     Args:
-        graph: a networkx graph (any kind; also a :class:`kg.graph.KnowledgeGraph`). Only its
+        graph: a networkx graph (any kind; also a :class:`kg.graph.knowledge_graph.KnowledgeGraph`). Only its
             undirected simple view is used: directions, relations, parallel edges and
             self-loops are dropped.
         nodelist: the node order that integer pairs index into and that the columns of

@@ -22,7 +22,7 @@ Mentions are merged per type (a method and a topic of the same name stay two nod
    longer title (``Graph Attention Networks for X``) is never merged with its prefix.
    Likewise ``CoGAN: Coupled Generative Adversarial Networks`` is ``Coupled Generative
    Adversarial Networks`` (:func:`acronym_tail`).
-4. **Catalogue** (papers only, optional). A BibTeX catalogue (:mod:`kg.bib`) gives matching
+4. **Catalogue** (papers only, optional). A BibTeX catalogue (:mod:`kg.notes.bib`) gives matching
    papers their canonical title, venue, year and authors; papers that match the same entry
    become one.
 
@@ -33,7 +33,7 @@ merged in input order. Venue names come canonical from extraction and merge on t
 
 Example
 -------
->>> from kg.records import Extraction, Mention, Post
+>>> from kg.notes.records import Extraction, Mention, Post
 >>> a = Extraction(Post("a.md", "A"), [Mention(0, "paper", "Pruning from Scratch", 3,
 ...                                            venue="AAAI", year=2020)])
 >>> b = Extraction(Post("b.md", "B"), [Mention(0, "paper", "pruning from scratch.", 9)])
@@ -54,12 +54,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kg.glossary import Glossary, Term, default_glossary, term_key
-from kg.records import Extraction, Mention
-from kg.schema import ENTITY_TYPES, node_id
+from kg.graph.schema import ENTITY_TYPES, node_id
+from kg.notes.glossary import Glossary, Term, default_glossary, term_key
+from kg.notes.records import Extraction, Mention
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.bib import BibEntry, Catalogue
+    from kg.notes.bib import BibEntry, Catalogue
 
 __all__ = [
     "Entity",
@@ -237,7 +237,7 @@ class Entity:
     source_count: int | None = None
 
     def attributes(self) -> dict[str, Any]:
-        """Node attributes per :mod:`kg.schema` (papers get the paper attributes).
+        """Node attributes per :mod:`kg.graph.schema` (papers get the paper attributes).
 
         The lists and dicts are the entity's own, not copies.
         """
@@ -512,9 +512,9 @@ def resolve(
 
     Args:
         extractions: per-file extractions, in a deterministic order (the build sorts paths).
-        catalogue: optional :class:`kg.bib.Catalogue` supplying canonical paper metadata.
-        aliases: user alias entries (:func:`kg.glossary.load_aliases`), laid over the glossary.
-        glossary: the field glossary (default :func:`kg.glossary.default_glossary`).
+        catalogue: optional :class:`kg.notes.bib.Catalogue` supplying canonical paper metadata.
+        aliases: user alias entries (:func:`kg.notes.glossary.load_aliases`), laid over the glossary.
+        glossary: the field glossary (default :func:`kg.notes.glossary.default_glossary`).
 
     Returns:
         A :class:`Resolution` with the entities and the mention -> entity id assignment.

@@ -1,10 +1,10 @@
 """NumPy scoring of saved node embeddings with the trained decoder (no torch).
 
 :class:`EmbeddingScorer` reads ``embeddings.npz`` as written by
-:meth:`kg.predictor.LinkPredictor.save`: ``ids`` and ``types`` (unicode arrays), ``z``
+:meth:`kg.learn.predictor.LinkPredictor.save`: ``ids`` and ``types`` (unicode arrays), ``z``
 (``float32 [n, d]``) and the decoder, ``decoder`` = ``"dot"`` or ``"mlp"`` plus, for ``mlp``,
 ``dec_w0, dec_b0, dec_w1, dec_b1, ...`` with ``dec_w{i}`` of shape ``[in, out]``. The
-formula is the one :mod:`kg.nn` defines in torch:
+formula is the one :mod:`kg.learn.nn` defines in torch:
 
 * ``dot``: ``logit = sum(z_u * z_v)``
 * ``mlp``: ``h_0 = z_u * z_v``; ``h_{i+1} = relu(h_i @ dec_w{i} + dec_b{i})`` for every layer

@@ -4,12 +4,12 @@
 (a node id, a label, an alias or a near miss) into exactly one node id, or raises
 ``LookupError`` with a one-line message that lists the closest matches.
 
-Labels and aliases are compared on :func:`kg.resolve.match_key` (case, width and
+Labels and aliases are compared on :func:`kg.graph.resolution.match_key` (case, width and
 punctuation folded), so ``pruning from scratch`` finds ``Pruning from Scratch``.
 
 Example
 -------
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_records({
 ...     "paper:pruning-from-scratch": {"type": "paper", "label": "Pruning from Scratch",
 ...                                    "aliases": ["PFS"]},
@@ -44,10 +44,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.resolve import match_key
+from kg.graph.resolution import match_key
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "Match",
@@ -292,7 +292,7 @@ def closest(
     plural still counts), weighted by how rare each word is in the graph, never on the
     characters of an id.
 
-    >>> from kg.graph import KnowledgeGraph
+    >>> from kg.graph.knowledge_graph import KnowledgeGraph
     >>> kg = KnowledgeGraph.from_records({
     ...     "paper:a": {"type": "paper", "label": "Pruning Filters for Efficient ConvNets"},
     ...     "paper:b": {"type": "paper", "label": "Learning for Repeat Detection"},

@@ -1,10 +1,10 @@
 """Build a knowledge graph from note files: find, extract, resolve, assemble, write.
 
 :func:`build` is the API behind ``kg build``: it walks the paths (recursively, in sorted
-order), extracts every file with :func:`kg.extract.extract_file` (a bad file becomes a
-:class:`~kg.records.Skipped` with its one-line reason, never an exception), merges the
-mentions with :func:`kg.resolve.resolve` and assembles the typed graph of
-:mod:`kg.schema`. :func:`write_outputs` writes ``graph.json``, ``graph.graphml`` and
+order), extracts every file with :func:`kg.notes.extraction.extract_file` (a bad file becomes a
+:class:`~kg.notes.records.Skipped` with its one-line reason, never an exception), merges the
+mentions with :func:`kg.graph.resolution.resolve` and assembles the typed graph of
+:mod:`kg.graph.schema`. :func:`write_outputs` writes ``graph.json``, ``graph.graphml`` and
 ``graph.html`` all-or-nothing; :func:`build_to` does both, plus training when asked.
 
 Nothing here imports torch or ``pyvis.network``; training is imported only when
@@ -40,13 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
-from kg.notes import resolve_links
+from kg.graph.knowledge_graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
+from kg.graph.resolution import Resolution, _capped, resolve
+from kg.graph.schema import RELATIONS, node_id
+from kg.notes.links import resolve_links
+from kg.notes.parse import MAX_FILE_BYTES
+from kg.notes.records import Extraction, Skipped
 from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
-from kg.parse import MAX_FILE_BYTES
-from kg.records import Extraction, Skipped
-from kg.resolve import Resolution, _capped, resolve
-from kg.schema import RELATIONS, node_id
 
 __all__ = [
     "BuildReport",
@@ -201,7 +201,7 @@ def _link_problem(path: Path, inside: str) -> str | None:
 def _extract_one(
     item: tuple[Path, str], max_bytes: int | None = MAX_FILE_BYTES
 ) -> Extraction | Skipped:
-    from kg.extract import extract_file
+    from kg.notes.extraction import extract_file
 
     path, display = item
     fault("parse")
@@ -243,7 +243,7 @@ def _cache_read(file: Path) -> Extraction | Skipped | None:
 
 
 def _cache_write(file: Path, result: Extraction | Skipped) -> None:
-    from kg.graph import atomic_write_text
+    from kg.graph.knowledge_graph import atomic_write_text
 
     if isinstance(result, Skipped):
         data: dict[str, Any] = {"skipped": {"path": result.path, "reason": result.reason}}
@@ -272,7 +272,7 @@ def _run(
     names: Sequence[Any] = (),
     max_bytes: int | None = MAX_FILE_BYTES,
 ) -> list[Extraction | Skipped]:
-    from kg.extract import use_names
+    from kg.notes.extraction import use_names
 
     use_names(names)
     try:
@@ -331,7 +331,7 @@ def _stop(pool: Any) -> None:
 
 def _init_worker(parent: int, names: Sequence[Any]) -> None:
     """Pool worker start-up: die with the parent process, and use the build's alias names."""
-    from kg.extract import use_names
+    from kg.notes.extraction import use_names
 
     die_with_parent(parent)
     use_names(names)
@@ -392,10 +392,10 @@ def extract_all(
         cache_dir: when given, each result is stored as ``<sha256>.json`` keyed by the file's
             bytes, its display path, the package's code, ``names`` and ``max_bytes``, and
             reused on the next build.
-        names: the user's alias entries (:class:`kg.glossary.Term`); their names are
+        names: the user's alias entries (:class:`kg.notes.glossary.Term`); their names are
             accepted as topics and methods whatever the content rules say.
         max_bytes: per-file size limit (``None``: none); a larger file is read up to its
-            last whole line within the limit (see :func:`kg.parse.parse_file`).
+            last whole line within the limit (see :func:`kg.notes.parse.parse_file`).
     """
     results: list[Extraction | Skipped | None] = [None] * len(files)
     hits = 0
@@ -437,7 +437,7 @@ def _post_attrs(ext: Extraction) -> dict[str, Any]:
 def _post_tags(post: Any) -> list[str]:
     """The post's front-matter categories and tags, normalised (``video_retrieval`` ->
     ``video retrieval``), housekeeping ones included."""
-    from kg.extract import tag_name
+    from kg.notes.extraction import tag_name
 
     return list(dict.fromkeys(tag_name(t) for t in (*post.categories, *post.tags) if t.strip()))
 
@@ -454,7 +454,7 @@ def _parent_relation(child_type: str, parent_type: str) -> str | None:
 def assemble(
     extractions: Sequence[Extraction], resolution: Resolution, *, report: BuildReport | None = None
 ) -> KnowledgeGraph:
-    """The typed graph of :mod:`kg.schema` from extractions and their resolution.
+    """The typed graph of :mod:`kg.graph.schema` from extractions and their resolution.
 
     * a ``post`` node per file (``post:<slug of the path without extension>``);
     * a node per resolved entity, plus a ``venue`` node for every venue a paper names;
@@ -465,11 +465,11 @@ def assemble(
     * ``subtopic_of`` / ``part_of`` from each mention to its nearest enclosing mention of a
       type the relation allows;
     * ``published_at`` paper -> venue with ``year`` (and ``workshop`` when true);
-    * ``about`` post -> paper for a note about one paper (:func:`kg.notes.paper_note`) and
-      ``links_to`` post -> post for each link between notes (:func:`kg.notes.resolve_links`;
+    * ``about`` post -> paper for a note about one paper (:func:`kg.notes.links.paper_note`) and
+      ``links_to`` post -> post for each link between notes (:func:`kg.notes.links.resolve_links`;
       ``line``, ``kind`` and the ``anchor`` of the first such link).
 
-    >>> from kg.records import Mention, Post
+    >>> from kg.notes.records import Mention, Post
     >>> ext = Extraction(Post("notes/a.md", "A"), [
     ...     Mention(0, "method", "Pruning", 3),
     ...     Mention(1, "paper", "Pruning from Scratch", 4, parent=0, venue="AAAI", year=2020)])
@@ -592,18 +592,18 @@ def build(
         bib: a BibTeX file whose entries give matching papers their canonical title, venue,
             year and authors.
         aliases: a YAML alias file (canonical name -> aliases in any language) laid over the
-            field glossary; see :func:`kg.glossary.load_aliases`.
+            field glossary; see :func:`kg.notes.glossary.load_aliases`.
         ext: file extensions to read in folders.
         jobs: extraction worker processes (see :func:`extract_all`).
         cache_dir: per-file extraction cache folder (see :func:`extract_all`).
         max_bytes: per-file size limit (see :func:`extract_all`; default 4 MiB).
 
     Returns:
-        The :class:`~kg.graph.KnowledgeGraph`; ``.report`` is a :class:`BuildReport`.
+        The :class:`~kg.graph.knowledge_graph.KnowledgeGraph`; ``.report`` is a :class:`BuildReport`.
 
     Raises:
         FileNotFoundError: ``bib`` does not exist.
-        kg.glossary.AliasError: ``aliases`` cannot be read (the message names file and line).
+        kg.notes.glossary.AliasError: ``aliases`` cannot be read (the message names file and line).
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -628,12 +628,12 @@ def _build(
     t0 = time.perf_counter()
     alias_terms = []
     if aliases is not None:
-        from kg.glossary import load_aliases
+        from kg.notes.glossary import load_aliases
 
         alias_terms = load_aliases(aliases)
     catalogue = None
     if bib is not None:
-        from kg.bib import load_catalogue
+        from kg.notes.bib import load_catalogue
 
         catalogue = load_catalogue(bib)
         report.warnings.extend(catalogue.warnings)
@@ -811,10 +811,10 @@ def build_to(
     training failure is reported in ``train_error`` and the graph is still written; a
     failure to write any file (a full disk, say) raises and leaves the old set.
 
-    ``batch_size`` is passed to :func:`kg.train.train` (``None``: by graph size). When
+    ``batch_size`` is passed to :func:`kg.learn.training.train` (``None``: by graph size). When
     ``out`` holds a model of an earlier build and the graph changed little, the model is
-    fine-tuned from it (:mod:`kg.incremental`); ``retrain`` always trains a fresh one.
-    The index ``kg suggest`` reads is written with the model (:mod:`kg.suggest_index`).
+    fine-tuned from it (:mod:`kg.learn.incremental`); ``retrain`` always trains a fresh one.
+    The index ``kg suggest`` reads is written with the model (:mod:`kg.suggest.index`).
 
     Raises:
         OSError: ``out`` cannot be locked or written (the message names the path).
@@ -858,9 +858,9 @@ def _build_to(
         if train:
             fault("train")
             try:
-                from kg.incremental import previous_model
-                from kg.suggest_index import page_suggestions
-                from kg.train import train as train_predictor
+                from kg.learn.incremental import previous_model
+                from kg.learn.training import train as train_predictor
+                from kg.suggest.index import page_suggestions
 
                 init = None if retrain else previous_model(out, kg, seed=seed)
                 predictor = train_predictor(
@@ -874,7 +874,7 @@ def _build_to(
         title = f"Knowledge graph: {', '.join(names)}" if names else None
         written = write_outputs(kg, stage, suggestions=suggestions, title=title)
         if result.predictor is not None:
-            from kg.suggest_index import write_suggest_index
+            from kg.suggest.index import write_suggest_index
 
             fault("save")
             result.predictor.save(stage)
@@ -897,7 +897,7 @@ class _CallableModule(types.ModuleType):
     """``kg.build`` is both this module and the :func:`build` function.
 
     ``import kg; kg.build(...)`` finds the function through ``kg.__getattr__``, but once
-    ``kg.build`` has been imported as a module (``from kg.build import build_to``) the
+    ``kg.build`` has been imported as a module (``from kg.pipeline import build_to``) the
     package attribute is the module itself; calling the module calls :func:`build`, so
     ``kg.build(paths)`` works in either order.
     """

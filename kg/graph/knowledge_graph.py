@@ -1,12 +1,12 @@
 """The knowledge graph container: a networkx ``MultiDiGraph`` plus load/save.
 
-Node ids are ``type:slug`` (see :mod:`kg.schema`). Node attributes: ``type``, ``label``,
+Node ids are ``type:slug`` (see :mod:`kg.graph.schema`). Node attributes: ``type``, ``label``,
 ``aliases`` (list), ``sources`` (list of ``{path, line}``), ``notes`` (list); papers also
 ``venue``, ``year``, ``url``, ``ids``, ``authors``. Edges carry ``relation`` (and ``year``
 on ``published_at``); the multigraph edge key is the relation, so there is at most one edge
 of each relation between two nodes.
 
-networkx takes a quarter of a second to import, so a graph made by :func:`kg.build.build`
+networkx takes a quarter of a second to import, so a graph made by :func:`kg.pipeline.build`
 (or read by :meth:`KnowledgeGraph.load`) keeps plain node and edge records until
 ``.graph`` is first asked for; everything the build path needs (counts, nodes, edges,
 JSON, GraphML) works on those records. Once ``.graph`` has been built it is the one
@@ -43,12 +43,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.schema import SCHEMA_VERSION
+from kg.graph.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from kg.lookup import Match
+    from kg.graph.lookup import Match
 
 __all__ = [
     "KnowledgeGraph",
@@ -116,7 +116,7 @@ class KnowledgeGraph:
     """A typed knowledge graph of posts, topics, methods, papers and venues.
 
     Args:
-        graph: a ``networkx.MultiDiGraph`` following :mod:`kg.schema`.
+        graph: a ``networkx.MultiDiGraph`` following :mod:`kg.graph.schema`.
         report: optional build report (files parsed and skipped), kept for summaries.
     """
 
@@ -246,13 +246,13 @@ class KnowledgeGraph:
 
     def find(self, text: str, type: str | None = None, limit: int = 10) -> list[Match]:  # noqa: A002
         """Nodes matching ``text``: exact label, then alias, then fuzzy (best first)."""
-        from kg.lookup import find
+        from kg.graph.lookup import find
 
         return find(self, text, type=type, limit=limit)
 
     def to_pyg(self):  # noqa: ANN201 - torch types are imported lazily
         """The graph as a torch-geometric ``HeteroData`` (imports torch only here)."""
-        from kg.pyg import to_hetero_data
+        from kg.learn.pyg import to_hetero_data
 
         return to_hetero_data(self)
 
@@ -267,8 +267,8 @@ class KnowledgeGraph:
         return to_pyvis(self, **options)
 
     def export(self, dest: str | os.PathLike[str], format: str | None = None) -> list[Path]:  # noqa: A002
-        """Write the graph as ``graphml``, ``gexf``, ``csv`` or ``json``; see :mod:`kg.export`."""
-        from kg.export import export_graph
+        """Write the graph as ``graphml``, ``gexf``, ``csv`` or ``json``; see :mod:`kg.graph.export`."""
+        from kg.graph.export import export_graph
 
         return export_graph(self, dest, format)
 

@@ -19,7 +19,7 @@ Lone ``[paper](url)`` / ``[code](url)`` links are never titles.
 
 Example
 -------
->>> from kg.parse import Line, Span
+>>> from kg.notes.parse import Line, Span
 >>> hit = recognize([Line.of(3, [Span("Pruning from Scratch (AAAI2020)")])])
 >>> hit.title, hit.venue.name, hit.venue.year, hit.consumed
 ('Pruning from Scratch', 'AAAI', 2020, 1)
@@ -31,8 +31,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.parse import Line, Span, find_ids
-from kg.venues import (
+from kg.notes.parse import Line, Span, find_ids
+from kg.notes.venues import (
     Venue,
     arxiv_year,
     find_year,
@@ -822,7 +822,7 @@ _URLISH = re.compile(r"^(?:https?://|www\.)\S*(?:[\s,]+(?:https?://|www\.)\S*)*$
 def recognize(lines: list[Line]) -> PaperHit | None:
     """Recognise a paper starting at ``lines[0]`` (``lines[1]`` may hold its venue/authors).
 
-    >>> from kg.parse import parse_text
+    >>> from kg.notes.parse import parse_text
     >>> item = parse_text("- [ICLR 2019] ([paper](https://arxiv.org/pdf/1904.04232)) "
     ...                   "A Closer Look At Few-shot Classification").root.blocks[0].items[0]
     >>> hit = recognize(item.lines)

@@ -15,7 +15,7 @@ Example
 -------
 >>> import tempfile, csv
 >>> from pathlib import Path
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_records(
 ...     {"paper:a": {"type": "paper", "label": "A", "aliases": ["AA"]},
 ...      "venue:v": {"type": "venue", "label": "V"}},
@@ -38,10 +38,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.graph import atomic_write_text, graphml_text
+from kg.graph.knowledge_graph import atomic_write_text, graphml_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = ["FORMATS", "export_graph", "default_destination"]
 

@@ -186,7 +186,7 @@ def default_glossary() -> Glossary:
     """The glossary shipped with the package (``kg/data/glossary.yaml``)."""
     import yaml
 
-    text = (Path(__file__).parent / "data" / "glossary.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent.parent / "data" / "glossary.yaml").read_text(encoding="utf-8")
     terms = [
         Term(
             en=str(e["en"]),
@@ -215,7 +215,7 @@ def load_aliases(path: str | os.PathLike[str]) -> list[Term]:
     >>> _ = p.write_text("a: [b]\\n- c\\n", encoding="utf-8")
     >>> load_aliases(p)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    kg.glossary.AliasError: ...aliases.yaml: line 2: ...
+    kg.notes.glossary.AliasError: ...aliases.yaml: line 2: ...
     """
     import yaml
 

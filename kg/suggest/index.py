@@ -3,13 +3,13 @@ page suggestions on large graphs.
 
 Two jobs, both run by ``kg build`` after training:
 
-* :func:`write_suggest_index` writes the compact index :meth:`kg.suggest.Suggester.load`
+* :func:`write_suggest_index` writes the compact index :meth:`kg.suggest.suggester.Suggester.load`
   keeps beside the model (``suggest-cache.json``: the graph's adjacency, the name keys and
   the staleness verdict), so the *first* ``kg suggest`` after a build reads it instead of
   parsing ``graph.json`` and fingerprinting the graph.
 * :func:`page_suggestions` gives the HTML page its suggestions. Up to
   :data:`PAGE_EXACT_MAX` entity nodes every entity gets its top ``k`` exactly
-  (:meth:`kg.predictor.LinkPredictor.suggestions_for_all`). Above it, scoring every entity
+  (:meth:`kg.learn.predictor.LinkPredictor.suggestions_for_all`). Above it, scoring every entity
   against every other with the MLP decoder costs ``m^2 d^2`` multiply-adds (hours at
   45,000 entities), so the page lists suggestions for the :data:`PAGE_MAX_NODES` best
   connected entities, and each of those scores its candidates in two stages: the
@@ -66,7 +66,7 @@ def write_suggest_index(out: str | os.PathLike[str]) -> Path | None:
 
     Returns the index file, or ``None`` when the folder holds no model to index.
     """
-    from kg.suggest import SUGGEST_CACHE, Suggester
+    from kg.suggest.suggester import SUGGEST_CACHE, Suggester
 
     out = Path(out)
     try:
@@ -97,8 +97,8 @@ def page_suggestions(
     """Suggestions for the HTML page (see the module docstring): exact for every entity on
     graphs up to :data:`PAGE_EXACT_MAX` entities, else for the ``max_nodes`` entities of
     highest degree with a linear pre-selection."""
-    from kg.schema import ENTITY_TYPES
-    from kg.suggest import TIE_TOL, Suggester
+    from kg.graph.schema import ENTITY_TYPES
+    from kg.suggest.suggester import TIE_TOL, Suggester
 
     entities = [n for n, t in zip(predictor.ids, predictor.types, strict=True) if t in ENTITY_TYPES]
     if len(entities) <= PAGE_EXACT_MAX:

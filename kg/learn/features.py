@@ -3,7 +3,7 @@
 Everything here is NumPy only, deterministic and offline (no downloaded models), and works for
 Chinese and English alike.
 
-Feature kinds (``features=`` of :func:`kg.train.train`):
+Feature kinds (``features=`` of :func:`kg.learn.training.train`):
 
 ``"full"`` (default)
     ``[type one-hot (5) | text hashing (``dim``)]``, plus the log degree that the model adds
@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from kg.schema import NODE_TYPES
+from kg.graph.schema import NODE_TYPES
 
 __all__ = [
     "FEATURE_KINDS",
@@ -144,7 +144,7 @@ def text_features(
 
 
 def type_onehot(types: Sequence[str]) -> np.ndarray:
-    """One column per type of :data:`kg.schema.NODE_TYPES` (``float32``)."""
+    """One column per type of :data:`kg.graph.schema.NODE_TYPES` (``float32``)."""
     index = {t: i for i, t in enumerate(NODE_TYPES)}
     out = np.zeros((len(types), len(NODE_TYPES)), dtype=np.float32)
     for row, t in enumerate(types):

@@ -30,7 +30,7 @@ even odds and the same number means the same thing for every query.
 
 Example
 -------
->>> from kg.reasons import GraphIndex
+>>> from kg.suggest.reasons import GraphIndex
 >>> data = {"nodes": [{"id": "topic:fs", "type": "topic", "label": "Few-shot"},
 ...     {"id": "venue:nips", "type": "venue", "label": "NeurIPS"},
 ...     {"id": "paper:a", "type": "paper", "label": "Matching networks for one shot"},
@@ -59,7 +59,7 @@ from typing import Any
 
 import numpy as np
 
-from kg.reasons import GraphIndex
+from kg.suggest.reasons import GraphIndex
 
 __all__ = [
     "EVIDENCE_RELATIONS",
@@ -150,7 +150,7 @@ def is_housekeeping(label: str) -> bool:
 
 
 class Evidence:
-    """Hub-aware shared-neighbour evidence over a :class:`kg.reasons.GraphIndex`.
+    """Hub-aware shared-neighbour evidence over a :class:`kg.suggest.reasons.GraphIndex`.
 
     Args:
         index: the graph.
@@ -213,7 +213,7 @@ class Evidence:
         a path with nothing left, a note that is a hub and a section larger than a hub are
         no grouping.
         """
-        from kg.records import SECTION_SEP
+        from kg.notes.records import SECTION_SEP
 
         out = []
         for post, sec in sorted(self.index.sections.get(nid, {}).items()):
@@ -318,7 +318,7 @@ def _tokens(text: str) -> set[str]:
 class TextIndex:
     """TF-IDF cosine of label and alias word tokens, with an inverted index (no matrices).
 
-    >>> from kg.reasons import GraphIndex
+    >>> from kg.suggest.reasons import GraphIndex
     >>> idx = GraphIndex.from_node_link({"nodes": [
     ...     {"id": "a", "label": "Graph attention networks"},
     ...     {"id": "b", "label": "Graph convolutional networks"},
@@ -365,7 +365,7 @@ class TextIndex:
         """Postings (as positions in the index's node order), idf and norms, JSON-ready;
         ``TextIndex(index, compact)`` reads them back without tokenising every label.
 
-        >>> from kg.reasons import GraphIndex
+        >>> from kg.suggest.reasons import GraphIndex
         >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "a", "label": "Graph nets"},
         ...     {"id": "b", "label": "Graph cuts"}], "links": []})
         >>> TextIndex(idx, TextIndex(idx).to_compact()).scores("a") == TextIndex(idx).scores("a")
@@ -787,7 +787,7 @@ def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> 
     notes say about it: a paper of a list that is left out of the graph.
 
     >>> import networkx as nx
-    >>> from kg.graph import KnowledgeGraph
+    >>> from kg.graph.knowledge_graph import KnowledgeGraph
     >>> g = nx.MultiDiGraph()
     >>> g.add_nodes_from(["post:l", "post:b"], type="post")
     >>> g.add_nodes_from(["paper:a", "paper:b", "paper:c"], type="paper")
@@ -797,7 +797,7 @@ def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> 
     >>> section_holdout(KnowledgeGraph(g))
     [('paper:b', 'post:l')]
     """
-    from kg.records import SECTION_SEP
+    from kg.notes.records import SECTION_SEP
 
     index = GraphIndex.from_graph(kg.graph)
     ev = Evidence(index)
@@ -836,7 +836,7 @@ def defining_mentions(kg: Any, pairs: Iterable[tuple[str, str]]) -> list[tuple[s
     situation of a paper whose list is left out of the graph.
 
     >>> import networkx as nx
-    >>> from kg.graph import KnowledgeGraph
+    >>> from kg.graph.knowledge_graph import KnowledgeGraph
     >>> g = nx.MultiDiGraph()
     >>> for u, v, r in [("post:l", "paper:a", "mentions"), ("post:l", "topic:s", "mentions"),
     ...                 ("post:b", "paper:a", "mentions"), ("paper:a", "topic:s", "part_of")]:
@@ -886,7 +886,7 @@ def fit_relatedness(
     The pairs come from :func:`relatedness_pairs`.
 
     Args:
-        kg: the :class:`kg.graph.KnowledgeGraph` the predictor was trained on.
+        kg: the :class:`kg.graph.knowledge_graph.KnowledgeGraph` the predictor was trained on.
         ids: node ids, the row order of ``z_eval``.
         held_out: ``[2, k]`` index pairs held out of ``z_eval``'s message passing.
         z_eval: the embeddings without them and without their defining mentions (``None``:
@@ -894,7 +894,7 @@ def fit_relatedness(
         decoder: the decoder in NumPy form.
         seed: negative sampling seed.
     """
-    from kg.predictor import score_pairs
+    from kg.learn.predictor import score_pairs
 
     full = GraphIndex.from_graph(kg.graph)
     ho = np.asarray(held_out, dtype=np.int64).reshape(2, -1)

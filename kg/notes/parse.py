@@ -254,11 +254,11 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     >>> decode(b"\\x00\\x01\\x02", "x.md")
     Traceback (most recent call last):
     ...
-    kg.parse.ParseError: x.md:1: binary file (NUL byte), not a text note
+    kg.notes.parse.ParseError: x.md:1: binary file (NUL byte), not a text note
     >>> decode("R\\u00e9seaux".encode("latin-1"), "r.md")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.parse.ParseError: r.md:1: not UTF-8, and the encoding is unclear (...); save it as UTF-8
+    kg.notes.parse.ParseError: r.md:1: not UTF-8, and the encoding is unclear (...); save it as UTF-8
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -957,7 +957,7 @@ def parse_text(text: str, path: str = "<string>", *, _encoding: str = "utf-8") -
     >>> parse_text("---\\ntitle: [unclosed\\n---\\n", "bad.md")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.parse.ParseError: bad.md:3: broken front matter YAML: ...
+    kg.notes.parse.ParseError: bad.md:3: broken front matter YAML: ...
     """
     text = text.lstrip("\ufeff")
     meta, key_lines, body = _split_front_matter(text.replace("\r\n", "\n"), path)
