@@ -37,11 +37,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.graph.resolution import (
+from kg.notes.names import (
     FUZZY_MIN_LEN,
-    _fuzzy_equal,
-    _same_short_words,
     blocking_keys,
+    fuzzy_equal,
+    same_short_words,
     title_head,
     title_key,
 )
@@ -161,7 +161,7 @@ class Catalogue:
         if len(k) >= FUZZY_MIN_LEN and k.isascii():
             for block in blocking_keys(k):
                 for other, e in self._blocks.get(block, []):
-                    if _fuzzy_equal(k, other) and _same_short_words(title, e.title):
+                    if fuzzy_equal(k, other) and same_short_words(title, e.title):
                         return e
         return None
 
