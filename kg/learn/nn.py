@@ -12,7 +12,7 @@ probability of a link:
 * ``"mlp"``: ``h_0 = z_u * z_v``; ``h_{i+1} = relu(h_i @ W_i + b_i)`` for every layer but the
   last; ``logit = h_last @ W_last + b_last``. :func:`decoder_arrays` exports ``W_i`` as
   ``dec_w{i}`` (shape ``[in, out]``, already transposed) and ``b_i`` as ``dec_b{i}``; the
-  NumPy twin :func:`kg.learn.predictor.score_pairs` computes exactly this.
+  NumPy twin :func:`kg.suggest.scoring.decode` computes exactly this.
 
 Both decoders are symmetric in ``u`` and ``v``.
 

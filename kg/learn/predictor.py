@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from kg.graph.knowledge_graph import atomic_write_bytes
-from kg.suggest.scoring import sigmoid
+from kg.suggest.scoring import score_matrix, score_pairs
 
 __all__ = [
     "MODEL_PT",
@@ -72,72 +72,6 @@ MODEL_PT = "model.pt"
 MODEL_JSON = "model.json"
 EMBEDDINGS_NPZ = "embeddings.npz"
 SPLIT_NPZ = "split.npz"
-
-
-def _mlp_layers(decoder: dict[str, Any]) -> list[tuple[np.ndarray, np.ndarray]]:
-    layers = []
-    i = 0
-    while f"dec_w{i}" in decoder:
-        layers.append((np.asarray(decoder[f"dec_w{i}"]), np.asarray(decoder[f"dec_b{i}"])))
-        i += 1
-    return layers
-
-
-def _logits_from_product(h: np.ndarray, decoder: dict[str, Any]) -> np.ndarray:
-    kind = str(decoder["decoder"])
-    if kind == "dot":
-        return h.sum(axis=-1)
-    if kind != "mlp":
-        raise ValueError(f"unknown decoder {kind!r}; expected dot or mlp")
-    layers = _mlp_layers(decoder)
-    for i, (w, b) in enumerate(layers):
-        if i > 0:
-            h = np.maximum(h, 0.0)
-        h = h @ w + b
-    return h[..., 0]
-
-
-def score_pairs(
-    z: np.ndarray, pairs: np.ndarray, decoder: dict[str, Any], *, logits: bool = False
-) -> np.ndarray:
-    """Scores of the ``[2, k]`` index pairs ``pairs`` (probabilities, or raw logits)."""
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(2, -1)
-    out = _logits_from_product(z[pairs[0]] * z[pairs[1]], decoder)
-    return out if logits else sigmoid(out)
-
-
-def score_matrix(
-    z: np.ndarray,
-    sources: np.ndarray,
-    decoder: dict[str, Any],
-    *,
-    logits: bool = False,
-    chunk: int = 32,
-) -> np.ndarray:
-    """Dense ``[len(sources), n]`` scores of each source index against every node.
-
-    >>> z = np.eye(3, dtype=np.float32)
-    >>> score_matrix(z, np.array([0]), {"decoder": "dot"}, logits=True).tolist()
-    [[1.0, 0.0, 0.0]]
-    """
-    sources = np.asarray(sources, dtype=np.int64).ravel()
-    if str(decoder["decoder"]) == "dot":
-        out = z[sources] @ z.T
-    else:
-        # (z_u * z_v) @ W_0 == z_v @ (z_u[:, None] * W_0): one [n, d] x [d, h] product per
-        # source instead of an [n, d] temporary and a batched product (same values up to
-        # rounding, several times faster)
-        layers = _mlp_layers(decoder)
-        (w0, b0), rest = layers[0], layers[1:]
-        z32 = np.asarray(z, dtype=np.float32)
-        out = np.empty((len(sources), z.shape[0]), dtype=np.float32)
-        for i, src in enumerate(sources):
-            h = z32 @ (z32[src][:, None] * w0) + b0
-            for w, b in rest:
-                np.maximum(h, 0.0, out=h)
-                h = h @ w + b
-            out[i] = h[:, 0]
-    return out if logits else sigmoid(out)
 
 
 def _read_model_json(path: Path, again: str) -> dict[str, Any]:

@@ -26,12 +26,13 @@ Example
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-__all__ = ["EmbeddingScorer", "sigmoid"]
+__all__ = ["EmbeddingScorer", "decode", "mlp_layers", "score_matrix", "score_pairs", "sigmoid"]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -46,6 +47,93 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     ex = np.exp(x[~pos])
     out[~pos] = ex / (1.0 + ex)
     return out
+
+
+def mlp_layers(decoder: Mapping[str, Any]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The ``(dec_w{i}, dec_b{i})`` pairs of a saved decoder, in order (none for ``dot``).
+
+    >>> mlp_layers({"decoder": "dot"})
+    []
+    """
+    layers = []
+    i = 0
+    while f"dec_w{i}" in decoder:
+        layers.append((np.asarray(decoder[f"dec_w{i}"]), np.asarray(decoder[f"dec_b{i}"])))
+        i += 1
+    return layers
+
+
+def decode(
+    h: np.ndarray, kind: str, layers: Sequence[tuple[np.ndarray, np.ndarray]] = ()
+) -> np.ndarray:
+    """Logits from the products ``h = z_u * z_v`` (``[..., d]``): the one NumPy decoder.
+
+    ``dot`` sums ``h``; ``mlp`` runs it through ``layers`` (ReLU between them) and keeps the
+    first output. :class:`EmbeddingScorer`, :func:`score_pairs` and the link predictor all
+    decode here; :mod:`kg.learn.nn` defines the same in torch.
+
+    >>> decode(np.array([[1.0, 2.0]]), "dot").tolist()
+    [3.0]
+    >>> decode(np.array([[1.0, -2.0]]), "mlp", [(np.eye(2), np.zeros(2)), (np.ones((2, 1)), np.ones(1))]).tolist()
+    [2.0]
+    """
+    if kind == "dot":
+        return h.sum(axis=-1)
+    if kind != "mlp":
+        raise ValueError(f"unknown decoder {kind!r}; expected dot or mlp")
+    for i, (w, b) in enumerate(layers):
+        if i > 0:
+            h = np.maximum(h, h.dtype.type(0.0))
+        h = h @ w + b
+    return h[..., 0]
+
+
+def score_pairs(
+    z: np.ndarray, pairs: np.ndarray, decoder: Mapping[str, Any], *, logits: bool = False
+) -> np.ndarray:
+    """Scores of the ``[2, k]`` index pairs ``pairs`` (probabilities, or raw logits).
+
+    >>> z = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], dtype=np.float32)
+    >>> [round(float(s), 3) for s in score_pairs(z, np.array([[0, 0], [1, 2]]), {"decoder": "dot"})]
+    [0.731, 0.5]
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(2, -1)
+    out = decode(z[pairs[0]] * z[pairs[1]], str(decoder["decoder"]), mlp_layers(decoder))
+    return out if logits else sigmoid(out)
+
+
+def score_matrix(
+    z: np.ndarray,
+    sources: np.ndarray,
+    decoder: Mapping[str, Any],
+    *,
+    logits: bool = False,
+    chunk: int = 32,
+) -> np.ndarray:
+    """Dense ``[len(sources), n]`` scores of each source index against every node.
+
+    >>> z = np.eye(3, dtype=np.float32)
+    >>> score_matrix(z, np.array([0]), {"decoder": "dot"}, logits=True).tolist()
+    [[1.0, 0.0, 0.0]]
+    """
+    sources = np.asarray(sources, dtype=np.int64).ravel()
+    if str(decoder["decoder"]) == "dot":
+        out = z[sources] @ z.T
+    else:
+        # (z_u * z_v) @ W_0 == z_v @ (z_u[:, None] * W_0): one [n, d] x [d, h] product per
+        # source instead of an [n, d] temporary and a batched product (same values up to
+        # rounding, several times faster)
+        layers = mlp_layers(decoder)
+        (w0, b0), rest = layers[0], layers[1:]
+        z32 = np.asarray(z, dtype=np.float32)
+        out = np.empty((len(sources), z.shape[0]), dtype=np.float32)
+        for i, src in enumerate(sources):
+            h = z32 @ (z32[src][:, None] * w0) + b0
+            for w, b in rest:
+                np.maximum(h, 0.0, out=h)
+                h = h @ w + b
+            out[i] = h[:, 0]
+    return out if logits else sigmoid(out)
 
 
 class EmbeddingScorer:
@@ -138,14 +226,9 @@ class EmbeddingScorer:
     def _decode(self, zq: np.ndarray, zc: np.ndarray) -> np.ndarray:
         """float32 logits ``[len(zq), len(zc)]`` of embedding rows."""
         if self.decoder == "dot":
-            return zq @ zc.T
+            return zq @ zc.T  # the sum of the products, as one matrix product
         h = (zq[:, None, :] * zc[None, :, :]).reshape(-1, zc.shape[1])
-        for i, (w, b) in enumerate(self.layers):
-            if i:
-                np.maximum(h, np.float32(0.0), out=h)
-            h = h @ w
-            h += b
-        return h[:, 0].reshape(len(zq), len(zc))
+        return decode(h, "mlp", self.layers).reshape(len(zq), len(zc))
 
     def _block(self, m: int) -> int:
         """Query rows per block so that a block's work arrays stay around 16 MB."""
