@@ -1,7 +1,7 @@
 """kg: research notes -> knowledge graph -> GNN link suggestions -> interactive HTML.
 
 The public API is imported lazily so that ``import kg`` (and ``kg build``) never pays for
-torch; only training, evaluation and ``to_pyg`` import it.
+torch; only training, evaluation and :mod:`kg.learn.pyg` import it.
 
 Example
 -------

@@ -418,11 +418,11 @@ def test_empty_and_single_node_pages_load_cleanly(watched, tmp_path):
 # ---- to_pyvis: the pyvis page, saved offline ---------------------------------------------------
 def test_to_pyvis_page_offline_draws_every_node(watched, seed_post, tmp_path):
     from kg.pipeline import build
-    from kg.render.pyvis_net import SUGGEST_COLOUR, type_colour
+    from kg.render.pyvis_net import SUGGEST_COLOUR, to_pyvis, type_colour
 
     kg = build([seed_post.parent])
     suggestions = suggestions_for(kg)
-    net = kg.to_pyvis(suggestions=suggestions, title="Seed notes")
+    net = to_pyvis(kg, suggestions=suggestions, title="Seed notes")
     path = tmp_path / "pyvis.html"
     net.write_html(str(path))
     page = watched.page

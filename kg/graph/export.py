@@ -138,7 +138,7 @@ def _csv_text(rows: list[dict[str, Any]], first: tuple[str, ...]) -> str:
 def _gexf_text(kg: KnowledgeGraph) -> str:
     import networkx as nx
 
-    from kg.render.pyvis_net import type_colour
+    from kg.graph.schema import type_colour
 
     g = nx.MultiDiGraph()
     types: list[str] = []

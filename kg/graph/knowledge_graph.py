@@ -250,22 +250,6 @@ class KnowledgeGraph:
 
         return find(self, text, type=type, limit=limit)
 
-    def to_pyg(self):  # noqa: ANN201 - torch types are imported lazily
-        """The graph as a torch-geometric ``HeteroData`` (imports torch only here)."""
-        from kg.learn.pyg import to_hetero_data
-
-        return to_hetero_data(self)
-
-    def to_pyvis(self, **options: Any):  # noqa: ANN201 - pyvis is imported lazily
-        """A ``pyvis.network.Network`` drawn like ``graph.html``, savable offline.
-
-        ``options``: ``suggestions=`` and ``title=``, the rest go to ``pyvis.network.Network``;
-        see :func:`kg.render.pyvis_net.to_pyvis`.
-        """
-        from kg.render.pyvis_net import to_pyvis
-
-        return to_pyvis(self, **options)
-
     def export(self, dest: str | os.PathLike[str], format: str | None = None) -> list[Path]:  # noqa: A002
         """Write the graph as ``graphml``, ``gexf``, ``csv`` or ``json``; see :mod:`kg.graph.export`."""
         from kg.graph.export import export_graph

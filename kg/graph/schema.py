@@ -25,6 +25,9 @@ __all__ = [
     "slugify",
     "node_id",
     "split_node_id",
+    "TYPE_COLOURS",
+    "EXTRA_COLOURS",
+    "type_colour",
 ]
 
 #: Bumped whenever the meaning of a node or edge attribute changes. 2: topics and methods are
@@ -89,3 +92,24 @@ def split_node_id(nid: str) -> tuple[str, str]:
     """
     node_type, _, slug = nid.partition(":")
     return node_type, slug
+
+
+#: Node colour by type, as on the page (``page.js`` holds the same values; a test checks).
+TYPE_COLOURS: dict[str, str] = {
+    "post": "#4e79a7",
+    "topic": "#59a14f",
+    "method": "#f28e2b",
+    "paper": "#e15759",
+    "venue": "#b07aa1",
+}
+#: Colours of other node types, by the type's position in the graph.
+EXTRA_COLOURS: tuple[str, ...] = ("#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac")
+
+
+def type_colour(type_name: str, position: int = 0) -> str:
+    """The page's colour for a node type (``position``: the type's rank among unknown ones).
+
+    >>> type_colour("paper"), type_colour("dataset", 1)
+    ('#e15759', '#edc948')
+    """
+    return TYPE_COLOURS.get(type_name) or EXTRA_COLOURS[position % len(EXTRA_COLOURS)]

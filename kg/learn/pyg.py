@@ -6,7 +6,7 @@ Two views:
   :func:`kg.learn.features.node_features`, ``ids`` the node ids in row order) and one edge store per
   ``(source type, relation, target type)`` triple, in the direction the schema stores it
   (apply ``torch_geometric.transforms.ToUndirected`` to add reverse edges).
-  ``KnowledgeGraph.to_pyg()`` returns this.
+  It imports torch; the graph itself (``kg/graph/``) never does.
 * :func:`to_link_graph` — the homogeneous view the link predictor trains on: all nodes in one
   index space (sorted ids), static features, and the undirected edges split into
   **targets** (:data:`TARGET_RELATIONS`, the related-work structure between entities, which
