@@ -47,6 +47,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from kg.io import MODEL_NAMES, OUTPUT_NAMES  # kept importable from here
+
 __all__ = [
     "Commit",
     "OutputError",
@@ -58,17 +60,6 @@ __all__ = [
     "die_with_parent",
     "terminate_as_exit",
 ]
-
-#: Files kg writes into an output folder. A real folder holding anything else is updated in
-#: place rather than moved into the version store.
-OUTPUT_NAMES = frozenset({
-    "graph.json", "graph.graphml", "graph.html", "model.pt", "model.json", "embeddings.npz",
-    "split.npz", "suggest-cache.json", "symmetry.json", "symmetry.html", "symmetry-mirror.json",
-})
-
-#: The files of a trained model (``kg train`` replaces these and keeps the others).
-MODEL_NAMES = frozenset({"model.pt", "model.json", "embeddings.npz", "split.npz",
-                         "suggest-cache.json"})
 
 #: Versions kept besides the current one (for readers that resolved ``DIR`` just before).
 KEEP_PREVIOUS = 1

@@ -38,7 +38,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.graph.knowledge_graph import atomic_write_text, graphml_text
+from kg.graph.knowledge_graph import graphml_text
+from kg.io import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.graph.knowledge_graph import KnowledgeGraph

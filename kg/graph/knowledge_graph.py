@@ -34,16 +34,15 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.graph.schema import SCHEMA_VERSION
+from kg.io import GRAPH_GRAPHML, GRAPH_JSON, atomic_write_bytes, atomic_write_text, fingerprint
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -59,57 +58,8 @@ __all__ = [
     "GRAPH_GRAPHML",
 ]
 
-GRAPH_JSON = "graph.json"
-GRAPH_GRAPHML = "graph.graphml"
-
 #: ``(source, target, key, attributes)``; ``key`` is the relation.
 EdgeRecord = tuple[str, str, str, dict[str, Any]]
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder + rename).
-
-    A reader never sees a half-written file, and an interrupted write leaves the old file.
-    The file gets the mode a plain ``open()`` would give it (0666 less the umask).
-
-    >>> import tempfile, pathlib
-    >>> atomic_write_bytes(pathlib.Path(tempfile.mkdtemp()) / "x.bin", b"ab").read_bytes()
-    b'ab'
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; give the mode a plain open() would
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if exc.filename is None:  # a full disk says nothing of where: name the file
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
-        raise
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` as UTF-8 (``\\n`` line ends on every platform) to ``path`` atomically.
-
-    >>> import tempfile, pathlib
-    >>> p = atomic_write_text(pathlib.Path(tempfile.mkdtemp()) / "a" / "x.txt", "hi")
-    >>> p.read_text()
-    'hi'
-    """
-    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 class KnowledgeGraph:
@@ -298,15 +248,8 @@ class KnowledgeGraph:
         )
 
     def fingerprint(self) -> str:
-        """A SHA-256 of the graph's canonical JSON (nodes, edges and attributes, sorted)."""
-        data = self.to_json_data()
-        nodes = sorted(data["nodes"], key=lambda n: n["id"])
-        links = sorted(
-            data["links"],
-            key=lambda e: (e["source"], e["target"], json.dumps(e, sort_keys=True, default=str)),
-        )
-        canon = json.dumps([nodes, links], sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+        """A SHA-256 of the graph's canonical JSON: :func:`kg.io.fingerprint` of its data."""
+        return fingerprint(self.to_json_data())
 
     def save(self, directory: str | os.PathLike[str]) -> Path:
         """Write ``graph.json`` and ``graph.graphml`` into ``directory`` (atomically)."""

@@ -55,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from kg.graph.knowledge_graph import atomic_write_bytes
+from kg.io import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ, atomic_write_bytes
 from kg.suggest.scoring import score_matrix, score_pairs
 
 __all__ = [
@@ -68,10 +68,6 @@ __all__ = [
     "score_matrix",
 ]
 
-MODEL_PT = "model.pt"
-MODEL_JSON = "model.json"
-EMBEDDINGS_NPZ = "embeddings.npz"
-SPLIT_NPZ = "split.npz"
 
 
 def _read_model_json(path: Path, again: str) -> dict[str, Any]:

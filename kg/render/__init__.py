@@ -32,7 +32,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.graph.knowledge_graph import KnowledgeGraph, atomic_write_text
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.io import GRAPH_HTML, atomic_write_text
 from kg.render.assets import load_assets, script_json
 from kg.render.communities import MAP_ABOVE, community_map
 from kg.render.layout import LAYOUT_THRESHOLD, layout_xy, needs_layout
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 #: File name of the page inside an output folder (``kg build`` writes ``kg-out/graph.html``).
-HTML_NAME = "graph.html"
+HTML_NAME = GRAPH_HTML
 
 #: Suggestions kept per node on pages with a Python layout (keeps them under 1 KB a node).
 LARGE_SUGGESTIONS = 5

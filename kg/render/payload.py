@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.graph.schema import NODE_TYPES
+from kg.io import SYMMETRY_JSON
 
 __all__ = [
     "build_payload",
@@ -65,7 +66,6 @@ MAX_SUGGESTIONS = 10
 
 
 #: The file ``kg symmetry`` writes into an output folder (the pages read its orbits).
-SYMMETRY_JSON = "symmetry.json"
 
 _SPACE = re.compile(r"\s")
 

@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kg.graph.knowledge_graph import atomic_write_text
+from kg.io import SYMMETRY_HTML, SYMMETRY_MIRROR_JSON, atomic_write_text
 from kg.render.payload import SYMMETRY_JSON, read_report_data
 from kg.symmetry.report import SymmetryReport
 
@@ -43,8 +43,8 @@ __all__ = [
 
 JSON_NAME = SYMMETRY_JSON
 #: The report of a ``mirror=True`` analysis (kept beside, not over, the plain one).
-MIRROR_JSON_NAME = "symmetry-mirror.json"
-HTML_NAME = "symmetry.html"
+MIRROR_JSON_NAME = SYMMETRY_MIRROR_JSON
+HTML_NAME = SYMMETRY_HTML
 
 _ROW_NAMES = {
     "plain_gnn": "plain GNN (type features)",
