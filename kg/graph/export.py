@@ -35,16 +35,16 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.graph.knowledge_graph import graphml_text
 from kg.io import atomic_write_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.graph.knowledge_graph import KnowledgeGraph
 
-__all__ = ["FORMATS", "export_graph", "default_destination"]
+__all__ = ["FORMATS", "export_graph", "default_destination", "graphml_text"]
 
 #: Formats :func:`export_graph` writes, with the file name each writes by default.
 FORMATS: dict[str, str] = {
@@ -166,3 +166,101 @@ def _gexf_text(kg: KnowledgeGraph) -> str:
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
     h = hex_colour.lstrip("#")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+# -- GraphML -------------------------------------------------------------------------------
+_GRAPHML_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
+
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ATTR_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+def _xml_text(text: str) -> str:
+    """Escape ``&<>`` and drop the control characters XML forbids (fast when there are none)."""
+    if _XML_SPECIAL.search(text) is None:
+        return text
+    text = _XML_BAD.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    if _XML_ATTR_SPECIAL.search(text) is None:
+        return text
+    text = _xml_text(text).replace('"', "&quot;")
+    return text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+def _graphml_value(value: Any) -> tuple[str, str] | None:
+    """``(GraphML type, text)`` of an attribute value; ``None`` values are left out."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return "string", _xml_text(value)
+    if isinstance(value, bool):
+        return "boolean", "true" if value else "false"
+    if isinstance(value, int):
+        return "long", str(value)
+    if isinstance(value, float):
+        return "double", repr(value)
+    if isinstance(value, list) and not value:
+        return "string", "[]"
+    return "string", _xml_text(_ENCODER.encode(value))
+
+
+def graphml_text(kg: KnowledgeGraph) -> str:
+    """GraphML for Gephi and ``networkx.read_graphml``.
+
+    Lists and dicts become JSON strings and ``None`` values are left out; an attribute that
+    holds values of several kinds is declared as a string.
+
+    >>> from kg.graph.knowledge_graph import KnowledgeGraph
+    >>> kg = KnowledgeGraph.from_records({"venue:icml": {"type": "venue", "label": "ICML"}}, [])
+    >>> "ICML</data>" in graphml_text(kg)
+    True
+    """
+    declared: dict[tuple[str, str], tuple[str, set[str]]] = {}
+
+    def data(domain: str, attrs: dict[str, Any], indent: str) -> list[str]:
+        out = []
+        for name, value in attrs.items():
+            got = _graphml_value(value)
+            if got is None:
+                continue
+            slot = declared.get((domain, name))
+            if slot is None:
+                slot = declared[(domain, name)] = (f"{domain[0]}{len(declared)}", set())
+            slot[1].add(got[0])
+            out.append(f'{indent}<data key="{slot[0]}">{got[1]}</data>\n')
+        return out
+
+    body: list[str] = ['  <graph edgedefault="directed">\n']
+    body += data("graph", kg.meta(), "    ")
+    for n, attrs in kg.iter_nodes():
+        body.append(f'    <node id="{_xml_attr(n)}">\n')
+        body += data("node", attrs, "      ")
+        body.append("    </node>\n")
+    for u, v, key, attrs in kg.iter_edges():
+        body.append(
+            f'    <edge source="{_xml_attr(u)}" target="{_xml_attr(v)}" id="{_xml_attr(key)}">\n'
+        )
+        body += data("edge", attrs, "      ")
+        body.append("    </edge>\n")
+    body.append("  </graph>\n</graphml>\n")
+    keys = []
+    for (domain, name), (kid, kinds) in declared.items():
+        kind = next(iter(kinds)) if len(kinds) == 1 else "string"
+        keys.append(
+            f'  <key id="{kid}" for="{domain}" attr.name="{_xml_attr(name)}"'
+            f' attr.type="{kind}" />\n'
+        )
+    return "".join([_GRAPHML_HEAD, *keys, *body])
