@@ -18,7 +18,7 @@ adding a function to :data:`MODELS`):
   (``examples/link_pred.py`` / GAE style). Both run ``--timing-epochs`` epochs without early
   stopping; ``time_ratio`` = kg's seconds / plain seconds (summed over seeds).
 * ``labeling_trick``: the SEAL-style labeling-trick model of :mod:`kg.symmetry.labeling`
-  with :data:`kg.symmetry.planetoid.PLANETOID_DEFAULTS` (``--lt-options`` overrides them).
+  with :data:`benchmarks.planetoid_labeling.PLANETOID_DEFAULTS` (``--lt-options`` overrides them).
   Run by default on a GPU only; on a CPU ask for it with ``--models labeling_trick``.
 
 Usage::
@@ -52,9 +52,11 @@ from kg.learn.device import choose_device
 from kg.learn.metrics import auc_score, average_precision
 from kg.learn.split import LinkSplit, link_split
 from kg.learn.training import DEFAULTS, fit_link_model, seed_all
-from kg.planetoid import load_planetoid, undirected_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmarks/ is run as a folder of scripts
+from benchmarks.planetoid import load_planetoid, undirected_pairs  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "planetoid"
 
 #: Published GAE test AUC (%), Kipf & Welling 2016, Table 1.
@@ -170,8 +172,8 @@ def run_labeling_trick(
     data: Data, split: LinkSplit, seed: int, opts: argparse.Namespace
 ) -> dict[str, Any]:
     """The labeling trick (SEAL-style DRNL subgraphs; settings in
-    :data:`kg.symmetry.planetoid.PLANETOID_DEFAULTS`). Slow on a CPU: not in the default rows."""
-    from kg.symmetry.planetoid import labeling_trick_on_split
+    :data:`benchmarks.planetoid_labeling.PLANETOID_DEFAULTS`). Slow on a CPU: not in the default rows."""
+    from benchmarks.planetoid_labeling import labeling_trick_on_split
 
     return labeling_trick_on_split(data, split, seed, device=opts.device, **opts.lt_options)
 

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for benchmarks.headless
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -157,7 +158,7 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
     """Open the page ``loads`` times in headless Chromium (network blocked); medians."""
     from playwright.sync_api import sync_playwright
 
-    from kg.render.headless import launch
+    from benchmarks.headless import launch
 
     errors: list[str] = []
     external: list[str] = []

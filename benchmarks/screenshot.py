@@ -31,13 +31,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for benchmarks.headless
 
 
 def shoot(html: Path, png: Path, *, width: int = 1280, height: int = 760) -> dict[str, Any]:
     """Open ``html``, select its best-suggested node and save a screenshot to ``png``."""
     from playwright.sync_api import sync_playwright
 
-    from kg.render.headless import launch
+    from benchmarks.headless import launch
 
     problems: list[str] = []
     with sync_playwright() as pw:
@@ -97,7 +98,7 @@ class MapShots:
     """One headless browser, one page at a time, network blocked, problems recorded."""
 
     def __init__(self, pw: Any) -> None:
-        from kg.render.headless import launch
+        from benchmarks.headless import launch
 
         self.browser = launch(pw)
         self.problems: list[str] = []

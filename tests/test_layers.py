@@ -130,7 +130,8 @@ def test_suggest_needs_no_torch() -> None:
     """The NumPy layers (notes, graph, suggest) load without torch or torch-geometric."""
     code = (
         "import sys, importlib, pkgutil, kg\n"
-        "for pkg in ('kg.notes', 'kg.graph', 'kg.suggest'):\n"
+        "for name in ('notes', 'graph', 'suggest'):\n"
+        "    pkg = 'kg.' + name\n"
         "    p = importlib.import_module(pkg)\n"
         "    for m in pkgutil.iter_modules(p.__path__, pkg + '.'):\n"
         "        importlib.import_module(m.name)\n"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from benchmarks.headless import CHROMIUM, launch
 from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.render import write_html
-from kg.render.headless import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 

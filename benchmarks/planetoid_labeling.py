@@ -1,7 +1,7 @@
 """The labeling-trick link predictor on Planetoid (Cora, CiteSeer) under the GAE protocol.
 
 Same data and split as the GAE benchmark (``benchmarks/linkpred_planetoid.py``):
-:func:`kg.planetoid.load_planetoid` (row-normalised features) and :func:`kg.learn.split.link_split`
+:func:`benchmarks.planetoid.load_planetoid` (row-normalised features) and :func:`kg.learn.split.link_split`
 with 85/5/10 train/validation/test edges (validation and test edges out of message passing,
 fixed uniform negatives), seeded per run. The model is trained on (a seeded subsample of) the
 training edges with fresh negatives every epoch, the epoch with the best validation AUC is
@@ -100,8 +100,8 @@ def labeling_trick_split_run(data: Any, seed: int, **options: Any) -> dict[str, 
     (:func:`kg.learn.split.link_split`, uniform negatives) and run :func:`labeling_trick_on_split`."""
     import torch
 
+    from benchmarks.planetoid import undirected_pairs
     from kg.learn.split import link_split
-    from kg.planetoid import undirected_pairs
 
     split = link_split(
         undirected_pairs(data.edge_index), torch.empty(2, 0, dtype=torch.long), data.num_nodes,
@@ -129,7 +129,7 @@ def run_labeling_trick_planetoid(
         ``{"auc": [mean, std], "ap": [mean, std], "seconds": [mean, std], "runs": [...],
         "config": {...}}``.
     """
-    from kg.planetoid import load_planetoid
+    from benchmarks.planetoid import load_planetoid
 
     data = load_planetoid(name, root)
     runs = [labeling_trick_split_run(data, seed, **options) for seed in range(seeds)]
