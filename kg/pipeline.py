@@ -34,7 +34,6 @@ import os
 import signal
 import sys
 import time
-import types
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -891,19 +890,3 @@ SYMMETRY_FILES = ("symmetry.json", "symmetry.html", "symmetry-mirror.json")
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(f"{type(exc).__name__}: {exc}".split())
-
-
-class _CallableModule(types.ModuleType):
-    """``kg.build`` is both this module and the :func:`build` function.
-
-    ``import kg; kg.build(...)`` finds the function through ``kg.__getattr__``, but once
-    ``kg.build`` has been imported as a module (``from kg.pipeline import build_to``) the
-    package attribute is the module itself; calling the module calls :func:`build`, so
-    ``kg.build(paths)`` works in either order.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> KnowledgeGraph:
-        return build(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -141,3 +141,31 @@ def test_suggest_needs_no_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_public_function_shares_its_modules_name() -> None:
+    """``kg.build`` is a function, never also a module: no module defines its own name.
+
+    ``kg.cli.cli`` is the one exception: the console script ``kg = "kg.cli:cli"``, which no
+    ``kg.<name>`` API attribute can be confused with.
+    """
+    clashes = []
+    for name, path in MODULES.items():
+        leaf = name.rsplit(".", 1)[-1]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        if leaf in defined and name != "kg.cli":
+            clashes.append(name)
+    assert clashes == []
+
+
+def test_api_names_stay_functions_after_their_modules_are_imported() -> None:
+    code = (
+        "import kg, kg.pipeline, kg.learn.training, kg.learn.evaluation, kg.render, kg.symmetry\n"
+        "import inspect\n"
+        "print(all(inspect.isfunction(getattr(kg, n)) for n in "
+        "('build', 'train', 'evaluate', 'render_html', 'analyze_symmetry')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip() == "True"
