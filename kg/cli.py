@@ -106,7 +106,7 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             suggester = Suggester.load(out)
-            nid = suggester.resolve(query)
+            nid = suggester.find_one(query)
             found = suggester.suggest(nid, k=k, types=types or None)
     except LookupError as exc:
         echo(f"Error: {exc.args[0] if exc.args else exc}", err=True)
@@ -479,10 +479,10 @@ def train_command(
     """
     from kg.graph.knowledge_graph import KnowledgeGraph
     from kg.learn.training import train
-    from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, resolve, terminate_as_exit
+    from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, current, terminate_as_exit
 
     try:
-        KnowledgeGraph.load(resolve(out))  # a missing or bad graph: say so before locking
+        KnowledgeGraph.load(current(out))  # a missing or bad graph: say so before locking
         keep = tuple(sorted(OUTPUT_NAMES - MODEL_NAMES))
         with terminate_as_exit(), Commit(out, keep=keep) as stage:
             graph = KnowledgeGraph.load(stage)  # the graph of this very set
@@ -579,10 +579,10 @@ def eval_command(
     from kg.graph.knowledge_graph import KnowledgeGraph
     from kg.learn.evaluation import evaluate, format_table
     from kg.learn.predictor import LinkPredictor
-    from kg.outdir import resolve
+    from kg.outdir import current
 
     try:
-        real = resolve(out)  # graph and model from one version, even while a build switches
+        real = current(out)  # graph and model from one version, even while a build switches
         graph = KnowledgeGraph.load(real)
         predictor = LinkPredictor.load(real)
         if all_queries:

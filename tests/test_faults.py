@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.outdir import Commit, resolve, store_of
+from kg.outdir import Commit, current, store_of
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="kills processes and reads /proc (Linux)"
@@ -48,7 +48,7 @@ def kg_run(*args: str, fault: str | None = None, tmp: Path | None = None,
 
 
 def hashes(out: Path) -> dict[str, str]:
-    real = resolve(out)
+    real = current(out)
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(real.iterdir())
             if p.name != "suggest-cache.json"}  # kg suggest's own index, written when read
 
@@ -58,7 +58,7 @@ def assert_complete(out: Path) -> None:
     from kg.graph.knowledge_graph import KnowledgeGraph
     from kg.learn.predictor import LinkPredictor
 
-    real = resolve(out)
+    real = current(out)
     assert sorted(p.name for p in real.iterdir() if p.name in SET) == sorted(SET)
     graph = KnowledgeGraph.load(real)
     assert LinkPredictor.load(real).config["graph_fingerprint"] == graph.fingerprint()
@@ -197,7 +197,7 @@ def test_two_builds_at_once_end_with_one_whole_set(out: Path, tmp_path: Path) ->
                                "--no-train"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for d in (a, b)]
     assert [p.wait(120) for p in procs] == [0, 0]
-    real = resolve(out)
+    real = current(out)
     texts = [(real / n).read_text() for n in ("graph.json", "graph.graphml", "graph.html")]
     winner = "Zyxwvu" if "Zyxwvu" in texts[0] else "Qwrtpk"
     loser = "Qwrtpk" if winner == "Zyxwvu" else "Zyxwvu"
@@ -262,7 +262,7 @@ def test_unusable_out_is_found_before_any_work(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["graph.json", "model.json", "embeddings.npz", "split.npz"])
 @pytest.mark.parametrize("damage", ["truncate", "empty-list", "foreign"])
 def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) -> None:
-    path = resolve(out) / name
+    path = current(out) / name
     data = path.read_bytes()
     path.unlink()  # the file is a hard link shared with the fixture: replace, don't edit
     if damage == "truncate":
@@ -271,7 +271,7 @@ def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) ->
         path.write_bytes(b"[]")
     else:
         path.write_bytes(b"PK\x03\x04" + os.urandom(64))
-    (resolve(out) / "suggest-cache.json").unlink(missing_ok=True)
+    (current(out) / "suggest-cache.json").unlink(missing_ok=True)
     for args in (["suggest", QUERY], ["eval"]):
         res = CliRunner().invoke(cli, [*args, "--out", str(out)])
         if name == "split.npz" and args[0] == "suggest":
@@ -285,12 +285,12 @@ def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) ->
 def test_damaged_weights_give_one_line(out: Path) -> None:
     from kg.learn.predictor import LinkPredictor
 
-    path = resolve(out) / "model.pt"
+    path = current(out) / "model.pt"
     data = path.read_bytes()
     path.unlink()
     path.write_bytes(data[:1000])
     with pytest.raises(ValueError, match=r"model\.pt: damaged or not a kg model .*kg train"):
-        LinkPredictor.load(resolve(out)).torch_state_dict()
+        LinkPredictor.load(current(out)).torch_state_dict()
 
 
 def test_old_layout_is_migrated_and_foreign_folders_are_left_in_place(built: Path,

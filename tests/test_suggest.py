@@ -105,18 +105,18 @@ def test_reasons_come_from_the_graph(model_dir: Path) -> None:
 
 def test_resolves_id_label_alias_and_near_misses(model_dir: Path) -> None:
     sg = Suggester.load(model_dir)
-    assert sg.resolve("paper:pfs") == "paper:pfs"
-    assert sg.resolve("pruning FROM scratch!") == "paper:pfs"
-    assert sg.resolve("PFS") == "paper:pfs"
-    assert sg.resolve("network pruning") == "topic:pruning"
-    assert sg.resolve("模型剪枝") == "topic:pruning"
-    assert sg.resolve("Pruning from Scrach") == "paper:pfs"  # fuzzy, via kg.lookup
+    assert sg.find_one("paper:pfs") == "paper:pfs"
+    assert sg.find_one("pruning FROM scratch!") == "paper:pfs"
+    assert sg.find_one("PFS") == "paper:pfs"
+    assert sg.find_one("network pruning") == "topic:pruning"
+    assert sg.find_one("模型剪枝") == "topic:pruning"
+    assert sg.find_one("Pruning from Scrach") == "paper:pfs"  # fuzzy, via kg.lookup
     with pytest.raises(LookupError, match="no node matches 'Quantum Gravity'"):
-        sg.resolve("Quantum Gravity")
+        sg.find_one("Quantum Gravity")
     with pytest.raises(LookupError, match=r"'Twin' is ambiguous: paper:twin-a \(Twin A\), paper:twin-b"):
-        sg.resolve("Twin")
+        sg.find_one("Twin")
     with pytest.raises(LookupError, match=r"no node matches 'DART nets'; closest: paper:darts \(DARTS\)"):
-        sg.resolve("DART nets")
+        sg.find_one("DART nets")
 
 
 def test_ambiguous_label_lists_both(tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_ambiguous_label_lists_both(tmp_path: Path) -> None:
         np.zeros((len(nodes), 2), dtype=np.float32),
     )
     with pytest.raises(LookupError, match=r"'NAS' is ambiguous: method:nas \(NAS\), topic:nas"):
-        sg.resolve("NAS")
+        sg.find_one("NAS")
 
 
 def test_missing_and_broken_files_give_clear_errors(tmp_path: Path) -> None:
@@ -322,7 +322,7 @@ def test_compact_cache_is_used_and_invalidated(tmp_path: Path) -> None:
     second = Suggester.load(d)
     assert second.index._csr is not None  # read from the cache
     assert [s.to_dict() for s in second.suggest("PFS", types=ALL)] == [s.to_dict() for s in first.suggest("PFS", types=ALL)]
-    assert second.resolve("network pruning") == "topic:pruning"
+    assert second.find_one("network pruning") == "topic:pruning"
     # editing the graph invalidates the cache and the model becomes stale
     data = json.loads((d / "graph.json").read_text(encoding="utf-8"))
     data["nodes"].append({"id": "paper:new", "type": "paper", "label": "New"})
@@ -442,8 +442,8 @@ def test_resolve_finds_the_acronym_in_a_labels_parentheses() -> None:
         {i: {"type": i.partition(":")[0], "label": lab} for i, lab in zip(ids, labels, strict=True)}, []
     )
     sg = Suggester.from_arrays(kg, ids, [i.partition(":")[0] for i in ids], np.eye(4, dtype=np.float32))
-    assert sg.resolve("GAN") == "topic:gan"
-    assert sg.resolve("generative adversarial network") == "topic:gan"
+    assert sg.find_one("GAN") == "topic:gan"
+    assert sg.find_one("generative adversarial network") == "topic:gan"
 
 
 def _with_ranker(directory: Path, ranker: dict) -> Path:

@@ -1,6 +1,6 @@
 """Finding nodes by name: exact label, then alias, then fuzzy (rapidfuzz).
 
-:func:`find` lists candidates best first; :func:`resolve_query` turns what a user typed
+:func:`find` lists candidates best first; :func:`find_one` turns what a user typed
 (a node id, a label, an alias or a near miss) into exactly one node id, or raises
 ``LookupError`` with a one-line message that lists the closest matches.
 
@@ -22,15 +22,15 @@ Example
 'alias'
 >>> find(kg, "Pruning from scrach")[0].how
 'fuzzy'
->>> resolve_query(kg, "pruning from scrach")
+>>> find_one(kg, "pruning from scrach")
 'paper:pruning-from-scratch'
->>> resolve_query(kg, "scratch")
+>>> find_one(kg, "scratch")
 Traceback (most recent call last):
 ...
 LookupError: no node matches 'scratch'; closest: paper:pruning-from-scratch (Pruning from Scratch)
->>> resolve_query(kg, "NAS", type="method")
+>>> find_one(kg, "NAS", type="method")
 'method:nas'
->>> resolve_query(kg, "NAS")
+>>> find_one(kg, "NAS")
 Traceback (most recent call last):
 ...
 LookupError: 'NAS' is ambiguous: method:nas (NAS), topic:nas (NAS); give a node id or a type
@@ -55,7 +55,7 @@ __all__ = [
     "closest",
     "label_names",
     "words",
-    "resolve_query",
+    "find_one",
     "FUZZY_CUTOFF",
     "ACCEPT_FUZZY",
     "CLOSEST_CUTOFF",
@@ -66,7 +66,7 @@ __all__ = [
 FUZZY_CUTOFF = 60.0
 #: :func:`closest` lists names whose word score (weighted Dice, 0-1) is at least this.
 CLOSEST_CUTOFF = 0.3
-#: :func:`resolve_query` accepts a lone fuzzy match scoring at least this.
+#: :func:`find_one` accepts a lone fuzzy match scoring at least this.
 ACCEPT_FUZZY = 90.0
 
 _RANK = {"exact": 0, "alias": 1, "fuzzy": 2}
@@ -325,7 +325,7 @@ def _listing(matches: list[Match]) -> str:
     return ", ".join(f"{m.id} ({m.label})" for m in matches)
 
 
-def resolve_query(
+def find_one(
     kg: KnowledgeGraph,
     text: str,
     type: str | None = None,  # noqa: A002

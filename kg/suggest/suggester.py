@@ -246,10 +246,10 @@ class Suggester:
             FileNotFoundError: no graph, or no trained model (the message says what to run).
             ValueError: a file that cannot be read (the message names it).
         """
-        from kg.outdir import resolve
+        from kg.outdir import current
 
         directory = Path(directory)
-        real = resolve(directory)  # every file from one version, even while a build switches
+        real = current(directory)  # every file from one version, even while a build switches
         gpath, mpath, epath = (real / n for n in (GRAPH_JSON, MODEL_JSON, EMBEDDINGS_NPZ))
         if not gpath.exists():
             raise FileNotFoundError(f"{gpath}: no graph here; run `kg build NOTES --out {directory}`")
@@ -370,7 +370,7 @@ class Suggester:
         return self
 
     # -- queries ------------------------------------------------------------------------
-    def resolve(self, text: str) -> str:
+    def find_one(self, text: str) -> str:
         """The node id ``text`` names (id, label, alias, then fuzzy; see :mod:`kg.graph.lookup`).
 
         Raises:
@@ -383,7 +383,7 @@ class Suggester:
 
         key = match_key(text)
         if key:
-            # the exact and alias tiers of kg.graph.lookup.resolve_query, without rapidfuzz
+            # the exact and alias tiers of kg.graph.lookup.find_one, without rapidfuzz
             if self._keys is None:
                 self._keys = _match_keys(self.index)
             for tier in ("label", "alias"):
@@ -393,9 +393,9 @@ class Suggester:
                 if hits:
                     break
         from kg.graph.knowledge_graph import KnowledgeGraph
-        from kg.graph.lookup import resolve_query
+        from kg.graph.lookup import find_one
 
-        return resolve_query(KnowledgeGraph.from_records(self.index.nodes, []), text)
+        return find_one(KnowledgeGraph.from_records(self.index.nodes, []), text)
 
     def linked(self, nid: str) -> set[str]:
         """Nodes joined to ``nid`` by any relation, in either direction."""
@@ -517,7 +517,7 @@ class Suggester:
         """
         if self.stale:
             warnings.warn(self.stale, StaleModelWarning, stacklevel=2)
-        nid = self.resolve(query)
+        nid = self.find_one(query)
         cands = self._candidates(nid, types)
         if k <= 0 or cands.size == 0:
             return []
