@@ -1,7 +1,10 @@
 """The ``kg`` command line: a thin client of the Python API.
 
-Each command parses its options, calls the API function of the same name and prints the
-result. Commands live in this one file, in pipeline order.
+Each command parses its options, calls the Python API and prints the result: ``kg build``
+calls :func:`kg.pipeline.build_to`, ``kg train`` :func:`kg.learn.training.train`, ``kg eval``
+:func:`kg.learn.evaluation.evaluate`, ``kg suggest`` :class:`kg.suggest.suggester.Suggester`,
+``kg symmetry`` :func:`kg.symmetry.analyze_symmetry`, ``kg export``
+:func:`kg.graph.export.export_graph` and ``kg view`` :func:`kg.render.open_in_browser`.
 
 Example
 -------
@@ -66,7 +69,7 @@ def training_line(predictor: Any) -> str:
     )
 
 
-# ---- commands (one block each, in pipeline order: build, train, suggest, eval, symmetry, view)
+# ---- commands (one block each)
 
 
 # ---- suggest -------------------------------------------------------------------------------
@@ -96,6 +99,7 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
 
     Example:
 
+    \b
         kg suggest "Pruning from Scratch" --out kg-out -k 5 --type paper
     """
     import warnings
@@ -200,6 +204,7 @@ def build_command(
 
     Example:
 
+    \b
         kg build seeds/ --out kg-out --no-train
     """
     from kg.graph.summary import print_summary
@@ -315,6 +320,7 @@ def symmetry_command(
 
     Example:
 
+    \b
         kg symmetry --out kg-out --json
         kg symmetry --out kg-out --mirror
     """
@@ -393,6 +399,7 @@ def view_command(ctx: click.Context, out: str) -> None:
 
     Example:
 
+    \b
         kg view --out kg-out
     """
     from kg.render import BrowserUnavailable, open_in_browser
@@ -475,6 +482,7 @@ def train_command(
 
     Example:
 
+    \b
         kg train --out kg-out --epochs 200 --encoder sage --seed 0
     """
     from kg.graph.knowledge_graph import KnowledgeGraph
