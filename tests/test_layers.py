@@ -169,3 +169,10 @@ def test_api_names_stay_functions_after_their_modules_are_imported() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_architecture_lists_every_module() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [p.relative_to(ROOT).as_posix() for p in MODULES.values()
+               if f"`{p.relative_to(ROOT).as_posix()}`" not in text]
+    assert missing == []
