@@ -48,7 +48,7 @@ t = T(); import kg.cli; out["import kg.cli + click"] = T() - t
 t = T(); import kg.pipeline, kg.notes.extraction; out["import build + extract"] = T() - t
 t = T(); import rich.console, rich.table; out["import rich"] = T() - t
 from kg.pipeline import assemble, discover, extract_all
-from kg.graph.knowledge_graph import graphml_text
+from kg.graph.export import graphml_text
 from kg.graph.resolution import resolve
 t = T(); files, _ = discover([sys.argv[1]]); out["discover"] = T() - t
 t = T(); res, _ = extract_all(files, jobs=1); out["extract (1 process)"] = T() - t

@@ -245,8 +245,7 @@ def build_command(
         _echo_training(result.predictor, result.kg)
     written = [str(p) for p in result.files.values()]
     if result.predictor is not None and result.predictor.path is not None:
-        from kg.learn.predictor import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ
-        from kg.suggest.suggester import SUGGEST_CACHE
+        from kg.io import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ, SUGGEST_CACHE
 
         model_dir = result.predictor.path
         names = (MODEL_JSON, MODEL_PT, EMBEDDINGS_NPZ, SPLIT_NPZ, SUGGEST_CACHE)

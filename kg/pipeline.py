@@ -39,9 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.graph.knowledge_graph import GRAPH_GRAPHML, GRAPH_JSON, KnowledgeGraph, graphml_text
+from kg.graph.export import graphml_text
+from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.graph.resolution import Resolution, _capped, resolve
 from kg.graph.schema import RELATIONS, node_id
+from kg.io import GRAPH_GRAPHML, GRAPH_JSON
 from kg.notes.links import resolve_links
 from kg.notes.parse import MAX_FILE_BYTES
 from kg.notes.records import Extraction, Skipped
@@ -242,7 +244,7 @@ def _cache_read(file: Path) -> Extraction | Skipped | None:
 
 
 def _cache_write(file: Path, result: Extraction | Skipped) -> None:
-    from kg.graph.knowledge_graph import atomic_write_text
+    from kg.io import atomic_write_text
 
     if isinstance(result, Skipped):
         data: dict[str, Any] = {"skipped": {"path": result.path, "reason": result.reason}}

@@ -171,7 +171,7 @@ def gold_groups(graph: Any) -> dict[str, set[str]]:
 def _keys(attrs: dict[str, Any], nid: str) -> set[str]:
     """The resolver's keys of a paper's names: the title without a leading article, and the
     title after a one-word name (``MAML: Model-Agnostic …``), as :mod:`kg.graph.resolution` merges."""
-    from kg.graph.resolution import acronym_tail, title_key
+    from kg.notes.names import acronym_tail, title_key
 
     names = [str(n) for n in (attrs.get("label") or nid, *(attrs.get("aliases") or []))]
     keys = {title_key(n) for n in names} | {acronym_tail(n) for n in names}

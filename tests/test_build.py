@@ -380,7 +380,7 @@ def test_training_failure_still_writes_the_graph(
 
 
 def _paper_index(kg: KnowledgeGraph) -> dict[str, dict]:
-    from kg.graph.resolution import title_key
+    from kg.notes.names import title_key
 
     index = {}
     for n in kg.nodes("paper"):
@@ -410,7 +410,7 @@ def test_paper_lists_become_distinct_papers_with_years(
     """The graph, after resolution, keeps one paper per listed title, with its year."""
     import re
 
-    from kg.graph.resolution import title_key
+    from kg.notes.names import title_key
 
     root = gnn_list if corpus == "gnn" else fewshot_list
     entries = {}

@@ -9,8 +9,10 @@ import sys
 import networkx as nx
 import pytest
 
-from kg.graph.knowledge_graph import KnowledgeGraph, atomic_write_text, graphml_text
+from kg.graph.export import graphml_text
+from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.graph.schema import SCHEMA_VERSION
+from kg.io import atomic_write_text
 
 
 def small() -> KnowledgeGraph:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from kg.learn.nn import DECODERS, ENCODERS, Encoder, LinkModel, decoder_arrays
-from kg.learn.predictor import score_matrix, score_pairs
+from kg.suggest.scoring import score_matrix, score_pairs
 
 
 def _graph() -> tuple[torch.Tensor, torch.Tensor]:

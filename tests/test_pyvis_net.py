@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.graph.knowledge_graph import KnowledgeGraph
-from kg.render.pyvis_net import EXTRA_COLOURS, SUGGEST_COLOUR, TYPE_COLOURS, to_pyvis
+from kg.graph.schema import EXTRA_COLOURS, TYPE_COLOURS
+from kg.render.pyvis_net import SUGGEST_COLOUR, to_pyvis
 
 PAGE_JS = Path(__file__).resolve().parent.parent / "kg" / "render" / "page.js"
 

@@ -7,14 +7,8 @@ import json
 import networkx as nx
 from _handmade import handmade_graph
 
-from kg.suggest.reasons import (
-    GraphIndex,
-    explain,
-    format_path,
-    format_sources,
-    shared_neighbors,
-    short_path,
-)
+from kg.graph.adjacency import GraphIndex
+from kg.suggest.reasons import explain, format_path, format_sources, shared_neighbors, short_path
 
 
 def _index(tmp_path) -> GraphIndex:  # noqa: ANN001

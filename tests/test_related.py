@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kg.suggest.reasons import GraphIndex
+from kg.graph.adjacency import GraphIndex
 from kg.suggest.related import (
     EVIDENCE_RANKER,
     FEATURES,

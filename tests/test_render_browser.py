@@ -417,8 +417,9 @@ def test_empty_and_single_node_pages_load_cleanly(watched, tmp_path):
 
 # ---- to_pyvis: the pyvis page, saved offline ---------------------------------------------------
 def test_to_pyvis_page_offline_draws_every_node(watched, seed_post, tmp_path):
+    from kg.graph.schema import type_colour
     from kg.pipeline import build
-    from kg.render.pyvis_net import SUGGEST_COLOUR, to_pyvis, type_colour
+    from kg.render.pyvis_net import SUGGEST_COLOUR, to_pyvis
 
     kg = build([seed_post.parent])
     suggestions = suggestions_for(kg)

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from kg.graph.resolution import match_key, resolve, same_entity, title_head
+from kg.graph.resolution import resolve
+from kg.notes.names import match_key, same_entity, title_head
 from kg.notes.records import Extraction, Mention, Post
 
 

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from _handmade import EXPECTED, NODES, handmade_graph, trainable_graph, write_model_dir
 
+from kg.io import fingerprint as graph_fingerprint
 from kg.suggest.suggester import (
     StaleModelWarning,
     Suggester,
     Suggestion,
     format_suggestions,
-    graph_fingerprint,
     suggest,
     suggestions_for_all,
 )
@@ -404,7 +404,7 @@ def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path:
     kg.save(tmp_path)
     data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
     assert graph_fingerprint(data) == kg.fingerprint()
-    from kg.suggest.reasons import GraphIndex
+    from kg.graph.adjacency import GraphIndex
 
     index = GraphIndex.from_node_link(data)
     assert len(index.nodes) == len(kg)

@@ -6,8 +6,9 @@ import numpy as np
 from _toy_kg import toy_kg
 
 import kg.suggest.index as si
+from kg.io import SUGGEST_CACHE
 from kg.learn.training import train
-from kg.suggest.suggester import SUGGEST_CACHE, Suggester
+from kg.suggest.suggester import Suggester
 
 
 def test_write_suggest_index_makes_the_first_suggest_read_the_cache(tmp_path) -> None:

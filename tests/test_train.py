@@ -10,10 +10,11 @@ import torch
 from _toy_kg import toy_kg
 
 from kg.learn.nn import LinkModel
-from kg.learn.predictor import LinkPredictor, score_pairs
+from kg.learn.predictor import LinkPredictor
 from kg.learn.pyg import to_link_graph
 from kg.learn.split import link_split, supervision_split, train_negatives
 from kg.learn.training import train
+from kg.suggest.scoring import score_pairs
 
 FAST = {"epochs": 15, "hidden": 16, "progress": False}
 

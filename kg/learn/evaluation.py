@@ -46,7 +46,8 @@ import numpy as np
 from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.learn.baselines import HeuristicScorer
 from kg.learn.metrics import auc_score, average_precision, rank_of, ranking_summary
-from kg.learn.predictor import LinkPredictor, score_matrix, score_pairs
+from kg.learn.predictor import LinkPredictor
+from kg.suggest.scoring import score_matrix, score_pairs
 
 __all__ = ["BASELINES", "METRICS", "DEFAULT_QUERIES", "evaluate", "seen_graph", "format_table"]
 

@@ -192,7 +192,8 @@ def previous_model(out: Any, kg: Any, *, seed: int = 0, max_change: float = SMAL
     """
     from pathlib import Path
 
-    from kg.learn.predictor import MODEL_PT, LinkPredictor
+    from kg.io import MODEL_PT
+    from kg.learn.predictor import LinkPredictor
 
     folder = Path(out)
     if not (folder / MODEL_PT).exists():

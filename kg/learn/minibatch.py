@@ -317,7 +317,8 @@ def fit_link_model_minibatch(
     The validation and test figures of the result are exact (whole-graph encoding at the
     best epoch), not sampled.
     """
-    from kg.learn.training import FitResult, _scores, seed_all
+    from kg.learn.fitting import FitResult, seed_all
+    from kg.learn.fitting import held_out_scores as _scores
 
     if encoder == "hetero":
         raise ValueError("encoder 'hetero' trains full batch only; use --batch-size 0")

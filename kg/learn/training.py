@@ -38,10 +38,8 @@ Example
 from __future__ import annotations
 
 import copy
-import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -49,7 +47,8 @@ import torch
 
 from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.learn.device import choose_device
-from kg.learn.metrics import auc_score, average_precision
+from kg.learn.fitting import FitResult, seed_all
+from kg.learn.fitting import held_out_scores as _scores
 from kg.learn.nn import LinkModel, decoder_arrays
 from kg.learn.predictor import LinkPredictor
 from kg.learn.split import LinkSplit, link_split, supervision_split, train_negatives
@@ -77,28 +76,6 @@ DEFAULTS: dict[str, Any] = {
     "val": 0.05,
     "test": 0.10,
 }
-
-
-def seed_all(seed: int) -> None:
-    """Seed Python's ``random``, NumPy and torch (CPU and CUDA)."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():  # pragma: no cover - no GPU in CI
-        torch.cuda.manual_seed_all(seed)
-
-
-@dataclass
-class FitResult:
-    """What :func:`fit_link_model` returns."""
-
-    model: LinkModel
-    best_epoch: int
-    epochs_trained: int
-    val: dict[str, float]
-    test: dict[str, float]
-    history: list[dict[str, float]] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def training_split(lg: Any, seed: int = 0) -> LinkSplit:
@@ -154,15 +131,6 @@ def _relatedness_embeddings(
         )
         mp = mp[:, ~torch.isin(mp[0] * n + mp[1], codes)]
     return model.encode(x, mp).cpu().numpy().astype(np.float32)
-
-
-@torch.no_grad()
-def _scores(
-    model: LinkModel, z: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor
-) -> dict[str, float]:
-    p = model.decode(z, pos).cpu().numpy()
-    n = model.decode(z, neg).cpu().numpy()
-    return {"auc": auc_score(p, n), "ap": average_precision(p, n)}
 
 
 def fit_link_model(

@@ -66,7 +66,8 @@ def write_suggest_index(out: str | os.PathLike[str]) -> Path | None:
 
     Returns the index file, or ``None`` when the folder holds no model to index.
     """
-    from kg.suggest.suggester import SUGGEST_CACHE, Suggester
+    from kg.io import SUGGEST_CACHE
+    from kg.suggest.suggester import Suggester
 
     out = Path(out)
     try:

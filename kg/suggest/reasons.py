@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kg.graph.adjacency import COMPACT_ATTRS, GraphIndex
+from kg.suggest.related import Evidence, TextIndex
 
 __all__ = [
     "GraphIndex",
@@ -250,8 +251,6 @@ def explain(
     * ``noted at PATH:LINE`` — where the candidate appears, when no post names both;
     * ``no shared section, note or title words`` — the score comes from the model alone.
     """
-    from kg.suggest.related import Evidence, TextIndex  # related imports this module
-
     ev = evidence if evidence is not None else Evidence(index)
     reasons: list[str] = []
     shared = ev.shared(query, candidate)

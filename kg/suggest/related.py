@@ -30,7 +30,7 @@ even odds and the same number means the same thing for every query.
 
 Example
 -------
->>> from kg.suggest.reasons import GraphIndex
+>>> from kg.graph.adjacency import GraphIndex
 >>> data = {"nodes": [{"id": "topic:fs", "type": "topic", "label": "Few-shot"},
 ...     {"id": "venue:nips", "type": "venue", "label": "NeurIPS"},
 ...     {"id": "paper:a", "type": "paper", "label": "Matching networks for one shot"},
@@ -59,7 +59,7 @@ from typing import Any
 
 import numpy as np
 
-from kg.suggest.reasons import GraphIndex
+from kg.graph.adjacency import GraphIndex
 
 __all__ = [
     "EVIDENCE_RELATIONS",
@@ -318,7 +318,7 @@ def _tokens(text: str) -> set[str]:
 class TextIndex:
     """TF-IDF cosine of label and alias word tokens, with an inverted index (no matrices).
 
-    >>> from kg.suggest.reasons import GraphIndex
+    >>> from kg.graph.adjacency import GraphIndex
     >>> idx = GraphIndex.from_node_link({"nodes": [
     ...     {"id": "a", "label": "Graph attention networks"},
     ...     {"id": "b", "label": "Graph convolutional networks"},
@@ -365,7 +365,7 @@ class TextIndex:
         """Postings (as positions in the index's node order), idf and norms, JSON-ready;
         ``TextIndex(index, compact)`` reads them back without tokenising every label.
 
-        >>> from kg.suggest.reasons import GraphIndex
+        >>> from kg.graph.adjacency import GraphIndex
         >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "a", "label": "Graph nets"},
         ...     {"id": "b", "label": "Graph cuts"}], "links": []})
         >>> TextIndex(idx, TextIndex(idx).to_compact()).scores("a") == TextIndex(idx).scores("a")
@@ -894,7 +894,7 @@ def fit_relatedness(
         decoder: the decoder in NumPy form.
         seed: negative sampling seed.
     """
-    from kg.learn.predictor import score_pairs
+    from kg.suggest.scoring import score_pairs
 
     full = GraphIndex.from_graph(kg.graph)
     ho = np.asarray(held_out, dtype=np.int64).reshape(2, -1)

@@ -43,7 +43,7 @@ Example
 ...             {"source": "paper:b", "target": "topic:pruning", "key": "part_of",
 ...              "relation": "part_of"}]}
 >>> _ = (d / "graph.json").write_text(json.dumps(graph))
->>> _ = (d / "model.json").write_text(json.dumps({"graph_fingerprint": graph_fingerprint(graph)}))
+>>> _ = (d / "model.json").write_text(json.dumps({"graph_fingerprint": fingerprint(graph)}))
 >>> z = np.array([[1, 0], [1, 1], [1, 1], [0, 1]], dtype=np.float32)
 >>> np.savez(d / "embeddings.npz", ids=np.array([n["id"] for n in graph["nodes"]]),
 ...          types=np.array([n["type"] for n in graph["nodes"]]), z=z, decoder=np.array("dot"))
@@ -66,8 +66,10 @@ from typing import Any
 
 import numpy as np
 
+from kg.graph.adjacency import GraphIndex
 from kg.graph.schema import ENTITY_TYPES, NODE_TYPES
-from kg.suggest.reasons import GraphIndex, explain
+from kg.io import EMBEDDINGS_NPZ, GRAPH_JSON, MODEL_JSON, SUGGEST_CACHE, fingerprint
+from kg.suggest.reasons import explain
 from kg.suggest.related import (
     EVIDENCE_RANKER,
     FEATURES,
@@ -86,7 +88,6 @@ __all__ = [
     "suggest",
     "suggestions_for_all",
     "format_suggestions",
-    "graph_fingerprint",
     "TIE_TOL",
     "SUGGEST_CACHE",
     "ANSWER_TYPES",
@@ -103,11 +104,6 @@ SYMMETRIC_MAX = 6000
 #: At most this many ids are listed in :attr:`Suggestion.tied_with`.
 MAX_TIED_LISTED = 50
 
-GRAPH_JSON = "graph.json"
-MODEL_JSON = "model.json"
-EMBEDDINGS_NPZ = "embeddings.npz"
-#: The compact index :meth:`Suggester.load` keeps beside the model (safe to delete).
-SUGGEST_CACHE = "suggest-cache.json"
 #: Bumped when the cache layout changes (old caches are then rebuilt).
 CACHE_FORMAT = 4
 #: What a query of each type gets by default: a paper gets papers; a topic, a method or a
@@ -171,33 +167,6 @@ class Suggestion:
 
 
 # -- files ---------------------------------------------------------------------------------
-def graph_fingerprint(data: Mapping[str, Any]) -> str:
-    """SHA-256 of node-link data, equal to :meth:`kg.graph.knowledge_graph.KnowledgeGraph.fingerprint`.
-
-    Computed on the parsed ``graph.json`` directly (no networkx, no graph object).
-
-    >>> graph_fingerprint({"nodes": [], "links": []})[:12]
-    'a683096011db'
-    """
-    nodes = sorted(data["nodes"], key=lambda n: n["id"])
-    # order of (source, target, canonical JSON): the JSON only breaks ties between parallel
-    # edges, so it is computed for those alone
-    links = sorted(data.get("links", []), key=lambda e: (e["source"], e["target"]))
-    i = 0
-    while i < len(links):
-        j = i + 1
-        while j < len(links) and (links[j]["source"], links[j]["target"]) == (
-            links[i]["source"],
-            links[i]["target"],
-        ):
-            j += 1
-        if j - i > 1:
-            links[i:j] = sorted(links[i:j], key=lambda e: json.dumps(e, sort_keys=True, default=str))
-        i = j
-    canon = json.dumps([nodes, links], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canon.encode("utf-8")).hexdigest()
-
-
 class Suggester:
     """A graph index plus a scorer: what :func:`suggest` needs, loaded once.
 
@@ -275,7 +244,7 @@ class Suggester:
             data = _parse_json(gpath, graph_bytes)
             model = _parse_json(mpath, model_bytes)
             try:
-                is_stale = model.get("graph_fingerprint") != graph_fingerprint(data)
+                is_stale = model.get("graph_fingerprint") != fingerprint(data)
                 ranker = model.get("ranker")
                 index = GraphIndex.from_node_link(data)
                 keys = _match_keys(index)
@@ -359,7 +328,7 @@ class Suggester:
         self.ranker = Ranker.from_json(ranker) if ranker is not None else None
         if trained_on is not None:
             if isinstance(graph, Mapping):
-                now = graph_fingerprint(graph)
+                now = fingerprint(graph)
             elif hasattr(graph, "fingerprint"):
                 now = graph.fingerprint()
             else:
@@ -379,7 +348,7 @@ class Suggester:
         stripped = text.strip()
         if stripped in self.index.nodes:
             return stripped
-        from kg.graph.resolution import match_key
+        from kg.notes.names import match_key
 
         key = match_key(text)
         if key:
@@ -742,7 +711,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 def _match_keys(index: GraphIndex) -> dict[str, dict[str, list[str]]]:
     """``{"label": {key: [ids]}, "alias": {key: [ids]}}`` with :func:`kg.graph.resolution.match_key`."""
     from kg.graph.lookup import label_names
-    from kg.graph.resolution import match_key
+    from kg.notes.names import match_key
 
     out: dict[str, dict[str, list[str]]] = {"label": {}, "alias": {}}
     for nid, attrs in index.nodes.items():
@@ -767,7 +736,7 @@ def _read_cache(path: Path, key: dict[str, Any]) -> dict[str, Any] | None:
 def _write_cache(path: Path, data: dict[str, Any]) -> None:
     import contextlib
 
-    from kg.graph.knowledge_graph import atomic_write_text
+    from kg.io import atomic_write_text
 
     with contextlib.suppress(OSError):  # a read-only folder: suggestions work, only slower
         atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
