@@ -136,7 +136,7 @@ def die_with_parent(parent: int | None = None) -> None:
     """Make the calling (forked) process die when its parent does, however the parent dies.
 
     On Linux the kernel sends ``SIGKILL`` (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon
-    thread polls the parent's pid. Called first thing in every worker and forked writer.
+    thread polls the parent's pid. Called first thing in every extraction worker.
 
     Args:
         parent: the parent's pid, taken before the fork: a parent that died before this

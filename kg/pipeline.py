@@ -27,14 +27,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import json
 import os
-import signal
-import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +58,6 @@ __all__ = [
     "DEFAULT_EXT",
     "HTML_NAME",
     "PARALLEL_MIN_FILES",
-    "FORK_MIN_NODES",
 ]
 
 DEFAULT_EXT: tuple[str, ...] = (".md", ".markdown")
@@ -559,23 +555,6 @@ def assemble(
 
 
 # -- 4. build -----------------------------------------------------------------------------
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while a build allocates its objects.
-
-    A build makes hundreds of thousands of small objects and almost no garbage cycles;
-    with the default thresholds the collector rescans them again and again (15-20% of a
-    build's time on the blog corpus). A first-generation threshold of 100,000 keeps
-    memory bounded (a few MB more) and restores the old thresholds afterwards.
-    """
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], 100_000), max(old[1], 50), max(old[2], 100))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 def build(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -608,11 +587,10 @@ def build(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    with _fewer_collections():
-        return _build(
-            paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases,
-            max_bytes=max_bytes,
-        )
+    return _build(
+        paths, bib=bib, ext=ext, jobs=jobs, cache_dir=cache_dir, aliases=aliases,
+        max_bytes=max_bytes,
+    )
 
 
 def _build(
@@ -685,9 +663,7 @@ def write_outputs(
 
     All-or-nothing: every file is first written to a temporary name in ``out``; only when
     all of them are complete are they renamed over the old ones. If anything fails, the
-    old files stay as they were and the temporary ones are removed. For a large graph the
-    JSON and GraphML are written by a forked process while this one renders the page
-    (two cores, one wall-clock share); should that process fail, they are written here.
+    old files stay as they were and the temporary ones are removed.
 
     Returns:
         ``{"json": ..., "graphml": ..., "html": ...}`` paths of the files written.
@@ -699,12 +675,8 @@ def write_outputs(
     if html:
         targets["html"] = out / HTML_NAME
     temps = {k: p.with_name(f".{p.name}{stamp}") for k, p in targets.items()}
-    child = None
     try:
-        if html and len(kg) >= FORK_MIN_NODES:
-            child = _fork(lambda: (fault("writer"), _write_graph_files(kg, temps)))
-        if child is None:
-            _write_graph_files(kg, temps)
+        _write_graph_files(kg, temps)
         fault("write")
         if html:
             from kg.render import write_html
@@ -714,59 +686,17 @@ def write_outputs(
                 kg, temps["html"], suggestions=suggestions, symmetry=symmetry, title=title,
                 symmetry_report=read_report_data(out),  # orbits, when `kg symmetry` has run
             )
-        if child is not None:
-            ok, child = _reap(child), None
-            if not ok:  # the helper process failed: do its part here (and raise its error)
-                _write_graph_files(kg, temps)
         for k, p in targets.items():
             os.replace(temps[k], p)
     finally:
-        if child is not None:  # only on an error: stop the writer rather than wait for it
-            with contextlib.suppress(OSError):
-                os.kill(child, signal.SIGKILL)
-            _reap(child)
         for p in temps.values():
             p.unlink(missing_ok=True)
     return targets
 
 
-#: Graphs with at least this many nodes write graph.json and graph.graphml in a forked
-#: process while this one renders the HTML page (where ``os.fork`` exists).
-FORK_MIN_NODES = 1000
-
-
 def _write_graph_files(kg: KnowledgeGraph, temps: dict[str, Path]) -> None:
     temps["json"].write_text(kg.to_json_text(), encoding="utf-8", newline="\n")
     temps["graphml"].write_text(graphml_text(kg), encoding="utf-8", newline="\n")
-
-
-def _fork(job: Any) -> int | None:
-    """Run ``job()`` in a forked child; its pid, or ``None`` where fork is unavailable.
-
-    Not after torch has been imported (training): its thread pools make forking unsafe.
-    """
-    if not hasattr(os, "fork") or "torch" in sys.modules:
-        return None
-    parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # pragma: no cover - the child; coverage does not follow it
-        code = 1
-        try:
-            die_with_parent(parent)
-            job()
-            code = 0
-        finally:
-            os._exit(code)
-    return pid
-
-
-def _reap(pid: int) -> bool:
-    """Wait for child ``pid``; whether it exited with status 0."""
-    _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 @dataclass
@@ -821,7 +751,7 @@ def build_to(
         OSError: ``out`` cannot be locked or written (the message names the path).
     """
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    with _fewer_collections(), terminate_as_exit():
+    with terminate_as_exit():
         return _build_to(
             paths, out, train, bib, ext, jobs, cache_dir, seed, progress, aliases, max_bytes,
             batch_size, retrain,

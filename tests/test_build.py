@@ -304,41 +304,6 @@ def _big_graph(n: int = 1200) -> KnowledgeGraph:
     return KnowledgeGraph.from_records(nodes, edges)
 
 
-def test_forked_writer_gives_the_same_files(tmp_path: Path, monkeypatch) -> None:
-    import kg.pipeline
-
-    big = _big_graph()
-    write_outputs(big, tmp_path / "forked")
-    monkeypatch.setattr(kg.pipeline, "FORK_MIN_NODES", 10**9)
-    write_outputs(big, tmp_path / "serial")
-    for name in ["graph.json", "graph.graphml"]:
-        forked = (tmp_path / "forked" / name).read_bytes()
-        assert forked == (tmp_path / "serial" / name).read_bytes()
-    assert KnowledgeGraph.load(tmp_path / "forked").fingerprint() == big.fingerprint()
-
-
-def test_forked_writer_failure_falls_back(tmp_path: Path, monkeypatch) -> None:
-    import kg.pipeline
-
-    parent = os.getpid()
-    real = kg.pipeline._write_graph_files
-
-    def fails_in_child(kg_, temps):
-        if os.getpid() != parent:
-            raise OSError("disk full in the helper")
-        real(kg_, temps)
-
-    monkeypatch.setattr(kg.pipeline, "_write_graph_files", fails_in_child)
-    big = _big_graph()
-    write_outputs(big, tmp_path)
-    assert KnowledgeGraph.load(tmp_path).fingerprint() == big.fingerprint()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "graph.graphml",
-        "graph.html",
-        "graph.json",
-    ]
-
-
 @pytest.mark.parametrize(
     "code",
     [

@@ -309,31 +309,3 @@ def test_old_layout_is_migrated_and_foreign_folders_are_left_in_place(built: Pat
     assert res.returncode == 0, res.stderr
     assert not mine.is_symlink() and (mine / "notes.txt").read_text() == "my own file"
     assert (mine / "graph.json").exists()
-
-
-def test_forked_graph_writer_dies_with_its_parent(out: Path, tmp_path: Path) -> None:
-    from kg.pipeline import FORK_MIN_NODES
-
-    big = tmp_path / "big"
-    big.mkdir()
-    words = [f"{a}{b}" for a in ("Alpha", "Beta", "Gamma", "Delta", "Omega", "Sigma")
-             for b in ("Net", "Graph", "Flow", "Walk", "Tree", "Map", "Cut")]
-    lines = [f"- {words[i % 42]} {words[(i // 42) % 42]} Number{i} Study (ICML2020)"
-             for i in range(FORK_MIN_NODES + 200)]
-    (big / "many.md").write_text("# Many\n\n" + "\n".join(lines) + "\n")
-    before = hashes(out)
-    # the writer stalls, so it is surely alive when its parent is killed
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_FAULT": "writer:stall,write:kill"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(big), "--out", str(out), "--no-train"],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    assert proc.wait(120) == -signal.SIGKILL
-    deadline = time.monotonic() + 10
-    while session_alive(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    survivors = session_alive(proc.pid)
-    for pid in survivors:
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == []
-    assert hashes(out) == before
