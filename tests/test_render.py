@@ -333,14 +333,16 @@ def test_write_html_utf8_atomic_and_overwrites(tmp_path):
     assert sorted(p.name for p in path.parent.iterdir()) == ["graph.html"]  # no temp files left
 
 
-def test_render_accepts_a_networkx_graph():
+def test_render_takes_a_knowledge_graph_and_a_networkx_graph_wrapped_in_one():
     import networkx as nx
 
     g = nx.MultiDiGraph()
     g.add_node("topic:a", type="topic", label="A")
     g.add_node("topic:b", type="topic", label="B")
     g.add_edge("topic:a", "topic:b", key="subtopic_of", relation="subtopic_of")
-    assert page_data(render_html(g))["relations"] == ["subtopic_of"]
+    with pytest.raises(TypeError, match="wrap a networkx graph first"):
+        render_html(g)
+    assert page_data(render_html(KnowledgeGraph(g)))["relations"] == ["subtopic_of"]
 
 
 def test_open_in_browser_resolves_folder_and_file_and_errors_when_missing(tmp_path):

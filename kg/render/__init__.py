@@ -62,7 +62,7 @@ Suggestions = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
 def render_html(
-    kg: Any,
+    kg: KnowledgeGraph,
     *,
     suggestions: Suggestions | None = None,
     symmetry: Mapping[str, int] | None = None,
@@ -77,7 +77,8 @@ def render_html(
     """The page for ``kg`` as a string.
 
     Args:
-        kg: a :class:`~kg.graph.knowledge_graph.KnowledgeGraph` (a networkx ``MultiDiGraph`` is wrapped).
+        kg: a :class:`~kg.graph.knowledge_graph.KnowledgeGraph` (wrap a networkx ``MultiDiGraph``
+            in one first: ``KnowledgeGraph(g)``).
         suggestions: node id -> list of ``{"id","label","type","score","reasons"}`` (best first).
         symmetry: node id -> symmetry class id (adds the "colour by symmetry class" toggle).
         title: page title (default ``"Knowledge graph"``).
@@ -97,8 +98,11 @@ def render_html(
         raise ValueError(f"colour_by={colour_by!r}: expected 'type' or 'symmetry'")
     if view not in ("auto", "map", "full"):
         raise ValueError(f"view={view!r}: expected 'auto', 'map' or 'full'")
-    if not hasattr(kg, "iter_nodes"):  # a bare networkx graph
-        kg = KnowledgeGraph(kg)
+    if not isinstance(kg, KnowledgeGraph):
+        raise TypeError(
+            f"render_html takes a KnowledgeGraph, not {type(kg).__name__}; "
+            "wrap a networkx graph first: KnowledgeGraph(g)"
+        )
     n = len(kg)
     as_map = n > 1 and (view == "map" or (view == "auto" and n > MAP_ABOVE))
     large = as_map or (needs_layout(n, threshold) if layout is None else layout)
@@ -138,7 +142,7 @@ def render_html(
 
 
 def write_html(
-    kg: Any,
+    kg: KnowledgeGraph,
     path: str | os.PathLike[str],
     *,
     suggestions: Suggestions | None = None,

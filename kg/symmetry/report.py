@@ -50,7 +50,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -58,6 +58,9 @@ from kg.symmetry.ceiling import expressivity_ceiling, pair_metrics
 from kg.symmetry.orbits import automorphism_count, automorphism_orbits, classes, wl_coarser
 from kg.symmetry.structure import structure_of
 from kg.symmetry.wl import gnn_colors, wl_refine
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "SymmetryReport",
@@ -463,7 +466,7 @@ def _table_by_pairs(
 
 
 def analyze_symmetry(
-    kg: Any,
+    kg: KnowledgeGraph,
     *,
     seed: int = 0,
     epochs: int = 200,
