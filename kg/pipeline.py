@@ -40,7 +40,7 @@ from kg.graph.export import graphml_text
 from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.graph.resolution import Resolution, _capped, resolve
 from kg.graph.schema import RELATIONS, node_id
-from kg.io import GRAPH_GRAPHML, GRAPH_JSON
+from kg.io import GRAPH_GRAPHML, GRAPH_HTML, GRAPH_JSON, SYMMETRY_NAMES
 from kg.notes.links import resolve_links
 from kg.notes.parse import MAX_FILE_BYTES
 from kg.notes.records import Extraction, Skipped
@@ -68,7 +68,7 @@ HOUSEKEEPING = frozenset(
      "CONTRIBUTORS", "AUTHORS", "MAINTAINERS", "CODE_OF_CONDUCT", "CHANGELOG", "CHANGES",
      "SECURITY", "SUPPORT", "PULL_REQUEST_TEMPLATE", "ISSUE_TEMPLATE"]
 )  # fmt: skip
-HTML_NAME = "graph.html"
+HTML_NAME = GRAPH_HTML
 #: Below this many files extraction runs in this process: a process pool costs tens of
 #: milliseconds to start, and small files extract in about a millisecond each.
 PARALLEL_MIN_FILES = 100
@@ -817,7 +817,7 @@ def _build_to(
 
 
 #: files ``kg symmetry`` adds to an output folder; a rebuild carries them into the new version
-SYMMETRY_FILES = ("symmetry.json", "symmetry.html", "symmetry-mirror.json")
+SYMMETRY_FILES = SYMMETRY_NAMES
 
 
 def _one_line(exc: BaseException) -> str:

@@ -8,7 +8,7 @@ from _toy_kg import toy_kg
 from kg.learn.pyg import CONTEXT_RELATIONS, TARGET_RELATIONS, to_hetero_data, to_link_graph
 
 
-def test_to_hetero_data_has_with_all_types_and_relations() -> None:
+def test_to_hetero_data_has_all_types_and_relations() -> None:
     kg = toy_kg()
     data = to_hetero_data(kg)
     assert set(data.node_types) == {"post", "topic", "paper", "venue"}
