@@ -89,7 +89,7 @@ def test_explain_sentences(tmp_path) -> None:  # noqa: ANN001
     assert not any("ICLR" in r or "AAAI" in r for r in twin)
     # a path through a note and a section is kept
     idx.nodes["paper:far"] = {"type": "paper", "label": "Far"}
-    idx._add("paper:far", "topic:nas", "part_of")
+    idx.add_edge("paper:far", "topic:nas", "part_of")
     far = explain(idx, "paper:pfs", "paper:far")
     assert far[0] == "path: Pruning from Scratch <-mentions- VALSE 2020 notes -mentions-> NAS <-part_of- Far"
     assert explain(idx, "paper:pfs", "paper:far", max_path=2)[0].startswith("no shared section")

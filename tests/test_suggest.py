@@ -223,8 +223,8 @@ def test_predictor_sources(tmp_path: Path, model_dir: Path) -> None:
     )
     assert [s.id for s in suggest(pred, "PFS", graph=kg, types=ALL)] == EXPECTED
     # the keyword form LinkPredictor.suggest uses
-    assert [s.id for s in suggest("PFS", predictor=pred, graph=kg, k=3, types=ALL)] == EXPECTED[:3]
-    assert list(suggestions_for_all(predictor=pred, graph=kg, k=1, types=ALL)["paper:pfs"][0].values())[0] == EXPECTED[0]
+    assert [s.id for s in suggest(pred, "PFS", graph=kg, k=3, types=ALL)] == EXPECTED[:3]
+    assert list(suggestions_for_all(pred, graph=kg, k=1, types=ALL)["paper:pfs"][0].values())[0] == EXPECTED[0]
     with pytest.raises(ValueError, match="pass graph="):
         suggest(pred, "PFS", types=ALL)
     pred.path = model_dir  # graph.json beside it

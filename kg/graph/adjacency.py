@@ -61,7 +61,7 @@ class GraphIndex:
         links = data.get("links", data.get("edges", []))
         index = cls(nodes, {nid: {} for nid in nodes})
         for e in links:
-            index._add(str(e["source"]), str(e["target"]), str(e.get("relation", e.get("key", ""))))
+            index.add_edge(str(e["source"]), str(e["target"]), str(e.get("relation", e.get("key", ""))))
             if e.get("section"):
                 index.sections.setdefault(str(e["target"]), {})[str(e["source"])] = str(e["section"])
         return index
@@ -85,7 +85,7 @@ class GraphIndex:
         else:
             edges = ((u, v, d.get("relation", ""), d) for u, v, d in g.edges(data=True))
         for u, v, rel, d in edges:
-            index._add(str(u), str(v), str(rel))
+            index.add_edge(str(u), str(v), str(rel))
             if d.get("section"):
                 index.sections.setdefault(str(v), {})[str(u)] = str(d["section"])
         return index
@@ -147,7 +147,8 @@ class GraphIndex:
                     self._filed.setdefault(q, {}).setdefault(sec, []).append(paper)
         return self._filed.get(post, {})
 
-    def _add(self, u: str, v: str, relation: str) -> None:
+    def add_edge(self, u: str, v: str, relation: str) -> None:
+        """Record the edge ``u -relation-> v`` in both nodes' adjacency (self-loops are skipped)."""
         if u == v:
             return
         if self._csr is not None:

@@ -187,13 +187,13 @@ class LinkPredictor:
         """Related nodes not yet linked to ``query`` (see :func:`kg.suggest.suggester.suggest`)."""
         from kg.suggest import suggester as _suggest
 
-        return _suggest.suggest(query, predictor=self, graph=graph, k=k, types=types)
+        return _suggest.suggest(self, query, k=k, types=types, graph=graph)
 
     def suggestions_for_all(self, k: int = 5, graph: Any = None) -> dict[str, list[Any]]:
         """Top-``k`` suggestions for every entity node (for the HTML page)."""
         from kg.suggest import suggester as _suggest
 
-        return _suggest.suggestions_for_all(predictor=self, graph=graph, k=k)
+        return _suggest.suggestions_for_all(self, k=k, graph=graph)
 
     # -- persistence -------------------------------------------------------------------
     def torch_state_dict(self) -> Any:

@@ -903,7 +903,7 @@ def fit_relatedness(
     seen = GraphIndex({n: dict(a) for n, a in full.nodes.items()}, {n: {} for n in full.nodes})
     for u, v, k, attrs in kg.graph.edges(keys=True, data=True):
         if frozenset((u, v)) not in out:
-            seen._add(str(u), str(v), str(attrs.get("relation", k)))
+            seen.add_edge(str(u), str(v), str(attrs.get("relation", k)))
             if attrs.get("section"):
                 seen.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
     row = {n: i for i, n in enumerate(ids)}

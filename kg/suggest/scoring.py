@@ -230,7 +230,7 @@ class EmbeddingScorer:
         h = (zq[:, None, :] * zc[None, :, :]).reshape(-1, zc.shape[1])
         return decode(h, "mlp", self.layers).reshape(len(zq), len(zc))
 
-    def _block(self, m: int) -> int:
+    def rows_per_block(self, m: int) -> int:
         """Query rows per block so that a block's work arrays stay around 16 MB."""
         per_row = m * (self.z.shape[1] if self.decoder == "mlp" else 1)
         return max(1, (1 << 22) // max(1, per_row))
@@ -247,7 +247,7 @@ class EmbeddingScorer:
         if self.decoder == "dot":
             return zp @ zp.T
         out = np.empty((m, m), dtype=np.float32)
-        block = self._block(m)
+        block = self.rows_per_block(m)
         for a in range(0, m, block):
             b = min(m, a + block)
             part = self._decode(zp[a:b], zp[a:])

@@ -287,7 +287,7 @@ class Suggester:
             index = GraphIndex({str(n): dict(a) for n, a in graph.iter_nodes()})
             index.adj = {n: {} for n in index.nodes}
             for u, v, k, attrs in graph.iter_edges():
-                index._add(str(u), str(v), str(attrs.get("relation", k)))
+                index.add_edge(str(u), str(v), str(attrs.get("relation", k)))
                 if attrs.get("section"):
                     index.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
         else:
@@ -599,7 +599,7 @@ class Suggester:
             and bool((where[qrows] >= 0).all())
             else None
         )
-        block = self.scorer._block(pool.size)
+        block = self.scorer.rows_per_block(pool.size)
         for start in range(0, len(queries), block):
             chunk = queries[start : start + block]
             rows = np.asarray([r for _, r in chunk], dtype=np.int64)
@@ -646,7 +646,7 @@ class Suggester:
             pool = np.flatnonzero(np.isin(self._types, list(wanted)) & self._in_graph)
             where = np.full(len(self.scorer.ids), -1, dtype=np.int64)
             where[pool] = np.arange(pool.size)
-            block = self.scorer._block(max(1, pool.size))
+            block = self.scorer.rows_per_block(max(1, pool.size))
             for start in range(0, len(queries), block):
                 chunk = queries[start : start + block]
                 with_row = [q for q in chunk if q in rows_of]
@@ -766,12 +766,11 @@ def _as_suggester(source: Any, graph: Any = None) -> Suggester:
 
 def suggest(
     source: str | os.PathLike[str] | Suggester | Any,
-    query: str | None = None,
+    query: str,
     k: int = 10,
     types: Iterable[str] | None = None,
     *,
     graph: Any = None,
-    predictor: Any = None,
     **options: Any,
 ) -> list[Suggestion]:
     """Suggest the ``k`` nodes most likely related to ``query`` that it does not link yet.
@@ -784,32 +783,26 @@ def suggest(
         types: candidate types (default: topic, method, paper, venue).
         graph: with a predictor, the graph it was trained on (default: the ``graph.json``
             beside the predictor's files).
-        predictor: the predictor, as a keyword (then the first argument is the query).
         **options: ``reasons``, ``tie_tol``, ``max_path`` (see :meth:`Suggester.suggest`).
 
     Raises:
         FileNotFoundError: no graph or no trained model in the folder.
         LookupError: ``query`` is unknown or ambiguous (the message lists closest matches).
     """
-    if predictor is not None:
-        source, query = predictor, source if query is None else query
-    if query is None:
-        raise TypeError("suggest() needs a query")
     return _as_suggester(source, graph).suggest(query, k=k, types=types, **options)
 
 
 def suggestions_for_all(
-    source: str | os.PathLike[str] | Suggester | Any = None,
+    source: str | os.PathLike[str] | Suggester | Any,
     k: int = 5,
     *,
     graph: Any = None,
-    predictor: Any = None,
     **options: Any,
 ) -> dict[str, list[dict[str, Any]]]:
     """Top-``k`` suggestions for every entity node: ``{node_id: [{id, label, type, score,
-    reasons}, ...]}`` (see :meth:`Suggester.suggestions_for_all`; ``source``, ``graph`` and
-    ``predictor`` as in :func:`suggest`)."""
-    return _as_suggester(predictor if predictor is not None else source, graph).suggestions_for_all(
+    reasons}, ...]}`` (see :meth:`Suggester.suggestions_for_all`; ``source`` and ``graph`` as
+    in :func:`suggest`)."""
+    return _as_suggester(source, graph).suggestions_for_all(
         k=k, **options
     )
 
