@@ -19,7 +19,7 @@ def _index(tmp_path) -> GraphIndex:  # noqa: ANN001
 
 def test_node_link_and_networkx_views_agree(tmp_path) -> None:  # noqa: ANN001
     a = _index(tmp_path)
-    b = GraphIndex.from_graph(handmade_graph())
+    b = GraphIndex.from_graph(handmade_graph().graph)
     assert a.nodes.keys() == b.nodes.keys()
     assert {n: sorted(a.adj[n].items()) for n in a.adj} == {n: sorted(b.adj[n].items()) for n in b.adj}
     assert a.adj["topic:pruning"]["paper:pfs"] == [("part_of", False)]

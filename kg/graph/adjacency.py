@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 __all__ = ["COMPACT_ATTRS", "GraphIndex"]
 
@@ -67,8 +70,9 @@ class GraphIndex:
         return index
 
     @classmethod
-    def from_graph(cls, graph: Any) -> GraphIndex:
-        """Index a networkx graph or a :class:`kg.graph.knowledge_graph.KnowledgeGraph`.
+    def from_graph(cls, graph: nx.Graph) -> GraphIndex:
+        """Index a networkx graph (for a :class:`kg.graph.knowledge_graph.KnowledgeGraph`
+        ``kg``, pass ``kg.graph``; node-link data goes to :meth:`from_node_link`).
 
         >>> import networkx as nx
         >>> g = nx.MultiDiGraph()
@@ -76,7 +80,7 @@ class GraphIndex:
         >>> GraphIndex.from_graph(g).adj["b"]
         {'a': [('mentions', False)]}
         """
-        g = graph if hasattr(graph, "adj") else graph.graph
+        g = graph
         index = cls({str(n): dict(a) for n, a in g.nodes(data=True)}, {str(n): {} for n in g})
         if g.is_multigraph():
             edges: Iterable[tuple[Any, Any, Any, Any]] = (
