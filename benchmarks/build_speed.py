@@ -45,11 +45,11 @@ import io, json, sys, time
 T = time.process_time
 out = {}
 t = T(); import kg.cli; out["import kg.cli + click"] = T() - t
-t = T(); import kg.build, kg.extract; out["import build + extract"] = T() - t
+t = T(); import kg.pipeline, kg.notes.extraction; out["import build + extract"] = T() - t
 t = T(); import rich.console, rich.table; out["import rich"] = T() - t
-from kg.build import assemble, discover, extract_all
-from kg.graph import graphml_text
-from kg.resolve import resolve
+from kg.pipeline import assemble, discover, extract_all
+from kg.graph.export import graphml_text
+from kg.graph.resolution import resolve
 t = T(); files, _ = discover([sys.argv[1]]); out["discover"] = T() - t
 t = T(); res, _ = extract_all(files, jobs=1); out["extract (1 process)"] = T() - t
 exts = [r for r in res if hasattr(r, "mentions")]
@@ -58,7 +58,7 @@ t = T(); g = assemble(exts, r); out["assemble"] = T() - t
 t = T(); g.to_json_text(); out["graph.json text"] = T() - t
 t = T(); graphml_text(g); out["graph.graphml text"] = T() - t
 t = T(); from kg.render import render_html; render_html(g); out["graph.html (render + import)"] = T() - t
-t = T(); from kg.summary import print_summary; print_summary(g, file=io.StringIO()); out["summary"] = T() - t
+t = T(); from kg.graph.summary import print_summary; print_summary(g, file=io.StringIO()); out["summary"] = T() - t
 out["mentions"] = sum(len(e.mentions) for e in exts)
 out["nodes"] = len(g)
 print(json.dumps(out))

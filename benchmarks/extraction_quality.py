@@ -87,7 +87,7 @@ def source_line(corpus: str, src: dict) -> str:
 
 
 def rows_for(corpus: str, seed: int, per_type: int) -> list[dict]:
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build([CORPORA[corpus]])
     rows = []

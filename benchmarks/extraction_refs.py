@@ -68,7 +68,7 @@ def _source_text(folder: Path, source: dict) -> str:
 
 def sample(seed: int, per: int) -> list[dict[str, str]]:
     """Fixed-seed sample of paper and venue nodes of every corpus present, as CSV rows."""
-    from kg.build import build
+    from kg.pipeline import build
 
     rows: list[dict[str, str]] = []
     for corpus, rel in CORPORA.items():
@@ -154,7 +154,7 @@ def _tkey(text: str) -> str:
 
 def list_figures() -> list[dict[str, object]]:
     """Paper recall and venue+year accuracy on the shared lists (regex ground truth)."""
-    from kg.extract import extract_file
+    from kg.notes.extraction import extract_file
 
     out = []
     for corpus, pattern in (("awesome-gnn-thunlp", _GNN), ("awesome-fewshot-duanjm", _FEWSHOT)):

@@ -55,13 +55,13 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
 
 
 def _protected_words() -> frozenset[str]:
-    from kg.extract import GENERIC_HEADINGS
+    from kg.notes.extraction import GENERIC_HEADINGS
 
     return frozenset(GENERIC_HEADINGS)
 
 
 def _rotate_word(word: str, shift: int, keep: frozenset[str]) -> str:
-    from kg.venues import lookup_venue
+    from kg.notes.venues import lookup_venue
 
     if len(word) == 1:  # one CJK character
         code = ord(word) - 0x4E00
@@ -185,7 +185,7 @@ def _measure_build(notes: Path, out: Path, extra: list[str]) -> dict[str, object
 
 def measure(notes: Path, out: Path, extra: list[str], query: str | None) -> dict[str, object]:
     """Build with training, then eval (default sample) and a first suggest, each timed."""
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     row = _measure_build(notes, out, extra)
     kg = KnowledgeGraph.load(out)
@@ -216,10 +216,10 @@ EDIT = "\n\n## Edited section\n\n- Graph Attention Networks (ICLR 2018)\n- A New
 
 COMPARE = """
 import json, sys
-from kg.evaluate import evaluate
-from kg.graph import KnowledgeGraph
-from kg.predictor import LinkPredictor
-from kg.train import train
+from kg.learn.evaluation import evaluate
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.learn.predictor import LinkPredictor
+from kg.learn.training import train
 kg = KnowledgeGraph.load(sys.argv[1])
 tuned = LinkPredictor.load(sys.argv[1])
 before = LinkPredictor.load(sys.argv[2])

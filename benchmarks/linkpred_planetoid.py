@@ -3,8 +3,8 @@
 Protocol (Kipf & Welling 2016, "Variational Graph Auto-Encoders"): each undirected edge once,
 85 / 5 / 10 % train / validation / test, as many uniform random negative pairs as positives
 for validation and test, binary bag-of-words features (as in the GAE code); AUC and AP in percent, mean ± std over
-seeds 0..N-1 (a fresh split per seed). The split is :func:`kg.split.link_split`
-(``RandomLinkSplit``), the training loop :func:`kg.train.fit_link_model` (test at the best
+seeds 0..N-1 (a fresh split per seed). The split is :func:`kg.learn.split.link_split`
+(``RandomLinkSplit``), the training loop :func:`kg.learn.training.fit_link_model` (test at the best
 validation epoch) -- the same code ``kg train`` runs on a knowledge graph.
 
 Rows (one function per model, all with the signature of :func:`run_default`; add a row by
@@ -18,7 +18,7 @@ adding a function to :data:`MODELS`):
   (``examples/link_pred.py`` / GAE style). Both run ``--timing-epochs`` epochs without early
   stopping; ``time_ratio`` = kg's seconds / plain seconds (summed over seeds).
 * ``labeling_trick``: the SEAL-style labeling-trick model of :mod:`kg.symmetry.labeling`
-  with :data:`kg.symmetry.planetoid.PLANETOID_DEFAULTS` (``--lt-options`` overrides them).
+  with :data:`benchmarks.planetoid_labeling.PLANETOID_DEFAULTS` (``--lt-options`` overrides them).
   Run by default on a GPU only; on a CPU ask for it with ``--models labeling_trick``.
 
 Usage::
@@ -48,13 +48,15 @@ from torch_geometric.data import Data
 from torch_geometric.nn import GCNConv
 from torch_geometric.utils import negative_sampling
 
-from kg.device import choose_device
-from kg.metrics import auc_score, average_precision
-from kg.planetoid import load_planetoid, undirected_pairs
-from kg.split import LinkSplit, link_split
-from kg.train import DEFAULTS, fit_link_model, seed_all
+from kg.learn.device import choose_device
+from kg.learn.metrics import auc_score, average_precision
+from kg.learn.split import LinkSplit, link_split
+from kg.learn.training import DEFAULTS, fit_link_model, seed_all
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmarks/ is run as a folder of scripts
+from benchmarks.planetoid import load_planetoid, undirected_pairs  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "planetoid"
 
 #: Published GAE test AUC (%), Kipf & Welling 2016, Table 1.
@@ -66,7 +68,7 @@ SEAL_CORA_AUC = 93.3
 def run_default(
     data: Data, split: LinkSplit, seed: int, opts: argparse.Namespace
 ) -> dict[str, Any]:
-    """kg's default model (the defaults of :func:`kg.train.train`)."""
+    """kg's default model (the defaults of :func:`kg.learn.training.train`)."""
     t = time.perf_counter()
     fit = fit_link_model(
         data.x,
@@ -170,8 +172,8 @@ def run_labeling_trick(
     data: Data, split: LinkSplit, seed: int, opts: argparse.Namespace
 ) -> dict[str, Any]:
     """The labeling trick (SEAL-style DRNL subgraphs; settings in
-    :data:`kg.symmetry.planetoid.PLANETOID_DEFAULTS`). Slow on a CPU: not in the default rows."""
-    from kg.symmetry.planetoid import labeling_trick_on_split
+    :data:`benchmarks.planetoid_labeling.PLANETOID_DEFAULTS`). Slow on a CPU: not in the default rows."""
+    from benchmarks.planetoid_labeling import labeling_trick_on_split
 
     return labeling_trick_on_split(data, split, seed, device=opts.device, **opts.lt_options)
 

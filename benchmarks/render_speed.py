@@ -1,6 +1,6 @@
 """How fast the HTML page is written and opened, and how big it is, at 10,000 nodes (or more).
 
-The graph is the public corpus in ``../shared/corpus`` built with :func:`kg.build.build`
+The graph is the public corpus in ``../shared/corpus`` built with :func:`kg.pipeline.build`
 and then repeated under different names (every node id and label gets a copy suffix) until
 it has at least ``--nodes`` nodes; without the corpus a synthetic graph with the same schema
 and a similar degree distribution is used (``--synthetic`` forces it).
@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for benchmarks.headless
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -54,12 +55,12 @@ def corpus_graph(nodes: int, out: Path | None = None) -> tuple[Any, str, Any]:
     graph is read from there and the predictor's suggestions for every node (top 5) are
     repeated with it. Returns ``(graph, source, suggestions or None)``.
     """
-    from kg.build import build
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.pipeline import build
 
     base_sugg = None
     if out is not None:
-        from kg.suggest import Suggester
+        from kg.suggest.suggester import Suggester
 
         base = KnowledgeGraph.load(out)
         base_sugg = Suggester.load(out).suggestions_for_all(k=5)
@@ -93,7 +94,7 @@ def corpus_graph(nodes: int, out: Path | None = None) -> tuple[Any, str, Any]:
 
 def synthetic_graph(nodes: int, seed: int = 0) -> tuple[Any, str, None]:
     """A schema-following graph: posts mention entities, papers sit under topics and venues."""
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     rng = random.Random(seed)
     counts = {"post": 0.06, "topic": 0.25, "method": 0.07, "paper": 0.6, "venue": 0.02}
@@ -157,7 +158,7 @@ def browser_figures(path: Path, probe_id: str, loads: int = 3) -> dict[str, Any]
     """Open the page ``loads`` times in headless Chromium (network blocked); medians."""
     from playwright.sync_api import sync_playwright
 
-    from kg.render.headless import launch
+    from benchmarks.headless import launch
 
     errors: list[str] = []
     external: list[str] = []

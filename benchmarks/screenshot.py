@@ -31,13 +31,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for benchmarks.headless
 
 
 def shoot(html: Path, png: Path, *, width: int = 1280, height: int = 760) -> dict[str, Any]:
     """Open ``html``, select its best-suggested node and save a screenshot to ``png``."""
     from playwright.sync_api import sync_playwright
 
-    from kg.render.headless import launch
+    from benchmarks.headless import launch
 
     problems: list[str] = []
     with sync_playwright() as pw:
@@ -97,7 +98,7 @@ class MapShots:
     """One headless browser, one page at a time, network blocked, problems recorded."""
 
     def __init__(self, pw: Any) -> None:
-        from kg.render.headless import launch
+        from benchmarks.headless import launch
 
         self.browser = launch(pw)
         self.problems: list[str] = []
@@ -204,7 +205,7 @@ def map_pictures(seeds: Path, corpus: Path, docs: Path, *, train: bool = True) -
     """Make the four map pictures; returns the problems seen (requests, console errors)."""
     from playwright.sync_api import sync_playwright
 
-    from kg.build import build_to
+    from kg.pipeline import build_to
     from kg.render import write_html
     from kg.symmetry import analyze_symmetry
     from kg.symmetry.output import write_report
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-map", action="store_true", help="only the seed picture")
     args = ap.parse_args(argv)
 
-    from kg.build import build_to
+    from kg.pipeline import build_to
 
     with tempfile.TemporaryDirectory() as tmp:
         result = build_to([args.seeds], Path(tmp) / "out", train=not args.no_train, seed=0)

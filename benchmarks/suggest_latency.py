@@ -45,8 +45,8 @@ def prepare_seed_model(out: Path, seed: int = 0) -> Path:
     """Build ``seeds/`` and train the default model into ``out`` (the timed runs reuse it)."""
     code = (
         "import torch; torch.set_num_threads(1)\n"
-        "from kg.build import build\n"
-        "from kg.train import train\n"
+        "from kg.pipeline import build\n"
+        "from kg.learn.training import train\n"
         f"kg = build([{str(ROOT / 'seeds')!r}])\n"
         f"kg.save({str(out)!r})\n"
         f"train(kg, seed={seed}, progress=False).save({str(out)!r})\n"

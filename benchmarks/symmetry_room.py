@@ -37,7 +37,7 @@ SHARED = ROOT.parent / "shared"
 
 def room(kg, *, sample: int | None = None, layers: int = 2, seed: int = 0) -> dict[str, int]:
     """The counts described in the module docstring for one knowledge graph."""
-    from kg.pyg import to_link_graph
+    from kg.learn.pyg import to_link_graph
 
     s = structure_of(kg)
     n, edges = s.n, s.edges
@@ -89,7 +89,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=400, help="links tested on the corpus graph")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    from kg.build import build
+    from kg.pipeline import build
 
     res = {"seed": room(build(args.seeds))}
     if Path(args.corpus).exists():

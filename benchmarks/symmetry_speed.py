@@ -64,7 +64,7 @@ def main() -> None:
                       "colors": int(colors.max()) + 1, "limit_s": 5.0}
 
     if Path(args.corpus).exists():
-        from kg.build import build
+        from kg.pipeline import build
 
         s = structure_of(build(args.corpus))
         secs, orbits = timed(lambda: automorphism_orbits(s.n, s.edges, s.types), args.repeat)

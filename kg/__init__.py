@@ -1,7 +1,7 @@
 """kg: research notes -> knowledge graph -> GNN link suggestions -> interactive HTML.
 
 The public API is imported lazily so that ``import kg`` (and ``kg build``) never pays for
-torch; only training, evaluation and ``to_pyg`` import it.
+torch; only training, evaluation and :mod:`kg.learn.pyg` import it.
 
 Example
 -------
@@ -19,12 +19,12 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _API = {
-    "KnowledgeGraph": "kg.graph",
-    "build": "kg.build",
-    "train": "kg.train",
-    "LinkPredictor": "kg.predictor",
-    "Suggestion": "kg.suggest",
-    "evaluate": "kg.evaluate",
+    "KnowledgeGraph": "kg.graph.knowledge_graph",
+    "build": "kg.pipeline",
+    "train": "kg.learn.training",
+    "LinkPredictor": "kg.learn.predictor",
+    "Suggestion": "kg.suggest.suggester",
+    "evaluate": "kg.learn.evaluation",
     "render_html": "kg.render",
     "analyze_symmetry": "kg.symmetry",
 }

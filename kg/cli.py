@@ -1,7 +1,10 @@
 """The ``kg`` command line: a thin client of the Python API.
 
-Each command parses its options, calls the API function of the same name and prints the
-result. Commands live in this one file, in pipeline order.
+Each command parses its options, calls the Python API and prints the result: ``kg build``
+calls :func:`kg.pipeline.build_to`, ``kg train`` :func:`kg.learn.training.train`, ``kg eval``
+:func:`kg.learn.evaluation.evaluate`, ``kg suggest`` :class:`kg.suggest.suggester.Suggester`,
+``kg symmetry`` :func:`kg.symmetry.analyze_symmetry`, ``kg export``
+:func:`kg.graph.export.export_graph` and ``kg view`` :func:`kg.render.open_in_browser`.
 
 Example
 -------
@@ -66,7 +69,7 @@ def training_line(predictor: Any) -> str:
     )
 
 
-# ---- commands (one block each, in pipeline order: build, train, suggest, eval, symmetry, view)
+# ---- commands (one block each)
 
 
 # ---- suggest -------------------------------------------------------------------------------
@@ -96,17 +99,18 @@ def suggest_command(query: str, out: str, k: int, types: tuple[str, ...], as_jso
 
     Example:
 
+    \b
         kg suggest "Pruning from Scratch" --out kg-out -k 5 --type paper
     """
     import warnings
 
-    from kg.suggest import Suggester, format_suggestions
+    from kg.suggest.suggester import Suggester, format_suggestions
 
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             suggester = Suggester.load(out)
-            nid = suggester.resolve(query)
+            nid = suggester.find_one(query)
             found = suggester.suggest(nid, k=k, types=types or None)
     except LookupError as exc:
         echo(f"Error: {exc.args[0] if exc.args else exc}", err=True)
@@ -200,10 +204,11 @@ def build_command(
 
     Example:
 
+    \b
         kg build seeds/ --out kg-out --no-train
     """
-    from kg.build import DEFAULT_EXT, build_to
-    from kg.summary import print_summary
+    from kg.graph.summary import print_summary
+    from kg.pipeline import DEFAULT_EXT, build_to
 
     try:
         result = build_to(
@@ -240,8 +245,7 @@ def build_command(
         _echo_training(result.predictor, result.kg)
     written = [str(p) for p in result.files.values()]
     if result.predictor is not None and result.predictor.path is not None:
-        from kg.predictor import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ
-        from kg.suggest import SUGGEST_CACHE
+        from kg.io import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ, SUGGEST_CACHE
 
         model_dir = result.predictor.path
         names = (MODEL_JSON, MODEL_PT, EMBEDDINGS_NPZ, SPLIT_NPZ, SUGGEST_CACHE)
@@ -260,7 +264,7 @@ def build_command(
 
 def _echo_training(predictor: Any, graph: Any) -> None:
     """Print what training did: device, epochs, time, validation and test AUC/AP, test MRR."""
-    from kg.evaluate import DEFAULT_QUERIES, evaluate
+    from kg.learn.evaluation import DEFAULT_QUERIES, evaluate
 
     c, m = predictor.config, predictor.metrics
     echo(training_line(predictor))
@@ -316,10 +320,11 @@ def symmetry_command(
 
     Example:
 
+    \b
         kg symmetry --out kg-out --json
         kg symmetry --out kg-out --mirror
     """
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
     from kg.symmetry import analyze_symmetry
     from kg.symmetry.output import format_report, write_report
 
@@ -364,8 +369,8 @@ def export_command(dest: str | None, out: str, format_: str) -> None:
         kg export --format gexf                 # kg-out/graph.gexf, for Gephi
         kg export --format csv tables/          # tables/nodes.csv, tables/edges.csv
     """
-    from kg.export import default_destination, export_graph
-    from kg.graph import KnowledgeGraph
+    from kg.graph.export import default_destination, export_graph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     try:
         graph = KnowledgeGraph.load(out)
@@ -394,6 +399,7 @@ def view_command(ctx: click.Context, out: str) -> None:
 
     Example:
 
+    \b
         kg view --out kg-out
     """
     from kg.render import BrowserUnavailable, open_in_browser
@@ -476,14 +482,15 @@ def train_command(
 
     Example:
 
+    \b
         kg train --out kg-out --epochs 200 --encoder sage --seed 0
     """
-    from kg.graph import KnowledgeGraph
-    from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, resolve, terminate_as_exit
-    from kg.train import train
+    from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.learn.training import train
+    from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, current, terminate_as_exit
 
     try:
-        KnowledgeGraph.load(resolve(out))  # a missing or bad graph: say so before locking
+        KnowledgeGraph.load(current(out))  # a missing or bad graph: say so before locking
         keep = tuple(sorted(OUTPUT_NAMES - MODEL_NAMES))
         with terminate_as_exit(), Commit(out, keep=keep) as stage:
             graph = KnowledgeGraph.load(stage)  # the graph of this very set
@@ -577,19 +584,19 @@ def eval_command(
         echo(json_text(res, indent=2) if as_json else format_related(res))
         return
 
-    from kg.evaluate import evaluate, format_table
-    from kg.graph import KnowledgeGraph
-    from kg.outdir import resolve
-    from kg.predictor import LinkPredictor
+    from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.learn.evaluation import evaluate, format_table
+    from kg.learn.predictor import LinkPredictor
+    from kg.outdir import current
 
     try:
-        real = resolve(out)  # graph and model from one version, even while a build switches
+        real = current(out)  # graph and model from one version, even while a build switches
         graph = KnowledgeGraph.load(real)
         predictor = LinkPredictor.load(real)
         if all_queries:
             max_queries = None
         elif max_queries is None:
-            from kg.evaluate import DEFAULT_QUERIES
+            from kg.learn.evaluation import DEFAULT_QUERIES
 
             max_queries = DEFAULT_QUERIES
         result = evaluate(graph, predictor, max_queries=max_queries)

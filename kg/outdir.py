@@ -30,7 +30,7 @@ Example
 ...     _ = (stage / "graph.json").write_text("{}")
 >>> (root / "out" / "graph.json").read_text(), (root / "out").is_symlink()
 ('{}', True)
->>> resolve(root / "out").parent.name
+>>> current(root / "out").parent.name
 '.out.kg'
 """
 
@@ -47,29 +47,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from kg.io import MODEL_NAMES, OUTPUT_NAMES  # kept importable from here
+
 __all__ = [
     "Commit",
     "OutputError",
     "OUTPUT_NAMES",
     "MODEL_NAMES",
-    "resolve",
+    "current",
     "store_of",
     "fault",
     "die_with_parent",
     "terminate_as_exit",
 ]
-
-#: Files kg writes into an output folder. A real folder holding anything else is updated in
-#: place rather than moved into the version store.
-OUTPUT_NAMES = frozenset({
-    "graph.json", "graph.graphml", "graph.html", "model.pt", "model.json", "embeddings.npz",
-    "split.npz", "suggest-cache.json", "suggest-index.npz", "symmetry.json", "symmetry.html",
-    "symmetry-mirror.json",
-})
-
-#: The files of a trained model (``kg train`` replaces these and keeps the others).
-MODEL_NAMES = frozenset({"model.pt", "model.json", "embeddings.npz", "split.npz",
-                         "suggest-cache.json", "suggest-index.npz"})
 
 #: Versions kept besides the current one (for readers that resolved ``DIR`` just before).
 KEEP_PREVIOUS = 1
@@ -103,13 +93,13 @@ def _normalise(out: str | os.PathLike[str]) -> Path:
     return out
 
 
-def resolve(out: str | os.PathLike[str]) -> Path:
+def current(out: str | os.PathLike[str]) -> Path:
     """The folder a reader should read every file of ``out`` from (its current version).
 
-    Resolve once, then read all files from the result: a build that switches ``out``
+    Ask once, then read all files from the result: a build that switches ``out``
     meanwhile does not mix an old file with a new one.
 
-    >>> resolve("no/such/folder").name
+    >>> current("no/such/folder").name
     'folder'
     """
     out = Path(out)
@@ -146,7 +136,7 @@ def die_with_parent(parent: int | None = None) -> None:
     """Make the calling (forked) process die when its parent does, however the parent dies.
 
     On Linux the kernel sends ``SIGKILL`` (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon
-    thread polls the parent's pid. Called first thing in every worker and forked writer.
+    thread polls the parent's pid. Called first thing in every extraction worker.
 
     Args:
         parent: the parent's pid, taken before the fork: a parent that died before this
@@ -294,10 +284,10 @@ class Commit:
             )
             self.stage = self.store / f"tmp-{os.getpid()}-{time.time_ns()}"
             self.stage.mkdir()
-            current = resolve(self.out)
+            now = current(self.out)
             for name in self.keep:
-                if (current / name).is_file():
-                    os.link(current / name, self.stage / name)
+                if (now / name).is_file():
+                    os.link(now / name, self.stage / name)
         except OSError as exc:
             self._release()
             reason = exc.strerror or str(exc)
@@ -311,18 +301,18 @@ class Commit:
 
     def _clean(self) -> None:
         """Remove what killed builds left: ``tmp-*`` folders and links, old versions."""
-        current = os.path.realpath(self.out) if _managed_link(self.out) else None
+        live = os.path.realpath(self.out) if _managed_link(self.out) else None
         versions = []
         for entry in os.scandir(self.store):
             p = Path(entry.path)
             if entry.name.startswith("tmp-") or entry.name.startswith(".link-"):
                 _rmtree(p)
-            elif entry.name.startswith("v-") and entry.path != current:
+            elif entry.name.startswith("v-") and entry.path != live:
                 versions.append(p)
         for p in sorted(versions)[:-KEEP_PREVIOUS] if KEEP_PREVIOUS else versions:
             _rmtree(p)
-        if current is not None:  # temporary files an older kg left inside the folder
-            for entry in os.scandir(current):
+        if live is not None:  # temporary files an older kg left inside the folder
+            for entry in os.scandir(live):
                 if entry.name.startswith(".") and ".tmp" in entry.name:
                     Path(entry.path).unlink(missing_ok=True)
 
@@ -371,7 +361,7 @@ class Commit:
             os.symlink(f"{self.store.name}/{version.name}", link)
         except (OSError, NotImplementedError):  # no symbolic links here: file by file
             if self.out.is_symlink() or self.out.exists():
-                self.out = resolve(self.out)
+                self.out = current(self.out)
             self.out.mkdir(parents=True, exist_ok=True)
             for entry in sorted(os.scandir(version), key=lambda e: e.name):
                 os.replace(entry.path, self.out / entry.name)

@@ -7,10 +7,10 @@ section are related — the gold grouping. For each list:
    link predictor trained there (cached by the graph's fingerprint, the options and the
    training code);
 2. the list's papers that this graph still holds are kept, matched by resolved title
-   (:func:`kg.resolve.match_key` of labels and aliases, one graph node per key);
+   (:func:`kg.graph.resolution.match_key` of labels and aliases, one graph node per key);
 3. each kept paper with at least one kept paper under one of its sections is a query; the
    other kept papers are its candidates, the ones sharing a section its answers;
-4. every scorer ranks the candidates: the shipped ranker (:class:`kg.related.Ranker`), the
+4. every scorer ranks the candidates: the shipped ranker (:class:`kg.suggest.related.Ranker`), the
    GNN alone (its decoder's logit, and the cosine of the two embeddings), the classic heuristics on the whole remaining graph (common neighbours,
    Adamic-Adar, resource allocation, label-text similarity, as in ``kg eval``), the
    hub-aware evidence ranker used on small graphs, and random.
@@ -120,7 +120,7 @@ def find_lists(roots: Sequence[str | Path], *, cache_dir: Path | None = None) ->
     methods and papers, most papers and most topics with something filed under them (a
     blog's headings are mostly prose), and there are at least
     :data:`MIN_PAPERS_PER_NOTE` papers per note (a blog that lists papers is no list)."""
-    from kg.build import build
+    from kg.pipeline import build
 
     out = []
     for root in map(Path, roots):
@@ -137,7 +137,7 @@ def gold_groups(graph: Any) -> dict[str, set[str]]:
     ``part_of``). Housekeeping headings (*Papers*, *Unsorted*, ...) group nothing.
 
     >>> import networkx as nx
-    >>> from kg.graph import KnowledgeGraph
+    >>> from kg.graph.knowledge_graph import KnowledgeGraph
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("post:l", type="post")
     >>> for p, sec in [("paper:a", "Basic models"), ("paper:b", "Basic models"),
@@ -146,8 +146,8 @@ def gold_groups(graph: Any) -> dict[str, set[str]]:
     >>> gold_groups(KnowledgeGraph(g))
     {'paper:a': {'post:l > Basic models'}, 'paper:b': {'post:l > Basic models'}}
     """
-    from kg.records import SECTION_SEP
-    from kg.related import is_housekeeping
+    from kg.notes.records import SECTION_SEP
+    from kg.suggest.related import is_housekeeping
 
     out: dict[str, set[str]] = {}
     nodes = graph.graph.nodes
@@ -171,8 +171,8 @@ def gold_groups(graph: Any) -> dict[str, set[str]]:
 
 def _keys(attrs: dict[str, Any], nid: str) -> set[str]:
     """The resolver's keys of a paper's names: the title without a leading article, and the
-    title after a one-word name (``MAML: Model-Agnostic …``), as :mod:`kg.resolve` merges."""
-    from kg.resolve import acronym_tail, title_key
+    title after a one-word name (``MAML: Model-Agnostic …``), as :mod:`kg.graph.resolution` merges."""
+    from kg.notes.names import acronym_tail, title_key
 
     names = [str(n) for n in (attrs.get("label") or nid, *(attrs.get("aliases") or []))]
     keys = {title_key(n) for n in names} | {acronym_tail(n) for n in names}
@@ -227,11 +227,11 @@ def _rest_paths(roots: Sequence[Path], held: Path) -> list[Path]:
 
 
 def _trained(graph: Any, cache_dir: Path | None, seed: int, train_options: dict[str, Any], progress: bool) -> Any:
-    import kg.nn as kg_nn
-    import kg.related as kg_related
-    import kg.train as kg_train
-    from kg.predictor import LinkPredictor
-    from kg.train import train
+    import kg.learn.nn as kg_nn
+    import kg.learn.training as kg_train
+    import kg.suggest.related as kg_related
+    from kg.learn.predictor import LinkPredictor
+    from kg.learn.training import train
 
     # the code that trains enters the key: a changed model or ranker is trained afresh
     code = [hashlib.sha256(
@@ -266,7 +266,7 @@ def evaluate_related(
         cache_dir: keeps the extraction cache and the trained models (one per held-out list,
             keyed by the graph's fingerprint, the seed and the options), so reruns are quick.
         progress: show training progress.
-        **train_options: passed to :func:`kg.train.train` (``epochs=``...).
+        **train_options: passed to :func:`kg.learn.training.train` (``epochs=``...).
 
     Returns:
         ``{"lists": {name: {"papers", "kept", "queries", "candidates", "results":
@@ -276,9 +276,9 @@ def evaluate_related(
     Raises:
         ValueError: no paper list found or given.
     """
-    from kg.baselines import HeuristicScorer
-    from kg.build import build
-    from kg.suggest import Suggester
+    from kg.learn.baselines import HeuristicScorer
+    from kg.pipeline import build
+    from kg.suggest.suggester import Suggester
 
     roots = [Path(p) for p in notes]
     cache = Path(cache_dir) if cache_dir is not None else None

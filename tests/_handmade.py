@@ -1,6 +1,6 @@
 """A small hand-made graph and embeddings for the suggest tests (no training needed).
 
-The graph follows kg.schema; the embeddings make the ranking for "Pruning from Scratch" known
+The graph follows kg.graph.schema; the embeddings make the ranking for "Pruning from Scratch" known
 by hand (dot decoder, query z = [1, 0, 0], so each candidate's logit is its first coordinate):
 LTH 0.9, Rethinking 0.8, Twin A = Twin B 0.5 (a tie), DARTS 0.2, ICLR 0.1, NAS -0.5.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 
 POST = "post:valse"
 NODES: dict[str, dict] = {

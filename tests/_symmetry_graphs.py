@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 
 
 def handmade() -> KnowledgeGraph:

@@ -1,10 +1,10 @@
-"""A small hand-built knowledge graph following kg.schema, for the link-prediction tests."""
+"""A small hand-built knowledge graph following kg.graph.schema, for the link-prediction tests."""
 
 from __future__ import annotations
 
 import networkx as nx
 
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 
 TOPIC_NAMES = ["图神经网络", "Pruning", "Few-shot learning", "Knowledge distillation"]
 

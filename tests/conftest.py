@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # benchmark support (benchmarks/planetoid.py, headless.py)
 SEEDS = ROOT / "seeds"
 SEED_POST = SEEDS / "valse2020-apr.md"
 SHARED = ROOT.parent / "shared"

@@ -8,8 +8,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from kg.baselines import METHODS, HeuristicScorer, char_ngrams, score_all, score_pairs
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.learn.baselines import METHODS, HeuristicScorer, char_ngrams, score_all, score_pairs
 
 NX_FUNCS = {
     "common_neighbors": lambda g, u, v: len(list(nx.common_neighbors(g, u, v))),
@@ -125,7 +125,7 @@ def test_all_candidates_on_a_few_thousand_nodes_is_vectorised() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.baselines
+    import kg.learn.baselines
 
-    result = doctest.testmod(kg.baselines, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(kg.learn.baselines, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

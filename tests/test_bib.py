@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.bib import Catalogue, clean_latex, load_catalogue, parse_catalogue
-from kg.records import Extraction, Mention, Post
-from kg.resolve import resolve
+from kg.graph.resolution import resolve
+from kg.notes.bib import Catalogue, clean_latex, load_catalogue, parse_catalogue
+from kg.notes.records import Extraction, Mention, Post
 
 REFS = Path(__file__).parent / "data" / "refs.bib"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.build import BuildReport, assemble, build, discover, extract_all, write_outputs
-from kg.graph import KnowledgeGraph
-from kg.records import Extraction, Mention, Post
-from kg.resolve import resolve
-from kg.schema import RELATIONS, node_id
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.graph.resolution import resolve
+from kg.graph.schema import RELATIONS, node_id
+from kg.notes.records import Extraction, Mention, Post
+from kg.pipeline import BuildReport, assemble, build, discover, extract_all, write_outputs
 
 TOPICS = ["模型压缩", "图神经网络", "场景文字检测与识别", "元学习"]
 SUBTOPICS = {
@@ -304,46 +304,11 @@ def _big_graph(n: int = 1200) -> KnowledgeGraph:
     return KnowledgeGraph.from_records(nodes, edges)
 
 
-def test_forked_writer_gives_the_same_files(tmp_path: Path, monkeypatch) -> None:
-    import kg.build
-
-    big = _big_graph()
-    write_outputs(big, tmp_path / "forked")
-    monkeypatch.setattr(kg.build, "FORK_MIN_NODES", 10**9)
-    write_outputs(big, tmp_path / "serial")
-    for name in ["graph.json", "graph.graphml"]:
-        forked = (tmp_path / "forked" / name).read_bytes()
-        assert forked == (tmp_path / "serial" / name).read_bytes()
-    assert KnowledgeGraph.load(tmp_path / "forked").fingerprint() == big.fingerprint()
-
-
-def test_forked_writer_failure_falls_back(tmp_path: Path, monkeypatch) -> None:
-    import kg.build
-
-    parent = os.getpid()
-    real = kg.build._write_graph_files
-
-    def fails_in_child(kg_, temps):
-        if os.getpid() != parent:
-            raise OSError("disk full in the helper")
-        real(kg_, temps)
-
-    monkeypatch.setattr(kg.build, "_write_graph_files", fails_in_child)
-    big = _big_graph()
-    write_outputs(big, tmp_path)
-    assert KnowledgeGraph.load(tmp_path).fingerprint() == big.fingerprint()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "graph.graphml",
-        "graph.html",
-        "graph.json",
-    ]
-
-
 @pytest.mark.parametrize(
     "code",
     [
         "import kg; print(kg.build([{p!r}]).counts()['paper'])",
-        "import kg.build, kg; print(kg.build([{p!r}]).counts()['paper'])",  # module first
+        "import kg.pipeline, kg; print(kg.build([{p!r}]).counts()['paper'])",  # module first
     ],
 )
 def test_kg_build_is_callable_in_any_import_order(seed_post: Path, code: str) -> None:
@@ -362,13 +327,13 @@ def test_kg_build_is_callable_in_any_import_order(seed_post: Path, code: str) ->
 def test_training_failure_still_writes_the_graph(
     seed_post: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    import kg.train
-    from kg.build import build_to
+    import kg.learn.training
+    from kg.pipeline import build_to
 
     def broken(*args, **kwargs):
         raise RuntimeError("no edges to learn from\nsecond line")
 
-    monkeypatch.setattr(kg.train, "train", broken)
+    monkeypatch.setattr(kg.learn.training, "train", broken)
     result = build_to([seed_post], tmp_path, train=True)
     assert result.train_error == "RuntimeError: no edges to learn from second line"
     assert result.predictor is None
@@ -380,7 +345,7 @@ def test_training_failure_still_writes_the_graph(
 
 
 def _paper_index(kg: KnowledgeGraph) -> dict[str, dict]:
-    from kg.resolve import title_key
+    from kg.notes.names import title_key
 
     index = {}
     for n in kg.nodes("paper"):
@@ -410,7 +375,7 @@ def test_paper_lists_become_distinct_papers_with_years(
     """The graph, after resolution, keeps one paper per listed title, with its year."""
     import re
 
-    from kg.resolve import title_key
+    from kg.notes.names import title_key
 
     root = gnn_list if corpus == "gnn" else fewshot_list
     entries = {}

@@ -1,7 +1,7 @@
 """Extraction on the real corpora in ../shared (skipped when absent).
 
 Expected (title, venue, year) triples are computed here with simple regular expressions over
-the raw files, independently of kg.papers / kg.venues, and compared line by line with the
+the raw files, independently of kg.notes.papers / kg.notes.venues, and compared line by line with the
 paper mentions extraction produces.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import extract_file
-from kg.records import Extraction, Skipped
+from kg.notes.extraction import extract_file
+from kg.notes.records import Extraction, Skipped
 
 pytestmark = pytest.mark.corpus
 

@@ -1,11 +1,16 @@
-"""Tests of kg.device: the device choice logic (runs on the CPU) and the thread count."""
+"""Tests of kg.learn.device: the device choice logic (runs on the CPU) and the thread count."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from kg.device import DEFAULT_CPU_THREADS, choose_device, configure_threads, resolve_device_name
+from kg.learn.device import (
+    DEFAULT_CPU_THREADS,
+    choose_device,
+    configure_threads,
+    resolve_device_name,
+)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests of kg.metrics and kg.evaluate: metric values, result shape, honesty checks."""
+"""Tests of kg.learn.metrics and kg.evaluate: metric values, result shape, honesty checks."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from _toy_kg import toy_kg
 
-from kg.evaluate import BASELINES, METRICS, _queries, evaluate, format_table, seen_graph
-from kg.metrics import auc_score, average_precision, rank_of, ranking_summary
-from kg.predictor import LinkPredictor
-from kg.train import train
+from kg.learn.evaluation import BASELINES, METRICS, _queries, evaluate, format_table, seen_graph
+from kg.learn.metrics import auc_score, average_precision, rank_of, ranking_summary
+from kg.learn.predictor import LinkPredictor
+from kg.learn.training import train
 
 
 def test_auc_and_ap_known_values() -> None:
@@ -90,7 +90,7 @@ def test_heuristics_do_not_see_test_edges(trained) -> None:
     not os.environ.get("KG_SLOW"), reason="set KG_SLOW=1 (trains on the corpus, minutes)"
 )
 def test_gnn_beats_every_baseline_on_the_corpus(corpus_dir) -> None:
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build([str(corpus_dir)])
     r = evaluate(kg, seed=0)

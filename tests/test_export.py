@@ -1,4 +1,4 @@
-"""kg.export and `kg export`: GraphML, GEXF, CSV and JSON that other tools read back."""
+"""kg.graph.export and `kg export`: GraphML, GEXF, CSV and JSON that other tools read back."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
 from kg.cli import cli
-from kg.export import FORMATS, export_graph
-from kg.graph import KnowledgeGraph
+from kg.graph.export import FORMATS, export_graph
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.pipeline import build
 
 
 @pytest.fixture(scope="module")

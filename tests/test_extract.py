@@ -1,4 +1,4 @@
-"""kg.extract (with kg.papers): the seed, every citation style, notes, front matter, errors."""
+"""kg.notes.extraction (with kg.notes.papers): the seed, every citation style, notes, front matter, errors."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import clean_heading, extract, extract_file, is_method_name, judge_name
-from kg.parse import parse_text
-from kg.records import Extraction, Mention, Skipped
+from kg.notes.extraction import clean_heading, extract, extract_file, is_method_name, judge_name
+from kg.notes.parse import parse_text
+from kg.notes.records import Extraction, Mention, Skipped
 
 DATA = Path(__file__).parent / "data"
 

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.outdir import Commit, resolve, store_of
+from kg.outdir import Commit, current, store_of
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="kills processes and reads /proc (Linux)"
@@ -48,17 +48,17 @@ def kg_run(*args: str, fault: str | None = None, tmp: Path | None = None,
 
 
 def hashes(out: Path) -> dict[str, str]:
-    real = resolve(out)
+    real = current(out)
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(real.iterdir())
             if p.name != "suggest-index.npz"}  # kg suggest's own index, written when read
 
 
 def assert_complete(out: Path) -> None:
     """A full matching set: every file, the model trained on this very graph, suggest works."""
-    from kg.graph import KnowledgeGraph
-    from kg.predictor import LinkPredictor
+    from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.learn.predictor import LinkPredictor
 
-    real = resolve(out)
+    real = current(out)
     assert sorted(p.name for p in real.iterdir() if p.name in SET) == sorted(SET)
     graph = KnowledgeGraph.load(real)
     assert LinkPredictor.load(real).config["graph_fingerprint"] == graph.fingerprint()
@@ -182,7 +182,7 @@ def test_second_build_waits_for_the_lock(out: Path, tmp_path: Path) -> None:
         assert proc.poll() is None
     stdout, stderr = proc.communicate(60)
     assert proc.returncode == 0, stderr
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     assert "paper:the-lottery-ticket-hypothesis" in KnowledgeGraph.load(out)
 
@@ -197,7 +197,7 @@ def test_two_builds_at_once_end_with_one_whole_set(out: Path, tmp_path: Path) ->
                                "--no-train"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for d in (a, b)]
     assert [p.wait(120) for p in procs] == [0, 0]
-    real = resolve(out)
+    real = current(out)
     texts = [(real / n).read_text() for n in ("graph.json", "graph.graphml", "graph.html")]
     winner = "Zyxwvu" if "Zyxwvu" in texts[0] else "Qwrtpk"
     loser = "Qwrtpk" if winner == "Zyxwvu" else "Zyxwvu"
@@ -262,7 +262,7 @@ def test_unusable_out_is_found_before_any_work(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["graph.json", "model.json", "embeddings.npz", "split.npz"])
 @pytest.mark.parametrize("damage", ["truncate", "empty-list", "foreign"])
 def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) -> None:
-    path = resolve(out) / name
+    path = current(out) / name
     data = path.read_bytes()
     path.unlink()  # the file is a hard link shared with the fixture: replace, don't edit
     if damage == "truncate":
@@ -271,7 +271,7 @@ def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) ->
         path.write_bytes(b"[]")
     else:
         path.write_bytes(b"PK\x03\x04" + os.urandom(64))
-    (resolve(out) / "suggest-index.npz").unlink(missing_ok=True)
+    (current(out) / "suggest-index.npz").unlink(missing_ok=True)
     for args in (["suggest", QUERY], ["eval"]):
         res = CliRunner().invoke(cli, [*args, "--out", str(out)])
         if name == "split.npz" and args[0] == "suggest":
@@ -283,14 +283,14 @@ def test_damaged_model_files_give_one_line(out: Path, name: str, damage: str) ->
 
 
 def test_damaged_weights_give_one_line(out: Path) -> None:
-    from kg.predictor import LinkPredictor
+    from kg.learn.predictor import LinkPredictor
 
-    path = resolve(out) / "model.pt"
+    path = current(out) / "model.pt"
     data = path.read_bytes()
     path.unlink()
     path.write_bytes(data[:1000])
     with pytest.raises(ValueError, match=r"model\.pt: damaged or not a kg model .*kg train"):
-        LinkPredictor.load(resolve(out)).torch_state_dict()
+        LinkPredictor.load(current(out)).torch_state_dict()
 
 
 def test_old_layout_is_migrated_and_foreign_folders_are_left_in_place(built: Path,
@@ -309,31 +309,3 @@ def test_old_layout_is_migrated_and_foreign_folders_are_left_in_place(built: Pat
     assert res.returncode == 0, res.stderr
     assert not mine.is_symlink() and (mine / "notes.txt").read_text() == "my own file"
     assert (mine / "graph.json").exists()
-
-
-def test_forked_graph_writer_dies_with_its_parent(out: Path, tmp_path: Path) -> None:
-    from kg.build import FORK_MIN_NODES
-
-    big = tmp_path / "big"
-    big.mkdir()
-    words = [f"{a}{b}" for a in ("Alpha", "Beta", "Gamma", "Delta", "Omega", "Sigma")
-             for b in ("Net", "Graph", "Flow", "Walk", "Tree", "Map", "Cut")]
-    lines = [f"- {words[i % 42]} {words[(i // 42) % 42]} Number{i} Study (ICML2020)"
-             for i in range(FORK_MIN_NODES + 200)]
-    (big / "many.md").write_text("# Many\n\n" + "\n".join(lines) + "\n")
-    before = hashes(out)
-    # the writer stalls, so it is surely alive when its parent is killed
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_FAULT": "writer:stall,write:kill"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(big), "--out", str(out), "--no-train"],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    assert proc.wait(120) == -signal.SIGKILL
-    deadline = time.monotonic() + 10
-    while session_alive(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    survivors = session_alive(proc.pid)
-    for pid in survivors:
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == []
-    assert hashes(out) == before

@@ -1,11 +1,11 @@
-"""Tests of kg.features: tokens, hashing, kinds, determinism (NumPy only)."""
+"""Tests of kg.learn.features: tokens, hashing, kinds, determinism (NumPy only)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from kg.features import (
+from kg.learn.features import (
     FEATURE_KINDS,
     log_degree,
     node_features,

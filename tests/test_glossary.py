@@ -1,4 +1,4 @@
-"""kg.glossary and the bilingual graph: one node per concept, whichever language names it."""
+"""kg.notes.glossary and the bilingual graph: one node per concept, whichever language names it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.glossary import (
+from kg.graph.schema import node_id
+from kg.notes.glossary import (
     AliasError,
     default_glossary,
     is_housekeeping_tag,
@@ -15,7 +15,7 @@ from kg.glossary import (
     term_key,
     to_simplified,
 )
-from kg.schema import node_id
+from kg.pipeline import build
 
 
 def _write(folder: Path, name: str, text: str) -> None:

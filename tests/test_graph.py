@@ -9,8 +9,10 @@ import sys
 import networkx as nx
 import pytest
 
-from kg.graph import KnowledgeGraph, atomic_write_text, graphml_text
-from kg.schema import SCHEMA_VERSION
+from kg.graph.export import graphml_text
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.graph.schema import SCHEMA_VERSION
+from kg.io import atomic_write_text
 
 
 def small() -> KnowledgeGraph:
@@ -159,7 +161,7 @@ def test_atomic_write_leaves_no_temp_files(tmp_path) -> None:
 def test_records_path_does_not_import_networkx(tmp_path) -> None:
     code = (
         "import sys\n"
-        "from kg.graph import KnowledgeGraph\n"
+        "from kg.graph.knowledge_graph import KnowledgeGraph\n"
         "kg = KnowledgeGraph.from_records({'topic:a': {'type': 'topic', 'label': 'A'}}, [])\n"
         f"kg.save({str(tmp_path)!r})\n"
         f"KnowledgeGraph.load({str(tmp_path)!r}).counts()\n"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
-"""Tests of kg.incremental: change measure, carried split, warm start, and kg build after an edit."""
+"""Tests of kg.learn.incremental: change measure, carried split, warm start, and kg build after an edit."""
 
 from __future__ import annotations
 
 import numpy as np
 from _toy_kg import toy_kg
 
-from kg.incremental import carried_split, graph_change, previous_model
-from kg.pyg import to_link_graph
-from kg.train import train
+from kg.learn.incremental import carried_split, graph_change, previous_model
+from kg.learn.pyg import to_link_graph
+from kg.learn.training import train
 
 FAST = {"hidden": 8, "epochs": 5, "progress": False}
 

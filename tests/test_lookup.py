@@ -1,11 +1,11 @@
-"""Finding nodes: exact, alias, fuzzy; resolve_query's one answer or one-line error."""
+"""Finding nodes: exact, alias, fuzzy; find_one's one answer or one-line error."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.graph import KnowledgeGraph
-from kg.lookup import Match, closest, find, resolve_query
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.graph.lookup import Match, closest, find, find_one
 
 
 def node(type_: str, label: str, *aliases: str) -> dict:
@@ -55,33 +55,33 @@ def test_type_filter_and_limit(kg) -> None:
 
 
 def test_chinese_label_and_english_alias(kg) -> None:
-    assert resolve_query(kg, "模型压缩") == "topic:模型压缩"
-    assert resolve_query(kg, "model compression") == "topic:模型压缩"
+    assert find_one(kg, "模型压缩") == "topic:模型压缩"
+    assert find_one(kg, "model compression") == "topic:模型压缩"
 
 
-def test_resolve_query_one_answer(kg) -> None:
-    assert resolve_query(kg, "method:nas") == "method:nas"
-    assert resolve_query(kg, "NAS", type="topic") == "topic:nas"
-    assert resolve_query(kg, "pruning from scrach") == "paper:pruning-from-scratch"
+def test_find_one_one_answer(kg) -> None:
+    assert find_one(kg, "method:nas") == "method:nas"
+    assert find_one(kg, "NAS", type="topic") == "topic:nas"
+    assert find_one(kg, "pruning from scrach") == "paper:pruning-from-scratch"
 
 
-def test_resolve_query_ambiguous_lists_candidates(kg) -> None:
+def test_find_one_ambiguous_lists_candidates(kg) -> None:
     with pytest.raises(LookupError) as err:
-        resolve_query(kg, "nas")
+        find_one(kg, "nas")
     msg = str(err.value)
     assert "ambiguous" in msg and "method:nas" in msg and "topic:nas" in msg
     assert "\n" not in msg
 
 
-def test_resolve_query_unknown_lists_closest(kg) -> None:
+def test_find_one_unknown_lists_closest(kg) -> None:
     with pytest.raises(LookupError) as err:
-        resolve_query(kg, "network pruning value")
+        find_one(kg, "network pruning value")
     msg = str(err.value)
     assert msg.startswith("no node matches 'network pruning value'; closest: ")
     assert "paper:rethinking-the-value-of-network-pruning" in msg
     assert "\n" not in msg
     with pytest.raises(LookupError, match="^no paper node matches 'zzzz'$"):
-        resolve_query(kg, "zzzz", type="paper")
+        find_one(kg, "zzzz", type="paper")
 
 
 def test_knowledge_graph_find_delegates(kg) -> None:
@@ -97,7 +97,7 @@ def test_short_query_is_not_taken_as_a_word_containing_it():
         [],
     )
     with pytest.raises(LookupError, match="no node matches 'GAT'"):
-        resolve_query(kg, "GAT")
+        find_one(kg, "GAT")
 
 
 def test_an_acronym_in_parentheses_names_the_node() -> None:
@@ -113,11 +113,11 @@ def test_an_acronym_in_parentheses_names_the_node() -> None:
         "paper:gan-study": node("paper", "GAN: a study"),
     }
     kg = KnowledgeGraph.from_records(records, [])
-    assert resolve_query(kg, "GAN") == gan_topic
-    assert resolve_query(kg, "generative adversarial network") == gan_topic
+    assert find_one(kg, "GAN") == gan_topic
+    assert find_one(kg, "generative adversarial network") == gan_topic
     records["method:gan"] = node("method", "GAN (generative adversarial network)")
     with pytest.raises(LookupError, match="'GAN' is ambiguous: ") as err:
-        resolve_query(KnowledgeGraph.from_records(records, []), "GAN")
+        find_one(KnowledgeGraph.from_records(records, []), "GAN")
     assert gan_topic in str(err.value) and "method:gan " in str(err.value)
 
 
@@ -132,10 +132,10 @@ def test_closest_is_on_words_not_characters() -> None:
         [],
     )
     with pytest.raises(LookupError) as err:
-        resolve_query(kg, "Pruning Filters for Efficient ConvNets Revisited")
+        find_one(kg, "Pruning Filters for Efficient ConvNets Revisited")
     assert str(err.value).endswith("closest: paper:pruning-filters (Pruning Filters for Efficient ConvNets)")
     # only function words in common: nothing is offered
     with pytest.raises(LookupError, match="^no node matches 'a survey of methods for graphs'$"):
-        resolve_query(kg, "a survey of methods for graphs")
+        find_one(kg, "a survey of methods for graphs")
     # a typo or a plural of a rare word still counts
     assert [m.id for m in closest(kg, "lottery tickets")] == ["paper:lottery"]

@@ -1,4 +1,4 @@
-"""Tests of kg.minibatch: the neighbour sampler, linear-time negatives, mini-batch training."""
+"""Tests of kg.learn.minibatch: the neighbour sampler, linear-time negatives, mini-batch training."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import numpy as np
 import torch
 from _toy_kg import toy_kg
 
-from kg.minibatch import (
+from kg.learn.minibatch import (
     MINIBATCH_MIN_NODES,
     NegativeSampler,
     Neighbourhood,
     fit_link_model_minibatch,
     use_minibatch,
 )
-from kg.pyg import to_link_graph
-from kg.train import train, training_split
+from kg.learn.pyg import to_link_graph
+from kg.learn.training import train, training_split
 
 
 def _undirected(pairs: list[tuple[int, int]]) -> torch.Tensor:

@@ -1,4 +1,4 @@
-"""Tests of kg.nn: encoders, decoders, and the NumPy twin of the decoders."""
+"""Tests of kg.learn.nn: encoders, decoders, and the NumPy twin of the decoders."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from kg.nn import DECODERS, ENCODERS, Encoder, LinkModel, decoder_arrays
-from kg.predictor import score_matrix, score_pairs
+from kg.learn.nn import DECODERS, ENCODERS, Encoder, LinkModel, decoder_arrays
+from kg.suggest.scoring import score_matrix, score_pairs
 
 
 def _graph() -> tuple[torch.Tensor, torch.Tensor]:
@@ -80,7 +80,7 @@ def test_node_embedding_adds_trainable_identity() -> None:
 def test_projected_sage_equals_sage_conv() -> None:
     from torch_geometric.nn import SAGEConv
 
-    from kg.nn import ProjectedSAGEConv
+    from kg.learn.nn import ProjectedSAGEConv
 
     torch.manual_seed(0)
     x = torch.randn(5, 8)

@@ -1,4 +1,4 @@
-"""kg.notes: links between notes (wikilinks, embeds, relative links) and paper notes.
+"""kg.notes.links: links between notes (wikilinks, embeds, relative links) and paper notes.
 
 Unit tests use small hand-written vaults; the corpus tests (skipped when ../shared is absent)
 check the Obsidian vault and the English lab blog in ../shared/corpus-extra against counts
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.extract import extract, extract_file
-from kg.notes import note_links, paper_note, resolve_links
-from kg.parse import parse_text
-from kg.records import Extraction, NoteLink
+from kg.notes.extraction import extract, extract_file
+from kg.notes.links import note_links, paper_note, resolve_links
+from kg.notes.parse import parse_text
+from kg.notes.records import Extraction, NoteLink
+from kg.pipeline import build
 
 EXTRA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus-extra"
 

@@ -1,4 +1,4 @@
-"""kg.parse: front matter, heading tree, lists, tables, links, ignored markup, encodings."""
+"""kg.notes.parse: front matter, heading tree, lists, tables, links, ignored markup, encodings."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import kg.parse as P
-from kg.parse import (
+import kg.notes.parse as P
+from kg.notes.parse import (
     Document,
     Item,
     ItemList,

@@ -1,13 +1,13 @@
-"""Tests of kg.planetoid: raw Cora/CiteSeer files, and the model code on them (short run)."""
+"""Tests of benchmarks.planetoid: raw Cora/CiteSeer files, and the model code on them (short run)."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from kg.planetoid import load_planetoid, undirected_pairs
-from kg.split import link_split
-from kg.train import fit_link_model
+from benchmarks.planetoid import load_planetoid, undirected_pairs
+from kg.learn.split import link_split
+from kg.learn.training import fit_link_model
 
 
 def test_load_cora_and_citeseer(planetoid_dir) -> None:

@@ -1,16 +1,16 @@
-"""Tests of kg.pyg: the HeteroData view and the homogeneous target/context view."""
+"""Tests of kg.learn.pyg: the HeteroData view and the homogeneous target/context view."""
 
 from __future__ import annotations
 
 import torch
 from _toy_kg import toy_kg
 
-from kg.pyg import CONTEXT_RELATIONS, TARGET_RELATIONS, to_hetero_data, to_link_graph
+from kg.learn.pyg import CONTEXT_RELATIONS, TARGET_RELATIONS, to_hetero_data, to_link_graph
 
 
-def test_to_pyg_is_hetero_data_with_all_types_and_relations() -> None:
+def test_to_hetero_data_has_all_types_and_relations() -> None:
     kg = toy_kg()
-    data = kg.to_pyg()
+    data = to_hetero_data(kg)
     assert set(data.node_types) == {"post", "topic", "paper", "venue"}
     assert data["paper"].num_nodes == 32
     assert data["paper"].ids == sorted(n["id"] for n in kg.nodes("paper"))
@@ -39,7 +39,7 @@ def test_link_graph_splits_targets_from_context() -> None:
     assert lg.ids == sorted(kg.graph.nodes)
     assert lg.x.shape == (len(lg.ids), 5 + 16)
     assert lg.x.dtype == torch.float32
-    from kg.schema import NODE_TYPES
+    from kg.graph.schema import NODE_TYPES
 
     assert [NODE_TYPES[i] for i in lg.node_type.tolist()] == lg.types
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import KnowledgeGraph
-from kg.render.pyvis_net import EXTRA_COLOURS, SUGGEST_COLOUR, TYPE_COLOURS, to_pyvis
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.graph.schema import EXTRA_COLOURS, TYPE_COLOURS
+from kg.render.pyvis_net import SUGGEST_COLOUR, to_pyvis
 
 PAGE_JS = Path(__file__).resolve().parent.parent / "kg" / "render" / "page.js"
 
@@ -59,13 +60,13 @@ def test_nodes_edges_and_suggestions_as_on_the_page() -> None:
 
 
 def test_saved_page_loads_nothing_from_the_web(tmp_path) -> None:
-    net = small().to_pyvis(title="<b>mine</b>", select_menu=True, filter_menu=True)
+    net = to_pyvis(small(), title="<b>mine</b>", select_menu=True, filter_menu=True)
     path = tmp_path / "net.html"
     net.write_html(str(path))
     html = path.read_text(encoding="utf-8")
     assert re.search(r'(src|href)="https?:', html) is None
     assert "vis.DataSet" in html and "&lt;b&gt;mine&lt;/b&gt;" in html
-    notebook = small().to_pyvis(notebook=True).generate_html(notebook=True)
+    notebook = to_pyvis(small(), notebook=True).generate_html(notebook=True)
     assert re.search(r'(src|href)="https?:', notebook) is None and "tom-select" not in notebook
 
 

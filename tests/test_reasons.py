@@ -1,4 +1,4 @@
-"""kg.reasons: shared neighbours, shortest paths and source lines, on small hand-made graphs."""
+"""kg.suggest.reasons: shared neighbours, shortest paths and source lines, on small hand-made graphs."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ import json
 import networkx as nx
 from _handmade import handmade_graph
 
-from kg.reasons import (
-    GraphIndex,
-    explain,
-    format_path,
-    format_sources,
-    shared_neighbors,
-    short_path,
-)
+from kg.graph.adjacency import GraphIndex
+from kg.suggest.reasons import explain, format_path, format_sources, shared_neighbors, short_path
 
 
 def _index(tmp_path) -> GraphIndex:  # noqa: ANN001
@@ -25,7 +19,7 @@ def _index(tmp_path) -> GraphIndex:  # noqa: ANN001
 
 def test_node_link_and_networkx_views_agree(tmp_path) -> None:  # noqa: ANN001
     a = _index(tmp_path)
-    b = GraphIndex.from_graph(handmade_graph())
+    b = GraphIndex.from_graph(handmade_graph().graph)
     assert a.nodes.keys() == b.nodes.keys()
     assert {n: sorted(a.adj[n].items()) for n in a.adj} == {n: sorted(b.adj[n].items()) for n in b.adj}
     assert a.adj["topic:pruning"]["paper:pfs"] == [("part_of", False)]
@@ -95,7 +89,7 @@ def test_explain_sentences(tmp_path) -> None:  # noqa: ANN001
     assert not any("ICLR" in r or "AAAI" in r for r in twin)
     # a path through a note and a section is kept
     idx.nodes["paper:far"] = {"type": "paper", "label": "Far"}
-    idx._add("paper:far", "topic:nas", "part_of")
+    idx.add_edge("paper:far", "topic:nas", "part_of")
     far = explain(idx, "paper:pfs", "paper:far")
     assert far[0] == "path: Pruning from Scratch <-mentions- VALSE 2020 notes -mentions-> NAS <-part_of- Far"
     assert explain(idx, "paper:pfs", "paper:far", max_path=2)[0].startswith("no shared section")
@@ -129,7 +123,7 @@ def test_explain_limits_long_lists() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.reasons
+    import kg.suggest.reasons
 
-    result = doctest.testmod(kg.reasons, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(kg.suggest.reasons, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import extract
-from kg.parse import parse_text
-from kg.venues import arxiv_year, expand_year, find_year, normalize_venue, plausible_year
+from kg.notes.extraction import extract
+from kg.notes.parse import parse_text
+from kg.notes.venues import arxiv_year, expand_year, find_year, normalize_venue, plausible_year
 
 
 def _papers(text: str) -> dict[str, tuple]:

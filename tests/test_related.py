@@ -1,12 +1,12 @@
-"""kg.related: hub-aware evidence, title text, relatedness pairs and the learned ranker."""
+"""kg.suggest.related: hub-aware evidence, title text, relatedness pairs and the learned ranker."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from kg.reasons import GraphIndex
-from kg.related import (
+from kg.graph.adjacency import GraphIndex
+from kg.suggest.related import (
     COMBINATIONS,
     EVIDENCE_RANKER,
     FEATURES,
@@ -171,9 +171,9 @@ def test_ranker_json_round_trip() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.related
+    import kg.suggest.related
 
-    result = doctest.testmod(kg.related)
+    result = doctest.testmod(kg.suggest.related)
     assert result.attempted > 0 and result.failed == 0
 
 
@@ -193,7 +193,7 @@ LISTED = """# Reading list
 
 
 def _listed(tmp_path) -> tuple:
-    from kg.build import build
+    from kg.pipeline import build
 
     (tmp_path / "list.md").write_text(LISTED, encoding="utf-8")
     (tmp_path / "other.md").write_text(
@@ -223,14 +223,14 @@ def test_a_section_groups_its_papers_without_a_topic_node(tmp_path) -> None:
     assert ev.sections(proto) == [] and Evidence(idx).scores(proto)[match][0] == 0.0
     # the compact form keeps the sections
     assert GraphIndex.from_compact(idx.to_compact()).filed(post) == idx.filed(post)
-    from kg.reasons import explain
+    from kg.suggest.reasons import explain
 
     assert explain(idx, gat, gcn, evidence=ev)[0].startswith(
         "both listed under Basic models in Reading list (")
 
 
 def test_sections_give_training_pairs(tmp_path) -> None:
-    from kg.related import section_holdout
+    from kg.suggest.related import section_holdout
 
     kg, idx, post = _listed(tmp_path)
     gat, gcn = "paper:graph-attention-networks", (
@@ -250,7 +250,7 @@ def test_the_page_and_the_command_see_the_same_sections(tmp_path) -> None:
     node-link data (the command's cache) hold the same sections."""
     import networkx as nx
 
-    from kg.suggest import Suggester
+    from kg.suggest.suggester import Suggester
 
     kg, idx, post = _listed(tmp_path)
     ids = sorted(idx.nodes)
@@ -277,9 +277,9 @@ def test_headings_of_different_notes_relate_their_papers_across_languages(tmp_pa
     """Papers filed under ``度量学习`` in one note and ``Metric learning approaches`` in
     another (no shared topic node, no shared word) are related through the glossary concept
     both headings name, and the reason says where."""
-    from kg.build import build
-    from kg.reasons import explain
-    from kg.related import ContextIndex, context_headings, heading_concepts
+    from kg.pipeline import build
+    from kg.suggest.reasons import explain
+    from kg.suggest.related import ContextIndex, context_headings, heading_concepts
 
     for name, text in BILINGUAL.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -307,8 +307,8 @@ def test_headings_of_different_notes_relate_their_papers_across_languages(tmp_pa
 
 
 def test_context_weighs_the_innermost_heading_most(tmp_path) -> None:
-    from kg.build import build
-    from kg.related import OUTER_HEADING, ContextIndex
+    from kg.pipeline import build
+    from kg.suggest.related import OUTER_HEADING, ContextIndex
 
     (tmp_path / "a.md").write_text(
         "# A\n\n## Vision\n\n### Detection\n\n- **Focal Loss for Dense Object Detection.** ICCV 2017.\n"
@@ -338,10 +338,11 @@ def test_the_command_cache_and_the_page_rank_by_the_same_context(tmp_path) -> No
     (the graph in memory) see the same context column, with the model's heading concepts."""
     import json
 
-    from kg.build import build
-    from kg.related import ContextIndex, context_headings, heading_concepts
-    from kg.suggest import SUGGEST_CACHE, Suggester
-    from kg.suggest_index import read_index
+    from kg.io import SUGGEST_CACHE
+    from kg.pipeline import build
+    from kg.suggest.related import ContextIndex, context_headings, heading_concepts
+    from kg.suggest.store import read_index
+    from kg.suggest.suggester import Suggester
 
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -379,7 +380,7 @@ def test_the_command_cache_and_the_page_rank_by_the_same_context(tmp_path) -> No
 def test_a_fit_on_top_of_the_evidence_prior_folds_into_one_logistic_model() -> None:
     """``learned_on_prior``: the shipped weights give exactly the prior's logit plus the
     correction fitted with it as an offset."""
-    from kg.related import _logistic
+    from kg.suggest.related import _logistic
 
     rng = np.random.default_rng(1)
     y = np.tile([1, 0, 0, 0, 0], 60)

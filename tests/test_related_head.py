@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 from _handmade import write_model_dir
 
-from kg.graph import KnowledgeGraph
-from kg.related import (
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.io import SUGGEST_CACHE
+from kg.learn.training import _encoder_without, fit_relatedness_head, train
+from kg.suggest.related import (
     FEATURES,
     Ranker,
     cross_fit_head,
@@ -20,8 +22,7 @@ from kg.related import (
     unit_rows,
     without,
 )
-from kg.suggest import SUGGEST_CACHE, Suggester
-from kg.train import _encoder_without, fit_relatedness_head, train
+from kg.suggest.suggester import Suggester
 
 SECTIONS = ("Graph networks", "Few-shot", "Pruning")
 
@@ -75,9 +76,9 @@ def test_whole_notes_are_held_out_one_at_a_time() -> None:
 def test_note_pairs_see_embeddings_without_the_note(trained) -> None:
     import torch
 
-    from kg.nn import LinkModel
-    from kg.pyg import to_link_graph
-    from kg.related import TextIndex
+    from kg.learn.nn import LinkModel
+    from kg.learn.pyg import to_link_graph
+    from kg.suggest.related import TextIndex
 
     kg, p = trained
     c = p.config

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.render import (
     HTML_NAME,
     LARGE_SUGGESTIONS,
@@ -333,14 +333,16 @@ def test_write_html_utf8_atomic_and_overwrites(tmp_path):
     assert sorted(p.name for p in path.parent.iterdir()) == ["graph.html"]  # no temp files left
 
 
-def test_render_accepts_a_networkx_graph():
+def test_render_takes_a_knowledge_graph_and_a_networkx_graph_wrapped_in_one():
     import networkx as nx
 
     g = nx.MultiDiGraph()
     g.add_node("topic:a", type="topic", label="A")
     g.add_node("topic:b", type="topic", label="B")
     g.add_edge("topic:a", "topic:b", key="subtopic_of", relation="subtopic_of")
-    assert page_data(render_html(g))["relations"] == ["subtopic_of"]
+    with pytest.raises(TypeError, match="wrap a networkx graph first"):
+        render_html(g)
+    assert page_data(render_html(KnowledgeGraph(g)))["relations"] == ["subtopic_of"]
 
 
 def test_open_in_browser_resolves_folder_and_file_and_errors_when_missing(tmp_path):
@@ -384,7 +386,7 @@ def test_cli_view_without_a_browser_says_so_and_fails(tmp_path):
 def test_rendering_imports_neither_torch_nor_pyvis_network(tmp_path):
     code = (
         "import sys\n"
-        "from kg.graph import KnowledgeGraph\n"
+        "from kg.graph.knowledge_graph import KnowledgeGraph\n"
         "from kg.render import write_html\n"
         "kg = KnowledgeGraph.from_records({f'topic:{i}': {'type': 'topic', 'label': str(i)} for i in range(1200)}, "
         "[(f'topic:{i}', f'topic:{i+1}', 'subtopic_of', {}) for i in range(1199)])\n"
@@ -415,7 +417,7 @@ def test_page_bytes_per_node_stays_under_one_kilobyte():
 
 
 def test_render_seed_post(seed_post):
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build([seed_post])
     data = page_data(render_html(kg, title="VALSE 2020"))
@@ -427,7 +429,7 @@ def test_render_seed_post(seed_post):
 
 @pytest.mark.corpus
 def test_corpus_page_is_laid_out_in_python_and_small(corpus_dir):
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build([corpus_dir])
     assert len(kg) > LAYOUT_THRESHOLD

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from kg.graph import KnowledgeGraph
+from benchmarks.headless import CHROMIUM, launch
+from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.render import write_html
-from kg.render.headless import CHROMIUM, launch
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +115,7 @@ def suggestions_for(kg: KnowledgeGraph, k: int = 3) -> dict[str, list[dict[str, 
     """Adamic-Adar suggestions for the papers (a real heuristic ranking, not the GNN)."""
     import networkx as nx
 
-    from kg.baselines import score_all
+    from kg.learn.baselines import score_all
 
     g = nx.Graph(kg.graph.to_undirected())
     nodes = list(g)
@@ -145,7 +145,7 @@ def suggestions_for(kg: KnowledgeGraph, k: int = 3) -> dict[str, list[dict[str, 
 
 @pytest.fixture(scope="module")
 def seed_page(tmp_path_factory, seed_post) -> tuple[Path, KnowledgeGraph, dict, dict]:
-    from kg.build import build
+    from kg.pipeline import build
     from kg.symmetry.orbits import orbit_of
 
     kg = build([seed_post])
@@ -163,7 +163,7 @@ def seed_page(tmp_path_factory, seed_post) -> tuple[Path, KnowledgeGraph, dict, 
 
 @pytest.fixture(scope="module")
 def evil_page(tmp_path_factory) -> tuple[Path, KnowledgeGraph]:
-    from kg.build import build
+    from kg.pipeline import build
 
     d = tmp_path_factory.mktemp("evil")
     (d / "evil.md").write_text(EVIL_POST, encoding="utf-8")
@@ -417,12 +417,13 @@ def test_empty_and_single_node_pages_load_cleanly(watched, tmp_path):
 
 # ---- to_pyvis: the pyvis page, saved offline ---------------------------------------------------
 def test_to_pyvis_page_offline_draws_every_node(watched, seed_post, tmp_path):
-    from kg.build import build
-    from kg.render.pyvis_net import SUGGEST_COLOUR, type_colour
+    from kg.graph.schema import type_colour
+    from kg.pipeline import build
+    from kg.render.pyvis_net import SUGGEST_COLOUR, to_pyvis
 
     kg = build([seed_post.parent])
     suggestions = suggestions_for(kg)
-    net = kg.to_pyvis(suggestions=suggestions, title="Seed notes")
+    net = to_pyvis(kg, suggestions=suggestions, title="Seed notes")
     path = tmp_path / "pyvis.html"
     net.write_html(str(path))
     page = watched.page
@@ -696,7 +697,7 @@ def test_search_reveals_nodes_inside_collapsed_communities(watched, map_page):
 
 @pytest.mark.parametrize("which", ["corpus_dir", "english_blog"])
 def test_first_view_of_a_corpus_is_at_most_60_legible_labels(browser, request, which, tmp_path):
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build([request.getfixturevalue(which)])
     path = write_html(kg, tmp_path / "graph.html")

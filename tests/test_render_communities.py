@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from kg.graph import KnowledgeGraph
+from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.render import render_html, write_html
 from kg.render.communities import MAX_BUBBLES, community_map, label_width
 from kg.render.payload import orbit_payload
@@ -147,7 +147,7 @@ def test_orbit_payload_ignores_a_report_of_another_graph():
 
 
 def test_build_reads_symmetry_json_from_the_output_folder(tmp_path, seed_post):
-    from kg.build import build_to
+    from kg.pipeline import build_to
     from kg.symmetry.orbits import orbit_of
 
     out = tmp_path / "out"
@@ -171,7 +171,7 @@ def test_build_reads_symmetry_json_from_the_output_folder(tmp_path, seed_post):
 
 
 def test_symmetry_output_refreshes_an_existing_graph_page(tmp_path, seed_post):
-    from kg.build import build_to
+    from kg.pipeline import build_to
     from kg.symmetry.output import refresh_graph_page
 
     out = tmp_path / "out"

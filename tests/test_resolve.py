@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from kg.records import Extraction, Mention, Post
-from kg.resolve import match_key, resolve, same_entity, title_head
+from kg.graph.resolution import resolve
+from kg.notes.names import match_key, same_entity, title_head
+from kg.notes.records import Extraction, Mention, Post
 
 
 def ext(path: str, *mentions: tuple) -> Extraction:

@@ -1,11 +1,11 @@
-"""kg.scoring: the decoder in NumPy, against the torch model and by hand."""
+"""kg.suggest.scoring: the decoder in NumPy, against the torch model and by hand."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from kg.scoring import EmbeddingScorer, sigmoid
+from kg.suggest.scoring import EmbeddingScorer, sigmoid
 
 
 def _mlp(rng: np.random.Generator, d: int = 4, h: int = 6) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -62,8 +62,8 @@ def test_sigmoid_is_stable() -> None:
 def test_numpy_scores_equal_the_torch_decoder() -> None:
     import torch
 
-    import kg.nn as nn
-    import kg.predictor
+    import kg.learn.nn as nn
+    import kg.learn.predictor
 
     torch.manual_seed(0)
     for decoder in ("mlp", "dot"):
@@ -86,14 +86,14 @@ def test_numpy_scores_equal_the_torch_decoder() -> None:
         got = scorer.logits(0, np.arange(6))
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
         # and the predictor's own NumPy twin agrees
-        twin = kg.predictor.score_pairs(z.numpy(), pairs.numpy(), arrays, logits=True)
+        twin = kg.learn.predictor.score_pairs(z.numpy(), pairs.numpy(), arrays, logits=True)
         np.testing.assert_allclose(got, twin, rtol=1e-5, atol=1e-5)
 
 
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.scoring
+    import kg.suggest.scoring
 
-    result = doctest.testmod(kg.scoring, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(kg.suggest.scoring, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

@@ -1,4 +1,4 @@
-"""kg.suggest: NumPy scoring from saved files, ranking, ties, staleness, lookups."""
+"""kg.suggest.suggester: NumPy scoring from saved files, ranking, ties, staleness, lookups."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ import numpy as np
 import pytest
 from _handmade import EXPECTED, NODES, handmade_graph, trainable_graph, write_model_dir
 
-from kg.suggest import (
-    SUGGEST_CACHE,
+from kg.io import SUGGEST_CACHE
+from kg.io import fingerprint as graph_fingerprint
+from kg.suggest.store import read_index
+from kg.suggest.suggester import (
     StaleModelWarning,
     Suggester,
     Suggestion,
     format_suggestions,
-    graph_fingerprint,
     suggest,
     suggestions_for_all,
 )
-from kg.suggest_index import read_index
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Every entity type: these tests rank all of them (a paper query defaults to papers).
@@ -107,18 +107,18 @@ def test_reasons_come_from_the_graph(model_dir: Path) -> None:
 
 def test_resolves_id_label_alias_and_near_misses(model_dir: Path) -> None:
     sg = Suggester.load(model_dir)
-    assert sg.resolve("paper:pfs") == "paper:pfs"
-    assert sg.resolve("pruning FROM scratch!") == "paper:pfs"
-    assert sg.resolve("PFS") == "paper:pfs"
-    assert sg.resolve("network pruning") == "topic:pruning"
-    assert sg.resolve("模型剪枝") == "topic:pruning"
-    assert sg.resolve("Pruning from Scrach") == "paper:pfs"  # fuzzy, via kg.lookup
+    assert sg.find_one("paper:pfs") == "paper:pfs"
+    assert sg.find_one("pruning FROM scratch!") == "paper:pfs"
+    assert sg.find_one("PFS") == "paper:pfs"
+    assert sg.find_one("network pruning") == "topic:pruning"
+    assert sg.find_one("模型剪枝") == "topic:pruning"
+    assert sg.find_one("Pruning from Scrach") == "paper:pfs"  # fuzzy, via kg.lookup
     with pytest.raises(LookupError, match="no node matches 'Quantum Gravity'"):
-        sg.resolve("Quantum Gravity")
+        sg.find_one("Quantum Gravity")
     with pytest.raises(LookupError, match=r"'Twin' is ambiguous: paper:twin-a \(Twin A\), paper:twin-b"):
-        sg.resolve("Twin")
+        sg.find_one("Twin")
     with pytest.raises(LookupError, match=r"no node matches 'DART nets'; closest: paper:darts \(DARTS\)"):
-        sg.resolve("DART nets")
+        sg.find_one("DART nets")
 
 
 def test_ambiguous_label_lists_both(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_ambiguous_label_lists_both(tmp_path: Path) -> None:
         np.zeros((len(nodes), 2), dtype=np.float32),
     )
     with pytest.raises(LookupError, match=r"'NAS' is ambiguous: method:nas \(NAS\), topic:nas"):
-        sg.resolve("NAS")
+        sg.find_one("NAS")
 
 
 def test_missing_and_broken_files_give_clear_errors(tmp_path: Path) -> None:
@@ -210,7 +210,7 @@ def test_suggestions_for_all(model_dir: Path) -> None:
 
 
 def test_predictor_sources(tmp_path: Path, model_dir: Path) -> None:
-    import kg.predictor as pred_mod
+    import kg.learn.predictor as pred_mod
     with np.load(model_dir / "embeddings.npz") as npz:
         ids, types, z = npz["ids"].tolist(), npz["types"].tolist(), npz["z"]
     kg = handmade_graph()
@@ -225,8 +225,8 @@ def test_predictor_sources(tmp_path: Path, model_dir: Path) -> None:
     )
     assert [s.id for s in suggest(pred, "PFS", graph=kg, types=ALL)] == EXPECTED
     # the keyword form LinkPredictor.suggest uses
-    assert [s.id for s in suggest("PFS", predictor=pred, graph=kg, k=3, types=ALL)] == EXPECTED[:3]
-    assert list(suggestions_for_all(predictor=pred, graph=kg, k=1, types=ALL)["paper:pfs"][0].values())[0] == EXPECTED[0]
+    assert [s.id for s in suggest(pred, "PFS", graph=kg, k=3, types=ALL)] == EXPECTED[:3]
+    assert list(suggestions_for_all(pred, graph=kg, k=1, types=ALL)["paper:pfs"][0].values())[0] == EXPECTED[0]
     with pytest.raises(ValueError, match="pass graph="):
         suggest(pred, "PFS", types=ALL)
     pred.path = model_dir  # graph.json beside it
@@ -247,7 +247,7 @@ def trained_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The trainable graph trained twice with the same seed (structure-only features)."""
     import torch
 
-    import kg.train as train_mod
+    import kg.learn.training as train_mod
     torch.set_num_threads(1)
     kg = trainable_graph()
     dirs = []
@@ -279,8 +279,8 @@ def test_trained_model_same_seed_same_ranking_and_automorphic_nodes_tie(trained_
 def test_saved_decoder_arrays_score_like_the_saved_torch_weights(trained_dirs: list[Path]) -> None:
     import torch
 
-    import kg.nn as nn
-    import kg.predictor as predictor
+    import kg.learn.nn as nn
+    import kg.learn.predictor as predictor
     out = trained_dirs[0]
     config = json.loads((out / "model.json").read_text(encoding="utf-8"))
     state = predictor.LinkPredictor.load(out).torch_state_dict()
@@ -302,7 +302,7 @@ def test_saved_decoder_arrays_score_like_the_saved_torch_weights(trained_dirs: l
 
 def test_suggest_never_imports_torch_or_networkx(model_dir: Path) -> None:
     code = (
-        "import sys; from kg.suggest import suggest; "
+        "import sys; from kg.suggest.suggester import suggest; "
         f"r = suggest({str(model_dir)!r}, 'Pruning from Scratch', types={ALL!r}); "
         "print(len(r), 'torch' in sys.modules, 'networkx' in sys.modules, 'rapidfuzz' in sys.modules)"
     )
@@ -324,7 +324,7 @@ def test_compact_cache_is_used_and_invalidated(tmp_path: Path) -> None:
     second = Suggester.load(d)
     assert second.index._csr is not None  # read from the cache
     assert [s.to_dict() for s in second.suggest("PFS", types=ALL)] == [s.to_dict() for s in first.suggest("PFS", types=ALL)]
-    assert second.resolve("network pruning") == "topic:pruning"
+    assert second.find_one("network pruning") == "topic:pruning"
     # editing the graph invalidates the cache and the model becomes stale
     data = json.loads((d / "graph.json").read_text(encoding="utf-8"))
     data["nodes"].append({"id": "paper:new", "type": "paper", "label": "New"})
@@ -355,7 +355,7 @@ def test_index_survives_a_copied_folder_and_matches_graph_json(tmp_path: Path) -
     hit = read_index(copy / SUGGEST_CACHE)
     assert hit is not None  # the SHA-256 still matches
     fresh = Suggester.load(copy, cache=False)
-    from kg.reasons import COMPACT_ATTRS
+    from kg.graph.adjacency import COMPACT_ATTRS
 
     for nid, attrs in fresh.index.nodes.items():
         assert hit["index"].nodes[nid] == {k: attrs[k] for k in COMPACT_ATTRS if k in attrs}
@@ -395,9 +395,9 @@ def test_suggestions_for_all_equals_one_query_at_a_time(tmp_path: Path) -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import kg.suggest
+    import kg.suggest.suggester
 
-    result = doctest.testmod(kg.suggest, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(kg.suggest.suggester, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
 
 
@@ -419,7 +419,7 @@ def test_equal_scores_from_different_embeddings_are_not_ties(tmp_path: Path) -> 
 @pytest.mark.slow
 def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
     """LinkPredictor.suggest / suggestions_for_all delegate here and agree with the folder."""
-    import kg.predictor as predictor
+    import kg.learn.predictor as predictor
     out = trained_dirs[0]
     p = predictor.LinkPredictor.load(out)
     want = [s.to_dict() for s in suggest(out, "PFS", k=5, types=ALL)]
@@ -430,12 +430,12 @@ def test_link_predictor_suggest_twin(trained_dirs: list[Path]) -> None:
 
 
 def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path: Path) -> None:
-    import kg.build as build
+    import kg.pipeline as build
     kg = build.build([str(seed_post)])
     kg.save(tmp_path)
     data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
     assert graph_fingerprint(data) == kg.fingerprint()
-    from kg.reasons import GraphIndex
+    from kg.graph.adjacency import GraphIndex
 
     index = GraphIndex.from_node_link(data)
     assert len(index.nodes) == len(kg)
@@ -444,7 +444,7 @@ def test_fingerprint_and_index_on_the_real_seed_graph(seed_post: Path, tmp_path:
 
 
 def test_fingerprint_with_parallel_edges(tmp_path: Path) -> None:
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     nodes = {
         "post:p": {"type": "post", "label": "P", "path": "p.md"},
@@ -465,7 +465,7 @@ def test_fingerprint_with_parallel_edges(tmp_path: Path) -> None:
 
 
 def test_resolve_finds_the_acronym_in_a_labels_parentheses() -> None:
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     ids = ["topic:gan", "method:lisgan", "method:cyclegan", "method:wgan"]
     labels = ["Generative Adversarial Network (GAN)", "LisGAN", "CycleGAN", "WGAN"]
@@ -473,8 +473,8 @@ def test_resolve_finds_the_acronym_in_a_labels_parentheses() -> None:
         {i: {"type": i.partition(":")[0], "label": lab} for i, lab in zip(ids, labels, strict=True)}, []
     )
     sg = Suggester.from_arrays(kg, ids, [i.partition(":")[0] for i in ids], np.eye(4, dtype=np.float32))
-    assert sg.resolve("GAN") == "topic:gan"
-    assert sg.resolve("generative adversarial network") == "topic:gan"
+    assert sg.find_one("GAN") == "topic:gan"
+    assert sg.find_one("generative adversarial network") == "topic:gan"
 
 
 def _with_ranker(directory: Path, ranker: dict) -> Path:
@@ -485,7 +485,7 @@ def _with_ranker(directory: Path, ranker: dict) -> Path:
 
 
 def test_answers_follow_the_query_type(tmp_path: Path) -> None:
-    from kg.related import EVIDENCE_RANKER
+    from kg.suggest.related import EVIDENCE_RANKER
 
     d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
     assert {s.type for s in suggest(d, "PFS", k=100)} == {"paper"}
@@ -495,7 +495,7 @@ def test_answers_follow_the_query_type(tmp_path: Path) -> None:
 
 
 def test_small_graph_ranks_by_evidence_and_says_so(tmp_path: Path) -> None:
-    from kg.related import EVIDENCE_RANKER
+    from kg.suggest.related import EVIDENCE_RANKER
 
     d = _with_ranker(write_model_dir(tmp_path), EVIDENCE_RANKER.to_json())
     sg = Suggester.load(d)
@@ -514,7 +514,7 @@ def test_small_graph_ranks_by_evidence_and_says_so(tmp_path: Path) -> None:
 
 
 def test_learned_ranker_scores_from_model_json(tmp_path: Path) -> None:
-    from kg.related import FEATURES, Ranker
+    from kg.suggest.related import FEATURES, Ranker
 
     weights = [0.0] * len(FEATURES)
     weights[FEATURES.index("gnn")] = 1.0

@@ -1,13 +1,14 @@
-"""Tests of kg.suggest_index: the index written at build time and bounded page suggestions."""
+"""Tests of kg.suggest.index: the index written at build time and bounded page suggestions."""
 
 from __future__ import annotations
 
 import numpy as np
 from _toy_kg import toy_kg
 
-import kg.suggest_index as si
-from kg.suggest import SUGGEST_CACHE, Suggester
-from kg.train import train
+import kg.suggest.index as si
+from kg.io import SUGGEST_CACHE
+from kg.learn.training import train
+from kg.suggest.suggester import Suggester
 
 
 def test_write_suggest_index_makes_the_first_suggest_read_the_cache(tmp_path) -> None:
@@ -33,8 +34,8 @@ def test_index_from_memory_equals_the_one_read_from_graph_json(tmp_path) -> None
     hit = si.read_index(path)
     assert hit is not None and not hit["stale"]
     files = Suggester.load(tmp_path, cache=False)  # parses graph.json, computes everything
-    from kg.reasons import COMPACT_ATTRS
-    from kg.suggest import _match_keys
+    from kg.graph.adjacency import COMPACT_ATTRS
+    from kg.suggest.suggester import _match_keys
 
     assert list(hit["index"].nodes) == list(files.index.nodes)
     for nid, attrs in files.index.nodes.items():

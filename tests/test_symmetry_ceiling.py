@@ -88,7 +88,7 @@ def test_l_round_classes_are_what_an_l_layer_gnn_computes() -> None:
     the degree input (the project's default) it separates exactly the L-round classes."""
     import torch
 
-    from kg.nn import LinkModel
+    from kg.learn.nn import LinkModel
     from kg.symmetry.wl import gnn_colors
 
     torch.manual_seed(0)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from kg.nn import LinkModel
+from kg.learn.nn import LinkModel
 from kg.symmetry.labeling import SubgraphExtractor, drnl, train_labeling_trick
 from kg.symmetry.orbits import automorphism_orbits
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from kg.graph import KnowledgeGraph
-from kg.pyg import to_link_graph
-from kg.split import link_split
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.learn.pyg import to_link_graph
+from kg.learn.split import link_split
 from kg.symmetry import analyze_symmetry, orbit_of
 from kg.symmetry.mirror import (
     MIRROR_SUFFIX,

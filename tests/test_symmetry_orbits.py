@@ -85,7 +85,7 @@ def test_orbits_refine_wl() -> None:
 
 
 def test_seed_graph_pruning_papers_share_an_orbit(seed_post) -> None:
-    from kg.build import build
+    from kg.pipeline import build
 
     kg = build(seed_post)
     orbit = orbit_of(kg)

@@ -79,7 +79,7 @@ def test_written_files(report, tmp_path) -> None:
 
 @pytest.mark.slow
 def test_seed_graph_report(seed_post) -> None:
-    from kg.build import build
+    from kg.pipeline import build
 
     r = analyze_symmetry(build(seed_post), epochs=30, hidden=16, labeling={"epochs": 2}, device="cpu")
     assert ["Lottery Ticket Hypothesis", "Rethinking the Value of Network Pruning"] in r.orbits
@@ -89,7 +89,7 @@ def test_seed_graph_report(seed_post) -> None:
 def test_seed_graph_mirrored_labeling_trick_passes_the_ceiling(seed_post) -> None:
     """The must-show on the seed post: mirrored, the plain GNN ties each held-out link with its
     mirror (at its ceiling, 0.5) and the labeling trick tells them apart."""
-    from kg.build import build
+    from kg.pipeline import build
 
     r = analyze_symmetry(build(seed_post), mirror=True, epochs=30, hidden=16, device="cpu", seed=0)
     assert r.counts["table_pairs"] == 2 * r.counts["test_positives"] > 0
@@ -104,7 +104,7 @@ def test_seed_graph_mirrored_labeling_trick_passes_the_ceiling(seed_post) -> Non
 )
 def test_corpus_graph_mirrored_labeling_trick_passes_the_ceiling(corpus_dir) -> None:
     """The must-show on the all-corpus graph, mirrored, with the defaults of `kg symmetry`."""
-    from kg.build import build
+    from kg.pipeline import build
 
     r = analyze_symmetry(build([str(corpus_dir)]), mirror=True, device="cpu", seed=0)
     assert r.counts["table_pairs"] == 2 * r.counts["test_positives"] >= 1000

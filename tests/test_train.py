@@ -1,4 +1,4 @@
-"""Tests of kg.split and kg.train: leakage, reproducibility, result object and files."""
+"""Tests of kg.learn.split and kg.train: leakage, reproducibility, result object and files."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import pytest
 import torch
 from _toy_kg import toy_kg
 
-from kg.nn import LinkModel
-from kg.predictor import LinkPredictor, score_pairs
-from kg.pyg import to_link_graph
-from kg.split import link_split, supervision_split, train_negatives
-from kg.train import train
+from kg.learn.nn import LinkModel
+from kg.learn.predictor import LinkPredictor
+from kg.learn.pyg import to_link_graph
+from kg.learn.split import link_split, supervision_split, train_negatives
+from kg.learn.training import train
+from kg.suggest.scoring import score_pairs
 
 FAST = {"epochs": 15, "hidden": 16, "progress": False}
 

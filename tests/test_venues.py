@@ -1,10 +1,10 @@
-"""kg.venues: venue spellings -> canonical name, year, workshop flag; non-venues rejected."""
+"""kg.notes.venues: venue spellings -> canonical name, year, workshop flag; non-venues rejected."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.venues import KNOWN_VENUES, Venue, expand_year, lookup_venue, normalize_venue
+from kg.notes.venues import KNOWN_VENUES, Venue, expand_year, lookup_venue, normalize_venue
 
 
 @pytest.mark.parametrize(

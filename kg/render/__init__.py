@@ -12,7 +12,7 @@ focus, year, suggestion filters, related works and orbit-mates; graphs above
 Example
 -------
 >>> import networkx as nx, tempfile, os
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("topic:gnn", type="topic", label="<b>GNN</b>", aliases=[], sources=[], notes=[])
 >>> html = render_html(KnowledgeGraph(g), title="demo")
@@ -32,7 +32,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.graph import KnowledgeGraph, atomic_write_text
+from kg.graph.knowledge_graph import KnowledgeGraph
+from kg.io import GRAPH_HTML, atomic_write_text
 from kg.render.assets import load_assets, script_json
 from kg.render.communities import MAP_ABOVE, community_map
 from kg.render.layout import LAYOUT_THRESHOLD, layout_xy, needs_layout
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 #: File name of the page inside an output folder (``kg build`` writes ``kg-out/graph.html``).
-HTML_NAME = "graph.html"
+HTML_NAME = GRAPH_HTML
 
 #: Suggestions kept per node on pages with a Python layout (keeps them under 1 KB a node).
 LARGE_SUGGESTIONS = 5
@@ -61,7 +62,7 @@ Suggestions = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
 def render_html(
-    kg: Any,
+    kg: KnowledgeGraph,
     *,
     suggestions: Suggestions | None = None,
     symmetry: Mapping[str, int] | None = None,
@@ -76,7 +77,8 @@ def render_html(
     """The page for ``kg`` as a string.
 
     Args:
-        kg: a :class:`~kg.graph.KnowledgeGraph` (a networkx ``MultiDiGraph`` is wrapped).
+        kg: a :class:`~kg.graph.knowledge_graph.KnowledgeGraph` (wrap a networkx ``MultiDiGraph``
+            in one first: ``KnowledgeGraph(g)``).
         suggestions: node id -> list of ``{"id","label","type","score","reasons"}`` (best first).
         symmetry: node id -> symmetry class id (adds the "colour by symmetry class" toggle).
         title: page title (default ``"Knowledge graph"``).
@@ -96,8 +98,11 @@ def render_html(
         raise ValueError(f"colour_by={colour_by!r}: expected 'type' or 'symmetry'")
     if view not in ("auto", "map", "full"):
         raise ValueError(f"view={view!r}: expected 'auto', 'map' or 'full'")
-    if not hasattr(kg, "iter_nodes"):  # a bare networkx graph
-        kg = KnowledgeGraph(kg)
+    if not isinstance(kg, KnowledgeGraph):
+        raise TypeError(
+            f"render_html takes a KnowledgeGraph, not {type(kg).__name__}; "
+            "wrap a networkx graph first: KnowledgeGraph(g)"
+        )
     n = len(kg)
     as_map = n > 1 and (view == "map" or (view == "auto" and n > MAP_ABOVE))
     large = as_map or (needs_layout(n, threshold) if layout is None else layout)
@@ -137,7 +142,7 @@ def render_html(
 
 
 def write_html(
-    kg: Any,
+    kg: KnowledgeGraph,
     path: str | os.PathLike[str],
     *,
     suggestions: Suggestions | None = None,

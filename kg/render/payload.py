@@ -1,6 +1,6 @@
 """The data a page needs, as compact JSON-ready columns.
 
-One job: turn a :class:`~kg.graph.KnowledgeGraph` (plus optional suggestions, symmetry classes
+One job: turn a :class:`~kg.graph.knowledge_graph.KnowledgeGraph` (plus optional suggestions, symmetry classes
 and positions) into the dict that the page script reads. Nodes are columns indexed by
 position; edges and suggestions refer to nodes by that index; source paths are interned. This
 keeps a 10,000-node page well under 1 KB per node.
@@ -12,7 +12,7 @@ node are kept, with the number left out.
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("topic:gnn", type="topic", label="GNN", aliases=["图神经网络"],
 ...            sources=[{"path": "a.md", "line": 3}], notes=[])
@@ -37,7 +37,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.schema import NODE_TYPES
+from kg.graph.schema import NODE_TYPES
+from kg.io import SYMMETRY_JSON
 
 __all__ = [
     "build_payload",
@@ -65,7 +66,6 @@ MAX_SUGGESTIONS = 10
 
 
 #: The file ``kg symmetry`` writes into an output folder (the pages read its orbits).
-SYMMETRY_JSON = "symmetry.json"
 
 _SPACE = re.compile(r"\s")
 
@@ -254,7 +254,7 @@ def build_payload(
     """The page data for ``kg``.
 
     Args:
-        kg: a :class:`~kg.graph.KnowledgeGraph` (read through ``iter_nodes``/``iter_edges``,
+        kg: a :class:`~kg.graph.knowledge_graph.KnowledgeGraph` (read through ``iter_nodes``/``iter_edges``,
             so a graph from the build never has to become a networkx graph).
         suggestions: node id -> list of ``{"id","label","type","score","reasons"}``.
         symmetry: node id -> symmetry class id.

@@ -1,6 +1,6 @@
 """The graph as a ``pyvis.network.Network``, for those who know pyvis, saved offline.
 
-:func:`to_pyvis` (also :meth:`kg.graph.KnowledgeGraph.to_pyvis`) gives the nodes, links and
+:func:`to_pyvis` gives the nodes, links and
 suggested links the colours, labels, sizes and tooltips of ``graph.html``; the caller can
 then use the whole pyvis API (``add_node``, ``show_buttons``, ``toggle_physics``, ...) and
 save it with ``net.write_html(path)`` or ``net.save_graph(path)``.
@@ -13,7 +13,7 @@ CSS inlined from pyvis's package data, so the saved file opens with no network a
 Example
 -------
 >>> import re
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> kg = KnowledgeGraph.from_records(
 ...     {"paper:a": {"type": "paper", "label": "A"}, "venue:v": {"type": "venue", "label": "V"}},
 ...     [("paper:a", "venue:v", "published_at", {})])
@@ -34,25 +34,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from kg.graph.schema import EXTRA_COLOURS, TYPE_COLOURS, type_colour
 from kg.render.assets import vis_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyvis.network import Network
 
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = ["to_pyvis", "type_colour", "TYPE_COLOURS", "EXTRA_COLOURS", "SUGGEST_COLOUR"]
 
-#: Node colour by type, as on the page (``page.js`` holds the same values; a test checks).
-TYPE_COLOURS: dict[str, str] = {
-    "post": "#4e79a7",
-    "topic": "#59a14f",
-    "method": "#f28e2b",
-    "paper": "#e15759",
-    "venue": "#b07aa1",
-}
-#: Colours of other node types, by the type's position in the graph.
-EXTRA_COLOURS: tuple[str, ...] = ("#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac")
 #: Colour of the dashed suggested links.
 SUGGEST_COLOUR = "#d97706"
 EDGE_COLOUR = "#b9c0c8"
@@ -62,15 +53,6 @@ _REMOTE = re.compile(
     r"<link\b[^>]*\bhref=\"https?://[^>]*>|<script\b[^>]*\bsrc=\"https?://[^>]*>\s*</script>",
     re.IGNORECASE,
 )
-
-
-def type_colour(type_name: str, position: int = 0) -> str:
-    """The page's colour for a node type (``position``: the type's rank among unknown ones).
-
-    >>> type_colour("paper"), type_colour("dataset", 1)
-    ('#e15759', '#edc948')
-    """
-    return TYPE_COLOURS.get(type_name) or EXTRA_COLOURS[position % len(EXTRA_COLOURS)]
 
 
 def _short(text: str) -> str:

@@ -33,7 +33,7 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     >>> roc_auc(np.array([1, 0, 1, 0]), np.array([0.9, 0.1, 0.5, 0.5]))
     0.875
     """
-    from kg.metrics import auc_score
+    from kg.learn.metrics import auc_score
 
     y = np.asarray(labels).astype(bool)
     s = np.asarray(scores, dtype=np.float64)

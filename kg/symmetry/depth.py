@@ -1,12 +1,12 @@
 """Does depth help? Validation MRR and embedding smoothness of the link predictor per depth.
 
-For each depth ``L`` the project's link predictor (:func:`kg.train.fit_link_model`, same
+For each depth ``L`` the project's link predictor (:func:`kg.learn.training.fit_link_model`, same
 split, same seed, full features) is trained with ``L`` layers and measured on the validation
 links:
 
 * ``val_mrr`` / ``val_hits@10``: each validation link ``(u, v)`` ranks ``v`` among all nodes of
   ``v``'s type for the query ``u`` (and ``u`` for ``v``), known links filtered out, ties
-  counted half (:mod:`kg.metrics`);
+  counted half (:mod:`kg.learn.metrics`);
 * ``val_auc``: against the fixed validation negatives;
 * ``cosine``: mean pairwise cosine similarity of the embeddings (1.0 = all parallel);
 * ``dirichlet``: normalised Dirichlet energy ``sum_(i,j) |z_i - z_j|^2 / sum_i |z_i|^2`` over
@@ -15,7 +15,7 @@ links:
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> for i in range(20):
 ...     g.add_node(f"paper:p{i}", type="paper", label=f"p{i}")
@@ -66,7 +66,7 @@ def validation_ranks(
 
     ``score_all(q)`` returns the scores of query ``q`` against every node.
     """
-    from kg.metrics import rank_of
+    from kg.learn.metrics import rank_of
 
     neighbours: dict[int, list[int]] = {}
     for a, b in known:
@@ -103,10 +103,10 @@ def depth_study(
     """
     import torch
 
-    from kg.device import choose_device
-    from kg.metrics import ranking_summary
-    from kg.pyg import to_link_graph
-    from kg.train import fit_link_model, training_split
+    from kg.learn.device import choose_device
+    from kg.learn.metrics import ranking_summary
+    from kg.learn.pyg import to_link_graph
+    from kg.learn.training import fit_link_model, training_split
 
     dev = choose_device(device)
     lg = to_link_graph(kg, features, seed=seed)

@@ -15,7 +15,7 @@ on the labelled subgraph. Labels (``label=``):
 * ``"de"`` — distance encoding: the pair ``(min(du, D), min(dv, D))`` as one label, ``D = 3``.
 
 The network embeds the label, adds a projection of the node's input features, runs the
-project's :class:`kg.nn.Encoder` (GCN by default) and reads out ``[h_u * h_v | mean(h)]``
+project's :class:`kg.learn.nn.Encoder` (GCN by default) and reads out ``[h_u * h_v | mean(h)]``
 through a small MLP to one logit.
 
 Example
@@ -245,7 +245,7 @@ def _network(num_labels: int, in_channels: int, hidden: int, layers: int, conv: 
     from torch import nn
     from torch_geometric.nn import global_mean_pool
 
-    from kg.nn import Encoder
+    from kg.learn.nn import Encoder
 
     class LabelingTrickNet(nn.Module):
         """Label embedding + feature projection -> Encoder -> [h_u*h_v | mean] -> MLP."""
@@ -391,7 +391,7 @@ def train_labeling_trick(
         label: ``"drnl"`` (default), ``"zero_one"`` or ``"de"``.
         num_hops: enclosing-subgraph radius (1).
         max_nodes_per_hop: cap on new nodes per hop (``None``: no cap).
-        hidden, layers, conv, dropout: network size (:class:`kg.nn.Encoder` kinds).
+        hidden, layers, conv, dropout: network size (:class:`kg.learn.nn.Encoder` kinds).
         epochs, batch_size, lr: optimisation (Adam, binary cross-entropy).
         max_train: train on a seeded random subset of at most this many positives.
         seed: seeds Python, NumPy and torch, the subset and the negatives.
@@ -411,8 +411,8 @@ def train_labeling_trick(
 
     import torch
 
-    from kg.device import choose_device
-    from kg.train import seed_all
+    from kg.learn.device import choose_device
+    from kg.learn.training import seed_all
 
     t0 = time.perf_counter()
     seed_all(seed)

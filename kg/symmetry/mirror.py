@@ -16,7 +16,7 @@ pair model sees that ``v`` is near ``u`` and ``v'`` is not even connected to it.
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("topic:t", type="topic", label="T"); g.add_node("paper:p", type="paper", label="P")
 >>> _ = g.add_edge("paper:p", "topic:t", key="about", relation="about")
@@ -47,7 +47,7 @@ def mirror_graph(kg: Any) -> Any:
     """
     import networkx as nx
 
-    from kg.graph import KnowledgeGraph
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
     g = kg.graph
     out = nx.MultiDiGraph()
@@ -76,13 +76,13 @@ def mirror_index(ids: list[str], mirrored_ids: list[str]) -> tuple[np.ndarray, n
 def mirror_split(split: Any, own: np.ndarray, twin: np.ndarray, node_type: Any = None) -> Any:
     """The split of the original graph, held out identically in both copies.
 
-    Every pair tensor of :class:`kg.split.LinkSplit` becomes its first-copy rows followed by
+    Every pair tensor of :class:`kg.learn.split.LinkSplit` becomes its first-copy rows followed by
     the second copy's, so a link held out (or used for validation, or training) in one copy
     is held out (used) in the other too.
     """
     import torch
 
-    from kg.split import LinkSplit
+    from kg.learn.split import LinkSplit
 
     a, b = torch.from_numpy(own), torch.from_numpy(twin)
 

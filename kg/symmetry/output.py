@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kg.graph import atomic_write_text
+from kg.io import SYMMETRY_HTML, SYMMETRY_MIRROR_JSON, atomic_write_text
 from kg.render.payload import SYMMETRY_JSON, read_report_data
 from kg.symmetry.report import SymmetryReport
 
@@ -43,8 +43,8 @@ __all__ = [
 
 JSON_NAME = SYMMETRY_JSON
 #: The report of a ``mirror=True`` analysis (kept beside, not over, the plain one).
-MIRROR_JSON_NAME = "symmetry-mirror.json"
-HTML_NAME = "symmetry.html"
+MIRROR_JSON_NAME = SYMMETRY_MIRROR_JSON
+HTML_NAME = SYMMETRY_HTML
 
 _ROW_NAMES = {
     "plain_gnn": "plain GNN (type features)",
@@ -187,7 +187,7 @@ def refresh_graph_page(out: str | os.PathLike[str], kg: Any, data: dict[str, Any
         return None
     suggestions = None
     try:
-        from kg.suggest import Suggester
+        from kg.suggest.suggester import Suggester
 
         suggester = Suggester.load(out)
         if not suggester.stale:

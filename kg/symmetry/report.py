@@ -1,11 +1,11 @@
 """``analyze_symmetry``: who a GNN cannot tell apart, what it costs, and the remedy working.
 
-Steps (all on one seeded split of the graph's target links, see :mod:`kg.split`):
+Steps (all on one seeded split of the graph's target links, see :mod:`kg.learn.split`):
 
 1. **Classes** on the full graph: stable 1-WL colours (types as initial colours, and structure
    only) and exact automorphism orbits (types as vertex colours); WL classes strictly coarser
    than orbits.
-2. **Proof by measurement**: the project's link predictor (:func:`kg.train.fit_link_model`)
+2. **Proof by measurement**: the project's link predictor (:func:`kg.learn.training.fit_link_model`)
    trained with structure-only inputs (``features="type"``); its final embeddings are compared
    within every orbit (max distance) and across WL classes, and for sample queries the scores of
    candidates of one orbit are compared (exact ties).
@@ -29,7 +29,7 @@ Steps (all on one seeded split of the graph's target links, see :mod:`kg.split`)
 Example
 -------
 >>> import networkx as nx
->>> from kg.graph import KnowledgeGraph
+>>> from kg.graph.knowledge_graph import KnowledgeGraph
 >>> g = nx.MultiDiGraph()
 >>> for m in range(4):
 ...     g.add_node(f"method:m{m}", type="method", label=f"M{m}")
@@ -50,7 +50,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -58,6 +58,9 @@ from kg.symmetry.ceiling import expressivity_ceiling, pair_metrics
 from kg.symmetry.orbits import automorphism_count, automorphism_orbits, classes, wl_coarser
 from kg.symmetry.structure import structure_of
 from kg.symmetry.wl import gnn_colors, wl_refine
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.graph.knowledge_graph import KnowledgeGraph
 
 __all__ = [
     "SymmetryReport",
@@ -264,63 +267,18 @@ def orbit_mate_negatives(
     return neg, np.array(owner, dtype=np.int64), separable
 
 
-def analyze_symmetry(
-    kg: Any,
-    *,
-    seed: int = 0,
-    epochs: int = 200,
-    hidden: int = 64,
-    layers: int = 2,
-    encoder: str = "sage",
-    decoder: str = "mlp",
-    labeling: dict[str, Any] | None = None,
-    depth: bool | Sequence[int] = False,
-    depth_epochs: int = 100,
-    queries: int = 20,
-    mates_per_positive: int = 1,
-    mirror: bool = False,
-    device: str = "auto",
-    progress: bool = False,
-) -> SymmetryReport:
-    """Analyse where the link predictor is blind on ``kg`` and how the labeling trick helps.
+@dataclass
+class _Classes:
+    """Step 1: the graph's structure, its automorphism orbits and its 1-WL classes."""
 
-    Args:
-        kg: a :class:`kg.graph.KnowledgeGraph` (or anything with a networkx ``.graph``).
-        seed: seeds the split, the models and the samples.
-        epochs, hidden, layers, encoder, decoder: the plain GNN (and the random/text rows),
-            trained with :func:`kg.train.fit_link_model` (early stopping on validation AUC).
-        labeling: overrides of :data:`LABELING_DEFAULTS` for the labeling-trick model.
-        depth: ``True`` for depths 1..16, or a list of depths, to add the depth study.
-        depth_epochs: maximum epochs per depth.
-        queries: sample queries for the tie check.
-        mates_per_positive: orbit-mate negatives per held-out positive (see
-            :func:`orbit_mate_negatives`).
-        mirror: analyse two disjoint copies of ``kg`` with the same links held out in both
-            (:mod:`kg.symmetry.mirror`); the table is then on the held-out links and their
-            mirror negatives, the pairs every node-level model must tie with the true link.
-        device: ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
-        progress: print a line per step.
+    s: Any  # kg.symmetry.structure.Structure
+    orb: np.ndarray
+    wl: np.ndarray
+    wl_plain: np.ndarray
+    group: float
 
-    Returns:
-        A :class:`SymmetryReport`.
-    """
-    import torch
 
-    from kg.device import choose_device
-    from kg.pyg import to_link_graph
-    from kg.symmetry.labeling import train_labeling_trick
-    from kg.train import fit_link_model, seed_all, training_split
-
-    def say(msg: str) -> None:
-        if progress:
-            print(msg, flush=True)
-
-    timings: dict[str, float] = {}
-    base = kg
-    if mirror:
-        from kg.symmetry.mirror import mirror_graph
-
-        kg = mirror_graph(kg)
+def _classes_of(kg: Any, timings: dict[str, float]) -> _Classes:
     t = time.perf_counter()
     s = structure_of(kg)
     wl = wl_refine(s.n, s.edges, s.types)
@@ -330,26 +288,48 @@ def analyze_symmetry(
     orb = automorphism_orbits(s.n, s.edges, s.types)
     group = automorphism_count(s.n, s.edges, s.types)
     timings["orbits"] = time.perf_counter() - t
-    say(f"classes: {int(orb.max()) + 1 if s.n else 0} orbits, {int(wl.max()) + 1 if s.n else 0} WL colours")
+    return _Classes(s, orb, wl, wl_plain, group)
 
-    def named(groups: list[np.ndarray], what: list[str]) -> list[list[str]]:
-        return [[what[i] for i in g] for g in groups]
 
-    orbit_groups, wl_groups = classes(orb), classes(wl)
-    coarser = [
-        {"wl_class": [s.labels[i] for i in members], "orbits": named(parts, s.labels)}
-        for members, parts in wl_coarser(wl, orb)
-    ]
+@dataclass
+class _HeldOut:
+    """Step 2: one split and the labelled pairs every row of the table is scored on."""
 
-    # --- one split, the graph the held-out pairs are scored on --------------------------
-    dev = choose_device(device)
+    lg: Any  # kg.learn.pyg.LinkGraph
+    split: Any  # kg.learn.split.LinkSplit
+    pos: np.ndarray
+    neg: np.ndarray
+    mates: np.ndarray
+    mirrored: np.ndarray
+    separable: int
+    pairs: np.ndarray
+    y: np.ndarray
+    subsets: dict[str, np.ndarray]
+    table_pairs: str
+    test_edges: np.ndarray
+    orb_eval: np.ndarray
+    wl_eval: np.ndarray
+
+    @property
+    def headline(self) -> np.ndarray:
+        return self.subsets[self.table_pairs]
+
+
+def _held_out_pairs(
+    kg: Any, base: Any, c: _Classes, *, seed: int, mirror: bool, mates_per_positive: int
+) -> _HeldOut:
+    """The split, and positives with typed, orbit-mate and (``mirror``) mirror negatives."""
+    from kg.learn.pyg import to_link_graph
+    from kg.learn.training import seed_all, training_split
+
+    s = c.s
     seed_all(seed)
     lg = to_link_graph(kg, "type", seed=seed)
     if lg.ids != s.nodes:
         raise ValueError("node order of the link graph and the structure differ")
     if lg.target.size(1) < 10:
         raise ValueError(f"the graph has {lg.target.size(1)} target edges; at least 10 are needed")
-    if mirror:
+    if mirror:  # the same links held out in both copies; each has a mirror negative
         from kg.symmetry.mirror import mirror_index, mirror_negatives, mirror_split
 
         lg0 = to_link_graph(base, "type", seed=seed)
@@ -378,93 +358,215 @@ def analyze_symmetry(
     }
     if mirror:
         subsets["mirror"] = (kind == 0) | (kind == 3)
-    table_pairs = "mirror" if mirror else "typed_negatives"
-    # the classes of the plain GNN as trained: its inputs are the type one-hot and the
-    # degree on the graph it is evaluated on (LinkModel(degree=True)), then `layers` rounds
-    test_deg = np.bincount(split.test_mp[0].numpy(), minlength=s.n)
-    wl_rounds = gnn_colors(s.n, test_edges, s.types, layers, degree=test_deg)
-    class_sets = {"ceiling": wl_rounds, "ceiling_stable": wl_eval, "ceiling_orbit": orb_eval}
-    headline = subsets[table_pairs]
-    ceil = {
-        key: expressivity_ceiling(pairs[headline], y[headline], c, ordered=False)
-        for key, c in class_sets.items()
-    }
-    all_scores: dict[str, np.ndarray] = {}
+    return _HeldOut(
+        lg, split, pos, neg, mates, mirrored, separable, pairs, y, subsets,
+        "mirror" if mirror else "typed_negatives", test_edges, orb_eval, wl_eval,
+    )
 
-    # --- node-level GNNs with three kinds of input --------------------------------------
+
+def _node_level_rows(
+    kg: Any, h: _HeldOut, *, seed: int, epochs: int, hidden: int, layers: int, encoder: str,
+    decoder: str, dev: Any, timings: dict[str, float], say: Any,
+) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray], Any]:
+    """Step 3: the node-level GNN with type, random and text inputs, scored on the pairs.
+
+    Returns the table rows, every row's scores on all pairs, and the plain GNN's fit and input.
+    """
+    import torch
+
+    from kg.learn.pyg import to_link_graph
+    from kg.learn.training import fit_link_model
+
     table: dict[str, dict[str, float]] = {}
-    fits: dict[str, Any] = {}
+    scores_by_row: dict[str, np.ndarray] = {}
+    plain = None
     inputs = {"plain_gnn": "type", "random_features": "random", "text_features": "text"}
     for row, kind in inputs.items():
         t = time.perf_counter()
-        x = lg.x if kind == "type" else to_link_graph(kg, kind, seed=seed).x
+        x = h.lg.x if kind == "type" else to_link_graph(kg, kind, seed=seed).x
         fit = fit_link_model(
-            x, split, hidden=hidden, layers=layers, encoder=encoder, decoder=decoder,
+            x, h.split, hidden=hidden, layers=layers, encoder=encoder, decoder=decoder,
             epochs=epochs, patience=max(10, epochs // 4), seed=seed, device=dev,
         )
         model = fit.model.to("cpu").double()
         with torch.no_grad():
-            z64 = model.encode(x.double(), split.test_mp.cpu())
-            scores = model.decode(z64, torch.from_numpy(pairs.T)).numpy()
-        all_scores[row] = np.round(scores, 9)
-        table[row] = pair_metrics(y[headline], all_scores[row][headline])
-        fits[row] = (fit, x)
+            z64 = model.encode(x.double(), h.split.test_mp.cpu())
+            scores = model.decode(z64, torch.from_numpy(h.pairs.T)).numpy()
+        scores_by_row[row] = np.round(scores, 9)
+        table[row] = pair_metrics(h.y[h.headline], scores_by_row[row][h.headline])
+        if row == "plain_gnn":
+            plain = (fit, x)
         timings[row] = time.perf_counter() - t
         say(f"{row}: accuracy {table[row]['accuracy']:.3f}  AUC {table[row]['auc']:.3f}")
+    return table, scores_by_row, plain
 
-    # --- the proof by measurement on the plain GNN's final embeddings -----------------
-    fit, x = fits["plain_gnn"]
+
+def _blindness(
+    plain: Any, h: _HeldOut, c: _Classes, *, queries: int, seed: int
+) -> tuple[float, float, float, dict[str, Any]]:
+    """Step 4, the proof by measurement: on the plain GNN's final embeddings, orbit-mates
+    share one embedding, and their scores tie for sample queries."""
+    import torch
+
+    fit, x = plain
     model = fit.model.to("cpu").float()
     with torch.no_grad():
-        z = model.encode(x.float(), split.full_mp.cpu()).numpy()
-    within, across, separated = _embedding_checks(z, orb, wl)
+        z = model.encode(x.float(), h.split.full_mp.cpu()).numpy()
+    within, across, separated = _embedding_checks(z, c.orb, c.wl)
     zt = torch.from_numpy(z)
 
     def decode(u: np.ndarray, v: np.ndarray) -> np.ndarray:
         with torch.no_grad():
             return model.decode(zt, torch.from_numpy(np.stack([u, v]))).numpy()
 
-    ties = _ties(z, decode, orb, s.labels, queries, seed)
+    return within, across, separated, _ties(z, decode, c.orb, c.s.labels, queries, seed)
 
-    # --- the labeling trick on the same pairs ---------------------------------------------
-    t = time.perf_counter()
-    opts = {**LABELING_DEFAULTS, **(labeling or {})}
+
+def _labeling_trick_scores(
+    h: _HeldOut, c: _Classes, opts: dict[str, Any], *, seed: int, device: str
+) -> np.ndarray:
+    """Step 5: the labeling trick trained on the same split, scored on the same pairs."""
+    from kg.symmetry.labeling import train_labeling_trick
+
+    split = h.split
     vp = np.concatenate([split.val_pos.t().numpy(), split.val_neg.t().numpy()])
     vy = np.r_[np.ones(split.val_pos.size(1)), np.zeros(split.val_neg.size(1))]
     lt = train_labeling_trick(
-        s.n, _undirected(split.train_mp), split.train_pos.t().numpy(),
-        features=lg.x.numpy(), types=lg.node_type.numpy(), val_pairs=vp, val_labels=vy,
+        c.s.n, _undirected(split.train_mp), split.train_pos.t().numpy(),
+        features=h.lg.x.numpy(), types=h.lg.node_type.numpy(), val_pairs=vp, val_labels=vy,
         seed=seed, device=device, **opts,
     )
     # scored in float64 on the CPU and rounded like the node-level rows, so that pairs with
     # isomorphic enclosing subgraphs tie exactly instead of by float32 summation order
-    lt_eval = replace(lt.on_graph(test_edges), device="cpu")
+    lt_eval = replace(lt.on_graph(h.test_edges), device="cpu")
     lt_eval.net.to("cpu").double()
-    lt_scores = np.round(lt_eval.score(pairs), 9)
-    all_scores["labeling_trick"] = lt_scores
-    table["labeling_trick"] = pair_metrics(y[headline], lt_scores[headline])
-    timings["labeling_trick"] = time.perf_counter() - t
-    say(f"labeling_trick: accuracy {table['labeling_trick']['accuracy']:.3f}  AUC {table['labeling_trick']['auc']:.3f}")
+    return np.round(lt_eval.score(h.pairs), 9)
 
-    for key in ("ceiling", "ceiling_stable"):
-        table[key] = {"accuracy": ceil[key].accuracy, "auc": ceil[key].auc}
+
+def _table_by_pairs(
+    h: _HeldOut, scores_by_row: dict[str, np.ndarray], class_sets: dict[str, np.ndarray]
+) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Step 6: every row and ceiling on each subset of pairs, and whether the plain GNN
+    stays within its ceiling on all of them."""
     by_pairs: dict[str, dict[str, Any]] = {}
     under = True
-    for name, mask in subsets.items():
-        sub = {"pairs": int(mask.sum()), "positives": int(y[mask].sum())}
-        if mask.any() and 0 < y[mask].sum() < mask.sum():
-            sub.update({row: pair_metrics(y[mask], sc[mask]) for row, sc in all_scores.items()})
-            for key, c in class_sets.items():
-                cm = expressivity_ceiling(pairs[mask], y[mask], c, ordered=False)
+    for name, mask in h.subsets.items():
+        sub = {"pairs": int(mask.sum()), "positives": int(h.y[mask].sum())}
+        if mask.any() and 0 < h.y[mask].sum() < mask.sum():
+            sub.update({row: pair_metrics(h.y[mask], sc[mask]) for row, sc in scores_by_row.items()})
+            for key, cls in class_sets.items():
+                cm = expressivity_ceiling(h.pairs[mask], h.y[mask], cls, ordered=False)
                 sub[key] = {"accuracy": cm.accuracy, "auc": cm.auc}
             under &= all(
                 sub["plain_gnn"][m] <= sub["ceiling"][m] + 1e-9 for m in ("accuracy", "auc")
             )
         by_pairs[name] = sub
-    by_pairs["orbit_mates"]["separable_by_individualised_wl"] = separable
+    by_pairs["orbit_mates"]["separable_by_individualised_wl"] = h.separable
+    return by_pairs, under
+
+
+def analyze_symmetry(
+    kg: KnowledgeGraph,
+    *,
+    seed: int = 0,
+    epochs: int = 200,
+    hidden: int = 64,
+    layers: int = 2,
+    encoder: str = "sage",
+    decoder: str = "mlp",
+    labeling: dict[str, Any] | None = None,
+    depth: bool | Sequence[int] = False,
+    depth_epochs: int = 100,
+    queries: int = 20,
+    mates_per_positive: int = 1,
+    mirror: bool = False,
+    device: str = "auto",
+    progress: bool = False,
+) -> SymmetryReport:
+    """Analyse where the link predictor is blind on ``kg`` and how the labeling trick helps.
+
+    The steps: (1) orbits and 1-WL classes of the graph; (2) one split and its labelled
+    pairs; (3) the node-level GNN with type, random and text inputs; (4) the proof by
+    measurement on its embeddings; (5) the labeling trick on the same pairs; (6) every row
+    and ceiling on each subset of pairs; (7) optionally, the depth study.
+
+    Args:
+        kg: the graph (a networkx graph: wrap it in ``KnowledgeGraph`` first).
+        seed: seeds the split, the models and the samples.
+        epochs, hidden, layers, encoder, decoder: the plain GNN (and the random/text rows),
+            trained with :func:`kg.learn.training.fit_link_model` (early stopping on validation AUC).
+        labeling: overrides of :data:`LABELING_DEFAULTS` for the labeling-trick model.
+        depth: ``True`` for depths 1..16, or a list of depths, to add the depth study.
+        depth_epochs: maximum epochs per depth.
+        queries: sample queries for the tie check.
+        mates_per_positive: orbit-mate negatives per held-out positive (see
+            :func:`orbit_mate_negatives`).
+        mirror: analyse two disjoint copies of ``kg`` with the same links held out in both
+            (:mod:`kg.symmetry.mirror`); the table is then on the held-out links and their
+            mirror negatives, the pairs every node-level model must tie with the true link.
+        device: ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
+        progress: print a line per step.
+
+    Returns:
+        A :class:`SymmetryReport`.
+    """
+    from kg.learn.device import choose_device
+
+    def say(msg: str) -> None:
+        if progress:
+            print(msg, flush=True)
+
+    timings: dict[str, float] = {}
+    base = kg
+    if mirror:
+        from kg.symmetry.mirror import mirror_graph
+
+        kg = mirror_graph(kg)
+    c = _classes_of(kg, timings)  # 1
+    s, orb, wl = c.s, c.orb, c.wl
+    say(f"classes: {int(orb.max()) + 1 if s.n else 0} orbits, {int(wl.max()) + 1 if s.n else 0} WL colours")
+
+    def named(groups: list[np.ndarray], what: list[str]) -> list[list[str]]:
+        return [[what[i] for i in g] for g in groups]
+
+    orbit_groups, wl_groups = classes(orb), classes(wl)
+    coarser = [
+        {"wl_class": [s.labels[i] for i in members], "orbits": named(parts, s.labels)}
+        for members, parts in wl_coarser(wl, orb)
+    ]
+
+    dev = choose_device(device)
+    h = _held_out_pairs(kg, base, c, seed=seed, mirror=mirror,
+                        mates_per_positive=mates_per_positive)  # 2
+    # the classes of the plain GNN as trained: its inputs are the type one-hot and the
+    # degree on the graph it is evaluated on (LinkModel(degree=True)), then `layers` rounds
+    test_deg = np.bincount(h.split.test_mp[0].numpy(), minlength=s.n)
+    wl_rounds = gnn_colors(s.n, h.test_edges, s.types, layers, degree=test_deg)
+    class_sets = {"ceiling": wl_rounds, "ceiling_stable": h.wl_eval, "ceiling_orbit": h.orb_eval}
+    ceil = {
+        key: expressivity_ceiling(h.pairs[h.headline], h.y[h.headline], cls, ordered=False)
+        for key, cls in class_sets.items()
+    }
+    table, scores_by_row, plain = _node_level_rows(  # 3
+        kg, h, seed=seed, epochs=epochs, hidden=hidden, layers=layers, encoder=encoder,
+        decoder=decoder, dev=dev, timings=timings, say=say,
+    )
+    within, across, separated, ties = _blindness(plain, h, c, queries=queries, seed=seed)  # 4
+
+    t = time.perf_counter()  # 5
+    opts = {**LABELING_DEFAULTS, **(labeling or {})}
+    lt_scores = _labeling_trick_scores(h, c, opts, seed=seed, device=device)
+    scores_by_row["labeling_trick"] = lt_scores
+    table["labeling_trick"] = pair_metrics(h.y[h.headline], lt_scores[h.headline])
+    timings["labeling_trick"] = time.perf_counter() - t
+    say(f"labeling_trick: accuracy {table['labeling_trick']['accuracy']:.3f}  AUC {table['labeling_trick']['auc']:.3f}")
+
+    for key in ("ceiling", "ceiling_stable"):
+        table[key] = {"accuracy": ceil[key].accuracy, "auc": ceil[key].auc}
+    by_pairs, under = _table_by_pairs(h, scores_by_row, class_sets)  # 6
 
     depth_rows = None
-    if depth:
+    if depth:  # 7
         from kg.symmetry.depth import depth_study
 
         t = time.perf_counter()
@@ -486,14 +588,14 @@ def analyze_symmetry(
             "edges": int(len(s.edges)),
             "orbits": int(orb.max()) + 1 if s.n else 0,
             "wl_colors": int(wl.max()) + 1 if s.n else 0,
-            "wl_colors_structure_only": int(wl_plain.max()) + 1 if s.n else 0,
-            "automorphisms_log10": math.log10(group),
-            "test_pairs": int(len(y)),
-            "table_pairs": int(headline.sum()),
-            "test_positives": int(len(pos)),
-            "typed_negatives": int(len(neg)),
-            "orbit_mate_negatives": int(len(mates)),
-            "mirror_negatives": int(len(mirrored)),
+            "wl_colors_structure_only": int(c.wl_plain.max()) + 1 if s.n else 0,
+            "automorphisms_log10": math.log10(c.group),
+            "test_pairs": int(len(h.y)),
+            "table_pairs": int(h.headline.sum()),
+            "test_positives": int(len(h.pos)),
+            "typed_negatives": int(len(h.neg)),
+            "orbit_mate_negatives": int(len(h.mates)),
+            "mirror_negatives": int(len(h.mirrored)),
         },
         embedding_max_within_orbit=within,
         embedding_min_across_wl=across,
@@ -505,8 +607,8 @@ def analyze_symmetry(
                 **ceil["ceiling"].to_dict(), "rounds": layers, "initial": "type + degree",
                 "colors": int(wl_rounds.max()) + 1 if s.n else 0,
             },
-            "wl": {**ceil["ceiling_stable"].to_dict(), "colors": int(wl_eval.max()) + 1 if s.n else 0},
-            "orbit": {**ceil["ceiling_orbit"].to_dict(), "colors": int(orb_eval.max()) + 1 if s.n else 0},
+            "wl": {**ceil["ceiling_stable"].to_dict(), "colors": int(h.wl_eval.max()) + 1 if s.n else 0},
+            "orbit": {**ceil["ceiling_orbit"].to_dict(), "colors": int(h.orb_eval.max()) + 1 if s.n else 0},
         },
         table_by_pairs=by_pairs,
         checks={"plain_gnn_within_ceiling": bool(under)},
@@ -514,8 +616,8 @@ def analyze_symmetry(
         config={
             "seed": seed, "epochs": epochs, "hidden": hidden, "layers": layers,
             "encoder": encoder, "decoder": decoder, "labeling": opts, "device": dev.type,
-            "split": split.sizes(), "accuracy": "best threshold", "ceiling_pairs": "unordered",
-            "table_pairs": table_pairs, "mirror": mirror,
+            "split": h.split.sizes(), "accuracy": "best threshold", "ceiling_pairs": "unordered",
+            "table_pairs": h.table_pairs, "mirror": mirror,
             "ceiling": f"{layers}-round 1-WL from type + degree (the plain GNN as trained)",
             "ceiling_stable": "stable 1-WL from type (message-passing GNNs of any depth)",
         },

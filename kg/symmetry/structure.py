@@ -112,7 +112,7 @@ def adjacency(n: int, edges: np.ndarray) -> sp.csr_matrix:
 
 
 def structure_of(graph: Any) -> Structure:
-    """The :class:`Structure` of a :class:`kg.graph.KnowledgeGraph` or networkx graph.
+    """The :class:`Structure` of a :class:`kg.graph.knowledge_graph.KnowledgeGraph` or networkx graph.
 
     Node types come from the ``type`` attribute (``""`` when missing); edges lose direction,
     relation and multiplicity.

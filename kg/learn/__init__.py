@@ -1,0 +1,1 @@
+"""The GNN link predictor: features, tensors, encoders, the split, training, evaluation."""

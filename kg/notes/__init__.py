@@ -1,0 +1,1 @@
+"""Reading notes: one Markdown file, BibTeX file or glossary at a time -> records."""
