@@ -7,6 +7,17 @@ mentions with :func:`kg.graph.resolution.resolve` and assembles the typed graph 
 :mod:`kg.graph.schema`. :func:`write_outputs` writes ``graph.json``, ``graph.graphml`` and
 ``graph.html`` all-or-nothing; :func:`build_to` does both, plus training when asked.
 
+The steps, in the order a build runs them (one function each):
+
+1. ``_read_inputs``: the alias file and the BibTeX catalogue;
+2. :func:`discover`: the note files under the paths, in sorted order;
+3. :func:`extract_all`: each file's extraction, from the cache or a worker pool
+   (``_cache_*``, ``_run``/``_run_pool``, the pool's size from ``_workers``);
+4. ``_sort_results``: extractions kept, skipped files and warnings to the report;
+5. :func:`kg.graph.resolution.resolve`, then :func:`assemble`: the typed graph;
+6. ``_train_step`` (``build_to(train=True)``): the model and the page's suggestions;
+7. ``_write_step``: :func:`write_outputs`, the model and the suggest index, switched in at once.
+
 Nothing here imports torch or ``pyvis.network``; training is imported only when
 ``train=True``.
 
@@ -605,35 +616,14 @@ def _build(
 ) -> KnowledgeGraph:
     report = BuildReport()
     t0 = time.perf_counter()
-    alias_terms = []
-    if aliases is not None:
-        from kg.notes.glossary import load_aliases
-
-        alias_terms = load_aliases(aliases)
-    catalogue = None
-    if bib is not None:
-        from kg.notes.bib import load_catalogue
-
-        catalogue = load_catalogue(bib)
-        report.warnings.extend(catalogue.warnings)
+    alias_terms, catalogue = _read_inputs(aliases, bib, report)
     files, missing = discover(paths, ext)
     t1 = time.perf_counter()
     results, report.cached = extract_all(
         files, jobs=jobs, cache_dir=cache_dir, names=alias_terms, max_bytes=max_bytes
     )
     t2 = time.perf_counter()
-    extractions: list[Extraction] = []
-    report.skipped.extend(missing)
-    for r in results:
-        if isinstance(r, Skipped):
-            report.skipped.append(r)
-        else:
-            extractions.append(r)
-            report.parsed.append(r.post.path)
-            if r.truncated:
-                report.truncated.append(Skipped(r.post.path, r.truncated))
-            report.warnings.extend(r.warnings)
-            report.rejected.extend(r.rejected)
+    extractions = _sort_results(results, missing, report)
     resolution = resolve(extractions, catalogue=catalogue, aliases=alias_terms)
     report.warnings.extend(resolution.warnings)
     report.rejected.extend(resolution.rejected)
@@ -647,6 +637,45 @@ def _build(
         "assemble": t4 - t3,
     }
     return kg
+
+
+def _read_inputs(
+    aliases: str | os.PathLike[str] | None,
+    bib: str | os.PathLike[str] | None,
+    report: BuildReport,
+) -> tuple[list[Any], Any]:
+    """Step 0: the alias file's terms and the BibTeX catalogue (``None`` without ``bib``)."""
+    alias_terms = []
+    if aliases is not None:
+        from kg.notes.glossary import load_aliases
+
+        alias_terms = load_aliases(aliases)
+    catalogue = None
+    if bib is not None:
+        from kg.notes.bib import load_catalogue
+
+        catalogue = load_catalogue(bib)
+        report.warnings.extend(catalogue.warnings)
+    return alias_terms, catalogue
+
+
+def _sort_results(
+    results: Sequence[Extraction | Skipped], missing: Sequence[Skipped], report: BuildReport
+) -> list[Extraction]:
+    """Step 2b: the extractions to resolve; skipped files, truncations and warnings to ``report``."""
+    extractions: list[Extraction] = []
+    report.skipped.extend(missing)
+    for r in results:
+        if isinstance(r, Skipped):
+            report.skipped.append(r)
+        else:
+            extractions.append(r)
+            report.parsed.append(r.post.path)
+            if r.truncated:
+                report.truncated.append(Skipped(r.post.path, r.truncated))
+            report.warnings.extend(r.warnings)
+            report.rejected.extend(r.rejected)
+    return extractions
 
 
 # -- 5. outputs ---------------------------------------------------------------------------
@@ -787,40 +816,73 @@ def _build_to(
             return result
         suggestions = suggester = None
         if train:
-            fault("train")
-            try:
-                from kg.learn.incremental import previous_model
-                from kg.learn.training import train as train_predictor
-                from kg.suggest.index import page_suggestions, reusable_page
-                from kg.suggest.suggester import Suggester
-
-                init = None if retrain else previous_model(out, kg, seed=seed)
-                predictor = train_predictor(
-                    kg, seed=seed, progress=progress, batch_size=batch_size, init=init
-                )
-                # trained on kg just now: no fingerprint to compare (seconds on a large graph)
-                suggester = Suggester.from_predictor(predictor, graph=kg, check=False)
-                # after a small edit, the page keeps the previous suggestions the edit
-                # cannot have touched (kg.suggest.index.reusable_page)
-                reuse = reusable_page(out, suggester, k=5) if init is not None else None
-                suggestions = page_suggestions(predictor, kg, k=5, suggester=suggester, reuse=reuse)
-                result.predictor = predictor
-            except Exception as exc:  # the graph is still worth writing
-                result.train_error = _one_line(exc)
-        names = [Path(p).name or str(p) for p in paths]
-        title = f"Knowledge graph: {', '.join(names)}" if names else None
-        written = write_outputs(kg, stage, suggestions=suggestions, title=title)
-        if result.predictor is not None:
-            from kg.suggest.index import write_suggest_index
-
-            fault("save")
-            result.predictor.save(stage)
-            page = {"k": 5, "suggestions": suggestions} if suggestions is not None else None
-            write_suggest_index(stage, result.predictor, suggester, page)
-        result.files = {k: Path(out) / p.name for k, p in written.items()}
+            result.predictor, suggester, suggestions, result.train_error = _train_step(
+                kg, out, seed=seed, progress=progress, batch_size=batch_size, retrain=retrain
+            )
+        result.files = _write_step(kg, out, stage, paths, result.predictor, suggester, suggestions)
     if result.predictor is not None:
         result.predictor.path = Path(out)
     return result
+
+
+def _train_step(
+    kg: KnowledgeGraph,
+    out: str | os.PathLike[str],
+    *,
+    seed: int,
+    progress: bool,
+    batch_size: int | None,
+    retrain: bool,
+) -> tuple[Any, Any, dict[str, list[dict[str, Any]]] | None, str | None]:
+    """Train (or fine-tune the model in ``out``) and rank the page's suggestions.
+
+    Returns ``(predictor, suggester, suggestions, None)``, or ``(None, None, None, error)``
+    with the one-line reason when training failed (the graph is still worth writing).
+    """
+    fault("train")
+    try:
+        from kg.learn.incremental import previous_model
+        from kg.learn.training import train as train_predictor
+        from kg.suggest.index import page_suggestions, reusable_page
+        from kg.suggest.suggester import Suggester
+
+        init = None if retrain else previous_model(out, kg, seed=seed)
+        predictor = train_predictor(
+            kg, seed=seed, progress=progress, batch_size=batch_size, init=init
+        )
+        # trained on kg just now: no fingerprint to compare (seconds on a large graph)
+        suggester = Suggester.from_predictor(predictor, graph=kg, check=False)
+        # after a small edit, the page keeps the previous suggestions the edit
+        # cannot have touched (kg.suggest.index.reusable_page)
+        reuse = reusable_page(out, suggester, k=5) if init is not None else None
+        suggestions = page_suggestions(predictor, kg, k=5, suggester=suggester, reuse=reuse)
+    except Exception as exc:  # the graph is still worth writing
+        return None, None, None, _one_line(exc)
+    return predictor, suggester, suggestions, None
+
+
+def _write_step(
+    kg: KnowledgeGraph,
+    out: str | os.PathLike[str],
+    stage: Path,
+    paths: Sequence[str | os.PathLike[str]],
+    predictor: Any,
+    suggester: Any,
+    suggestions: dict[str, list[dict[str, Any]]] | None,
+) -> dict[str, Path]:
+    """Write the graph files, the page and (with a model) the model and the suggest index
+    into ``stage``; returns output name -> its path under ``out``."""
+    names = [Path(p).name or str(p) for p in paths]
+    title = f"Knowledge graph: {', '.join(names)}" if names else None
+    written = write_outputs(kg, stage, suggestions=suggestions, title=title)
+    if predictor is not None:
+        from kg.suggest.index import write_suggest_index
+
+        fault("save")
+        predictor.save(stage)
+        page = {"k": 5, "suggestions": suggestions} if suggestions is not None else None
+        write_suggest_index(stage, predictor, suggester, page)
+    return {k: Path(out) / p.name for k, p in written.items()}
 
 
 #: files ``kg symmetry`` adds to an output folder; a rebuild carries them into the new version
