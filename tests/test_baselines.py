@@ -63,15 +63,18 @@ def test_directed_multigraph_uses_the_undirected_simple_view() -> None:
         np.testing.assert_allclose(got, want)
 
 
-def test_knowledge_graph_and_integer_pairs_with_nodelist() -> None:
+def test_integer_pairs_with_nodelist_and_one_input_type() -> None:
     g = nx.MultiDiGraph()
     for n in ("x", "y", "z", "w"):
         g.add_node(n, label=n)
     g.add_edge("x", "w", key="mentions")
     g.add_edge("y", "w", key="mentions")
     order = ["w", "z", "y", "x"]
-    got = score_pairs(KnowledgeGraph(g), np.array([[3, 2], [3, 1]]), "common_neighbors", nodelist=order)
+    got = score_pairs(g, np.array([[3, 2], [3, 1]]), "common_neighbors", nodelist=order)
     assert got.tolist() == [1.0, 0.0]
+    with pytest.raises(TypeError, match="takes a networkx graph, not KnowledgeGraph"):
+        HeuristicScorer(KnowledgeGraph(g))
+    assert score_pairs(KnowledgeGraph(g).graph, [("x", "y")], "common_neighbors").tolist() == [1.0]
 
 
 def test_text_similarity_chinese_english_aliases() -> None:

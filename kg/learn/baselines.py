@@ -40,10 +40,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "METHODS",
@@ -95,8 +98,8 @@ class HeuristicScorer:
     """Precomputed matrices for scoring many pairs of one graph.
 
     Args:
-        graph: a networkx graph (any kind; also a :class:`kg.graph.knowledge_graph.KnowledgeGraph`). Only its
-            undirected simple view is used: directions, relations, parallel edges and
+        graph: a networkx graph (any kind; a :class:`kg.graph.knowledge_graph.KnowledgeGraph`
+            passes its ``.graph``). Only its undirected simple view is used: directions, relations, parallel edges and
             self-loops are dropped.
         nodelist: the node order that integer pairs index into and that the columns of
             :meth:`all` follow. Defaults to ``list(graph)``.
@@ -108,8 +111,11 @@ class HeuristicScorer:
         [[0.0, 2.0, 0.0, 1.0]]
     """
 
-    def __init__(self, graph: Any, nodelist: Sequence[Hashable] | None = None) -> None:
-        graph = getattr(graph, "graph", graph) if not hasattr(graph, "adj") else graph
+    def __init__(self, graph: nx.Graph, nodelist: Sequence[Hashable] | None = None) -> None:
+        import networkx as nx
+
+        if not isinstance(graph, nx.Graph):
+            raise TypeError(f"HeuristicScorer takes a networkx graph, not {type(graph).__name__}")
         self.graph = graph
         self.nodelist: list[Hashable] = list(graph) if nodelist is None else list(nodelist)
         self.index: dict[Hashable, int] = {n: i for i, n in enumerate(self.nodelist)}
@@ -233,7 +239,7 @@ def _check(method: str) -> None:
 
 
 def score_pairs(
-    graph: Any, pairs: Any, method: str, *, nodelist: Sequence[Hashable] | None = None
+    graph: nx.Graph, pairs: Any, method: str, *, nodelist: Sequence[Hashable] | None = None
 ) -> np.ndarray:
     """Score node pairs with one heuristic (a float64 array, one score per pair).
 
@@ -256,7 +262,7 @@ def score_pairs(
 
 
 def score_all(
-    graph: Any, sources: Iterable[Any], method: str, *, nodelist: Sequence[Hashable] | None = None
+    graph: nx.Graph, sources: Iterable[Any], method: str, *, nodelist: Sequence[Hashable] | None = None
 ) -> np.ndarray:
     """Scores of each source node against every node (``[len(sources), n]``, ``nodelist`` order).
 
