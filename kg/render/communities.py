@@ -218,24 +218,7 @@ def _separate(
     """
     k = len(xy)
     for r in range(rounds):
-        moved = False
-        for a in range(k):
-            for b in range(a + 1, k):
-                dx = xy[b][0] - xy[a][0]
-                dy = xy[b][1] - xy[a][1]
-                ox = (boxes[a][0] + boxes[b][0]) / 2 - abs(dx)
-                oy = (boxes[a][1] + boxes[b][1]) / 2 - abs(dy)
-                if ox <= 0 or oy <= 0:
-                    continue
-                moved = True
-                if ox / (boxes[a][0] + boxes[b][0]) < _WIDE * oy / (boxes[a][1] + boxes[b][1]):
-                    s = (ox / 2 + 0.5) * (1 if dx > 0 or (dx == 0 and a < b) else -1)
-                    xy[a][0] -= s
-                    xy[b][0] += s
-                else:
-                    s = (oy / 2 + 0.5) * (1 if dy > 0 or (dy == 0 and a < b) else -1)
-                    xy[a][1] -= s
-                    xy[b][1] += s
+        moved = _push_apart(xy, boxes)
         if not moved:
             if r > rounds // 2:
                 return
@@ -251,25 +234,32 @@ def _separate(
             p[1] -= (p[1] - cy) * pull * 1.8  # wider than tall, like a screen
     # anything left overlapping: a final pass with no pull
     for _ in range(200):
-        moved = False
-        for a in range(k):
-            for b in range(a + 1, k):
-                dx = xy[b][0] - xy[a][0]
-                dy = xy[b][1] - xy[a][1]
-                ox = (boxes[a][0] + boxes[b][0]) / 2 - abs(dx)
-                oy = (boxes[a][1] + boxes[b][1]) / 2 - abs(dy)
-                if ox > 0 and oy > 0:
-                    moved = True
-                    if ox / (boxes[a][0] + boxes[b][0]) < _WIDE * oy / (boxes[a][1] + boxes[b][1]):
-                        s = ox / 2 + 0.5
-                        xy[a][0] -= s if dx >= 0 else -s
-                        xy[b][0] += s if dx >= 0 else -s
-                    else:
-                        s = oy / 2 + 0.5
-                        xy[a][1] -= s if dy >= 0 else -s
-                        xy[b][1] += s if dy >= 0 else -s
-        if not moved:
+        if not _push_apart(xy, boxes):
             return
+
+
+def _push_apart(xy: list[list[float]], boxes: list[tuple[float, float]]) -> bool:
+    """One pass over every pair: push each overlapping pair apart along the axis of least
+    overlap (sideways by preference, :data:`_WIDE`), in place; ``True`` when any moved."""
+    moved = False
+    for a in range(len(xy)):
+        for b in range(a + 1, len(xy)):
+            dx = xy[b][0] - xy[a][0]
+            dy = xy[b][1] - xy[a][1]
+            ox = (boxes[a][0] + boxes[b][0]) / 2 - abs(dx)
+            oy = (boxes[a][1] + boxes[b][1]) / 2 - abs(dy)
+            if ox <= 0 or oy <= 0:
+                continue
+            moved = True
+            if ox / (boxes[a][0] + boxes[b][0]) < _WIDE * oy / (boxes[a][1] + boxes[b][1]):
+                s = ox / 2 + 0.5 if dx >= 0 else -(ox / 2 + 0.5)
+                xy[a][0] -= s
+                xy[b][0] += s
+            else:
+                s = oy / 2 + 0.5 if dy >= 0 else -(oy / 2 + 0.5)
+                xy[a][1] -= s
+                xy[b][1] += s
+    return moved
 
 
 def community_map(
