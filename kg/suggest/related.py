@@ -1075,15 +1075,20 @@ def fit_ranker(
     return Ranker("component", weights.tolist(), b1, mean.tolist(), scale.tolist(), validation, pairs)
 
 
-def _fusion(votes: np.ndarray, y: np.ndarray) -> Any:
+def _fusion_fit(votes: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float, float]:
     """Equal votes of standardised columns, calibrated by a one-feature logistic fit:
-    a function from vote rows to logits."""
+    ``(m, sd, fm, a, b)`` with logit ``(((v - m) / sd).sum(axis=1) - fm) * a + b``."""
     m, sd = votes.mean(axis=0), votes.std(axis=0)
     sd[sd == 0] = 1.0
-    f = ((votes - m) / sd).sum(axis=1, keepdims=True)
+    f = ((votes - m) / sd).sum(axis=1)
     fm, fs = float(f.mean()), float(f.std()) or 1.0
-    w, b = _logistic((f - fm) / fs, y)
-    a = float(w[0]) / fs
+    w, b = _logistic(((f - fm) / fs)[:, None], y)
+    return m, sd, fm, float(w[0]) / fs, b
+
+
+def _fusion(votes: np.ndarray, y: np.ndarray) -> Any:
+    """:func:`_fusion_fit` as a function from vote rows to logits."""
+    m, sd, fm, a, b = _fusion_fit(votes, y)
     return lambda v: (((v - m) / sd).sum(axis=1) - fm) * a + b
 
 
@@ -1092,12 +1097,7 @@ def _fusion_ranker(votes: np.ndarray, y: np.ndarray, active: np.ndarray, validat
     """The ``fusion`` combination as one linear :class:`Ranker` over :data:`FEATURES`: the
     evidence ranker's logit (itself linear in the features) and each :data:`FUSION`
     column, standardised and given one vote each, then calibrated on all pairs."""
-    m, sd = votes.mean(axis=0), votes.std(axis=0)
-    sd[sd == 0] = 1.0
-    f = ((votes - m) / sd).sum(axis=1)
-    fm, fs = float(f.mean()), float(f.std()) or 1.0
-    w, b = _logistic(((f - fm) / fs)[:, None], y)
-    a = float(w[0]) / fs
+    m, sd, fm, a, b = _fusion_fit(votes, y)
     weights = np.asarray(EVIDENCE_RANKER.weights, dtype=np.float64) * (a / sd[0])
     bias = b + a * ((EVIDENCE_RANKER.bias - m[0]) / sd[0] - fm)
     cols = [FEATURES.index(c) for c in FUSION if active[FEATURES.index(c)]]
