@@ -96,7 +96,8 @@ def write_suggest_index(
         save_index(path, stale=False, ranker=ranker, index=suggester.index,
                    text=suggester.text, keys=_match_keys(suggester.index),
                    emb_ids=suggester.scorer.ids, emb_types=suggester.scorer.types,
-                   page=page, context=suggester.context.to_compact())  # fmt: skip
+                   page=page, context=suggester.context.to_compact(),
+                   norms=suggester.row_norms())  # fmt: skip
         return path if path.exists() else None
     try:
         Suggester.load(out, cache=True)

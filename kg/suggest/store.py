@@ -4,7 +4,8 @@
 a query without parsing ``graph.json`` or reading ``embeddings.npz``'s id strings: the
 graph's adjacency as CSR arrays, node ids, labels and name keys packed as one UTF-8 array
 plus offsets each (:func:`pack_strings`), the label-word postings, the embedding rows, the
-heading-context bags and the staleness verdict. :func:`read_index` reads it back lazily
+heading-context bags as numeric arrays (:func:`pack_context`, read by :class:`PackedContext`)
+and the staleness verdict. :func:`read_index` reads it back lazily
 (:class:`PackedStrings`, :class:`NodeTable`, :class:`KeyTable` look values up on access)
 while the files it indexed are unchanged. The page's suggestions and the build-time writer
 are in :mod:`kg.suggest.index`, above the suggester.
@@ -23,6 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from kg.graph.adjacency import GraphIndex
+from kg.suggest.related import ContextIndex, Evidence
+
 __all__ = [
     "INDEX_FORMAT",
     "save_index",
@@ -33,12 +37,14 @@ __all__ = [
     "NodeTable",
     "KeyTable",
     "PackedStrings",
+    "PackedContext",
+    "pack_context",
 ]
 
 
 # -- the binary index `kg suggest` reads ---------------------------------------------------
 #: Bumped when the layout of :data:`kg.io.SUGGEST_CACHE` changes (older files are rebuilt).
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 #: The files an index was made from; it is used only while all of them are unchanged.
 INDEXED_FILES = ("graph.json", "model.json", "embeddings.npz")
 
@@ -201,6 +207,235 @@ class KeyTable(Mapping[str, list[str]]):
         return len(self._keys)
 
 
+class _Sections(Mapping[str, Any]):
+    """The notes' sections from the index's ``sec_pq`` rows (item, note) and their headings,
+    grouped on access: as item -> ``{note: heading}`` (:attr:`GraphIndex.sections`), or
+    with ``by_note`` as note -> ``{heading: [items]}`` (what :meth:`GraphIndex.filed` gives),
+    in the order the rows were written, as the dicts a whole pass would build."""
+
+    def __init__(self, ids: Sequence[str], pq: np.ndarray, heads: Sequence[str], *,
+                 pos: dict[str, int] | None = None, by_note: bool = False) -> None:  # fmt: skip
+        self._ids, self._heads, self._by_note = ids, heads, by_note
+        key, other = (pq[:, 1], pq[:, 0]) if by_note else (pq[:, 0], pq[:, 1])
+        self._order = np.argsort(key, kind="stable")
+        self._other = other
+        sorted_keys = key[self._order]
+        self._ptr = np.searchsorted(sorted_keys, np.arange(len(ids) + 1))
+        self._first = np.unique(key, return_index=True)[1]  # iteration: first-seen order
+        self._key = key
+        self._pos = pos
+        self._made: dict[int, dict[str, Any]] = {}
+
+    def _at(self, nid: object) -> int | None:
+        if self._pos is None:
+            self._pos = {n: i for i, n in enumerate(self._ids)}
+        i = self._pos.get(nid)  # type: ignore[arg-type]
+        return i if i is not None and self._ptr[i + 1] > self._ptr[i] else None
+
+    def _group(self, i: int) -> dict[str, Any]:
+        got = self._made.get(i)
+        if got is None:
+            got = {}
+            for r in self._order[self._ptr[i] : self._ptr[i + 1]].tolist():
+                other, head = self._ids[int(self._other[r])], self._heads[r]
+                if self._by_note:
+                    got.setdefault(head, []).append(other)
+                else:
+                    got[other] = head
+            self._made[i] = got
+        return got
+
+    def __getitem__(self, nid: str) -> dict[str, Any]:
+        i = self._at(nid)
+        if i is None:
+            raise KeyError(nid)
+        return self._group(i)
+
+    def __contains__(self, nid: object) -> bool:
+        return self._at(nid) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._ids[int(self._key[r])] for r in np.sort(self._first).tolist())
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+
+# -- the heading-context bags as arrays ----------------------------------------------------
+def pack_context(index: Any, compact: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The word bags of :meth:`kg.suggest.related.ContextIndex.to_compact` as the arrays
+    :class:`PackedContext` reads: each node's words and weights in ``index``'s node order (a
+    CSR: ``ctx_ptr``, ``ctx_word``, ``ctx_val``), each word's nodes and their weights (the
+    inverted CSR ``ctx_inv_ptr``, ``ctx_inv_node``, ``ctx_inv_val``), the words themselves
+    (``ctx_words_*``, :func:`pack_strings`), each word's idf, each node's norm (0 without a bag)
+    and the number of bags. Idf and norms are those ``ContextIndex(index, compact=compact)``
+    computes, taken from it, so scores read back are the same to the last bit.
+    """
+    ctx = ContextIndex(index, compact=compact)
+    ids = list(index.nodes)
+    pos = {n: i for i, n in enumerate(ids)}
+    vocab = sorted(ctx.postings)
+    at = {t: i for i, t in enumerate(vocab)}
+    rows = [ctx.bags.get(n, {}) for n in ids]
+    posts = [ctx.postings[t] for t in vocab]
+    out: dict[str, np.ndarray] = {}
+    out["ctx_word"], out["ctx_ptr"] = _pack_lists([[at[t] for t in bag] for bag in rows])
+    out["ctx_val"] = np.fromiter((v for bag in rows for v in bag.values()), dtype=np.float64,
+                                 count=out["ctx_word"].size)  # fmt: skip
+    out["ctx_inv_node"], out["ctx_inv_ptr"] = _pack_lists([[pos[n] for n in ns] for ns in posts])
+    out["ctx_inv_val"] = np.fromiter((ctx.bags[n][t] for t, ns in zip(vocab, posts, strict=True)
+                                      for n in ns), dtype=np.float64,
+                                     count=out["ctx_inv_node"].size)  # fmt: skip
+    out["ctx_idf"] = np.asarray([ctx.idf[t] for t in vocab], dtype=np.float64)
+    out["ctx_norm"] = np.asarray([ctx._norm.get(n, 0.0) for n in ids], dtype=np.float64)
+    out["ctx_bags"] = np.asarray([len(ctx.bags)], dtype=np.int64)
+    out["ctx_words_text"], out["ctx_words_off"] = pack_strings(vocab)
+    return out
+
+
+class _Slice(Sequence[str]):
+    """Node ids at ``flat[lo:hi]`` (a posting list), looked up on access."""
+
+    def __init__(self, ids: Sequence[str], flat: np.ndarray, lo: int, hi: int) -> None:
+        self._ids, self._flat, self._lo, self._hi = ids, flat, lo, hi
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._ids[int(self._flat[self._lo + i % len(self)])]
+
+    def __len__(self) -> int:
+        return self._hi - self._lo
+
+
+class _Lookup(Mapping[str, Any]):
+    """``key -> value(position)`` over ``keys``, whose position map is built on first use
+    (``where``: one given; ``same``: another lookup over the same keys, sharing its map);
+    ``present(position)`` says which keys have a value at all."""
+
+    def __init__(self, keys: Sequence[str], value: Any, present: Any = None, *,
+                 where: dict[str, int] | None = None, same: _Lookup | None = None) -> None:  # fmt: skip
+        self._keys, self._value, self._present = keys, value, present
+        self._map, self._same = where, same
+
+    def _at(self, key: object) -> int | None:
+        if self._same is not None:
+            self._map = self._same._positions()
+        i = self._positions().get(key)  # type: ignore[arg-type]
+        return i if i is not None and (self._present is None or self._present(i)) else None
+
+    def _positions(self) -> dict[str, int]:
+        if self._map is None:
+            keys = self._keys.tolist() if isinstance(self._keys, PackedStrings) else self._keys
+            self._map = {k: i for i, k in enumerate(keys)}
+        return self._map
+
+    def __getitem__(self, key: str) -> Any:
+        i = self._at(key)
+        if i is None:
+            raise KeyError(key)
+        return self._value(i)
+
+    def __contains__(self, key: object) -> bool:
+        return self._at(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for i, k in enumerate(self._keys) if self._present is None or self._present(i))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class PackedContext(ContextIndex):
+    """A :class:`kg.suggest.related.ContextIndex` read from :func:`pack_context`'s arrays:
+    nothing is bagged, parsed or indexed up front. :meth:`scores` reads the query's words,
+    their postings and weights, and scores every node carrying one at once; ``bags``,
+    ``postings`` and ``idf`` look an entry up on access (for :meth:`shared`, the reasons).
+    Scores equal the unpacked index's.
+
+    >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "post:a", "type": "post"},
+    ...     {"id": "post:b", "type": "post"}] + [{"id": f"paper:{i}", "type": "paper"} for i in "xyz"],
+    ...     "links": [{"source": "post:a", "target": "paper:x", "relation": "mentions",
+    ...                "section": "Metric-based methods"},
+    ...               {"source": "post:b", "target": "paper:y", "relation": "mentions",
+    ...                "section": "Metric learning"},
+    ...               {"source": "post:b", "target": "paper:z", "relation": "mentions",
+    ...                "section": "Data augmentation"}]})
+    >>> compact = ContextIndex(idx).to_compact()
+    >>> packed = PackedContext(idx, pack_context(idx, compact))
+    >>> packed.scores("paper:x") == ContextIndex(idx, compact=compact).scores("paper:x")
+    True
+    >>> sorted(packed.scores("paper:y")), packed.shared("paper:x", "paper:y")
+    (['paper:x'], [('metric', ['Metric-based methods'], ['Metric learning'])])
+    """
+
+    def __init__(self, index: GraphIndex, arrays: Mapping[str, np.ndarray],
+                 concepts: Mapping[str, Sequence[str]] | None = None,
+                 evidence: Evidence | None = None) -> None:  # fmt: skip
+        # not ContextIndex.__init__: that bags every node before the first query
+        self.index = index
+        self.concepts = dict(concepts or {})
+        self.evidence = evidence if evidence is not None else Evidence(index)
+        self._headings: dict[str, list[tuple[str, str, float]]] = {}
+        self._words: dict[str, list[str]] = {}
+        self._a = dict(arrays)
+        self._ids = list(index.nodes)
+        pos = getattr(index, "_pos", None)  # the loaded index's map (empty in memory)
+        self._pos: dict[str, int] = (pos if pos and len(pos) == len(self._ids)
+                                     else {n: i for i, n in enumerate(self._ids)})  # fmt: skip
+        self._vocab = PackedStrings(self._a["ctx_words_text"], self._a["ctx_words_off"])
+        ptr, iptr = self._a["ctx_ptr"], self._a["ctx_inv_ptr"]
+        word, val = self._a["ctx_word"], self._a["ctx_val"]
+        inv, vocab, ids = self._a["ctx_inv_node"], self._vocab, self._ids
+
+        def bag(i: int) -> dict[str, float]:
+            lo, hi = int(ptr[i]), int(ptr[i + 1])
+            return {vocab[t]: v for t, v in zip(word[lo:hi].tolist(), val[lo:hi].tolist(), strict=True)}
+
+        idf = self._a["ctx_idf"]
+        postings = _Lookup(vocab, lambda t: _Slice(ids, inv, int(iptr[t]), int(iptr[t + 1])))
+        self.bags = _Lookup(ids, bag, lambda i: ptr[i + 1] > ptr[i], where=self._pos)  # type: ignore[assignment]
+        self.postings = postings  # type: ignore[assignment]
+        self.idf = _Lookup(vocab, lambda t: float(idf[t]), same=postings)  # type: ignore[assignment]
+
+    def to_compact(self) -> dict[str, Any]:
+        """What :meth:`kg.suggest.related.ContextIndex.to_compact` gives (every bag read)."""
+        vocab = self._vocab.tolist()
+        ptr, word, val = self._a["ctx_ptr"], self._a["ctx_word"].tolist(), self._a["ctx_val"].tolist()
+        p = ptr.tolist()
+        bags = [[i, word[p[i]:p[i + 1]], val[p[i]:p[i + 1]]] for i in range(len(p) - 1) if p[i + 1] > p[i]]
+        return {"words": vocab, "bags": bags}
+
+    def scores(self, query: str) -> dict[str, float]:
+        """:meth:`kg.suggest.related.ContextIndex.scores`, summed over whole posting arrays."""
+        a = self._a
+        p = self._pos.get(query)
+        if p is None:
+            return {}
+        lo, hi = int(a["ctx_ptr"][p]), int(a["ctx_ptr"][p + 1])
+        norm = a["ctx_norm"]
+        qn = float(norm[p])
+        if lo == hi or qn == 0.0:
+            return {}
+        acc = np.zeros(norm.size, dtype=np.float64)
+        hit = np.zeros(norm.size, dtype=bool)
+        limit = 0.2 * int(a["ctx_bags"][0]) + 50
+        iptr, idf, inv, inv_val = a["ctx_inv_ptr"], a["ctx_idf"], a["ctx_inv_node"], a["ctx_inv_val"]
+        for t, v in zip(a["ctx_word"][lo:hi].tolist(), a["ctx_val"][lo:hi].tolist(), strict=True):
+            s, e = int(iptr[t]), int(iptr[t + 1])
+            w = v * float(idf[t]) ** 2
+            if w == 0.0 or e - s > limit:
+                continue
+            nodes = inv[s:e]
+            acc[nodes] += w * inv_val[s:e]  # a node appears once per posting: no lost update
+            hit[nodes] = True
+        hit[p] = False
+        got = np.flatnonzero(hit & (norm > 0))
+        vals = acc[got] / (qn * norm[got])
+        ids = self._ids
+        return dict(zip([ids[i] for i in got.tolist()], vals.tolist(), strict=True))
+
+
 def _file_stamps(folder: Path, *, hashes: bool) -> dict[str, list[Any]]:
     """``{name: [size, mtime_ns, sha256 or None]}`` of :data:`INDEXED_FILES` in ``folder``."""
     import hashlib
@@ -247,6 +482,7 @@ def save_index(
     emb_types: Sequence[str],
     page: Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
+    norms: Mapping[str, np.ndarray] | None = None,
 ) -> None:
     """Write the suggest index of the folder ``path`` lies in (atomically; a folder that
     cannot be written goes without, and ``kg suggest`` then builds what it needs in memory).
@@ -256,7 +492,8 @@ def save_index(
     rows of ``embeddings.npz``, ``page`` the page's suggestions (``{"k": k, "suggestions":
     {...}}``, which the next build reuses where the graph did not change, see
     :func:`reusable_page`), ``context`` the heading bags of :class:`kg.suggest.related.ContextIndex`
-    (``to_compact()``, kept as JSON). Every array is numeric: strings are packed by
+    (``to_compact()``, kept as :func:`pack_context`'s arrays), ``norms`` the row lengths of
+    :meth:`kg.suggest.suggester.Suggester.row_norms` (float64, one per row of ``emb_ids``). Every array is numeric: strings are packed by
     :func:`pack_strings`, lists of nodes are CSR arrays of positions.
     """
     import contextlib
@@ -317,8 +554,12 @@ def save_index(
     arrays["idf"] = np.asarray([tc["idf"][t] for t in tc["postings"]], dtype=np.float64)
     arrays["norm"] = np.asarray(tc["norm"], dtype=np.float64)
     emb_ids = [str(n) for n in emb_ids]
-    if emb_ids != ids:  # else the node ids serve (the usual case)
-        strings("emb_ids", emb_ids)
+    if emb_ids != ids:  # else the node ids serve
+        if all(n in pos for n in emb_ids):  # nodes of the graph: their positions serve
+            arrays["emb_perm"] = np.fromiter((pos[n] for n in emb_ids), dtype=np.int32,
+                                             count=len(emb_ids))  # fmt: skip
+        else:
+            strings("emb_ids", emb_ids)
     emb_type_names = sorted(set(map(str, emb_types)))
     ecode = {t: i for i, t in enumerate(emb_type_names)}
     arrays["emb_type_code"] = np.fromiter((ecode[str(t)] for t in emb_types), dtype=np.int16,
@@ -334,7 +575,9 @@ def save_index(
     if page is not None:
         arrays["page"] = _json_bytes(page)
     if context is not None:
-        arrays["context"] = _json_bytes(context)
+        arrays.update(pack_context(index, context))
+    for name, values in (norms or {}).items():
+        arrays[name] = np.asarray(values, dtype=np.float64)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     with contextlib.suppress(OSError):  # a read-only folder: suggestions work, only slower
@@ -344,11 +587,11 @@ def save_index(
 def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     """What :func:`save_index` wrote, while the files it indexed are unchanged (else, or
     when it cannot be read, ``None``): ``{"index", "text", "keys", "stale", "ranker",
-    "emb_ids", "emb_types", "emb_id_rank", "emb_in_graph", "context"}`` (``context``:
-    ``None`` when none was written)."""
+    "emb_ids", "emb_types", "emb_id_rank", "emb_in_graph", "context", "norms"}`` (``context``:
+    the arrays of :func:`pack_context` for :class:`PackedContext`; ``norms``: ``{"emb_norm",
+    "emb_rel_norm"}`` as written; each ``None`` when none was written)."""
     import zipfile
 
-    from kg.graph.adjacency import GraphIndex
     from kg.suggest.related import TextIndex
 
     path = Path(path)
@@ -373,9 +616,10 @@ def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         # arrays, not lists: only the neighbours of the nodes a query touches are read
         index._csr = (ids, meta["relations"], a["indptr"], a["nbr"], a["code"])
         index._pos = pos
-        for (p, q), sec in zip(a["sec_pq"].tolist(), unpack_strings(a["sec_text"], a["sec_off"]),
-                               strict=True):  # fmt: skip
-            index.sections.setdefault(ids[p], {})[ids[q]] = sec
+        # the sections of the items and notes a query touches, grouped on access
+        heads = PackedStrings(a["sec_text"], a["sec_off"])
+        index.sections = _Sections(ids, a["sec_pq"], heads, pos=pos)  # type: ignore[assignment]
+        index._filed = _Sections(ids, a["sec_pq"], heads, pos=pos, by_note=True)  # type: ignore[assignment]
         keys = {
             tier: KeyTable(PackedStrings(a[f"key_{tier}_text"], a[f"key_{tier}_off"]),
                            a[f"key_{tier}_flat"], a[f"key_{tier}_ptr"], ids)
@@ -387,18 +631,23 @@ def read_index(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         postings = KeyTable(toks, a["tok_flat"], a["tok_ptr"], ids)
         idf = KeyTable(toks, None, None, ids, values=a["idf"], same_keys=postings)
         text.postings, text.idf = postings, idf  # type: ignore[assignment]
-        emb_ids = (ids if "emb_ids_text" not in a
-                   else unpack_strings(a["emb_ids_text"], a["emb_ids_off"]))  # fmt: skip
+        if "emb_perm" in a:
+            emb_ids = [ids[i] for i in a["emb_perm"].tolist()]
+        elif "emb_ids_text" in a:
+            emb_ids = unpack_strings(a["emb_ids_text"], a["emb_ids_off"])
+        else:
+            emb_ids = ids
         enames = meta["emb_types"]
         emb_types = [enames[c] for c in a["emb_type_code"].tolist()]
         in_graph = a["emb_in_graph"].astype(bool)
-        context = _from_json_bytes(a["context"]) if "context" in a else None
+        context = {k: v for k, v in a.items() if k.startswith("ctx_")} or None
+        norms = {k: a[k] for k in ("emb_norm", "emb_rel_norm") if k in a} or None
     except (KeyError, IndexError, ValueError, TypeError):
         return None
     return {"index": index, "text": text, "keys": keys, "stale": bool(meta["stale"]),
             "ranker": meta.get("ranker"), "emb_ids": emb_ids, "emb_types": emb_types,
             "emb_id_rank": a["emb_id_rank"], "emb_in_graph": in_graph,
-            "context": context}  # fmt: skip
+            "context": context, "norms": norms}  # fmt: skip
 
 
 def load_scorer(path: str | os.PathLike[str], ids: list[str], types: list[str]) -> Any:

@@ -77,7 +77,6 @@ from kg.suggest.related import (
     Ranker,
     TextIndex,
     pair_features,
-    unit_rows,
 )
 from kg.suggest.scoring import EmbeddingScorer, sigmoid
 
@@ -192,9 +191,9 @@ class Suggester:
         self.directory = directory
         self.ranker = ranker
         self._evidence: Evidence | None = None
-        self._unit: np.ndarray | None = None
-        self._related: np.ndarray | None = None
-        self._related_of: Ranker | None = None
+        self._z: np.ndarray | None = None
+        self._norms: dict[str, np.ndarray] | None = None
+        self._norms_of: Ranker | None = None
         self._text: TextIndex | None = None
         self._context: ContextIndex | None = None
         self._keys: dict[str, dict[str, list[str]]] | None = None
@@ -240,7 +239,7 @@ class Suggester:
                 f"{missing}: no trained model here; run `kg train --out {directory}` "
                 f"(or `kg build` without --no-train)"
             )
-        from kg.suggest.store import load_scorer, read_index, save_index
+        from kg.suggest.store import PackedContext, load_scorer, read_index, save_index
 
         cpath = real / SUGGEST_CACHE
         hit = read_index(cpath) if cache else None
@@ -249,7 +248,7 @@ class Suggester:
             is_stale, ranker = hit["stale"], hit["ranker"]
             scorer = load_scorer(epath, hit["emb_ids"], hit["emb_types"])
             id_rank, in_graph = hit["emb_id_rank"], hit["emb_in_graph"]
-            context = hit.get("context")
+            context, norms = hit.get("context"), hit.get("norms")
         else:
             data = _read_json(gpath)
             model = _read_json(mpath)
@@ -259,7 +258,7 @@ class Suggester:
                 index = GraphIndex.from_node_link(data)
                 keys = _match_keys(index)
                 text = TextIndex(index)
-                context = None
+                context = norms = None
             except (KeyError, TypeError, AttributeError, ValueError) as exc:
                 reason = " ".join(f"{type(exc).__name__}: {exc}".split())
                 raise ValueError(
@@ -271,9 +270,10 @@ class Suggester:
             if cache:
                 concepts = Ranker.from_json(ranker).concepts if ranker is not None else None
                 context = ContextIndex(index, concepts).to_compact()
+                norms = row_norms(scorer.z, Ranker.from_json(ranker).head if ranker else None)
                 save_index(cpath, stale=is_stale, ranker=ranker, index=index, text=text,
                            keys=keys, emb_ids=scorer.ids, emb_types=scorer.types,
-                           context=context)  # fmt: skip
+                           context=context, norms=norms)  # fmt: skip
         stale = (
             f"{mpath}: the model was trained on another version of {gpath.name}; "
             f"run `kg train --out {directory}` to refresh it"
@@ -285,9 +285,13 @@ class Suggester:
                    id_rank=id_rank, in_graph=in_graph)  # fmt: skip
         self._keys = keys
         self._text = text
-        if context is not None:
-            self._context = ContextIndex(index, self.ranker.concepts if self.ranker else None,
-                                         self.evidence, compact=context)  # fmt: skip
+        if norms is not None and ("emb_rel_norm" in norms) == bool(self.ranker and self.ranker.head):
+            self._norms, self._norms_of = dict(norms), self.ranker
+        concepts = self.ranker.concepts if self.ranker else None
+        if hit is not None and context is not None:  # arrays: read per query, not up front
+            self._context = PackedContext(index, context, concepts, self.evidence)
+        elif context is not None:
+            self._context = ContextIndex(index, concepts, self.evidence, compact=context)
         return self
 
     @classmethod
@@ -437,13 +441,16 @@ class Suggester:
         ):
             if gnn is None:
                 gnn = self.scorer.logits(row, cands)
-            if self._unit is None:
-                self._unit = unit_rows(self.scorer.z)
-            # one product over every row, then the candidates' (no [n, d] gather per query)
-            cols = [gnn, (self._unit @ self._unit[row])[cands]]
-            related = self._related_rows()
-            if related is not None:  # the cosine through the ranker's relatedness head
-                cols.append((related @ related[row])[cands])
+            # the cosines as products with the query's row over lengths known up front: no
+            # [n, d] array is scaled or projected per query
+            z, norms = self._z64(), self.row_norms()
+            zq = z[row]
+            length = np.where(norms["emb_norm"] > 0, norms["emb_norm"], 1.0)
+            cols = [gnn, (z @ zq)[cands] / (length[cands] * length[row])]
+            if "emb_rel_norm" in norms:  # the cosine through the ranker's relatedness head
+                head = np.asarray(self.ranker.head, dtype=np.float64)  # type: ignore[union-attr]
+                rel = np.where(norms["emb_rel_norm"] > 0, norms["emb_rel_norm"], 1.0)
+                cols.append((z @ (head @ (zq @ head)))[cands] / (rel[cands] * rel[row]))
             gnn = np.column_stack(cols)
         pos = np.full(len(self.scorer.ids), -1, dtype=np.int64)
         pos[cands] = np.arange(cands.size)
@@ -452,14 +459,21 @@ class Suggester:
             context=self.context,
         )
 
-    def _related_rows(self) -> np.ndarray | None:
-        """Unit embeddings through the ranker's relatedness head (``None`` without one)."""
-        if self.ranker is None or not self.ranker.head:
-            return None
-        if self._related is None or self._related_of is not self.ranker:
-            self._related = self.ranker.project(self.scorer.z)
-            self._related_of = self.ranker
-        return self._related
+    def _z64(self) -> np.ndarray:
+        """The embeddings as float64 (made once)."""
+        if self._z is None:
+            self._z = np.asarray(self.scorer.z, dtype=np.float64)
+        return self._z
+
+    def row_norms(self) -> dict[str, np.ndarray]:
+        """Lengths of the embedding rows (``emb_norm``) and, with a ranker's relatedness
+        head, of their images through it (``emb_rel_norm``): what the cosines of
+        :meth:`features` divide by. Computed once here (the suggest index keeps them, so a
+        query projects no row but its own)."""
+        if self._norms is None or self._norms_of is not self.ranker:
+            self._norms = row_norms(self._z64(), self.ranker.head if self.ranker else None)
+            self._norms_of = self.ranker
+        return self._norms
 
     def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
         """The ranking's logits for ``query`` against scorer rows ``cands``: the ranker's when
@@ -735,6 +749,20 @@ class Suggester:
             n: [{kk: v for kk, v in s.to_dict().items() if kk != "rank"} for s in found[n]]
             for n in nodes
         }
+
+
+def row_norms(z: np.ndarray, head: Sequence[Sequence[float]] | None = None) -> dict[str, np.ndarray]:
+    """``{"emb_norm": |z_i|}`` and, with a relatedness ``head``, ``"emb_rel_norm": |z_i head|``
+    (float64), see :meth:`Suggester.row_norms`.
+
+    >>> {k: v.tolist() for k, v in row_norms(np.array([[3.0, 4.0]]), [[1.0], [0.0]]).items()}
+    {'emb_norm': [5.0], 'emb_rel_norm': [3.0]}
+    """
+    z = np.asarray(z, dtype=np.float64)
+    out = {"emb_norm": np.linalg.norm(z, axis=1)}
+    if head:
+        out["emb_rel_norm"] = np.linalg.norm(z @ np.asarray(head, dtype=np.float64), axis=1)
+    return out
 
 
 class _Positions:
