@@ -224,11 +224,34 @@ kg = KnowledgeGraph.load(sys.argv[1])
 tuned = LinkPredictor.load(sys.argv[1])
 before = LinkPredictor.load(sys.argv[2])
 fresh = train(kg, init=before, warm=False, progress=False)
+# the same fine-tune with its related-works ranker fitted afresh (what a build did before
+# the ranker was kept): how far the kept ranker's suggestions are from a refitted one's
+import random
+import kg.learn.incremental as inc
+kept_ranker, inc.kept_ranker = inc.kept_ranker, lambda previous, graph: None
+refit = train(kg, init=before, progress=False)
+inc.kept_ranker = kept_ranker
 out = {}
-for name, p in (("fine_tuned", tuned), ("fresh_same_split", fresh)):
+for name, p in (("fine_tuned", tuned), ("fresh_same_split", fresh), ("fine_tuned_ranker_refit", refit)):
     r = evaluate(kg, p, max_queries=2000, baselines=())["results"]["gnn"]
+    rk = p.config.get("ranker") or {}
+    val = (rk.get("validation") or {}).get("ranker") or {}
     out[name] = {"mrr": round(r["mrr"], 4), "auc": round(r["auc"], 4), "hits@10": round(r["hits@10"], 4),
-                 "train_s": round(p.timings["total"], 1), "epochs": p.config["epochs_trained"]}
+                 "train_s": round(p.timings["total"], 1), "epochs": p.config["epochs_trained"],
+                 "ranker_kind": rk.get("kind"), "ranker_kept": bool(p.config.get("ranker_kept")),
+                 "ranker_val_mrr": round(val.get("mrr", float("nan")), 4),
+                 "ranker_val_auc": round(val.get("auc", float("nan")), 4)}
+from kg.suggest.suggester import Suggester
+papers = sorted(n for n, a in kg.graph.nodes(data=True) if a.get("type") == "paper")
+queries = random.Random(0).sample(papers, min(200, len(papers)))
+def top10(p):
+    s = Suggester.from_predictor(p, kg, check=False)
+    return {q: {x.id for x in s.suggest(q, k=10, reasons=False)} for q in queries}
+a, b, c = top10(tuned), top10(refit), top10(fresh)
+def overlap(x, y):
+    return round(sum(len(x[q] & y[q]) / max(1, len(x[q] | y[q])) for q in queries) / len(queries), 4)
+out["top10_jaccard"] = {"kept_vs_refit": overlap(a, b), "refit_vs_fresh": overlap(b, c),
+                        "kept_vs_fresh": overlap(a, c), "queries": len(queries)}
 print(json.dumps(out))
 """
 

@@ -63,9 +63,10 @@ def training_line(predictor: Any) -> str:
         f"mini-batches of {c['batch_size']}" if c.get("mode") == "minibatch" else "full batch"
     )
     start = "fine-tuned from the previous model" if c.get("warm_start") else "trained from scratch"
+    kept = "; related-works ranker kept from it" if c.get("ranker_kept") else ""
     return (
         f"model: {start} on {c['device']}: best epoch {c['best_epoch']} of "
-        f"{c['epochs_trained']}, {t['total']:.1f} s, {how}"
+        f"{c['epochs_trained']}, {t['total']:.1f} s, {how}{kept}"
     )
 
 

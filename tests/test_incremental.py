@@ -47,9 +47,31 @@ def test_fine_tune_starts_from_the_previous_weights(tmp_path) -> None:
     fresh = train(kg, init=again, warm=False, progress=False, hidden=8, epochs=5)
     assert tuned.config.get("warm_start") is True and "warm_start" not in fresh.config
     assert tuned.config["epochs_trained"] <= 30
+    # the fine-tune keeps the previous ranker as it was fitted; a fresh model fits its own
+    assert tuned.config.get("ranker_kept") is True and "ranker_kept" not in fresh.config
+    kept = {k: v for k, v in tuned.config["ranker"].items() if k != "concepts"}
+    assert kept == {k: v for k, v in prev.config["ranker"].items() if k != "concepts"}
     # the carried split is the previous one when nothing changed
     for k in ("train_pos", "val_pos", "test_pos"):
         assert _named(tuned.ids, tuned.split[k]) == _named(prev.ids, prev.split[k])
+
+
+def test_kept_ranker_reads_the_edited_headings_and_refuses_other_features() -> None:
+    from kg.graph.adjacency import GraphIndex
+    from kg.learn.incremental import kept_ranker
+    from kg.suggest.related import context_headings, heading_concepts
+
+    kg = toy_kg(posts=4)
+    prev = train(kg, **FAST)
+    edited = toy_kg(posts=5)
+    got = kept_ranker(prev, edited)
+    assert got is not None and got.kind == prev.config["ranker"]["kind"]
+    full = GraphIndex.from_graph(edited.graph)
+    assert got.concepts == heading_concepts(h for hs in context_headings(full).values() for h, _, _ in hs)
+    prev.config["ranker"] = {**prev.config["ranker"], "features": ["shared_groups"]}
+    assert kept_ranker(prev, edited) is None
+    prev.config.pop("ranker")
+    assert kept_ranker(prev, edited) is None
 
 
 def test_no_previous_model_after_a_large_change_or_another_seed(tmp_path) -> None:
@@ -84,5 +106,7 @@ def test_kg_build_says_when_it_fine_tunes(tmp_path) -> None:
     second = CliRunner().invoke(cli, ["build", str(notes), "--out", out])
     assert second.exit_code == 0, second.output
     assert "model: fine-tuned from the previous model" in second.output
+    assert "related-works ranker kept from it" in second.output
     third = CliRunner().invoke(cli, ["build", str(notes), "--out", out, "--retrain"])
     assert "model: trained from scratch" in third.output
+    assert "ranker kept" not in third.output

@@ -16,7 +16,11 @@ with ``init=previous`` then
 3. trains :data:`FINETUNE_EPOCHS` epochs (mini-batch: :data:`FINETUNE_MINIBATCH_EPOCHS`)
    at a tenth of the usual learning rate (:data:`FINETUNE_LR`; a fresh Adam's first steps
    at full rate throw a trained model off) with a short patience, keeping the best
-   validation epoch, the starting weights included (epoch 0).
+   validation epoch, the starting weights included (epoch 0);
+4. keeps the previous related-works ranker (:func:`kept_ranker`): its choice, weights and
+   relatedness head were fitted on embeddings the fine-tune starts from and barely moves,
+   so only the glossary concepts of the graph's headings are read again; fitting it anew
+   (held-out re-encodings, the head's cross-fit) would cost more than the fine-tune.
 
 :func:`graph_change` measures how much changed; ``kg build`` fine-tunes when it is at most
 :data:`SMALL_CHANGE` and a previous model sits in the output folder, and trains a fresh model
@@ -46,6 +50,7 @@ __all__ = [
     "warm_start",
     "carried_split",
     "previous_model",
+    "kept_ranker",
 ]
 
 #: Largest changed share of nodes plus edges for which ``kg build`` fine-tunes.
@@ -219,3 +224,25 @@ def previous_model(out: Any, kg: Any, *, seed: int = 0, max_change: float = SMAL
     }
     change = graph_change(previous.ids, old_pairs, new_ids, sorted(new_pairs))
     return previous if change <= max_change else None
+
+
+def kept_ranker(previous: Any, kg: Any) -> Any:
+    """The previous model's related-works ranker for a model fine-tuned from it, with the
+    heading concepts of ``kg`` (``None`` when it has none, or one over other features:
+    then the ranker is fitted afresh).
+
+    The ranker's kind, weights, standardisation and relatedness head are kept as they
+    were validated; the glossary concepts of the headings (:func:`kg.suggest.related.heading_concepts`)
+    follow the edited notes, as a fresh fit would take them.
+    """
+    from dataclasses import replace
+
+    from kg.graph.adjacency import GraphIndex
+    from kg.suggest.related import FEATURES, Ranker, context_headings, heading_concepts
+
+    data = (getattr(previous, "config", None) or {}).get("ranker")
+    if not data or list(data.get("features", [])) != list(FEATURES):
+        return None
+    full = GraphIndex.from_graph(kg.graph)
+    concepts = heading_concepts(h for heads in context_headings(full).values() for h, _, _ in heads)
+    return replace(Ranker.from_json(data), concepts=concepts)

@@ -403,7 +403,8 @@ def train(
             :mod:`kg.learn.incremental`): its split is carried over (old pairs keep their part)
             and, with ``warm``, its weights are the starting point when its settings and
             feature width match; training then runs
-            :data:`kg.learn.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given.
+            :data:`kg.learn.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given,
+            and ``init``'s related-works ranker is kept (:func:`kg.learn.incremental.kept_ranker`).
         warm: start from ``init``'s weights (``False``: a fresh model on the carried split).
 
     Raises:
@@ -507,15 +508,21 @@ def train(
         z = model.encode(x, split.full_mp.to(dev)).cpu().numpy().astype(np.float32)
         z_eval = model.encode(x, split.test_mp.to(dev)).cpu().numpy().astype(np.float32)
     dec = decoder_arrays(model)
-    test_pos = split.arrays()["test_pos"]
-    rows = {n: i for i, n in enumerate(lg.ids)}  # sections teach the ranker too
-    extra = [(rows[a], rows[b]) for a, b in section_holdout(kg, seed=seed) if a in rows and b in rows]
-    held = np.hstack([test_pos, np.asarray(extra, dtype=np.int64).reshape(-1, 2).T])
-    ranker = fit_relatedness(
-        kg, lg.ids, held, _relatedness_embeddings(kg, lg.ids, model, x, split, held),
-        dec, seed=seed, fit_head=fit_relatedness_head,
-        encode_without=_encoder_without(lg.ids, model, x, split.full_mp.to(dev)),
-    )
+    from kg.learn.incremental import kept_ranker
+
+    ranker = kept_ranker(init, kg) if start is not None else None  # fine-tuned: keep it
+    if ranker is not None:
+        mode["ranker_kept"] = True
+    else:
+        test_pos = split.arrays()["test_pos"]
+        rows = {n: i for i, n in enumerate(lg.ids)}  # sections teach the ranker too
+        extra = [(rows[a], rows[b]) for a, b in section_holdout(kg, seed=seed) if a in rows and b in rows]
+        held = np.hstack([test_pos, np.asarray(extra, dtype=np.int64).reshape(-1, 2).T])
+        ranker = fit_relatedness(
+            kg, lg.ids, held, _relatedness_embeddings(kg, lg.ids, model, x, split, held),
+            dec, seed=seed, fit_head=fit_relatedness_head,
+            encode_without=_encoder_without(lg.ids, model, x, split.full_mp.to(dev)),
+        )
     t_end = time.perf_counter()
     config = {
         "kg_version": __version__,
