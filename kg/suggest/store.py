@@ -492,7 +492,7 @@ def save_index(
     rows of ``embeddings.npz``, ``page`` the page's suggestions (``{"k": k, "suggestions":
     {...}}``, which the next build reuses where the graph did not change, see
     :func:`reusable_page`), ``context`` the heading bags of :class:`kg.suggest.related.ContextIndex`
-    (``to_compact()``, kept as :func:`pack_context`'s arrays), ``norms`` the row lengths of
+    (``to_compact()``, kept as :func:`pack_context`'s arrays; or those arrays), ``norms`` the row lengths of
     :meth:`kg.suggest.suggester.Suggester.row_norms` (float64, one per row of ``emb_ids``). Every array is numeric: strings are packed by
     :func:`pack_strings`, lists of nodes are CSR arrays of positions.
     """
@@ -574,8 +574,8 @@ def save_index(
     })  # fmt: skip
     if page is not None:
         arrays["page"] = _json_bytes(page)
-    if context is not None:
-        arrays.update(pack_context(index, context))
+    if context is not None:  # the bags, or the arrays pack_context already made of them
+        arrays.update(context if "ctx_ptr" in context else pack_context(index, context))
     for name, values in (norms or {}).items():
         arrays[name] = np.asarray(values, dtype=np.float64)
     buf = io.BytesIO()

@@ -239,7 +239,13 @@ class Suggester:
                 f"{missing}: no trained model here; run `kg train --out {directory}` "
                 f"(or `kg build` without --no-train)"
             )
-        from kg.suggest.store import PackedContext, load_scorer, read_index, save_index
+        from kg.suggest.store import (
+            PackedContext,
+            load_scorer,
+            pack_context,
+            read_index,
+            save_index,
+        )
 
         cpath = real / SUGGEST_CACHE
         hit = read_index(cpath) if cache else None
@@ -269,7 +275,8 @@ class Suggester:
             id_rank = in_graph = None
             if cache:
                 concepts = Ranker.from_json(ranker).concepts if ranker is not None else None
-                context = ContextIndex(index, concepts).to_compact()
+                # packed once: the index keeps these arrays and this suggester reads them
+                context = pack_context(index, ContextIndex(index, concepts).to_compact())
                 norms = row_norms(scorer.z, Ranker.from_json(ranker).head if ranker else None)
                 save_index(cpath, stale=is_stale, ranker=ranker, index=index, text=text,
                            keys=keys, emb_ids=scorer.ids, emb_types=scorer.types,
@@ -288,10 +295,8 @@ class Suggester:
         if norms is not None and ("emb_rel_norm" in norms) == bool(self.ranker and self.ranker.head):
             self._norms, self._norms_of = dict(norms), self.ranker
         concepts = self.ranker.concepts if self.ranker else None
-        if hit is not None and context is not None:  # arrays: read per query, not up front
+        if context is not None:  # arrays: read per query, not up front
             self._context = PackedContext(index, context, concepts, self.evidence)
-        elif context is not None:
-            self._context = ContextIndex(index, concepts, self.evidence, compact=context)
         return self
 
     @classmethod
