@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from _toy_kg import toy_kg
 
-from kg.learn.incremental import carried_split, graph_change, previous_model
+from kg.learn.incremental import RANKER_KEEP_MAX, carried_split, graph_change, previous_model
 from kg.learn.pyg import to_link_graph
 from kg.learn.training import train
 
@@ -48,9 +48,11 @@ def test_fine_tune_starts_from_the_previous_weights(tmp_path) -> None:
     assert tuned.config.get("warm_start") is True and "warm_start" not in fresh.config
     assert tuned.config["epochs_trained"] <= 30
     # the fine-tune keeps the previous ranker as it was fitted; a fresh model fits its own
-    assert tuned.config.get("ranker_kept") is True and "ranker_kept" not in fresh.config
+    assert tuned.config.get("ranker_kept") == 1 and "ranker_kept" not in fresh.config
     kept = {k: v for k, v in tuned.config["ranker"].items() if k != "concepts"}
     assert kept == {k: v for k, v in prev.config["ranker"].items() if k != "concepts"}
+    tuned.config["ranker_kept"] = RANKER_KEEP_MAX  # kept that many builds in a row: refitted
+    assert "ranker_kept" not in train(kg, init=tuned, progress=False, hidden=8).config
     # the carried split is the previous one when nothing changed
     for k in ("train_pos", "val_pos", "test_pos"):
         assert _named(tuned.ids, tuned.split[k]) == _named(prev.ids, prev.split[k])

@@ -20,7 +20,8 @@ with ``init=previous`` then
 4. keeps the previous related-works ranker (:func:`kept_ranker`): its choice, weights and
    relatedness head were fitted on embeddings the fine-tune starts from and barely moves,
    so only the glossary concepts of the graph's headings are read again; fitting it anew
-   (held-out re-encodings, the head's cross-fit) would cost more than the fine-tune.
+   (held-out re-encodings, the head's cross-fit) would cost more than the fine-tune. After
+   :data:`RANKER_KEEP_MAX` such builds in a row the next one fits it afresh.
 
 :func:`graph_change` measures how much changed; ``kg build`` fine-tunes when it is at most
 :data:`SMALL_CHANGE` and a previous model sits in the output folder, and trains a fresh model
@@ -45,6 +46,7 @@ __all__ = [
     "SMALL_CHANGE",
     "FINETUNE_EPOCHS",
     "FINETUNE_MINIBATCH_EPOCHS",
+    "RANKER_KEEP_MAX",
     "WarmStart",
     "graph_change",
     "warm_start",
@@ -63,6 +65,10 @@ FINETUNE_LR = 0.001
 #: Mini-batch epochs of a fine-tune, and its patience.
 FINETUNE_MINIBATCH_EPOCHS = 3
 FINETUNE_MINIBATCH_PATIENCE = 1
+
+#: Builds in a row that may keep the related-works ranker; the next fits it afresh (edits add
+#: up, and so does the drift between the ranker and the model it ranks with).
+RANKER_KEEP_MAX = 5
 
 #: Settings that must be equal for the previous weights to fit the new model.
 _SAME = ("encoder", "decoder", "hidden", "layers", "features", "degree", "in_channels")
@@ -228,8 +234,9 @@ def previous_model(out: Any, kg: Any, *, seed: int = 0, max_change: float = SMAL
 
 def kept_ranker(previous: Any, kg: Any) -> Any:
     """The previous model's related-works ranker for a model fine-tuned from it, with the
-    heading concepts of ``kg`` (``None`` when it has none, or one over other features:
-    then the ranker is fitted afresh).
+    heading concepts of ``kg`` (``None`` when it has none, one over other features, or one
+    already kept :data:`RANKER_KEEP_MAX` builds in a row: then the ranker is fitted afresh).
+    The model's ``config["ranker_kept"]`` counts the builds in a row that kept it.
 
     The ranker's kind, weights, standardisation and relatedness head are kept as they
     were validated; the glossary concepts of the headings (:func:`kg.suggest.related.heading_concepts`)
@@ -240,8 +247,11 @@ def kept_ranker(previous: Any, kg: Any) -> Any:
     from kg.graph.adjacency import GraphIndex
     from kg.suggest.related import FEATURES, Ranker, context_headings, heading_concepts
 
-    data = (getattr(previous, "config", None) or {}).get("ranker")
+    config = getattr(previous, "config", None) or {}
+    data = config.get("ranker")
     if not data or list(data.get("features", [])) != list(FEATURES):
+        return None
+    if int(config.get("ranker_kept", 0)) >= RANKER_KEEP_MAX:
         return None
     full = GraphIndex.from_graph(kg.graph)
     concepts = heading_concepts(h for heads in context_headings(full).values() for h, _, _ in heads)

@@ -511,8 +511,8 @@ def train(
     from kg.learn.incremental import kept_ranker
 
     ranker = kept_ranker(init, kg) if start is not None else None  # fine-tuned: keep it
-    if ranker is not None:
-        mode["ranker_kept"] = True
+    if ranker is not None:  # how many builds in a row kept it
+        mode["ranker_kept"] = int(init.config.get("ranker_kept", 0)) + 1  # type: ignore[union-attr]
     else:
         test_pos = split.arrays()["test_pos"]
         rows = {n: i for i, n in enumerate(lg.ids)}  # sections teach the ranker too
