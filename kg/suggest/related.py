@@ -1156,8 +1156,7 @@ def fit_ranker(
     fold = query_folds(q)
     val = {c: np.zeros(len(y)) for c in COMBINATIONS}
     val["prior"] = prior
-    cols = [f for f in FUSION if active[FEATURES.index(f)]]
-    votes = np.column_stack([prior] + [X[:, FEATURES.index(f)] for f in cols])
+    votes = np.column_stack([prior] + [X[:, FEATURES.index(f)] for f in FUSION if active[FEATURES.index(f)]])
     for k in range(VALIDATION_FOLDS):
         tr = fold != k
         val["fusion"][~tr] = _fusion(votes[tr], y[tr])(votes[~tr])
@@ -1190,7 +1189,7 @@ def fit_ranker(
         Z = ((X - mean) / scale)[:, active]
         weights = np.zeros(len(FEATURES))
         if best == "fusion":
-            return _fusion_ranker(votes, y, cols, validation, pairs)
+            return _fusion_ranker(votes, y, active, validation, pairs)
         if best == "learned":
             w = _nonnegative(_logistic_weights, Z, y)
             b = _logistic(Z[:, w > 0], y)[1] if (w > 0).any() else 0.0
@@ -1233,7 +1232,7 @@ def _fusion(votes: np.ndarray, y: np.ndarray) -> Any:
     return lambda v: (((v - m) / sd).sum(axis=1) - fm) * a + b
 
 
-def _fusion_ranker(votes: np.ndarray, y: np.ndarray, cols: Sequence[str], validation: dict[str, Any],
+def _fusion_ranker(votes: np.ndarray, y: np.ndarray, active: np.ndarray, validation: dict[str, Any],
                    pairs: dict[str, int]) -> Ranker:
     """The ``fusion`` combination as one linear :class:`Ranker` over :data:`FEATURES`: the
     evidence ranker's logit (itself linear in the features) and each :data:`FUSION`
@@ -1241,7 +1240,8 @@ def _fusion_ranker(votes: np.ndarray, y: np.ndarray, cols: Sequence[str], valida
     m, sd, fm, a, b = _fusion_fit(votes, y)
     weights = np.asarray(EVIDENCE_RANKER.weights, dtype=np.float64) * (a / sd[0])
     bias = b + a * ((EVIDENCE_RANKER.bias - m[0]) / sd[0] - fm)
-    for i, j in enumerate((FEATURES.index(c) for c in cols), start=1):
+    cols = [FEATURES.index(c) for c in FUSION if active[FEATURES.index(c)]]
+    for i, j in enumerate(cols, start=1):
         weights[j] += a / sd[i]
         bias -= a * m[i] / sd[i]
     validation["chosen"] = {"combination": "fusion"}
