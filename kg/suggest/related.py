@@ -1128,8 +1128,10 @@ def fit_ranker(
     query's pairs, and every query of one held-out note, on one side). Each of
     :data:`COMBINATIONS` is validated: ``learned`` (a logistic fit on all features),
     ``prior`` (:data:`EVIDENCE_RANKER`'s fixed weights), ``learned_on_prior`` (a fit added
-    to the prior's logit) and ``fusion`` (the prior's logit and each :data:`FUSION` column,
-    standardised, one equal vote each, calibrated by a one-weight fit). The winners are
+    to the prior's logit), ``fusion`` (the prior's logit and each :data:`FUSION` column,
+    standardised, one equal vote each, calibrated by a one-weight fit) and ``listwise``
+    (:func:`_listwise`, calibrated by a one-weight fit); ``learned`` and ``listwise`` keep
+    their weights at or above zero (:func:`_nonnegative`). The winners are
     those with a higher mean MRR and AUC than every single feature on the held-out folds;
     of them, the simplest (:data:`SIMPLICITY`) whose MRR is within one standard error of the
     best winner's is kept (``kind="learned"``, or ``"evidence"`` for the prior): weights
