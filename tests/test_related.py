@@ -421,3 +421,66 @@ def test_a_held_out_notes_queries_are_validated_together() -> None:
     for n in range(7):
         assert len({int(f) for q, f in zip(qs, folds, strict=True) if q.startswith(f"post:n{n}|")}) == 1
     assert len(set(folds[70:].tolist())) > 1
+
+
+def test_the_logistic_fit_stays_finite_when_the_offset_already_separates_the_pairs() -> None:
+    """A prior that all but separates the pairs left Newton's full step on the unpenalised
+    bias overshooting without end (a bias of -1e11); halved steps keep the loss going down."""
+    from kg.suggest.related import _logistic
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (rng.random(200) < 0.3).astype(float)
+    off = np.where(y == 1, 30.0, -30.0)
+    off[:3] *= -1  # three pairs the prior gets wrong
+    w, b = _logistic(X, y, offset=off)
+    assert np.isfinite(b) and abs(b) < 50 and np.abs(w).max() < 50
+
+    def loss(w: np.ndarray, b: float) -> float:
+        t = X @ w + b + off
+        n, pos = len(y), y.sum()
+        sw = np.where(y == 1, n / (2 * pos), n / (2 * (n - pos)))
+        return float(sw @ (np.logaddexp(0, t) - y * t) + 0.5 * w @ w)
+
+    assert loss(w, b) <= loss(np.zeros(2), 0.0)
+
+
+def test_the_listwise_fit_ranks_within_each_query_and_ignores_what_a_query_shares() -> None:
+    """``_listwise``: a column that is the same for every candidate of a query (telling
+    queries apart, not candidates) gets no weight; the column that orders candidates
+    within their query does, and the ranker built from it is calibrated by one more fit."""
+    from kg.suggest.related import _listwise
+
+    rng = np.random.default_rng(2)
+    nq, per = 80, 6
+    q = np.repeat([f"q{i}" for i in range(nq)], per)
+    y = np.tile([1.0, 0, 0, 0, 0, 0], nq)
+    level = np.repeat(rng.normal(size=nq), per)
+    Z = np.column_stack([level, y + 0.7 * rng.normal(size=nq * per), rng.normal(size=nq * per)])
+    w = _listwise(Z, y, q)
+    assert abs(w[0]) < 1e-6 and w[1] > 0.5 and abs(w[2]) < w[1] / 3
+    # shuffling the rows changes nothing: the fit goes by query, not by row order
+    perm = rng.permutation(len(y))
+    np.testing.assert_allclose(_listwise(Z[perm], y[perm], q[perm]), w, atol=1e-8)
+
+
+def test_learned_weights_are_never_negative() -> None:
+    """Every feature means "closer" as it grows: two copies of one signal (Adamic–Adar and
+    common neighbours on a small graph) must not cancel into a large positive and a
+    negative weight; the column a fit would weigh below zero is dropped and the rest
+    refitted."""
+    from kg.suggest.related import _logistic, _logistic_weights, _nonnegative
+
+    rng = np.random.default_rng(4)
+    y = np.tile([1.0, 0, 0, 0, 0], 80)
+    base = y + rng.normal(size=400)
+    Z = np.column_stack([base, base + 0.05 * rng.normal(size=400) - 0.3 * y, rng.normal(size=400)])
+    assert _logistic(Z, y)[0].min() < 0  # unconstrained, one copy goes negative
+    w = _nonnegative(_logistic_weights, Z, y)
+    assert w.min() >= 0 and w[0] > 0 and np.count_nonzero(w) < 3
+    # both fitted combinations are validated against the features, like the others
+    X = rng.normal(size=(400, len(FEATURES)))
+    X[:, 2] += 1.5 * y
+    X[:, 6] += 1.5 * y
+    v = fit_ranker(X, y, [f"q{i // 5}" for i in range(400)]).validation
+    assert min(v["learned"]["mrr"], v["listwise"]["mrr"]) > max(v["adamic_adar"]["mrr"], v["gnn"]["mrr"])
