@@ -47,7 +47,7 @@ import torch
 
 from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.learn.device import choose_device
-from kg.learn.fitting import FitResult, seed_all
+from kg.learn.fitting import LOSSES, FitResult, link_loss, probe_mrr, ranking_probe, seed_all
 from kg.learn.fitting import held_out_scores as _scores
 from kg.learn.nn import LinkModel, decoder_arrays
 from kg.learn.predictor import LinkPredictor
@@ -215,6 +215,11 @@ def _encoder_without(ids: list[str], model: Any, x: torch.Tensor, mp: torch.Tens
     return encode
 
 
+#: Accepted ``select=`` values of :func:`fit_link_model`: the validation figure that picks the
+#: best epoch (``"mrr"``: :func:`kg.learn.fitting.probe_mrr`, the ranking ``kg eval`` reports).
+SELECTIONS: tuple[str, ...] = ("auc", "mrr")
+
+
 def fit_link_model(
     x: torch.Tensor,
     split: LinkSplit,
@@ -234,6 +239,9 @@ def fit_link_model(
     device: torch.device | str = "cpu",
     init_state: dict[str, torch.Tensor] | None = None,
     on_epoch: Callable[[dict[str, float]], None] | None = None,
+    neg_ratio: int = 1,
+    loss: str = "bce",
+    select: str = "auc",
 ) -> FitResult:
     """Train a :class:`kg.learn.nn.LinkModel` on ``split`` (steps 4 of the module docstring).
 
@@ -241,6 +249,12 @@ def fit_link_model(
     AUC/AP at that epoch (test embeddings use ``split.test_mp``). ``init_state``: weights
     to start from instead of a fresh model.
     """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
+    if select not in SELECTIONS:
+        raise ValueError(f"unknown select {select!r}; expected one of {', '.join(SELECTIONS)}")
+    if neg_ratio < 1:
+        raise ValueError(f"neg_ratio must be >= 1, got {neg_ratio}")
     device = torch.device(device)
     seed_all(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -261,16 +275,28 @@ def fit_link_model(
     x = x.to(device)
     split = split.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
+    probe = None
+    if select == "mrr":  # the validation pairs asked as kg eval asks the test pairs
+        known = torch.cat([split.train_pos, split.val_pos], dim=1)
+        probe = ranking_probe(split.val_pos, split.node_type, known, split.num_nodes, seed=seed)
+        probe = probe.to(device)
+
+    @torch.no_grad()
+    def validate() -> tuple[dict[str, float], float]:
+        z = model.encode(x, split.train_mp)
+        val = _scores(model, z, split.val_pos, split.val_neg)
+        if probe is not None:
+            val["mrr"] = probe_mrr(model, z, probe)
+        key = val[select]
+        return val, key if key == key else 0.0  # NaN (no val edges) -> 0
+
     best: dict[str, float] = {"auc": float("nan"), "ap": float("nan")}
     best_key = -1.0
     best_state: dict[str, torch.Tensor] = {}
     best_epoch = 0
     if init_state is not None:  # the starting weights are kept unless an epoch beats them
         model.eval()
-        with torch.no_grad():
-            best = _scores(model, model.encode(x, split.train_mp), split.val_pos, split.val_neg)
-        best_key = best["auc"] if best["auc"] == best["auc"] else 0.0
+        best, best_key = validate()
         best_state = copy.deepcopy(model.state_dict())
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
@@ -280,20 +306,19 @@ def fit_link_model(
         opt.zero_grad()
         pos, mp = supervision_split(split, supervision, gen)
         z = model.encode(x, mp)
-        neg = train_negatives(split, gen, pos).to(device)
+        neg = train_negatives(split, gen, pos.repeat(1, neg_ratio)).to(device)
         logits = model.decode(z, torch.cat([pos, neg], dim=1))
-        labels = torch.cat([torch.ones(pos.size(1)), torch.zeros(neg.size(1))]).to(device)
-        loss = loss_fn(logits, labels)
-        loss.backward()
+        loss_t = link_loss(logits[: pos.size(1)], logits[pos.size(1) :], loss)
+        loss_t.backward()
         opt.step()
         model.eval()
-        with torch.no_grad():
-            val = _scores(model, model.encode(x, split.train_mp), split.val_pos, split.val_neg)
-        row = {"epoch": epoch, "loss": loss.item(), "val_auc": val["auc"], "val_ap": val["ap"]}
+        val, key = validate()
+        row = {"epoch": epoch, "loss": loss_t.item(), "val_auc": val["auc"], "val_ap": val["ap"]}
+        if probe is not None:
+            row["val_mrr"] = val["mrr"]
         history.append(row)
         if on_epoch is not None:
             on_epoch(row)
-        key = val["auc"] if val["auc"] == val["auc"] else 0.0  # NaN (no val edges) -> 0
         if key > best_key:
             best, best_key, best_epoch = val, key, epoch
             best_state = copy.deepcopy(model.state_dict())
