@@ -74,9 +74,17 @@ DEFAULTS: dict[str, Any] = {
     "dropout": 0.0,
     "node_dim": 0,
     "supervision": 0.3,
+    "neg_ratio": 5,
+    "loss": "softmax",
+    "select": "auc",
     "val": 0.05,
     "test": 0.10,
 }
+
+
+#: The loss settings of mini-batch training (:mod:`kg.learn.minibatch`): one binary
+#: cross-entropy negative per positive, the best epoch by validation AUC.
+MINIBATCH_LOSS: dict[str, Any] = {"neg_ratio": 1, "loss": "bce", "select": "auc"}
 
 
 def training_split(lg: Any, seed: int = 0) -> LinkSplit:
@@ -396,6 +404,9 @@ def train(
     batch_size: int | None = None,
     init: LinkPredictor | None = None,
     warm: bool = True,
+    neg_ratio: int | None = None,
+    loss: str | None = None,
+    select: str | None = None,
 ) -> LinkPredictor:
     """Train a link predictor on ``kg`` and return it as a :class:`kg.learn.predictor.LinkPredictor`.
 
@@ -430,6 +441,11 @@ def train(
             feature width match; training then runs
             :data:`kg.learn.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given.
         warm: start from ``init``'s weights (``False``: a fresh model on the carried split).
+        neg_ratio: typed negatives per supervised positive (default 5; full batch only).
+        loss: ``"softmax"`` (default: each positive against its own negatives, a ranking
+            loss) or ``"bce"``; full batch only (see :func:`kg.learn.fitting.link_loss`).
+        select: the validation figure that picks the best epoch: ``"auc"`` (default) or
+            ``"mrr"`` (:func:`kg.learn.fitting.probe_mrr`; full batch only).
 
     Raises:
         ValueError: a graph without target edges to learn from, or a bad option.
@@ -447,6 +463,9 @@ def train(
         "dropout": dropout,
         "node_dim": node_dim,
         "supervision": supervision,
+        "neg_ratio": neg_ratio,
+        "loss": loss,
+        "select": select,
     }
     cfg = {k: (DEFAULTS[k] if v is None else v) for k, v in opts.items()}
     dev = choose_device(device, threads=threads)
@@ -482,6 +501,7 @@ def train(
         for k in ("epochs", "patience"):
             if opts[k] is None:
                 cfg[k] = MINIBATCH_DEFAULTS[k]
+        cfg.update(MINIBATCH_LOSS)  # what the sampled loop trains with
     start = None
     if warm:
         start = warm_start(init, lg, encoder=encoder, decoder=decoder, degree=degree, cfg=cfg)
@@ -523,6 +543,9 @@ def train(
                 split,
                 init_state=None if start is None else start.state,
                 on_epoch=bar.update,
+                neg_ratio=int(cfg["neg_ratio"]),
+                loss=str(cfg["loss"]),
+                select=str(cfg["select"]),
                 **common,
             )
     t_embed = time.perf_counter()
