@@ -74,7 +74,7 @@ DEFAULTS: dict[str, Any] = {
     "dropout": 0.0,
     "node_dim": 0,
     "supervision": 0.3,
-    "neg_ratio": 5,
+    "neg_ratio": 10,
     "loss": "softmax",
     "select": "auc",
     "val": 0.05,
@@ -441,7 +441,7 @@ def train(
             feature width match; training then runs
             :data:`kg.learn.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given.
         warm: start from ``init``'s weights (``False``: a fresh model on the carried split).
-        neg_ratio: typed negatives per supervised positive (default 5; full batch only).
+        neg_ratio: typed negatives per supervised positive (default 10; full batch only).
         loss: ``"softmax"`` (default: each positive against its own negatives, a ranking
             loss) or ``"bce"``; full batch only (see :func:`kg.learn.fitting.link_loss`).
         select: the validation figure that picks the best epoch: ``"auc"`` (default) or
