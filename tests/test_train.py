@@ -215,6 +215,11 @@ def test_softmax_loss_ranks_within_each_group_and_bce_scores_each_pair() -> None
     assert link_loss(*shifted, "bce") != pytest.approx(float(link_loss(pos.detach(), neg, "bce")))
     link_loss(pos, neg, "softmax").backward()
     assert (pos.grad < 0).all()  # descending raises every positive
+    # the mixed loss adds a balanced BCE: the same as "bce" when there is one negative each
+    one = torch.tensor([0.5, -2.0])
+    both = link_loss(pos.detach(), one, "bce+softmax")
+    assert float(both) == pytest.approx(
+        float(link_loss(pos.detach(), one, "softmax") + link_loss(pos.detach(), one, "bce")))
     with pytest.raises(ValueError, match="unknown loss 'hinge'"):
         link_loss(pos, neg, "hinge")
 
