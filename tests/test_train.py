@@ -241,9 +241,9 @@ def test_training_options_are_recorded_and_mini_batches_say_what_they_used() -> 
     kg = toy_kg()
     p = train(kg, seed=0, **FAST)
     assert {k: p.config[k] for k in ("neg_ratio", "loss", "select")} == {
-        "neg_ratio": 10, "loss": "softmax", "select": "auc"}  # fmt: skip
-    q = train(kg, seed=0, loss="bce", neg_ratio=1, select="mrr", **FAST)
-    assert (q.config["loss"], q.config["select"]) == ("bce", "mrr")
+        "neg_ratio": 1, "loss": "bce", "select": "auc"}  # fmt: skip
+    q = train(kg, seed=0, loss="softmax", neg_ratio=4, select="mrr", **FAST)
+    assert (q.config["loss"], q.config["neg_ratio"], q.config["select"]) == ("softmax", 4, "mrr")
     assert not np.array_equal(p.z, q.z)
     m = train(kg, seed=0, batch_size=16, **FAST)
     assert m.config["mode"] == "minibatch"
