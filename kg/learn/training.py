@@ -9,7 +9,8 @@ Recipe (as in torch-geometric's ``examples/link_pred.py``):
 3. Split the target edges 85/5/10 with ``RandomLinkSplit`` (:func:`kg.learn.split.link_split`):
    validation and test edges are out of message passing, an edge and its reverse stay together,
    evaluation negatives are fixed (typed: same-type corruptions).
-4. Full-batch training with binary cross-entropy, **fresh negatives every epoch**, Adam;
+4. Full-batch training with binary cross-entropy (or a ranking loss over several negatives,
+   :func:`kg.learn.fitting.link_loss`), **fresh negatives every epoch**, Adam;
    validation AUC every epoch, **early stopping** after ``patience`` epochs without a better
    one, and the weights of the best validation epoch restored; **test reported at that epoch**.
 5. Final embeddings with all edges in message passing for suggestions.
@@ -255,7 +256,11 @@ def fit_link_model(
 
     Returns the model with the weights of the best validation epoch, and validation and test
     AUC/AP at that epoch (test embeddings use ``split.test_mp``). ``init_state``: weights
-    to start from instead of a fresh model.
+    to start from instead of a fresh model. ``neg_ratio``: typed negatives per supervised
+    positive each epoch; ``loss``: one of :data:`kg.learn.fitting.LOSSES` (see
+    :func:`kg.learn.fitting.link_loss`); ``select``: the validation figure that picks the
+    best epoch, ``"auc"`` or ``"mrr"`` (:func:`kg.learn.fitting.probe_mrr`, then also in
+    ``val`` and in each history row as ``val_mrr``).
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
