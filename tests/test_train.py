@@ -9,11 +9,12 @@ import pytest
 import torch
 from _toy_kg import toy_kg
 
+from kg.learn.fitting import RankingProbe, link_loss, probe_mrr, ranking_probe
 from kg.learn.nn import LinkModel
 from kg.learn.predictor import LinkPredictor
 from kg.learn.pyg import to_link_graph
 from kg.learn.split import link_split, supervision_split, train_negatives
-from kg.learn.training import train
+from kg.learn.training import MINIBATCH_LOSS, fit_link_model, train
 from kg.suggest.scoring import score_pairs
 
 FAST = {"epochs": 15, "hidden": 16, "progress": False}
@@ -166,3 +167,84 @@ def test_too_few_target_edges_is_a_clear_error() -> None:
 def test_progress_bar_runs(capsys) -> None:
     p = train(toy_kg(), epochs=3, hidden=8, progress=True)
     assert p.config["epochs_trained"] == 3
+
+
+def test_ranking_probe_candidates_are_typed_and_filtered(split) -> None:
+    lg, s = split
+    known = torch.cat([s.train_pos, s.val_pos], dim=1)
+    p = ranking_probe(s.val_pos, s.node_type, known, s.num_nodes, candidates=40, seed=1)
+    k = s.val_pos.size(1)
+    assert p.heads.tolist() == s.val_pos[0].tolist() + s.val_pos[1].tolist()  # both ways
+    assert p.trues.tolist() == s.val_pos[1].tolist() + s.val_pos[0].tolist()
+    assert p.candidates.shape == (2 * k, 40)
+    pairs = _pairset(known)
+    for h, t, cands, ok, scale in zip(p.heads.tolist(), p.trues.tolist(), p.candidates.tolist(),
+                                      p.valid.tolist(), p.scale.tolist(), strict=True):  # fmt: skip
+        assert {lg.types[c] for c in cands} == {lg.types[t]}
+        for c, v in zip(cands, ok, strict=True):
+            assert v == (c != h and (min(h, c), max(h, c)) not in pairs)
+        assert scale == pytest.approx(lg.types.count(lg.types[t]) / max(1, sum(ok)))
+    # a seed draws the same probe; at most max_queries queries
+    again = ranking_probe(s.val_pos, s.node_type, known, s.num_nodes, candidates=40, seed=1)
+    assert torch.equal(again.candidates, p.candidates)
+    assert ranking_probe(s.val_pos, s.node_type, known, s.num_nodes, max_queries=3).heads.numel() == 3
+
+
+def test_probe_mrr_counts_each_better_candidate_as_scale_ranks() -> None:
+    model = LinkModel(2, hidden=2, layers=1, decoder="dot", degree=False)
+    z = torch.tensor([[1.0, 0.0], [3.0, 0.0], [2.0, 0.0], [5.0, 0.0], [0.0, 0.0]])
+    probe = RankingProbe(
+        heads=torch.tensor([0, 0]),
+        trues=torch.tensor([1, 2]),
+        candidates=torch.tensor([[2, 4, 3], [1, 4, 4]]),
+        valid=torch.tensor([[True, True, False], [True, True, True]]),  # node 3 is known
+        scale=torch.tensor([2.0, 1.0]),
+    )
+    # query 1: candidate 2 (score 2) < true 1 (score 3), 3 masked -> rank 1
+    # query 2: candidate 1 (score 3) beats true 2 (score 2) -> rank 1 + 1 * 1
+    assert probe_mrr(model, z, probe) == pytest.approx((1.0 + 0.5) / 2)
+    probe.valid[0, 2] = True  # node 3 (score 5) beats node 1: rank 1 + 1 * 2
+    assert probe_mrr(model, z, probe) == pytest.approx((1 / 3 + 0.5) / 2)
+
+
+def test_softmax_loss_ranks_within_each_group_and_bce_scores_each_pair() -> None:
+    pos = torch.tensor([2.0, -1.0], requires_grad=True)
+    neg = torch.tensor([0.0, 1.0, -3.0, 0.5])  # negatives 0 and 2 belong to positive 0
+    shifted = torch.tensor([5.0, -1.0]), torch.tensor([3.0, 1.0, 0.0, 0.5])  # group 0 shifted by 3
+    assert link_loss(*shifted, "softmax") == pytest.approx(float(link_loss(pos.detach(), neg, "softmax")))
+    assert link_loss(*shifted, "bce") != pytest.approx(float(link_loss(pos.detach(), neg, "bce")))
+    link_loss(pos, neg, "softmax").backward()
+    assert (pos.grad < 0).all()  # descending raises every positive
+    # the mixed loss adds a balanced BCE: the same as "bce" when there is one negative each
+    one = torch.tensor([0.5, -2.0])
+    both = link_loss(pos.detach(), one, "bce+softmax")
+    assert float(both) == pytest.approx(
+        float(link_loss(pos.detach(), one, "softmax") + link_loss(pos.detach(), one, "bce")))
+    with pytest.raises(ValueError, match="unknown loss 'hinge'"):
+        link_loss(pos, neg, "hinge")
+
+
+def test_selecting_on_validation_mrr_keeps_the_best_probe_epoch(split) -> None:
+    lg, s = split
+    fit = fit_link_model(lg.x, s, hidden=16, epochs=25, patience=25, seed=0, select="mrr",
+                         neg_ratio=3, loss="softmax")  # fmt: skip
+    mrrs = [row["val_mrr"] for row in fit.history]
+    assert len(mrrs) == 25 and fit.best_epoch == 1 + int(np.argmax(mrrs))
+    assert fit.val["mrr"] == max(mrrs) and {"auc", "ap"} <= set(fit.val)
+    with pytest.raises(ValueError, match="unknown select"):
+        fit_link_model(lg.x, s, epochs=1, select="loss")
+    with pytest.raises(ValueError, match="neg_ratio must be >= 1"):
+        fit_link_model(lg.x, s, epochs=1, neg_ratio=0)
+
+
+def test_training_options_are_recorded_and_mini_batches_say_what_they_used() -> None:
+    kg = toy_kg()
+    p = train(kg, seed=0, **FAST)
+    assert {k: p.config[k] for k in ("neg_ratio", "loss", "select")} == {
+        "neg_ratio": 1, "loss": "bce", "select": "auc"}  # fmt: skip
+    q = train(kg, seed=0, loss="softmax", neg_ratio=4, select="mrr", **FAST)
+    assert (q.config["loss"], q.config["neg_ratio"], q.config["select"]) == ("softmax", 4, "mrr")
+    assert not np.array_equal(p.z, q.z)
+    m = train(kg, seed=0, batch_size=16, **FAST)
+    assert m.config["mode"] == "minibatch"
+    assert {k: m.config[k] for k in ("neg_ratio", "loss", "select")} == MINIBATCH_LOSS

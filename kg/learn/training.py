@@ -9,7 +9,8 @@ Recipe (as in torch-geometric's ``examples/link_pred.py``):
 3. Split the target edges 85/5/10 with ``RandomLinkSplit`` (:func:`kg.learn.split.link_split`):
    validation and test edges are out of message passing, an edge and its reverse stay together,
    evaluation negatives are fixed (typed: same-type corruptions).
-4. Full-batch training with binary cross-entropy, **fresh negatives every epoch**, Adam;
+4. Full-batch training with binary cross-entropy (or a ranking loss over several negatives,
+   :func:`kg.learn.fitting.link_loss`), **fresh negatives every epoch**, Adam;
    validation AUC every epoch, **early stopping** after ``patience`` epochs without a better
    one, and the weights of the best validation epoch restored; **test reported at that epoch**.
 5. Final embeddings with all edges in message passing for suggestions.
@@ -47,7 +48,7 @@ import torch
 
 from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.learn.device import choose_device
-from kg.learn.fitting import FitResult, seed_all
+from kg.learn.fitting import LOSSES, FitResult, link_loss, probe_mrr, ranking_probe, seed_all
 from kg.learn.fitting import held_out_scores as _scores
 from kg.learn.nn import LinkModel, decoder_arrays
 from kg.learn.predictor import LinkPredictor
@@ -70,13 +71,21 @@ DEFAULTS: dict[str, Any] = {
     "hidden": 128,
     "layers": 2,
     "lr": 0.01,
-    "patience": 50,
+    "patience": 100,
     "dropout": 0.0,
     "node_dim": 0,
     "supervision": 0.3,
+    "neg_ratio": 1,
+    "loss": "bce",
+    "select": "auc",
     "val": 0.05,
     "test": 0.10,
 }
+
+
+#: The loss settings of mini-batch training (:mod:`kg.learn.minibatch`): one binary
+#: cross-entropy negative per positive, the best epoch by validation AUC.
+MINIBATCH_LOSS: dict[str, Any] = {"neg_ratio": 1, "loss": "bce", "select": "auc"}
 
 
 def training_split(lg: Any, seed: int = 0) -> LinkSplit:
@@ -215,6 +224,11 @@ def _encoder_without(ids: list[str], model: Any, x: torch.Tensor, mp: torch.Tens
     return encode
 
 
+#: Accepted ``select=`` values of :func:`fit_link_model`: the validation figure that picks the
+#: best epoch (``"mrr"``: :func:`kg.learn.fitting.probe_mrr`, the ranking ``kg eval`` reports).
+SELECTIONS: tuple[str, ...] = ("auc", "mrr")
+
+
 def fit_link_model(
     x: torch.Tensor,
     split: LinkSplit,
@@ -234,13 +248,26 @@ def fit_link_model(
     device: torch.device | str = "cpu",
     init_state: dict[str, torch.Tensor] | None = None,
     on_epoch: Callable[[dict[str, float]], None] | None = None,
+    neg_ratio: int = 1,
+    loss: str = "bce",
+    select: str = "auc",
 ) -> FitResult:
     """Train a :class:`kg.learn.nn.LinkModel` on ``split`` (steps 4 of the module docstring).
 
     Returns the model with the weights of the best validation epoch, and validation and test
     AUC/AP at that epoch (test embeddings use ``split.test_mp``). ``init_state``: weights
-    to start from instead of a fresh model.
+    to start from instead of a fresh model. ``neg_ratio``: typed negatives per supervised
+    positive each epoch; ``loss``: one of :data:`kg.learn.fitting.LOSSES` (see
+    :func:`kg.learn.fitting.link_loss`); ``select``: the validation figure that picks the
+    best epoch, ``"auc"`` or ``"mrr"`` (:func:`kg.learn.fitting.probe_mrr`, then also in
+    ``val`` and in each history row as ``val_mrr``).
     """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
+    if select not in SELECTIONS:
+        raise ValueError(f"unknown select {select!r}; expected one of {', '.join(SELECTIONS)}")
+    if neg_ratio < 1:
+        raise ValueError(f"neg_ratio must be >= 1, got {neg_ratio}")
     device = torch.device(device)
     seed_all(seed)
     gen = torch.Generator().manual_seed(seed)
@@ -261,16 +288,28 @@ def fit_link_model(
     x = x.to(device)
     split = split.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
+    probe = None
+    if select == "mrr":  # the validation pairs asked as kg eval asks the test pairs
+        known = torch.cat([split.train_pos, split.val_pos], dim=1)
+        probe = ranking_probe(split.val_pos, split.node_type, known, split.num_nodes, seed=seed)
+        probe = probe.to(device)
+
+    @torch.no_grad()
+    def validate() -> tuple[dict[str, float], float]:
+        z = model.encode(x, split.train_mp)
+        val = _scores(model, z, split.val_pos, split.val_neg)
+        if probe is not None:
+            val["mrr"] = probe_mrr(model, z, probe)
+        key = val[select]
+        return val, key if key == key else 0.0  # NaN (no val edges) -> 0
+
     best: dict[str, float] = {"auc": float("nan"), "ap": float("nan")}
     best_key = -1.0
     best_state: dict[str, torch.Tensor] = {}
     best_epoch = 0
     if init_state is not None:  # the starting weights are kept unless an epoch beats them
         model.eval()
-        with torch.no_grad():
-            best = _scores(model, model.encode(x, split.train_mp), split.val_pos, split.val_neg)
-        best_key = best["auc"] if best["auc"] == best["auc"] else 0.0
+        best, best_key = validate()
         best_state = copy.deepcopy(model.state_dict())
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
@@ -280,20 +319,19 @@ def fit_link_model(
         opt.zero_grad()
         pos, mp = supervision_split(split, supervision, gen)
         z = model.encode(x, mp)
-        neg = train_negatives(split, gen, pos).to(device)
+        neg = train_negatives(split, gen, pos.repeat(1, neg_ratio)).to(device)
         logits = model.decode(z, torch.cat([pos, neg], dim=1))
-        labels = torch.cat([torch.ones(pos.size(1)), torch.zeros(neg.size(1))]).to(device)
-        loss = loss_fn(logits, labels)
-        loss.backward()
+        loss_t = link_loss(logits[: pos.size(1)], logits[pos.size(1) :], loss)
+        loss_t.backward()
         opt.step()
         model.eval()
-        with torch.no_grad():
-            val = _scores(model, model.encode(x, split.train_mp), split.val_pos, split.val_neg)
-        row = {"epoch": epoch, "loss": loss.item(), "val_auc": val["auc"], "val_ap": val["ap"]}
+        val, key = validate()
+        row = {"epoch": epoch, "loss": loss_t.item(), "val_auc": val["auc"], "val_ap": val["ap"]}
+        if probe is not None:
+            row["val_mrr"] = val["mrr"]
         history.append(row)
         if on_epoch is not None:
             on_epoch(row)
-        key = val["auc"] if val["auc"] == val["auc"] else 0.0  # NaN (no val edges) -> 0
         if key > best_key:
             best, best_key, best_epoch = val, key, epoch
             best_state = copy.deepcopy(model.state_dict())
@@ -371,6 +409,9 @@ def train(
     batch_size: int | None = None,
     init: LinkPredictor | None = None,
     warm: bool = True,
+    neg_ratio: int | None = None,
+    loss: str | None = None,
+    select: str | None = None,
 ) -> LinkPredictor:
     """Train a link predictor on ``kg`` and return it as a :class:`kg.learn.predictor.LinkPredictor`.
 
@@ -388,7 +429,8 @@ def train(
         device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
         progress: show a rich progress bar (epoch, loss, validation AUC).
         lr: Adam learning rate (default 0.01).
-        patience: early-stopping patience in epochs (default 50).
+        patience: early-stopping patience in epochs (default 100: validation AUC levels off
+            while the ranking ``kg eval`` reports still improves).
         dropout: encoder dropout (default 0.0).
         node_dim: width of a learnable per-node embedding added to the features (see
             :class:`kg.learn.nn.LinkModel`).
@@ -406,6 +448,12 @@ def train(
             :data:`kg.learn.incremental.FINETUNE_EPOCHS` epochs unless ``epochs`` is given,
             and ``init``'s related-works ranker is kept (:func:`kg.learn.incremental.kept_ranker`).
         warm: start from ``init``'s weights (``False``: a fresh model on the carried split).
+        neg_ratio: typed negatives per supervised positive (default 1; full batch only).
+        loss: ``"bce"`` (default), ``"softmax"`` (each positive against its own negatives, a
+            ranking loss) or ``"bce+softmax"``; full batch only (see
+            :func:`kg.learn.fitting.link_loss`).
+        select: the validation figure that picks the best epoch: ``"auc"`` (default) or
+            ``"mrr"`` (:func:`kg.learn.fitting.probe_mrr`; full batch only).
 
     Raises:
         ValueError: a graph without target edges to learn from, or a bad option.
@@ -423,6 +471,9 @@ def train(
         "dropout": dropout,
         "node_dim": node_dim,
         "supervision": supervision,
+        "neg_ratio": neg_ratio,
+        "loss": loss,
+        "select": select,
     }
     cfg = {k: (DEFAULTS[k] if v is None else v) for k, v in opts.items()}
     dev = choose_device(device, threads=threads)
@@ -458,6 +509,7 @@ def train(
         for k in ("epochs", "patience"):
             if opts[k] is None:
                 cfg[k] = MINIBATCH_DEFAULTS[k]
+        cfg.update(MINIBATCH_LOSS)  # what the sampled loop trains with
     start = None
     if warm:
         start = warm_start(init, lg, encoder=encoder, decoder=decoder, degree=degree, cfg=cfg)
@@ -499,6 +551,9 @@ def train(
                 split,
                 init_state=None if start is None else start.state,
                 on_epoch=bar.update,
+                neg_ratio=int(cfg["neg_ratio"]),
+                loss=str(cfg["loss"]),
+                select=str(cfg["select"]),
                 **common,
             )
     t_embed = time.perf_counter()
