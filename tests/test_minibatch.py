@@ -91,7 +91,7 @@ def test_train_batch_size_selects_the_mode_and_records_it() -> None:
 def _exact_mrr(scores: np.ndarray, heads, answers, node_type, known: set[tuple[int, int]]) -> float:
     """Filtered MRR the way kg eval computes it: all nodes of the answer's type."""
     recip = []
-    for h, a in zip(heads, answers):
+    for h, a in zip(heads, answers, strict=True):
         mask = node_type == node_type[a]
         mask[h] = False
         for other in range(len(node_type)):
@@ -127,7 +127,7 @@ def test_ranking_probe_samples_are_fixed_and_bounded() -> None:
     b = RankingProbe(val, none, node_type, 520, queries=100, pool=50, seed=4)
     assert a.heads.numel() == 100 and torch.equal(a.heads, b.heads)
     assert [p.numel() for p in a.pools] == [50, 20]
-    assert all(torch.equal(p, q) for p, q in zip(a.pools, b.pools))
+    assert all(torch.equal(p, q) for p, q in zip(a.pools, b.pools, strict=True))
     assert bool((node_type[a.pools[0]] == 0).all())
 
 
