@@ -435,9 +435,9 @@ def fit_link_model_minibatch(
         lr_final: the learning rate of the last epoch, as a fraction of ``lr`` (cosine
             decay; ``1.0`` keeps it constant).
         negatives: typed negatives per supervised positive.
-        min_epochs: epochs trained before early stopping may end training (default half
-            of ``epochs``: the first epochs, at the full learning rate, swing too much to
-            judge by).
+        min_epochs: epochs trained before early stopping may end training (default three
+            quarters of ``epochs``: before the learning rate has come down the validation
+            figure swings too much to judge by, and the best epochs come late).
         init_state: weights to start from (fine-tuning) instead of a fresh model.
 
     The validation and test figures of the result are exact (whole-graph encoding at the
@@ -490,7 +490,7 @@ def fit_link_model_minibatch(
     if init_state is not None:  # the starting weights are kept unless an epoch beats them
         start = validate()[select]
         best_key = start if start == start else 0.0
-    floor = epochs // 2 if min_epochs is None else min_epochs
+    floor = 3 * epochs // 4 if min_epochs is None else min_epochs
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(epochs - 1, 1), eta_min=lr * lr_final)
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
