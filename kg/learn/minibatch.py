@@ -436,8 +436,9 @@ def fit_link_model_minibatch(
             decay; ``1.0`` keeps it constant).
         negatives: typed negatives per supervised positive.
         min_epochs: epochs trained before early stopping may end training (default three
-            quarters of ``epochs``: before the learning rate has come down the validation
-            figure swings too much to judge by, and the best epochs come late).
+            quarters of ``epochs``, none when fine-tuning from ``init_state``: before the
+            learning rate has come down the validation figure of a fresh model swings too
+            much to judge by, and the best epochs come late).
         init_state: weights to start from (fine-tuning) instead of a fresh model.
 
     The validation and test figures of the result are exact (whole-graph encoding at the
@@ -490,7 +491,9 @@ def fit_link_model_minibatch(
     if init_state is not None:  # the starting weights are kept unless an epoch beats them
         start = validate()[select]
         best_key = start if start == start else 0.0
-    floor = 3 * epochs // 4 if min_epochs is None else min_epochs
+    if min_epochs is None:  # a fine-tune starts from trained weights: no swings to wait out
+        min_epochs = 0 if init_state is not None else 3 * epochs // 4
+    floor = min_epochs
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(epochs - 1, 1), eta_min=lr * lr_final)
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
