@@ -493,7 +493,6 @@ def fit_link_model_minibatch(
         best_key = start if start == start else 0.0
     if min_epochs is None:  # a fine-tune starts from trained weights: no swings to wait out
         min_epochs = 0 if init_state is not None else 3 * epochs // 4
-    floor = min_epochs
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(epochs - 1, 1), eta_min=lr * lr_final)
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
@@ -522,7 +521,7 @@ def fit_link_model_minibatch(
         row = {"epoch": epoch, "loss": total / max(steps, 1), "lr": opt.param_groups[0]["lr"]}
         sched.step()
         val = validate()
-        row.update({f"val_{k}": v for k, v in val.items()})
+        row.update({f"val_{name}": v for name, v in val.items()})
         history.append(row)
         if on_epoch is not None:
             on_epoch(row)
@@ -530,7 +529,7 @@ def fit_link_model_minibatch(
         if key > best_key:
             best_key, best_epoch = key, epoch
             best_state = copy.deepcopy(model.state_dict())
-        elif epoch - best_epoch >= patience and epoch >= floor:
+        elif epoch - best_epoch >= patience and epoch >= min_epochs:
             break
     train_s = time.perf_counter() - t0
     model.load_state_dict(best_state)
