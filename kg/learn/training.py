@@ -369,7 +369,7 @@ class _Progress:
                 TextColumn("training"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("loss {task.fields[loss]:.4f}  val AUC {task.fields[val]:.4f}"),
+                TextColumn("loss {task.fields[loss]:.4f}  val {task.fields[val]:.4f}"),
                 transient=True,
             )
             self.bar.__enter__()
@@ -380,7 +380,8 @@ class _Progress:
 
     def update(self, row: dict[str, float]) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, completed=row["epoch"], loss=row["loss"], val=row["val_auc"])
+            val = row.get("val_auc", row.get("val_mrr", float("nan")))  # mini-batch: sampled MRR
+            self.bar.update(self.task, completed=row["epoch"], loss=row["loss"], val=val)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
