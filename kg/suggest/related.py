@@ -61,6 +61,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -164,8 +165,10 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_housekeeping(label: str) -> bool:
-    """True for headings that organise a note rather than name a subject.
+    """True for headings that organise a note rather than name a subject (memoised: a
+    large graph asks about the same headings millions of times).
 
     >>> is_housekeeping("Table of Contents"), is_housekeeping("Meta-learning")
     (True, False)
@@ -191,6 +194,39 @@ class Evidence:
         )
         self._nbrs: dict[str, dict[str, bool]] = {}
         self._blocked: dict[str, bool] = {}
+        self._groups: dict[str, list[str]] = {}
+
+    def derive(self, index: GraphIndex, touched: Iterable[str]) -> tuple[Evidence, set[str]]:
+        """The evidence over ``index``, this graph with only the edges at ``touched`` nodes
+        changed (as :func:`without` leaves it), and the nodes whose :meth:`groups` may differ.
+
+        Equal to ``Evidence(index, self.hub_degree)``, but what this one already worked out
+        for the nodes the change does not reach is kept: a node's evidence neighbours and
+        whether it is blocked depend only on its own edges, its groupings also on whether its
+        neighbours are blocked. Taking one note out of a large graph so costs what the note
+        touches, not what the graph holds.
+
+        >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "topic:t", "type": "topic"}]
+        ...     + [{"id": f"paper:{i}", "type": "paper"} for i in range(3)],
+        ...     "links": [{"source": f"paper:{i}", "target": "topic:t", "relation": "part_of"}
+        ...               for i in range(3)]})
+        >>> ev = Evidence(idx, hub_degree=2)
+        >>> ev.groups("paper:0")  # topic:t has three members: a hub
+        []
+        >>> ev2, changed = ev.derive(without(idx, [("paper:2", "topic:t")]), ["paper:2", "topic:t"])
+        >>> ev2.groups("paper:0"), sorted(changed)
+        (['topic:t'], ['paper:0', 'paper:1', 'paper:2', 'topic:t'])
+        """
+        touched = set(touched)
+        ev = Evidence(index, self.hub_degree)
+        ev._nbrs = {k: v for k, v in self._nbrs.items() if k not in touched}
+        ev._blocked = {k: v for k, v in self._blocked.items() if k not in touched}
+        changed = set(touched)
+        for x in sorted(touched):
+            if ev.blocked(x) != self.blocked(x):  # its neighbours gain or lose a grouping
+                changed.update(self.index.neighbors(x))
+        ev._groups = {k: v for k, v in self._groups.items() if k not in changed}
+        return ev, changed
 
     def blocked(self, nid: str) -> bool:
         """True when ``nid`` can be no evidence: a venue, a housekeeping heading or a hub."""
@@ -226,9 +262,13 @@ class Evidence:
         return sorted(common, key=lambda w: (len(self.neighbours(w)), self.index.label(w), w))
 
     def groups(self, nid: str) -> list[str]:
-        """Entity neighbours of ``nid`` joined by a grouping relation that are not blocked."""
-        return [w for w, g in self.neighbours(nid).items() if g and not self.blocked(w)
-                and self.index.type(w) != "post"]
+        """Entity neighbours of ``nid`` joined by a grouping relation that are not blocked
+        (cached: the list is shared, do not change it)."""
+        got = self._groups.get(nid)
+        if got is None:
+            got = self._groups[nid] = [w for w, g in self.neighbours(nid).items() if g
+                                       and not self.blocked(w) and self.index.type(w) != "post"]
+        return got
 
     def sections(self, nid: str) -> list[tuple[str, str, list[str]]]:
         """``(post, section, members)`` for each note that lists ``nid`` under a section
@@ -474,13 +514,23 @@ def context_headings(
     return out
 
 
-def node_headings(index: GraphIndex, evidence: Evidence, node: str) -> list[tuple[str, str, float]]:
-    """The ``(heading, where, weight)`` of one node (see :func:`context_headings`)."""
+@functools.lru_cache(maxsize=1 << 16)
+def _section_heads(section: str) -> tuple[str, ...]:
+    """The headings of a section path, housekeeping ones left out (memoised).
+
+    >>> _section_heads("Papers > Metric-based")
+    ('Metric-based',)
+    """
     from kg.notes.records import SECTION_SEP
 
+    return tuple(h.strip() for h in section.split(SECTION_SEP) if h.strip() and not is_housekeeping(h))
+
+
+def node_headings(index: GraphIndex, evidence: Evidence, node: str) -> list[tuple[str, str, float]]:
+    """The ``(heading, where, weight)`` of one node (see :func:`context_headings`)."""
     out: list[tuple[str, str, float]] = []
     for post, sec in sorted(index.sections.get(node, {}).items()):
-        heads = [h.strip() for h in sec.split(SECTION_SEP) if h.strip() and not is_housekeeping(h)]
+        heads = _section_heads(sec)
         for depth, h in enumerate(heads):
             out.append((h, post, 1.0 if depth == len(heads) - 1 else OUTER_HEADING))
     t = index.type(node)
@@ -490,6 +540,22 @@ def node_headings(index: GraphIndex, evidence: Evidence, node: str) -> list[tupl
         out.extend((index.label(w), "", 1.0) for w in evidence.groups(node)
                    if index.type(w) in ("topic", "method"))  # fmt: skip
     return out
+
+
+class _Lazy(dict):  # type: ignore[type-arg]
+    """A dict that works out a missing value with ``make(key)`` and keeps it.
+
+    >>> d = _Lazy(len); d["abc"], dict(d)
+    (3, {'abc': 3})
+    """
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> Any:
+        got = self[key] = self._make(key)
+        return got
 
 
 class ContextIndex:
@@ -539,15 +605,84 @@ class ContextIndex:
 
     def _bag_up(self) -> None:
         for node, heads in self._headings.items():
-            weight: dict[str, float] = {}
-            for h, _, w in heads:
-                weight[h] = max(w, weight.get(h, 0.0))
-            counts: dict[str, float] = {}
-            for h, w in weight.items():
-                for t in self.words(h):
-                    counts[t] = counts.get(t, 0.0) + w
-            if counts:
-                self.bags[node] = {t: c if c <= 1.0 else 1.0 + math.log(c) for t, c in counts.items()}
+            bag = self._bag(heads)
+            if bag:
+                self.bags[node] = bag
+
+    def _bag(self, heads: Iterable[tuple[str, str, float]]) -> dict[str, float]:
+        """The word bag of one node's headings (empty when they hold no word)."""
+        weight: dict[str, float] = {}
+        for h, _, w in heads:
+            weight[h] = max(w, weight.get(h, 0.0))
+        counts: dict[str, float] = {}
+        for h, w in weight.items():
+            for t in self.words(h):
+                counts[t] = counts.get(t, 0.0) + w
+        return {t: c if c <= 1.0 else 1.0 + math.log(c) for t, c in counts.items()}
+
+    def derive(self, index: GraphIndex, evidence: Evidence, changed: Iterable[str]) -> ContextIndex:
+        """The context index of ``index``, a graph that differs from this one's only in the
+        headings of the ``changed`` nodes (from :meth:`Evidence.derive`, whose evidence
+        ``evidence`` is): equal to ``ContextIndex(index, self.concepts, evidence)``, but only
+        the changed nodes' headings are read again, and idf and norms are worked out for the
+        words and nodes a query reaches. This one is left as it is.
+
+        >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "post:a", "type": "post"},
+        ...     {"id": "post:b", "type": "post"}] + [{"id": f"paper:{i}", "type": "paper"} for i in "wxyz"],
+        ...     "links": [{"source": "post:a", "target": "paper:x", "relation": "mentions",
+        ...                "section": "Metric-based methods"},
+        ...               {"source": "post:a", "target": "paper:w", "relation": "mentions",
+        ...                "section": "Data augmentation"}]
+        ...     + [{"source": "post:b", "target": f"paper:{i}", "relation": "mentions",
+        ...         "section": "Metric learning"} for i in "yz"]})
+        >>> ctx = ContextIndex(idx)
+        >>> hidden = [("post:b", "paper:z")]
+        >>> ev, changed = ctx.evidence.derive(without(idx, hidden), {"post:b", "paper:z"})
+        >>> part = ctx.derive(without(idx, hidden), ev, changed)
+        >>> part.scores("paper:x") == ContextIndex(without(idx, hidden)).scores("paper:x")
+        True
+        >>> sorted(ctx.scores("paper:x")), sorted(part.scores("paper:x"))
+        (['paper:y', 'paper:z'], ['paper:y'])
+        """
+        new = object.__new__(ContextIndex)
+        new.index, new.concepts, new.evidence = index, self.concepts, evidence
+        new._words = self._words  # the same concepts: the same words of each heading
+        new._headings = dict(self._headings)
+        new.bags = dict(self.bags)
+        new.postings = dict(self.postings)
+        copied: set[str] = set()
+
+        def posting(t: str) -> list[str]:
+            if t not in copied:
+                copied.add(t)
+                new.postings[t] = list(new.postings.get(t, ()))
+            return new.postings[t]
+
+        for node in sorted(set(changed)):
+            heads = (node_headings(index, evidence, node)
+                     if node in index.sections or index.type(node) in ("paper", "topic", "method")
+                     else [])  # fmt: skip
+            if heads:
+                new._headings[node] = heads
+            else:
+                new._headings.pop(node, None)
+            old, bag = self.bags.get(node, {}), self._bag(heads)
+            for t in old:
+                if t not in bag:
+                    posting(t).remove(node)
+                    if not new.postings[t]:
+                        del new.postings[t]
+            for t in bag:
+                if t not in old:
+                    posting(t).append(node)
+            if bag:
+                new.bags[node] = bag
+            else:
+                new.bags.pop(node, None)
+        n = max(1, len(new.bags))
+        new.idf = _Lazy(lambda t: math.log((1.0 + n) / (1.0 + len(new.postings[t]))))
+        new._norm = _Lazy(lambda node: math.sqrt(sum((v * new.idf[t]) ** 2 for t, v in new.bags[node].items())))
+        return new
 
     def _index_bags(self) -> None:
         n = max(1, len(self.bags))
@@ -590,8 +725,10 @@ class ContextIndex:
         """``{node: cosine}`` for every item filed under a heading sharing a word with
         ``query``'s (itself left out); a word in a fifth of the filed items tells nothing."""
         bag = self.bags.get(query)
-        qn = self._norm.get(query, 0.0)
-        if not bag or qn == 0.0:
+        if not bag:
+            return {}
+        qn = self._norm[query]
+        if qn == 0.0:
             return {}
         acc: dict[str, float] = {}
         limit = 0.2 * len(self.bags) + 50
@@ -818,11 +955,16 @@ def relatedness_pairs(
     for nid in sorted(full.nodes):
         by_type.setdefault(full.type(nid), []).append(nid)
 
-    def groups_of(nid: str) -> set[str]:
-        return {
-            w for w, rels in full.neighbors(nid).items()
-            if any(r in GROUP_RELATIONS and out for r, out in rels)
-        }
+    group_sets: dict[str, set[str]] = {}
+
+    def groups_of(nid: str) -> set[str]:  # cached: asked for every sampled negative
+        got = group_sets.get(nid)
+        if got is None:
+            got = group_sets[nid] = {
+                w for w, rels in full.neighbors(nid).items()
+                if any(r in GROUP_RELATIONS and out for r, out in rels)
+            }
+        return got
 
     def hard_pool(nid: str) -> list[str]:
         pool: set[str] = set()
@@ -1484,6 +1626,7 @@ def without(source: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
     index = source if isinstance(source, GraphIndex) else GraphIndex.from_graph(source.graph)
     adj = dict(index.adj)
     sections = dict(index.sections)
+    dropped: dict[str, set[str]] = {}  # post -> papers no longer listed in it
     for u, v in pairs:
         for a, b in ((u, v), (v, u)):
             nb = index.neighbors(a)
@@ -1493,10 +1636,20 @@ def without(source: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
                 adj[a].pop(b, None)
             by = sections.get(a)
             if by and b in by:
+                dropped.setdefault(b, set()).add(a)
                 sections[a] = {q: sec for q, sec in by.items() if q != b}
                 if not sections[a]:
                     del sections[a]
-    return GraphIndex(index.nodes, adj, sections)
+    out = GraphIndex(index.nodes, adj, sections)
+    if index._filed is not None:  # the notes' sections, less what the pairs took out
+        filed = dict(index._filed)
+        for post, gone in dropped.items():
+            left = {sec: [m for m in ms if m not in gone] for sec, ms in filed.get(post, {}).items()}
+            filed[post] = {sec: ms for sec, ms in left.items() if ms}
+            if not filed[post]:
+                del filed[post]
+        out._filed = filed
+    return out
 
 
 def note_pair_rows(
@@ -1520,13 +1673,17 @@ def note_pair_rows(
     row = {n: i for i, n in enumerate(ids)}
     full = GraphIndex.from_graph(kg.graph)
     rows, labels, queries, zq, zc = [], [], [], [], []
+    base_ctx: ContextIndex | None = None
     for post, papers, hidden in note_holdout(kg, seed=seed):
         members = sorted(p for p in papers if p in row)
         if len(members) < NOTE_MIN_PAPERS:
             continue
+        if base_ctx is None:  # one index of the whole graph; each note's by what it touches
+            base_ctx = ContextIndex(full, concepts, Evidence(full))
+            full.filed("")  # the notes' sections, once: each note's are derived from them
         seen = without(full, hidden)
-        ev = Evidence(seen)
-        ctx = ContextIndex(seen, concepts, ev)
+        ev, changed = base_ctx.evidence.derive(seen, {n for pair in hidden for n in pair})
+        ctx = base_ctx.derive(seen, ev, changed)
         z = np.asarray(encode_without(hidden), dtype=np.float64)
         unit = unit_rows(z)
         for q in members:

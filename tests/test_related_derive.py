@@ -1,0 +1,107 @@
+"""kg.suggest.related: indexes of a graph with one note held out, derived from the whole graph's.
+
+Each held-out note's evidence and context index are derived from those of the whole graph
+(:meth:`Evidence.derive`, :meth:`ContextIndex.derive`, :func:`without`); they must equal
+indexes built afresh on the graph without the note, whatever the note touches: its sections,
+groupings only it files, a grouping that stops (or starts) being a hub.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from kg.graph.adjacency import GraphIndex
+from kg.notes.records import SECTION_SEP
+from kg.suggest.related import (
+    ContextIndex,
+    Evidence,
+    TextIndex,
+    pair_features,
+    without,
+)
+
+HEADINGS = ["Metric learning", "Metric-based methods", "Data augmentation", "Papers",
+            "度量学习", "Graph networks", "Contents", "Optimisation"]  # fmt: skip
+
+
+def _random_graph(seed: int) -> GraphIndex:
+    """Posts listing papers under (nested) headings, topics and methods filing them, venues."""
+    rng = random.Random(seed)
+    nodes = [{"id": f"paper:{i}", "type": "paper", "label": f"Paper {rng.choice(HEADINGS)} {i}"}
+             for i in range(40)]  # fmt: skip
+    nodes += [{"id": f"topic:{i}", "type": "topic", "label": h} for i, h in enumerate(HEADINGS)]
+    nodes += [{"id": "method:m", "type": "method", "label": "Prototypical networks"},
+              {"id": "venue:v", "type": "venue", "label": "NeurIPS"}]  # fmt: skip
+    nodes += [{"id": f"post:{i}", "type": "post", "label": f"Note {i}"} for i in range(6)]
+    links = []
+    for p in range(6):
+        for i in rng.sample(range(40), 12):
+            sec = SECTION_SEP.join(rng.sample(HEADINGS, rng.choice([1, 2])))
+            links.append({"source": f"post:{p}", "target": f"paper:{i}", "relation": "mentions",
+                          "section": sec})  # fmt: skip
+        for t in rng.sample(range(len(HEADINGS)), 2):
+            links.append({"source": f"post:{p}", "target": f"topic:{t}", "relation": "mentions"})
+    for i in range(40):
+        for t in rng.sample(range(len(HEADINGS)), rng.choice([0, 1, 2])):
+            links.append({"source": f"paper:{i}", "target": f"topic:{t}", "relation": "part_of"})
+        if rng.random() < 0.3:
+            links.append({"source": f"paper:{i}", "target": "method:m", "relation": "part_of"})
+        if rng.random() < 0.5:
+            links.append({"source": f"paper:{i}", "target": "venue:v", "relation": "published_at"})
+    links.append({"source": "method:m", "target": "topic:0", "relation": "subtopic_of"})
+    return GraphIndex.from_node_link({"nodes": nodes, "links": links})
+
+
+def _note_pairs(index: GraphIndex, post: str) -> list[tuple[str, str]]:
+    """The note's edges and the grouping edges of what it names (as note_holdout hides)."""
+    named = sorted(index.neighbors(post))
+    hidden = [(post, w) for w in named]
+    for child in named:
+        for group, rels in sorted(index.neighbors(child).items()):
+            if group in named and any(o for r, o in rels if r == "part_of"):
+                hidden.append((child, group))
+    return hidden
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("hub", [4, 8, 1000])
+def test_derived_indexes_equal_a_rebuild(seed: int, hub: int) -> None:
+    full = _random_graph(seed)
+    full.filed("")  # as note_pair_rows does: each note's sections are derived from these
+    concepts = {"度量学习": ["metric learning"], "Metric learning": ["metric learning"]}
+    base = ContextIndex(full, concepts, Evidence(full, hub_degree=hub))
+    flips = 0
+    for p in range(6):
+        hidden = _note_pairs(full, f"post:{p}")
+        seen = without(full, hidden)
+        touched = {n for pair in hidden for n in pair}
+        ev, changed = base.evidence.derive(seen, touched)
+        ctx = base.derive(seen, ev, changed)
+        fresh_seen = GraphIndex(full.nodes, dict(seen.adj), dict(seen.sections))
+        fresh_ev = Evidence(fresh_seen, hub_degree=hub)
+        fresh = ContextIndex(fresh_seen, concepts, fresh_ev)
+        flips += sum(ev.blocked(n) != base.evidence.blocked(n) for n in touched)
+        assert {q: seen.filed(q) for q in full.nodes} == {q: fresh_seen.filed(q) for q in full.nodes}
+        assert ctx.bags == fresh.bags
+        assert {t: sorted(ids) for t, ids in ctx.postings.items()} == {
+            t: sorted(ids) for t, ids in fresh.postings.items()}
+        text = TextIndex(full)
+        for n in sorted(full.nodes):
+            assert ev.groups(n) == fresh_ev.groups(n)
+            assert ev.sections(n) == fresh_ev.sections(n)
+            assert ctx.scores(n) == fresh.scores(n)
+            assert {c: v.tolist() for c, v in ev.scores(n).items()} == {
+                c: v.tolist() for c, v in fresh_ev.scores(n).items()}
+            if n in ctx.bags:
+                assert ctx.idf == {t: fresh.idf[t] for t in ctx.idf}
+        cands = sorted(n for n in full.nodes if n.startswith("paper:"))
+        for q in cands[:10]:
+            np.testing.assert_array_equal(
+                pair_features(ev, text, q, cands, context=ctx),
+                pair_features(fresh_ev, text, q, cands, context=fresh))
+    if hub == 4:
+        assert flips > 0  # a grouping that stops being a hub once a note is out was covered
+
