@@ -435,8 +435,9 @@ class Suggester:
         if row is not None and cands.size and (
             with_gnn or self.ranker is None or self.ranker.uses_gnn
         ):
-            if gnn is None:
-                gnn = self.scorer.logits(row, cands)
+            if gnn is None:  # the decoder's logits (d * d per candidate) only when they count
+                gnn = (self.scorer.logits(row, cands) if with_gnn or self._logit_counts()
+                       else np.zeros(cands.size))  # fmt: skip
             if self._unit is None:
                 self._unit = unit_rows(self.scorer.z)
             # one product over every row, then the candidates' (no [n, d] gather per query)
@@ -451,6 +452,12 @@ class Suggester:
             self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos),
             context=self.context,
         )
+
+    def _logit_counts(self) -> bool:
+        """Whether the ranking uses the decoder's logit (the ``gnn`` column): always without
+        a ranker; with one, when it weighs that column (a ranker may use only the embedding
+        cosines, and the logit costs a ``d x d`` product per candidate)."""
+        return self.ranker is None or self.ranker.weights[FEATURES.index("gnn")] != 0.0
 
     def _related_rows(self) -> np.ndarray | None:
         """Unit embeddings through the ranker's relatedness head (``None`` without one)."""
@@ -714,7 +721,7 @@ class Suggester:
                 chunk = queries[start : start + block]
                 with_row = [q for q in chunk if q in rows_of]
                 gnn_rows = {}
-                if self.ranker.uses_gnn and with_row and pool.size:
+                if self.ranker.uses_gnn and self._logit_counts() and with_row and pool.size:
                     rows = np.asarray([rows_of[q] for q in with_row], dtype=np.int64)
                     gnn_rows = dict(zip(with_row, self.scorer.logits_many(rows, pool), strict=True))
                 for q in chunk:
