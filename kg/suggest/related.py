@@ -92,6 +92,7 @@ __all__ = [
     "learn_ranker",
     "fit_relatedness",
     "cross_fit_head",
+    "head_sample",
     "note_holdout",
     "note_pair_rows",
     "without",
@@ -355,9 +356,10 @@ class Evidence:
         return out
 
 
-def _tokens(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 18)
+def _tokens(text: str) -> frozenset[str]:
     """Word tokens of a title: lower case, stop words out, a plural ``s`` cut; Chinese as
-    character bigrams.
+    character bigrams (memoised: the same labels and headings are read by several indexes).
 
     >>> sorted(_tokens("Prototypical Networks for Few-shot Learning"))
     ['few', 'prototypical', 'shot']
@@ -377,7 +379,7 @@ def _tokens(text: str) -> set[str]:
             out.add(run)
         else:
             out.update(run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    return frozenset(out)
 
 
 class TextIndex:
@@ -587,7 +589,8 @@ class ContextIndex:
 
     def __init__(self, index: GraphIndex, concepts: Mapping[str, Sequence[str]] | None = None,
                  evidence: Evidence | None = None, *,
-                 compact: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+                 compact: Mapping[str, Any] | None = None,
+                 headings: Mapping[str, list[tuple[str, str, float]]] | None = None) -> None:  # fmt: skip
         self.index = index
         self.concepts = dict(concepts or {})
         self.evidence = evidence if evidence is not None else Evidence(index)
@@ -598,8 +601,8 @@ class ContextIndex:
             ids, vocab = list(index.nodes), compact["words"]
             self.bags = {ids[p]: {vocab[i]: w for i, w in zip(ws, vals, strict=True)}
                          for p, ws, vals in compact["bags"]}  # fmt: skip
-        else:
-            self._headings = context_headings(index, self.evidence)
+        else:  # ``headings``: context_headings(index, evidence), when the caller has them
+            self._headings = dict(headings) if headings is not None else context_headings(index, self.evidence)
             self._bag_up()
         self._index_bags()
 
@@ -1325,6 +1328,33 @@ def learn_ranker(
 
 #: Strengths of the head's pull towards the identity tried by :func:`cross_fit_head`.
 HEAD_L2: tuple[float, ...] = (0.1, 1.0)
+#: Above this many pairs :func:`cross_fit_head` fits the head on a seeded sample of whole
+#: queries holding about this many (each fit costs in proportion to its pairs; every pair
+#: still gets its cross-fitted value). A few notes' worth of pairs (the shared corpus gives
+#: 3,500) are all used.
+HEAD_MAX_PAIRS = 4000
+
+
+def head_sample(queries: Sequence[str], max_pairs: int = HEAD_MAX_PAIRS) -> np.ndarray:
+    """Which pairs the relatedness head is fitted on: all of them up to ``max_pairs``, else
+    those of a fixed-seed sample of query groups (a held-out note's queries, ``note|paper``,
+    form one group, as in :func:`query_folds`) holding at least ``max_pairs``.
+
+    >>> head_sample(["a", "a", "b"]).tolist()
+    [True, True, True]
+    >>> int(head_sample([f"q{i // 2}" for i in range(100)], max_pairs=10).sum())
+    10
+    """
+    n = len(queries)
+    if n <= max_pairs:
+        return np.ones(n, dtype=bool)
+    group = np.asarray([str(x).split("|", 1)[0] for x in queries])
+    uq, inv, counts = np.unique(group, return_inverse=True, return_counts=True)
+    order = np.random.default_rng(0).permutation(len(uq))
+    take = order[: int(np.searchsorted(np.cumsum(counts[order]), max_pairs)) + 1]
+    chosen = np.zeros(len(uq), dtype=bool)
+    chosen[take] = True
+    return chosen[inv.reshape(-1)]
 
 
 def cross_fit_head(
@@ -1334,6 +1364,7 @@ def cross_fit_head(
     queries: Sequence[str],
     fit_head: Any,
     l2s: Sequence[float] = HEAD_L2,
+    max_pairs: int = HEAD_MAX_PAIRS,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """The ``gnn_related`` column of training pairs, the head to ship and how it was chosen.
 
@@ -1341,7 +1372,9 @@ def cross_fit_head(
     (:func:`query_folds`), so :func:`fit_ranker` compares it with the other features on
     pairs it was not fitted on. Each strength in ``l2s`` (``fit_head(zq, zc, y, l2=...)``)
     is tried so; the one with the best validation MRR + AUC is kept and its head, fitted
-    on all pairs, returned, with ``{"l2": chosen, "tried": {l2: {"mrr", "auc"}}}``.
+    on all pairs, returned, with ``{"l2": chosen, "tried": {l2: {"mrr", "auc"}}}``. Above
+    ``max_pairs`` pairs every fit uses only those of :func:`head_sample` (``"fitted_on"``
+    says how many); each pair's value still comes from the fold that left it out.
 
     >>> rng = np.random.default_rng(0)
     >>> zq, zc = rng.normal(size=(40, 3)), rng.normal(size=(40, 3))
@@ -1353,15 +1386,17 @@ def cross_fit_head(
     y = np.asarray(labels)
     q = np.asarray(list(queries))
     fold = query_folds(q)
+    sample = head_sample(q, max_pairs)
     best: tuple[float, float, np.ndarray] | None = None
     tried: dict[str, dict[str, float]] = {}
     for l2 in l2s:
         col = np.zeros(len(y))
         for k in range(VALIDATION_FOLDS):
             tr = fold != k
-            if not tr.any() or tr.all() or y[tr].min() == y[tr].max():
+            fit = tr & sample
+            if not fit.any() or tr.all() or y[fit].min() == y[fit].max():
                 continue
-            W = np.asarray(fit_head(zq[tr], zc[tr], y[tr], l2=l2), dtype=np.float64)
+            W = np.asarray(fit_head(zq[fit], zc[fit], y[fit], l2=l2), dtype=np.float64)
             col[~tr] = (unit_rows(zq[~tr] @ W) * unit_rows(zc[~tr] @ W)).sum(axis=1)
         m = _query_metrics(col, y, q)
         tried[str(l2)] = {"mrr": m["mrr"], "auc": m["auc"]}
@@ -1370,8 +1405,11 @@ def cross_fit_head(
             best = (score, float(l2), col)
     assert best is not None
     _, l2, col = best
-    head = np.asarray(fit_head(zq, zc, y, l2=l2), dtype=np.float64)
-    return col, head, {"l2": l2, "tried": tried}
+    head = np.asarray(fit_head(zq[sample], zc[sample], y[sample], l2=l2), dtype=np.float64)
+    how: dict[str, Any] = {"l2": l2, "tried": tried}
+    if not sample.all():
+        how["fitted_on"] = int(sample.sum())
+    return col, head, how
 
 
 def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> list[tuple[str, str]]:
@@ -1520,11 +1558,14 @@ def fit_relatedness(
     def embed(nodes: Sequence[str]) -> np.ndarray:
         return np.asarray(z_eval, dtype=np.float64)[[row[n] for n in nodes]]
 
-    concepts = heading_concepts(h for heads in context_headings(full).values() for h, _, _ in heads)
+    whole = Evidence(full)
+    headings = context_headings(full, whole)
+    concepts = heading_concepts(h for heads in headings.values() for h, _, _ in heads)
     extra = None
     if encode_without is not None and z_eval is not None:
         extra = note_pair_rows(kg, TextIndex(seen), ids, encode_without, decoder, seed=seed,
-                               concepts=concepts)
+                               concepts=concepts, index=full,
+                               context=ContextIndex(full, concepts, whole, headings=headings))
     pairs = [(ids[a], ids[b]) for a, b in ho.T]
     return learn_ranker(
         full, seen, pairs, gnn if z_eval is not None else None, seed=seed, concepts=concepts,
@@ -1551,7 +1592,7 @@ def _clean_section(section: str) -> str:
 
 
 def note_holdout(
-    kg: Any, *, seed: int = 0, limit: int = NOTE_QUERIES
+    kg: Any, *, seed: int = 0, limit: int = NOTE_QUERIES, index: GraphIndex | None = None
 ) -> list[tuple[str, dict[str, str], list[tuple[str, str]]]]:
     """Notes to hold out whole, one at a time, as the related-works protocol holds out a list.
 
@@ -1572,8 +1613,10 @@ def note_holdout(
     ...     _ = g.add_edge("post:b", p, key="mentions", relation="mentions")
     >>> [(post, papers) for post, papers, _ in note_holdout(KnowledgeGraph(g))]
     [('post:l', {'paper:a': 'GNN', 'paper:b': 'GNN', 'paper:c': 'RL', 'paper:d': 'RL'})]
+
+    ``index``: ``GraphIndex.from_graph(kg.graph)``, when the caller has it.
     """
-    index = GraphIndex.from_graph(kg.graph)
+    index = index if index is not None else GraphIndex.from_graph(kg.graph)
     ev = Evidence(index)
     posts = sorted({q for by in index.sections.values() for q in by})
     found = []
@@ -1661,26 +1704,32 @@ def note_pair_rows(
     *,
     seed: int = 0,
     concepts: Mapping[str, Sequence[str]] | None = None,
+    index: GraphIndex | None = None,
+    context: ContextIndex | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Features of protocol-shaped pairs: for each note of :func:`note_holdout`, out of the
     graph (features, and GNN embeddings re-encoded by ``encode_without(pairs) -> z``), its
     papers that other notes name ranked for each other, related when listed under one
     section. Returns ``(X, labels, queries, z_query, z_candidate)`` (``queries`` as
     ``post|paper``, one query per paper of a note with a related and an unrelated one;
-    ``concepts``: the heading concepts of :class:`ContextIndex`, for the ``context`` column)."""
+    ``concepts``: the heading concepts of :class:`ContextIndex`, for the ``context`` column;
+    ``index`` and ``context``: ``GraphIndex.from_graph(kg.graph)`` and its context index with
+    ``concepts``, when the caller has them). Each note's evidence and context index are
+    derived from the whole graph's (:meth:`ContextIndex.derive`): what the note touches is
+    read again, not the graph."""
     from kg.suggest.scoring import score_pairs
 
     row = {n: i for i, n in enumerate(ids)}
-    full = GraphIndex.from_graph(kg.graph)
+    full = index if index is not None else GraphIndex.from_graph(kg.graph)
     rows, labels, queries, zq, zc = [], [], [], [], []
-    base_ctx: ContextIndex | None = None
-    for post, papers, hidden in note_holdout(kg, seed=seed):
+    base_ctx = context
+    for post, papers, hidden in note_holdout(kg, seed=seed, index=full):
         members = sorted(p for p in papers if p in row)
         if len(members) < NOTE_MIN_PAPERS:
             continue
         if base_ctx is None:  # one index of the whole graph; each note's by what it touches
             base_ctx = ContextIndex(full, concepts, Evidence(full))
-            full.filed("")  # the notes' sections, once: each note's are derived from them
+        full.filed("")  # the notes' sections, once: each note's are derived from them
         seen = without(full, hidden)
         ev, changed = base_ctx.evidence.derive(seen, {n for pair in hidden for n in pair})
         ctx = base_ctx.derive(seen, ev, changed)

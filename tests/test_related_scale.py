@@ -1,4 +1,4 @@
-"""kg.suggest.related: indexes of a graph with one note held out, derived from the whole graph's.
+"""kg.suggest.related at scale: derived indexes, the head fitted on a sample of its pairs.
 
 Each held-out note's evidence and context index are derived from those of the whole graph
 (:meth:`Evidence.derive`, :meth:`ContextIndex.derive`, :func:`without`); they must equal
@@ -19,7 +19,11 @@ from kg.suggest.related import (
     ContextIndex,
     Evidence,
     TextIndex,
+    cross_fit_head,
+    head_sample,
     pair_features,
+    query_folds,
+    unit_rows,
     without,
 )
 
@@ -105,3 +109,30 @@ def test_derived_indexes_equal_a_rebuild(seed: int, hub: int) -> None:
     if hub == 4:
         assert flips > 0  # a grouping that stops being a hub once a note is out was covered
 
+
+
+def test_the_head_is_fitted_on_a_sample_of_whole_queries_above_the_cap() -> None:
+    rng = np.random.default_rng(0)
+    queries = [f"paper:{i // 4}" for i in range(400)] + [f"post:n{i // 40}|paper:{i}" for i in range(200)]
+    y = np.tile([1.0, 0.0, 0.0, 0.0], 150)
+    zq, zc = rng.normal(size=(600, 3)), rng.normal(size=(600, 3))
+    zc[y == 1] += zq[y == 1]
+    sizes = []
+
+    def fit(a: np.ndarray, b: np.ndarray, labels: np.ndarray, l2: float) -> np.ndarray:
+        sizes.append(len(labels))
+        return np.eye(3) * (1.0 + l2)
+
+    sample = head_sample(queries, max_pairs=100)
+    assert 100 <= sample.sum() < 140  # whole groups: a held-out note's 40 queries together
+    group = np.array([q.split("|")[0] for q in queries])
+    for g in np.unique(group):
+        assert len(set(sample[group == g])) == 1
+    col, head, how = cross_fit_head(zq, zc, y, queries, fit, l2s=(1.0,), max_pairs=100)
+    assert max(sizes) <= sample.sum() and how["fitted_on"] == int(sample.sum())
+    # every pair still gets its value, from the fold that left it out
+    assert np.allclose(col, (unit_rows(zq) * unit_rows(zc)).sum(axis=1))
+    assert len(set(query_folds(queries).tolist())) > 1
+    sizes.clear()
+    _, _, how = cross_fit_head(zq, zc, y, queries, fit, l2s=(1.0,), max_pairs=600)
+    assert "fitted_on" not in how and sizes[-1] == 600  # under the cap: every pair
