@@ -955,8 +955,9 @@ def relatedness_pairs(
     """
     rng = np.random.default_rng(seed)
     by_type: dict[str, list[str]] = {}
+    type_of = {nid: full.type(nid) for nid in full.nodes}  # asked for every pool member
     for nid in sorted(full.nodes):
-        by_type.setdefault(full.type(nid), []).append(nid)
+        by_type.setdefault(type_of[nid], []).append(nid)
 
     group_sets: dict[str, set[str]] = {}
 
@@ -1036,8 +1037,8 @@ def relatedness_pairs(
             ctype = full.type(cand)
             pool = by_type.get(ctype, [])
             if ctype not in typed:
-                typed[ctype] = ([h for h in hard if full.type(h) == ctype],
-                                [h for h in near if full.type(h) == ctype])  # fmt: skip
+                typed[ctype] = ([h for h in hard if (type_of.get(h) or full.type(h)) == ctype],
+                                [h for h in near if (type_of.get(h) or full.type(h)) == ctype])  # fmt: skip
             typed_hard, typed_near = typed[ctype]
             for j in range(negatives):
                 src = [typed_near, typed_hard, typed_near, pool][j % 4] or pool
