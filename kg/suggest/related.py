@@ -1266,6 +1266,7 @@ def learn_ranker(
     embed: Any = None,
     fit_head: Any = None,
     extra: tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray] | None = None,
+    context: ContextIndex | None = None,
 ) -> Ranker:
     """Fit the ranker on the relatedness pairs of ``held_out`` edges (see :func:`fit_ranker`).
 
@@ -1285,11 +1286,14 @@ def learn_ranker(
             :func:`cross_fit_head`).
         extra: more labelled pairs, ``(X, labels, queries, z_query, z_candidate)``, such
             as :func:`note_pair_rows` gives (the GNN columns already filled).
+        context: ``ContextIndex(seen, concepts)`` when the caller has it (its evidence is
+            used too).
     """
     edges = [(u, v) for a, b in held_out for u, v in ((a, b), (b, a))]
     pairs = relatedness_pairs(full, edges, seed=seed)
-    ev, tx = Evidence(seen), TextIndex(seen)
-    ctx = ContextIndex(seen, concepts, ev)
+    ev = context.evidence if context is not None else Evidence(seen)
+    tx = TextIndex(seen)
+    ctx = context if context is not None else ContextIndex(seen, concepts, ev)
     by_query: dict[str, list[tuple[str, int]]] = {}
     for qn, c, y in pairs:
         by_query.setdefault(qn, []).append((c, y))
@@ -1562,15 +1566,18 @@ def fit_relatedness(
     whole = Evidence(full)
     headings = context_headings(full, whole)
     concepts = heading_concepts(h for heads in headings.values() for h, _, _ in heads)
+    base = ContextIndex(full, concepts, whole, headings=headings)
     extra = None
     if encode_without is not None and z_eval is not None:
         extra = note_pair_rows(kg, TextIndex(seen), ids, encode_without, decoder, seed=seed,
-                               concepts=concepts, index=full,
-                               context=ContextIndex(full, concepts, whole, headings=headings))
+                               concepts=concepts, index=full, context=base)
     pairs = [(ids[a], ids[b]) for a, b in ho.T]
+    # the features' graph differs from the whole one only at the held-out pairs' nodes
+    ev, changed = whole.derive(seen, {str(n) for pair in out for n in pair})
     return learn_ranker(
         full, seen, pairs, gnn if z_eval is not None else None, seed=seed, concepts=concepts,
         embed=embed if z_eval is not None else None, fit_head=fit_head, extra=extra,
+        context=base.derive(seen, ev, changed),
     )
 
 
