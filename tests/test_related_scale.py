@@ -21,6 +21,7 @@ from kg.suggest.related import (
     TextIndex,
     cross_fit_head,
     head_sample,
+    learn_ranker,
     pair_features,
     query_folds,
     unit_rows,
@@ -136,3 +137,27 @@ def test_the_head_is_fitted_on_a_sample_of_whole_queries_above_the_cap() -> None
     sizes.clear()
     _, _, how = cross_fit_head(zq, zc, y, queries, fit, l2s=(1.0,), max_pairs=600)
     assert "fitted_on" not in how and sizes[-1] == 600  # under the cap: every pair
+
+
+def test_the_ranker_learns_the_same_from_a_derived_context() -> None:
+    full = _random_graph(4)
+    held = [(f"paper:{i}", w) for i in range(40) for w, rels in sorted(full.neighbors(f"paper:{i}").items())
+            if any(r == "part_of" and o for r, o in rels)][::3]  # fmt: skip
+    out = {frozenset(p) for p in held}
+    seen = GraphIndex(dict(full.nodes), {n: {} for n in full.nodes})
+    for u, nbrs in full.adj.items():
+        for v, rels in nbrs.items():
+            if frozenset((u, v)) not in out:
+                for r, o in rels:
+                    if o:
+                        seen.add_edge(u, v, r)
+    for v, by in full.sections.items():
+        for u, sec in by.items():
+            if frozenset((u, v)) not in out:
+                seen.sections.setdefault(v, {})[u] = sec
+    base = ContextIndex(full, {}, Evidence(full))
+    ev, changed = base.evidence.derive(seen, {n for p in out for n in p})
+    got = learn_ranker(full, seen, held, min_pairs=5, context=base.derive(seen, ev, changed))
+    want = learn_ranker(full, seen, held, min_pairs=5)
+    assert got.kind == want.kind and got.pairs == want.pairs and got.pairs["positive"] >= 5
+    assert got.weights == want.weights and got.validation == want.validation
