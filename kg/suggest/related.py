@@ -682,9 +682,11 @@ class ContextIndex:
                 new.bags[node] = bag
             else:
                 new.bags.pop(node, None)
-        n = max(1, len(new.bags))
-        new.idf = _Lazy(lambda t: math.log((1.0 + n) / (1.0 + len(new.postings[t]))))
-        new._norm = _Lazy(lambda node: math.sqrt(sum((v * new.idf[t]) ** 2 for t, v in new.bags[node].items())))
+        # worked out when asked (the closures hold the dicts, not ``new``: no reference
+        # cycle, so each note's index is freed as soon as it is dropped)
+        n, postings, bags = max(1, len(new.bags)), new.postings, new.bags
+        idf = new.idf = _Lazy(lambda t: math.log((1.0 + n) / (1.0 + len(postings[t]))))
+        new._norm = _Lazy(lambda node: math.sqrt(sum((v * idf[t]) ** 2 for t, v in bags[node].items())))
         return new
 
     def _index_bags(self) -> None:
