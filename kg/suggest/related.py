@@ -1337,9 +1337,9 @@ def learn_ranker(
 HEAD_L2: tuple[float, ...] = (0.1, 1.0)
 #: Above this many pairs :func:`cross_fit_head` fits the head on a seeded sample of whole
 #: queries holding about this many (each fit costs in proportion to its pairs; every pair
-#: still gets its cross-fitted value). A few notes' worth of pairs (the shared corpus gives
-#: 3,500) are all used.
-HEAD_MAX_PAIRS = 4000
+#: still gets its cross-fitted value), so its cost stays bounded on any graph. The shared
+#: corpus gives 3,500 pairs, 16 copies of it (51,559 nodes) 8,261: all used.
+HEAD_MAX_PAIRS = 16000
 
 
 def head_sample(queries: Sequence[str], max_pairs: int = HEAD_MAX_PAIRS) -> np.ndarray:
