@@ -106,3 +106,31 @@ def test_table_columns_line_up_for_every_method_name() -> None:
     header = [m.end() for m in re.finditer(r"\S+", lines[0])][1:]
     for line in lines[1:]:  # each value ends under its column name
         assert [m.end() for m in re.finditer(r"\d\.\d{4}", line)] == header, format_table(r)
+
+
+def test_ranks_scoring_only_the_answer_type_equal_ranks_against_every_node() -> None:
+    from kg.learn.evaluation import _ranks
+    from kg.suggest.scoring import score_matrix
+
+    rng = np.random.default_rng(0)
+    n, d = 300, 8
+    z = rng.normal(size=(n, d)).astype(np.float32)
+    dec = {"decoder": "mlp", "dec_w0": rng.normal(size=(d, d)), "dec_b0": rng.normal(size=d),
+           "dec_w1": rng.normal(size=(d, 1)), "dec_b1": np.zeros(1)}  # fmt: skip
+    types = rng.choice(3, size=n, p=[0.8, 0.15, 0.05])
+    pairs = rng.integers(0, n, size=(2, 120))
+    queries = _queries(pairs, None, 0)
+    known: dict[int, set[int]] = {}
+    for a, b in pairs.T:
+        known.setdefault(int(a), set()).add(int(b))
+        known.setdefault(int(b), set()).add(int(a))
+    full = score_matrix(z, np.arange(n), dec, logits=True)
+    want = []
+    for head, true in queries:  # every node scored, then the other types masked out
+        mask = types == types[true]
+        mask[head] = False
+        mask[[m for m in known.get(int(head), ()) if m != true]] = False
+        want.append(rank_of(full[head], int(true), mask))
+    got = _ranks(lambda h, c: score_matrix(z, h, dec, logits=True, candidates=c), queries, types, known,
+                 chunk=16)  # fmt: skip
+    np.testing.assert_allclose(got, want)

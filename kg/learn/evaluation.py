@@ -120,21 +120,28 @@ def _ranks(
     known: dict[int, set[int]],
     chunk: int = 128,
 ) -> np.ndarray:
-    """Filtered rank of each query's true node; ``rows_for(heads)`` gives dense score rows."""
+    """Filtered rank of each query's true node among the nodes of its type;
+    ``rows_for(heads, columns)`` gives the dense score rows of ``heads`` against the nodes
+    ``columns`` (only the true node's type is scored: on a graph of papers and a few
+    groupings, a query for a grouping scores the groupings, not every paper)."""
     ranks = np.empty(len(queries), dtype=np.float64)
     order = np.argsort(queries[:, 0], kind="stable")
+    true_type = type_codes[queries[:, 1]]
+    columns = {int(t): np.flatnonzero(type_codes == t) for t in np.unique(true_type)}
     for start in range(0, len(order), chunk):
         sel = order[start : start + chunk]
-        heads = queries[sel, 0]
-        uniq, inv = np.unique(heads, return_inverse=True)
-        rows = rows_for(uniq)
-        for k, qi in enumerate(sel):
-            head, true = queries[qi]
-            mask = type_codes == type_codes[true]
-            mask[head] = False
-            others = [n for n in known.get(int(head), ()) if n != true]
-            mask[others] = False
-            ranks[qi] = rank_of(rows[inv[k]], int(true), mask)
+        for t in np.unique(true_type[sel]):
+            part, cols = sel[true_type[sel] == t], columns[int(t)]
+            at = np.full(len(type_codes), -1, dtype=np.int64)
+            at[cols] = np.arange(cols.size)
+            uniq, inv = np.unique(queries[part, 0], return_inverse=True)
+            rows = rows_for(uniq, cols)
+            for k, qi in enumerate(part):
+                head, true = queries[qi]
+                mask = np.ones(cols.size, dtype=bool)
+                others = [at[n] for n in (head, *known.get(int(head), ())) if n != true and at[n] >= 0]
+                mask[others] = False
+                ranks[qi] = rank_of(rows[inv[k]], int(at[true]), mask)
     return ranks
 
 
@@ -192,10 +199,10 @@ def evaluate(
     z = predictor.z_eval
     dec = predictor.decoder
     results: dict[str, dict[str, float]] = {}
-    row_fns: dict[str, Any] = {"gnn": lambda h: score_matrix(z, h, dec, logits=True)}
+    row_fns: dict[str, Any] = {"gnn": lambda h, c: score_matrix(z, h, dec, logits=True, candidates=c)}
     pair_fns: dict[str, Any] = {"gnn": lambda p: score_pairs(z, p, dec, logits=True)}
     for m in baselines:
-        row_fns[m] = lambda h, m=m: scorer.all(h, m)
+        row_fns[m] = lambda h, c, m=m: scorer.all(h, m)[:, c]
         pair_fns[m] = lambda p, m=m: scorer.pairs(np.asarray(p).T.astype(np.int64), m)
     for name, pair_fn in pair_fns.items():
         pos, neg = pair_fn(test_pos), pair_fn(test_neg)

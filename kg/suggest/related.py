@@ -61,6 +61,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -91,6 +92,7 @@ __all__ = [
     "learn_ranker",
     "fit_relatedness",
     "cross_fit_head",
+    "head_sample",
     "note_holdout",
     "note_pair_rows",
     "without",
@@ -164,8 +166,10 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_housekeeping(label: str) -> bool:
-    """True for headings that organise a note rather than name a subject.
+    """True for headings that organise a note rather than name a subject (memoised: a
+    large graph asks about the same headings millions of times).
 
     >>> is_housekeeping("Table of Contents"), is_housekeeping("Meta-learning")
     (True, False)
@@ -191,6 +195,39 @@ class Evidence:
         )
         self._nbrs: dict[str, dict[str, bool]] = {}
         self._blocked: dict[str, bool] = {}
+        self._groups: dict[str, list[str]] = {}
+
+    def derive(self, index: GraphIndex, touched: Iterable[str]) -> tuple[Evidence, set[str]]:
+        """The evidence over ``index``, this graph with only the edges at ``touched`` nodes
+        changed (as :func:`without` leaves it), and the nodes whose :meth:`groups` may differ.
+
+        Equal to ``Evidence(index, self.hub_degree)``, but what this one already worked out
+        for the nodes the change does not reach is kept: a node's evidence neighbours and
+        whether it is blocked depend only on its own edges, its groupings also on whether its
+        neighbours are blocked. Taking one note out of a large graph so costs what the note
+        touches, not what the graph holds.
+
+        >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "topic:t", "type": "topic"}]
+        ...     + [{"id": f"paper:{i}", "type": "paper"} for i in range(3)],
+        ...     "links": [{"source": f"paper:{i}", "target": "topic:t", "relation": "part_of"}
+        ...               for i in range(3)]})
+        >>> ev = Evidence(idx, hub_degree=2)
+        >>> ev.groups("paper:0")  # topic:t has three members: a hub
+        []
+        >>> ev2, changed = ev.derive(without(idx, [("paper:2", "topic:t")]), ["paper:2", "topic:t"])
+        >>> ev2.groups("paper:0"), sorted(changed)
+        (['topic:t'], ['paper:0', 'paper:1', 'paper:2', 'topic:t'])
+        """
+        touched = set(touched)
+        ev = Evidence(index, self.hub_degree)
+        ev._nbrs = {k: v for k, v in self._nbrs.items() if k not in touched}
+        ev._blocked = {k: v for k, v in self._blocked.items() if k not in touched}
+        changed = set(touched)
+        for x in sorted(touched):
+            if ev.blocked(x) != self.blocked(x):  # its neighbours gain or lose a grouping
+                changed.update(self.index.neighbors(x))
+        ev._groups = {k: v for k, v in self._groups.items() if k not in changed}
+        return ev, changed
 
     def blocked(self, nid: str) -> bool:
         """True when ``nid`` can be no evidence: a venue, a housekeeping heading or a hub."""
@@ -226,9 +263,13 @@ class Evidence:
         return sorted(common, key=lambda w: (len(self.neighbours(w)), self.index.label(w), w))
 
     def groups(self, nid: str) -> list[str]:
-        """Entity neighbours of ``nid`` joined by a grouping relation that are not blocked."""
-        return [w for w, g in self.neighbours(nid).items() if g and not self.blocked(w)
-                and self.index.type(w) != "post"]
+        """Entity neighbours of ``nid`` joined by a grouping relation that are not blocked
+        (cached: the list is shared, do not change it)."""
+        got = self._groups.get(nid)
+        if got is None:
+            got = self._groups[nid] = [w for w, g in self.neighbours(nid).items() if g
+                                       and not self.blocked(w) and self.index.type(w) != "post"]
+        return got
 
     def sections(self, nid: str) -> list[tuple[str, str, list[str]]]:
         """``(post, section, members)`` for each note that lists ``nid`` under a section
@@ -315,9 +356,10 @@ class Evidence:
         return out
 
 
-def _tokens(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 18)
+def _tokens(text: str) -> frozenset[str]:
     """Word tokens of a title: lower case, stop words out, a plural ``s`` cut; Chinese as
-    character bigrams.
+    character bigrams (memoised: the same labels and headings are read by several indexes).
 
     >>> sorted(_tokens("Prototypical Networks for Few-shot Learning"))
     ['few', 'prototypical', 'shot']
@@ -337,7 +379,7 @@ def _tokens(text: str) -> set[str]:
             out.add(run)
         else:
             out.update(run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    return frozenset(out)
 
 
 class TextIndex:
@@ -474,13 +516,23 @@ def context_headings(
     return out
 
 
-def node_headings(index: GraphIndex, evidence: Evidence, node: str) -> list[tuple[str, str, float]]:
-    """The ``(heading, where, weight)`` of one node (see :func:`context_headings`)."""
+@functools.lru_cache(maxsize=1 << 16)
+def _section_heads(section: str) -> tuple[str, ...]:
+    """The headings of a section path, housekeeping ones left out (memoised).
+
+    >>> _section_heads("Papers > Metric-based")
+    ('Metric-based',)
+    """
     from kg.notes.records import SECTION_SEP
 
+    return tuple(h.strip() for h in section.split(SECTION_SEP) if h.strip() and not is_housekeeping(h))
+
+
+def node_headings(index: GraphIndex, evidence: Evidence, node: str) -> list[tuple[str, str, float]]:
+    """The ``(heading, where, weight)`` of one node (see :func:`context_headings`)."""
     out: list[tuple[str, str, float]] = []
     for post, sec in sorted(index.sections.get(node, {}).items()):
-        heads = [h.strip() for h in sec.split(SECTION_SEP) if h.strip() and not is_housekeeping(h)]
+        heads = _section_heads(sec)
         for depth, h in enumerate(heads):
             out.append((h, post, 1.0 if depth == len(heads) - 1 else OUTER_HEADING))
     t = index.type(node)
@@ -490,6 +542,22 @@ def node_headings(index: GraphIndex, evidence: Evidence, node: str) -> list[tupl
         out.extend((index.label(w), "", 1.0) for w in evidence.groups(node)
                    if index.type(w) in ("topic", "method"))  # fmt: skip
     return out
+
+
+class _Lazy(dict):  # type: ignore[type-arg]
+    """A dict that works out a missing value with ``make(key)`` and keeps it.
+
+    >>> d = _Lazy(len); d["abc"], dict(d)
+    (3, {'abc': 3})
+    """
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> Any:
+        got = self[key] = self._make(key)
+        return got
 
 
 class ContextIndex:
@@ -521,7 +589,8 @@ class ContextIndex:
 
     def __init__(self, index: GraphIndex, concepts: Mapping[str, Sequence[str]] | None = None,
                  evidence: Evidence | None = None, *,
-                 compact: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+                 compact: Mapping[str, Any] | None = None,
+                 headings: Mapping[str, list[tuple[str, str, float]]] | None = None) -> None:  # fmt: skip
         self.index = index
         self.concepts = dict(concepts or {})
         self.evidence = evidence if evidence is not None else Evidence(index)
@@ -532,22 +601,93 @@ class ContextIndex:
             ids, vocab = list(index.nodes), compact["words"]
             self.bags = {ids[p]: {vocab[i]: w for i, w in zip(ws, vals, strict=True)}
                          for p, ws, vals in compact["bags"]}  # fmt: skip
-        else:
-            self._headings = context_headings(index, self.evidence)
+        else:  # ``headings``: context_headings(index, evidence), when the caller has them
+            self._headings = dict(headings) if headings is not None else context_headings(index, self.evidence)
             self._bag_up()
         self._index_bags()
 
     def _bag_up(self) -> None:
         for node, heads in self._headings.items():
-            weight: dict[str, float] = {}
-            for h, _, w in heads:
-                weight[h] = max(w, weight.get(h, 0.0))
-            counts: dict[str, float] = {}
-            for h, w in weight.items():
-                for t in self.words(h):
-                    counts[t] = counts.get(t, 0.0) + w
-            if counts:
-                self.bags[node] = {t: c if c <= 1.0 else 1.0 + math.log(c) for t, c in counts.items()}
+            bag = self._bag(heads)
+            if bag:
+                self.bags[node] = bag
+
+    def _bag(self, heads: Iterable[tuple[str, str, float]]) -> dict[str, float]:
+        """The word bag of one node's headings (empty when they hold no word)."""
+        weight: dict[str, float] = {}
+        for h, _, w in heads:
+            weight[h] = max(w, weight.get(h, 0.0))
+        counts: dict[str, float] = {}
+        for h, w in weight.items():
+            for t in self.words(h):
+                counts[t] = counts.get(t, 0.0) + w
+        return {t: c if c <= 1.0 else 1.0 + math.log(c) for t, c in counts.items()}
+
+    def derive(self, index: GraphIndex, evidence: Evidence, changed: Iterable[str]) -> ContextIndex:
+        """The context index of ``index``, a graph that differs from this one's only in the
+        headings of the ``changed`` nodes (from :meth:`Evidence.derive`, whose evidence
+        ``evidence`` is): equal to ``ContextIndex(index, self.concepts, evidence)``, but only
+        the changed nodes' headings are read again, and idf and norms are worked out for the
+        words and nodes a query reaches. This one is left as it is.
+
+        >>> idx = GraphIndex.from_node_link({"nodes": [{"id": "post:a", "type": "post"},
+        ...     {"id": "post:b", "type": "post"}] + [{"id": f"paper:{i}", "type": "paper"} for i in "wxyz"],
+        ...     "links": [{"source": "post:a", "target": "paper:x", "relation": "mentions",
+        ...                "section": "Metric-based methods"},
+        ...               {"source": "post:a", "target": "paper:w", "relation": "mentions",
+        ...                "section": "Data augmentation"}]
+        ...     + [{"source": "post:b", "target": f"paper:{i}", "relation": "mentions",
+        ...         "section": "Metric learning"} for i in "yz"]})
+        >>> ctx = ContextIndex(idx)
+        >>> hidden = [("post:b", "paper:z")]
+        >>> ev, changed = ctx.evidence.derive(without(idx, hidden), {"post:b", "paper:z"})
+        >>> part = ctx.derive(without(idx, hidden), ev, changed)
+        >>> part.scores("paper:x") == ContextIndex(without(idx, hidden)).scores("paper:x")
+        True
+        >>> sorted(ctx.scores("paper:x")), sorted(part.scores("paper:x"))
+        (['paper:y', 'paper:z'], ['paper:y'])
+        """
+        new = object.__new__(ContextIndex)
+        new.index, new.concepts, new.evidence = index, self.concepts, evidence
+        new._words = self._words  # the same concepts: the same words of each heading
+        new._headings = dict(self._headings)
+        new.bags = dict(self.bags)
+        new.postings = dict(self.postings)
+        copied: set[str] = set()
+
+        def posting(t: str) -> list[str]:
+            if t not in copied:
+                copied.add(t)
+                new.postings[t] = list(new.postings.get(t, ()))
+            return new.postings[t]
+
+        for node in sorted(set(changed)):
+            heads = (node_headings(index, evidence, node)
+                     if node in index.sections or index.type(node) in ("paper", "topic", "method")
+                     else [])  # fmt: skip
+            if heads:
+                new._headings[node] = heads
+            else:
+                new._headings.pop(node, None)
+            old, bag = self.bags.get(node, {}), self._bag(heads)
+            for t in old:
+                if t not in bag:
+                    posting(t).remove(node)
+                    if not new.postings[t]:
+                        del new.postings[t]
+            for t in bag:
+                if t not in old:
+                    posting(t).append(node)
+            if bag:
+                new.bags[node] = bag
+            else:
+                new.bags.pop(node, None)
+        # worked out when asked (the closures hold the dicts, not ``new``: no reference
+        # cycle, so each note's index is freed as soon as it is dropped)
+        n, postings, bags = max(1, len(new.bags)), new.postings, new.bags
+        idf = new.idf = _Lazy(lambda t: math.log((1.0 + n) / (1.0 + len(postings[t]))))
+        new._norm = _Lazy(lambda node: math.sqrt(sum((v * idf[t]) ** 2 for t, v in bags[node].items())))
+        return new
 
     def _index_bags(self) -> None:
         n = max(1, len(self.bags))
@@ -590,8 +730,10 @@ class ContextIndex:
         """``{node: cosine}`` for every item filed under a heading sharing a word with
         ``query``'s (itself left out); a word in a fifth of the filed items tells nothing."""
         bag = self.bags.get(query)
-        qn = self._norm.get(query, 0.0)
-        if not bag or qn == 0.0:
+        if not bag:
+            return {}
+        qn = self._norm[query]
+        if qn == 0.0:
             return {}
         acc: dict[str, float] = {}
         limit = 0.2 * len(self.bags) + 50
@@ -815,14 +957,20 @@ def relatedness_pairs(
     """
     rng = np.random.default_rng(seed)
     by_type: dict[str, list[str]] = {}
+    type_of = {nid: full.type(nid) for nid in full.nodes}  # asked for every pool member
     for nid in sorted(full.nodes):
-        by_type.setdefault(full.type(nid), []).append(nid)
+        by_type.setdefault(type_of[nid], []).append(nid)
 
-    def groups_of(nid: str) -> set[str]:
-        return {
-            w for w, rels in full.neighbors(nid).items()
-            if any(r in GROUP_RELATIONS and out for r, out in rels)
-        }
+    group_sets: dict[str, set[str]] = {}
+
+    def groups_of(nid: str) -> set[str]:  # cached: asked for every sampled negative
+        got = group_sets.get(nid)
+        if got is None:
+            got = group_sets[nid] = {
+                w for w, rels in full.neighbors(nid).items()
+                if any(r in GROUP_RELATIONS and out for r, out in rels)
+            }
+        return got
 
     def hard_pool(nid: str) -> list[str]:
         pool: set[str] = set()
@@ -891,8 +1039,8 @@ def relatedness_pairs(
             ctype = full.type(cand)
             pool = by_type.get(ctype, [])
             if ctype not in typed:
-                typed[ctype] = ([h for h in hard if full.type(h) == ctype],
-                                [h for h in near if full.type(h) == ctype])  # fmt: skip
+                typed[ctype] = ([h for h in hard if (type_of.get(h) or full.type(h)) == ctype],
+                                [h for h in near if (type_of.get(h) or full.type(h)) == ctype])  # fmt: skip
             typed_hard, typed_near = typed[ctype]
             for j in range(negatives):
                 src = [typed_near, typed_hard, typed_near, pool][j % 4] or pool
@@ -1262,6 +1410,7 @@ def learn_ranker(
     embed: Any = None,
     fit_head: Any = None,
     extra: tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray] | None = None,
+    context: ContextIndex | None = None,
 ) -> Ranker:
     """Fit the ranker on the relatedness pairs of ``held_out`` edges (see :func:`fit_ranker`).
 
@@ -1281,11 +1430,14 @@ def learn_ranker(
             :func:`cross_fit_head`).
         extra: more labelled pairs, ``(X, labels, queries, z_query, z_candidate)``, such
             as :func:`note_pair_rows` gives (the GNN columns already filled).
+        context: ``ContextIndex(seen, concepts)`` when the caller has it (its evidence is
+            used too).
     """
     edges = [(u, v) for a, b in held_out for u, v in ((a, b), (b, a))]
     pairs = relatedness_pairs(full, edges, seed=seed)
-    ev, tx = Evidence(seen), TextIndex(seen)
-    ctx = ContextIndex(seen, concepts, ev)
+    ev = context.evidence if context is not None else Evidence(seen)
+    tx = TextIndex(seen)
+    ctx = context if context is not None else ContextIndex(seen, concepts, ev)
     by_query: dict[str, list[tuple[str, int]]] = {}
     for qn, c, y in pairs:
         by_query.setdefault(qn, []).append((c, y))
@@ -1325,6 +1477,33 @@ def learn_ranker(
 
 #: Strengths of the head's pull towards the identity tried by :func:`cross_fit_head`.
 HEAD_L2: tuple[float, ...] = (0.1, 1.0)
+#: Above this many pairs :func:`cross_fit_head` fits the head on a seeded sample of whole
+#: queries holding about this many (each fit costs in proportion to its pairs; every pair
+#: still gets its cross-fitted value), so its cost stays bounded on any graph. The shared
+#: corpus gives 3,500 pairs, 16 copies of it (51,559 nodes) 8,261: all used.
+HEAD_MAX_PAIRS = 16000
+
+
+def head_sample(queries: Sequence[str], max_pairs: int = HEAD_MAX_PAIRS) -> np.ndarray:
+    """Which pairs the relatedness head is fitted on: all of them up to ``max_pairs``, else
+    those of a fixed-seed sample of query groups (a held-out note's queries, ``note|paper``,
+    form one group, as in :func:`query_folds`) holding at least ``max_pairs``.
+
+    >>> head_sample(["a", "a", "b"]).tolist()
+    [True, True, True]
+    >>> int(head_sample([f"q{i // 2}" for i in range(100)], max_pairs=10).sum())
+    10
+    """
+    n = len(queries)
+    if n <= max_pairs:
+        return np.ones(n, dtype=bool)
+    group = np.asarray([str(x).split("|", 1)[0] for x in queries])
+    uq, inv, counts = np.unique(group, return_inverse=True, return_counts=True)
+    order = np.random.default_rng(0).permutation(len(uq))
+    take = order[: int(np.searchsorted(np.cumsum(counts[order]), max_pairs)) + 1]
+    chosen = np.zeros(len(uq), dtype=bool)
+    chosen[take] = True
+    return chosen[inv.reshape(-1)]
 
 
 def cross_fit_head(
@@ -1334,6 +1513,7 @@ def cross_fit_head(
     queries: Sequence[str],
     fit_head: Any,
     l2s: Sequence[float] = HEAD_L2,
+    max_pairs: int = HEAD_MAX_PAIRS,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """The ``gnn_related`` column of training pairs, the head to ship and how it was chosen.
 
@@ -1341,7 +1521,9 @@ def cross_fit_head(
     (:func:`query_folds`), so :func:`fit_ranker` compares it with the other features on
     pairs it was not fitted on. Each strength in ``l2s`` (``fit_head(zq, zc, y, l2=...)``)
     is tried so; the one with the best validation MRR + AUC is kept and its head, fitted
-    on all pairs, returned, with ``{"l2": chosen, "tried": {l2: {"mrr", "auc"}}}``.
+    on all pairs, returned, with ``{"l2": chosen, "tried": {l2: {"mrr", "auc"}}}``. Above
+    ``max_pairs`` pairs every fit uses only those of :func:`head_sample` (``"fitted_on"``
+    says how many); each pair's value still comes from the fold that left it out.
 
     >>> rng = np.random.default_rng(0)
     >>> zq, zc = rng.normal(size=(40, 3)), rng.normal(size=(40, 3))
@@ -1353,15 +1535,17 @@ def cross_fit_head(
     y = np.asarray(labels)
     q = np.asarray(list(queries))
     fold = query_folds(q)
+    sample = head_sample(q, max_pairs)
     best: tuple[float, float, np.ndarray] | None = None
     tried: dict[str, dict[str, float]] = {}
     for l2 in l2s:
         col = np.zeros(len(y))
         for k in range(VALIDATION_FOLDS):
             tr = fold != k
-            if not tr.any() or tr.all() or y[tr].min() == y[tr].max():
+            fit = tr & sample
+            if not fit.any() or tr.all() or y[fit].min() == y[fit].max():
                 continue
-            W = np.asarray(fit_head(zq[tr], zc[tr], y[tr], l2=l2), dtype=np.float64)
+            W = np.asarray(fit_head(zq[fit], zc[fit], y[fit], l2=l2), dtype=np.float64)
             col[~tr] = (unit_rows(zq[~tr] @ W) * unit_rows(zc[~tr] @ W)).sum(axis=1)
         m = _query_metrics(col, y, q)
         tried[str(l2)] = {"mrr": m["mrr"], "auc": m["auc"]}
@@ -1370,8 +1554,11 @@ def cross_fit_head(
             best = (score, float(l2), col)
     assert best is not None
     _, l2, col = best
-    head = np.asarray(fit_head(zq, zc, y, l2=l2), dtype=np.float64)
-    return col, head, {"l2": l2, "tried": tried}
+    head = np.asarray(fit_head(zq[sample], zc[sample], y[sample], l2=l2), dtype=np.float64)
+    how: dict[str, Any] = {"l2": l2, "tried": tried}
+    if not sample.all():
+        how["fitted_on"] = int(sample.sum())
+    return col, head, how
 
 
 def section_holdout(kg: Any, *, seed: int = 0, limit: int = SECTION_QUERIES) -> list[tuple[str, str]]:
@@ -1520,15 +1707,21 @@ def fit_relatedness(
     def embed(nodes: Sequence[str]) -> np.ndarray:
         return np.asarray(z_eval, dtype=np.float64)[[row[n] for n in nodes]]
 
-    concepts = heading_concepts(h for heads in context_headings(full).values() for h, _, _ in heads)
+    whole = Evidence(full)
+    headings = context_headings(full, whole)
+    concepts = heading_concepts(h for heads in headings.values() for h, _, _ in heads)
+    base = ContextIndex(full, concepts, whole, headings=headings)
     extra = None
     if encode_without is not None and z_eval is not None:
         extra = note_pair_rows(kg, TextIndex(seen), ids, encode_without, decoder, seed=seed,
-                               concepts=concepts)
+                               concepts=concepts, index=full, context=base)
     pairs = [(ids[a], ids[b]) for a, b in ho.T]
+    # the features' graph differs from the whole one only at the held-out pairs' nodes
+    ev, changed = whole.derive(seen, {str(n) for pair in out for n in pair})
     return learn_ranker(
         full, seen, pairs, gnn if z_eval is not None else None, seed=seed, concepts=concepts,
         embed=embed if z_eval is not None else None, fit_head=fit_head, extra=extra,
+        context=base.derive(seen, ev, changed),
     )
 
 
@@ -1551,7 +1744,7 @@ def _clean_section(section: str) -> str:
 
 
 def note_holdout(
-    kg: Any, *, seed: int = 0, limit: int = NOTE_QUERIES
+    kg: Any, *, seed: int = 0, limit: int = NOTE_QUERIES, index: GraphIndex | None = None
 ) -> list[tuple[str, dict[str, str], list[tuple[str, str]]]]:
     """Notes to hold out whole, one at a time, as the related-works protocol holds out a list.
 
@@ -1572,8 +1765,10 @@ def note_holdout(
     ...     _ = g.add_edge("post:b", p, key="mentions", relation="mentions")
     >>> [(post, papers) for post, papers, _ in note_holdout(KnowledgeGraph(g))]
     [('post:l', {'paper:a': 'GNN', 'paper:b': 'GNN', 'paper:c': 'RL', 'paper:d': 'RL'})]
+
+    ``index``: ``GraphIndex.from_graph(kg.graph)``, when the caller has it.
     """
-    index = GraphIndex.from_graph(kg.graph)
+    index = index if index is not None else GraphIndex.from_graph(kg.graph)
     ev = Evidence(index)
     posts = sorted({q for by in index.sections.values() for q in by})
     found = []
@@ -1626,6 +1821,7 @@ def without(source: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
     index = source if isinstance(source, GraphIndex) else GraphIndex.from_graph(source.graph)
     adj = dict(index.adj)
     sections = dict(index.sections)
+    dropped: dict[str, set[str]] = {}  # post -> papers no longer listed in it
     for u, v in pairs:
         for a, b in ((u, v), (v, u)):
             nb = index.neighbors(a)
@@ -1635,10 +1831,20 @@ def without(source: Any, pairs: Iterable[tuple[str, str]]) -> GraphIndex:
                 adj[a].pop(b, None)
             by = sections.get(a)
             if by and b in by:
+                dropped.setdefault(b, set()).add(a)
                 sections[a] = {q: sec for q, sec in by.items() if q != b}
                 if not sections[a]:
                     del sections[a]
-    return GraphIndex(index.nodes, adj, sections)
+    out = GraphIndex(index.nodes, adj, sections)
+    if index._filed is not None:  # the notes' sections, less what the pairs took out
+        filed = dict(index._filed)
+        for post, gone in dropped.items():
+            left = {sec: [m for m in ms if m not in gone] for sec, ms in filed.get(post, {}).items()}
+            filed[post] = {sec: ms for sec, ms in left.items() if ms}
+            if not filed[post]:
+                del filed[post]
+        out._filed = filed
+    return out
 
 
 def note_pair_rows(
@@ -1650,25 +1856,35 @@ def note_pair_rows(
     *,
     seed: int = 0,
     concepts: Mapping[str, Sequence[str]] | None = None,
+    index: GraphIndex | None = None,
+    context: ContextIndex | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Features of protocol-shaped pairs: for each note of :func:`note_holdout`, out of the
     graph (features, and GNN embeddings re-encoded by ``encode_without(pairs) -> z``), its
     papers that other notes name ranked for each other, related when listed under one
     section. Returns ``(X, labels, queries, z_query, z_candidate)`` (``queries`` as
     ``post|paper``, one query per paper of a note with a related and an unrelated one;
-    ``concepts``: the heading concepts of :class:`ContextIndex`, for the ``context`` column)."""
+    ``concepts``: the heading concepts of :class:`ContextIndex`, for the ``context`` column;
+    ``index`` and ``context``: ``GraphIndex.from_graph(kg.graph)`` and its context index with
+    ``concepts``, when the caller has them). Each note's evidence and context index are
+    derived from the whole graph's (:meth:`ContextIndex.derive`): what the note touches is
+    read again, not the graph."""
     from kg.suggest.scoring import score_pairs
 
     row = {n: i for i, n in enumerate(ids)}
-    full = GraphIndex.from_graph(kg.graph)
+    full = index if index is not None else GraphIndex.from_graph(kg.graph)
     rows, labels, queries, zq, zc = [], [], [], [], []
-    for post, papers, hidden in note_holdout(kg, seed=seed):
+    base_ctx = context
+    for post, papers, hidden in note_holdout(kg, seed=seed, index=full):
         members = sorted(p for p in papers if p in row)
         if len(members) < NOTE_MIN_PAPERS:
             continue
+        if base_ctx is None:  # one index of the whole graph; each note's by what it touches
+            base_ctx = ContextIndex(full, concepts, Evidence(full))
+        full.filed("")  # the notes' sections, once: each note's are derived from them
         seen = without(full, hidden)
-        ev = Evidence(seen)
-        ctx = ContextIndex(seen, concepts, ev)
+        ev, changed = base_ctx.evidence.derive(seen, {n for pair in hidden for n in pair})
+        ctx = base_ctx.derive(seen, ev, changed)
         z = np.asarray(encode_without(hidden), dtype=np.float64)
         unit = unit_rows(z)
         for q in members:

@@ -109,26 +109,31 @@ def score_matrix(
     *,
     logits: bool = False,
     chunk: int = 32,
+    candidates: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Dense ``[len(sources), n]`` scores of each source index against every node.
+    """Dense ``[len(sources), n]`` scores of each source index against every node (against
+    the rows ``candidates`` only, ``[len(sources), len(candidates)]``, when given).
 
     >>> z = np.eye(3, dtype=np.float32)
     >>> score_matrix(z, np.array([0]), {"decoder": "dot"}, logits=True).tolist()
     [[1.0, 0.0, 0.0]]
+    >>> score_matrix(z, np.array([0]), {"decoder": "dot"}, logits=True, candidates=np.array([2, 0])).tolist()
+    [[0.0, 1.0]]
     """
     sources = np.asarray(sources, dtype=np.int64).ravel()
+    zc = z if candidates is None else z[np.asarray(candidates, dtype=np.int64)]
     if str(decoder["decoder"]) == "dot":
-        out = z[sources] @ z.T
+        out = z[sources] @ zc.T
     else:
         # (z_u * z_v) @ W_0 == z_v @ (z_u[:, None] * W_0): one [n, d] x [d, h] product per
         # source instead of an [n, d] temporary and a batched product (same values up to
         # rounding, several times faster)
         layers = mlp_layers(decoder)
         (w0, b0), rest = layers[0], layers[1:]
-        z32 = np.asarray(z, dtype=np.float32)
-        out = np.empty((len(sources), z.shape[0]), dtype=np.float32)
+        z32, zc32 = np.asarray(z, dtype=np.float32), np.asarray(zc, dtype=np.float32)
+        out = np.empty((len(sources), zc.shape[0]), dtype=np.float32)
         for i, src in enumerate(sources):
-            h = z32 @ (z32[src][:, None] * w0) + b0
+            h = zc32 @ (z32[src][:, None] * w0) + b0
             for w, b in rest:
                 np.maximum(h, 0.0, out=h)
                 h = h @ w + b

@@ -444,8 +444,9 @@ class Suggester:
         if row is not None and cands.size and (
             with_gnn or self.ranker is None or self.ranker.uses_gnn
         ):
-            if gnn is None:
-                gnn = self.scorer.logits(row, cands)
+            if gnn is None:  # the decoder's logits (d * d per candidate) only when they count
+                gnn = (self.scorer.logits(row, cands) if with_gnn or self._logit_counts()
+                       else np.zeros(cands.size))  # fmt: skip
             # the cosines as products with the query's row over lengths known up front: no
             # [n, d] array is scaled or projected per query
             z, norms = self._z64(), self.row_norms()
@@ -479,6 +480,12 @@ class Suggester:
             self._norms = row_norms(self._z64(), self.ranker.head if self.ranker else None)
             self._norms_of = self.ranker
         return self._norms
+
+    def _logit_counts(self) -> bool:
+        """Whether the ranking uses the decoder's logit (the ``gnn`` column): always without
+        a ranker; with one, when it weighs that column (a ranker may use only the embedding
+        cosines, and the logit costs a ``d x d`` product per candidate)."""
+        return self.ranker is None or self.ranker.weights[FEATURES.index("gnn")] != 0.0
 
     def rank_logits(self, query: str, cands: np.ndarray) -> np.ndarray:
         """The ranking's logits for ``query`` against scorer rows ``cands``: the ranker's when
@@ -733,7 +740,7 @@ class Suggester:
                 chunk = queries[start : start + block]
                 with_row = [q for q in chunk if q in rows_of]
                 gnn_rows = {}
-                if self.ranker.uses_gnn and with_row and pool.size:
+                if self.ranker.uses_gnn and self._logit_counts() and with_row and pool.size:
                     rows = np.asarray([rows_of[q] for q in with_row], dtype=np.int64)
                     gnn_rows = dict(zip(with_row, self.scorer.logits_many(rows, pool), strict=True))
                 for q in chunk:
