@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Accepted ``loss=`` values of :func:`link_loss`.
-LOSSES: tuple[str, ...] = ("bce", "softmax", "bce+softmax")
+LOSSES: tuple[str, ...] = ("bce", "softmax", "bce+softmax", "balanced")
 
 
 def seed_all(seed: int) -> None:
@@ -156,28 +156,31 @@ def link_loss(pos: torch.Tensor, neg: torch.Tensor, kind: str = "bce") -> torch.
     ``"bce"``: binary cross-entropy, every pair on its own. ``"softmax"``: each positive
     against its own ``r`` negatives, cross-entropy of picking the positive among them (a
     ranking loss: only the order within a group counts, as in the filtered ranking that
-    ``kg eval`` reports). ``"bce+softmax"``: the two added, the binary part averaging
-    positives and negatives separately so their ratio does not shift ``sigmoid(logit)``.
+    ``kg eval`` reports). ``"balanced"``: binary cross-entropy averaged over positives and
+    over negatives separately, each half of the loss, so their ratio does not shift
+    ``sigmoid(logit)`` (what mini-batch training uses). ``"bce+softmax"``: ``"softmax"``
+    plus ``"balanced"``.
 
     >>> pos = torch.tensor([3.0, 0.0]); neg = torch.tensor([0.0, 0.0, 0.0, 0.0])
     >>> round(float(link_loss(pos, neg, "softmax")), 4)  # (log(1+2e-3) + log 3) / 2
     0.5968
     >>> round(float(link_loss(pos, neg, "bce")), 4)
     0.5857
+    >>> round(float(link_loss(pos, neg, "balanced")), 4)  # (log(1+e^-3) + log 2) / 4 + log 2 / 2
+    0.532
     """
     if kind not in LOSSES:
         raise ValueError(f"unknown loss {kind!r}; expected one of {', '.join(LOSSES)}")
-    if kind != "bce":
-        k = pos.size(0)
-        grid = torch.cat([pos[:, None], neg.view(-1, k).t()], dim=1)
-        target = torch.zeros(k, dtype=torch.long, device=pos.device)
-        rank = torch.nn.functional.cross_entropy(grid, target)
-        if kind == "softmax":
-            return rank
-        bce = torch.nn.functional.binary_cross_entropy_with_logits
-        # positives and negatives weigh the same whatever their ratio: sigmoid(logit) keeps
-        # the meaning it has under "bce" (one negative per positive)
-        return rank + 0.5 * (bce(pos, torch.ones_like(pos)) + bce(neg, torch.zeros_like(neg)))
-    logits = torch.cat([pos, neg])
-    labels = torch.cat([torch.ones_like(pos), torch.zeros_like(neg)])
-    return torch.nn.functional.binary_cross_entropy_with_logits(logits, labels)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    if kind == "bce":
+        logits = torch.cat([pos, neg])
+        return bce(logits, torch.cat([torch.ones_like(pos), torch.zeros_like(neg)]))
+    # positives and negatives weigh the same whatever their ratio: sigmoid(logit) keeps
+    # the meaning it has under "bce" (one negative per positive)
+    balanced = 0.5 * (bce(pos, torch.ones_like(pos)) + bce(neg, torch.zeros_like(neg)))
+    if kind == "balanced":
+        return balanced
+    k = pos.size(0)
+    grid = torch.cat([pos[:, None], neg.view(-1, k).t()], dim=1)
+    rank = torch.nn.functional.cross_entropy(grid, torch.zeros(k, dtype=torch.long, device=pos.device))
+    return rank if kind == "softmax" else rank + balanced

@@ -63,6 +63,7 @@ from kg.learn.split import LinkSplit, supervision_split
 __all__ = [
     "MINIBATCH_MIN_NODES",
     "MINIBATCH_DEFAULTS",
+    "MINIBATCH_LOSS",
     "UPDATES_PER_EPOCH",
     "auto_batch_size",
     "Neighbourhood",
@@ -99,6 +100,14 @@ MINIBATCH_DEFAULTS: dict[str, Any] = {
     "pool": 300,
     "lr_final": 0.05,
     "negatives": 3,
+}
+
+#: The loss settings :func:`fit_link_model_minibatch` trains with by default, named as
+#: :func:`kg.learn.training.fit_link_model` names its own (recorded in ``model.json``).
+MINIBATCH_LOSS: dict[str, Any] = {
+    "neg_ratio": MINIBATCH_DEFAULTS["negatives"],
+    "loss": "balanced",
+    "select": MINIBATCH_DEFAULTS["select"],
 }
 
 
@@ -444,7 +453,7 @@ def fit_link_model_minibatch(
     The validation and test figures of the result are exact (whole-graph encoding at the
     best epoch), not sampled.
     """
-    from kg.learn.fitting import FitResult, seed_all
+    from kg.learn.fitting import FitResult, link_loss, seed_all
     from kg.learn.fitting import held_out_scores as _scores
 
     if encoder == "hetero":
@@ -463,7 +472,6 @@ def fit_link_model_minibatch(
     x = x.to(device)
     cpu_split = split.to(torch.device("cpu"))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
     negs = NegativeSampler(cpu_split.node_type, split.num_nodes)
     if not batch_size:
         batch_size = auto_batch_size(round(supervision * split.train_pos.size(1)))
@@ -510,10 +518,7 @@ def fit_link_model_minibatch(
             opt.zero_grad()
             logits = _batch_logits(model, xin, nb, pairs, fan, gen, device)
             k = pos.size(1)  # positives and negatives weigh half each, however many negatives
-            loss = 0.5 * (
-                loss_fn(logits[:k], torch.ones(k, device=device))
-                + loss_fn(logits[k:], torch.zeros(neg.size(1), device=device))
-            )
+            loss = link_loss(logits[:k], logits[k:], MINIBATCH_LOSS["loss"])
             loss.backward()
             opt.step()
             total += loss.item()

@@ -50,6 +50,7 @@ from kg.graph.knowledge_graph import KnowledgeGraph
 from kg.learn.device import choose_device
 from kg.learn.fitting import LOSSES, FitResult, link_loss, probe_mrr, ranking_probe, seed_all
 from kg.learn.fitting import held_out_scores as _scores
+from kg.learn.minibatch import MINIBATCH_LOSS
 from kg.learn.nn import LinkModel, decoder_arrays
 from kg.learn.predictor import LinkPredictor
 from kg.learn.split import LinkSplit, link_split, supervision_split, train_negatives
@@ -82,10 +83,6 @@ DEFAULTS: dict[str, Any] = {
     "test": 0.10,
 }
 
-
-#: The loss settings of mini-batch training (:mod:`kg.learn.minibatch`): one binary
-#: cross-entropy negative per positive, the best epoch by validation AUC.
-MINIBATCH_LOSS: dict[str, Any] = {"neg_ratio": 1, "loss": "bce", "select": "auc"}
 
 
 def training_split(lg: Any, seed: int = 0) -> LinkSplit:
