@@ -166,7 +166,7 @@ def test_the_ranker_learns_the_same_from_a_derived_context() -> None:
 def test_cross_fits_in_threads_give_the_fits_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """The head's cross-fits run side by side on two cores: the column, the head and the
     choice are those of the same fits run one after another (the real torch head)."""
-    import kg.suggest.related as related
+    import kg.parallel as parallel
     from kg.learn.training import fit_relatedness_head
     from kg.suggest.related import cross_fit_head
 
@@ -179,24 +179,8 @@ def test_cross_fits_in_threads_give_the_fits_in_order(monkeypatch: pytest.Monkey
     def fit(a: np.ndarray, b: np.ndarray, lab: np.ndarray, l2: float) -> np.ndarray:
         return fit_relatedness_head(a, b, lab, l2=l2, steps=30)
 
-    monkeypatch.setattr(related, "_workers", lambda tasks: min(2, tasks))
+    monkeypatch.setattr(parallel, "_workers", lambda tasks: min(2, tasks))
     col2, head2, how2 = cross_fit_head(zq, zc, y, queries, fit)
-    monkeypatch.setattr(related, "_workers", lambda tasks: 1)
+    monkeypatch.setattr(parallel, "_workers", lambda tasks: 1)
     col1, head1, how1 = cross_fit_head(zq, zc, y, queries, fit)
     assert np.array_equal(col1, col2) and np.array_equal(head1, head2) and how1 == how2
-
-
-def test_prefetched_yields_in_order_and_runs_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    import kg.suggest.related as related
-
-    monkeypatch.setattr(related, "_workers", lambda tasks: min(2, tasks))
-    threads: set[str] = set()
-
-    def work(x: int) -> int:
-        threads.add(threading.current_thread().name)
-        return x * 10
-
-    assert list(related.prefetched(work, range(5))) == [0, 10, 20, 30, 40]
-    assert threading.current_thread().name not in threads  # computed in the worker thread

@@ -513,6 +513,30 @@ def test_small_graph_ranks_by_evidence_and_says_so(tmp_path: Path) -> None:
     assert page == [{k: v for k, v in s.to_dict().items() if k != "rank"} for s in sg.suggest("PFS", k=5)]
 
 
+def test_ranked_page_in_threads_equals_the_page_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's ranked suggestions, blocks of queries side by side on two cores, are those
+    of one query at a time (lazily built indexes included: each run starts from a fresh load)."""
+    import kg.parallel as parallel
+    from kg.suggest.related import FEATURES, Ranker
+
+    weights = [0.5] * len(FEATURES)
+    d = _with_ranker(write_model_dir(tmp_path), Ranker("learned", weights, -1.0).to_json())
+    pages = []
+    for workers in (2, 1):
+        monkeypatch.setattr(parallel, "_workers", lambda tasks, w=workers: min(w, tasks))
+        sg = Suggester.load(d, cache=False)
+        assert sg.ranker is not None
+        monkeypatch.setattr(sg.scorer, "rows_per_block", lambda m: 1)  # one block per query
+        pages.append(sg.suggestions_for_all(k=4))
+    threaded, in_order = pages
+    assert len(threaded) > 3 and list(threaded) == list(in_order)
+    for nid, got in threaded.items():
+        want = in_order[nid]
+        assert [g["id"] for g in got] == [w["id"] for w in want]
+        assert [g["reasons"] for g in got] == [w["reasons"] for w in want]
+        np.testing.assert_allclose([g["score"] for g in got], [w["score"] for w in want], rtol=1e-12)
+
+
 def test_learned_ranker_scores_from_model_json(tmp_path: Path) -> None:
     from kg.suggest.related import FEATURES, Ranker
 

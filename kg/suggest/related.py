@@ -42,6 +42,7 @@ even odds and the same number means the same thing for every query.
 Example
 -------
 >>> from kg.graph.adjacency import GraphIndex
+from kg.parallel import parallel_map, prefetched
 >>> data = {"nodes": [{"id": "topic:fs", "type": "topic", "label": "Few-shot"},
 ...     {"id": "venue:nips", "type": "venue", "label": "NeurIPS"},
 ...     {"id": "paper:a", "type": "paper", "label": "Matching networks for one shot"},
@@ -72,6 +73,7 @@ from typing import Any
 import numpy as np
 
 from kg.graph.adjacency import GraphIndex
+from kg.parallel import parallel_map, prefetched
 
 __all__ = [
     "EVIDENCE_RELATIONS",
@@ -1504,63 +1506,6 @@ def head_sample(queries: Sequence[str], max_pairs: int = HEAD_MAX_PAIRS) -> np.n
     chosen = np.zeros(len(uq), dtype=bool)
     chosen[take] = True
     return chosen[inv.reshape(-1)]
-
-
-#: Most threads :func:`parallel_map` uses (the work it runs is a few independent fits).
-PARALLEL_MAX = 2
-
-
-def _workers(tasks: int) -> int:
-    """Threads for ``tasks`` independent tasks: at most :data:`PARALLEL_MAX`, one per core
-    this process may use."""
-    import os
-
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(PARALLEL_MAX, cores, tasks))
-
-
-def parallel_map(fn: Any, items: Sequence[Any]) -> list[Any]:
-    """``[fn(x) for x in items]``, run in up to :data:`PARALLEL_MAX` threads, one per core this
-    process may use (one core: in order, no thread). For independent, deterministic work that
-    spends its time in NumPy or torch kernels (they release the GIL), such as the head's
-    cross-fits: the results are the same as in order, only sooner on two cores.
-
-    >>> parallel_map(lambda x: x * x, [1, 2, 3])
-    [1, 4, 9]
-    """
-    workers = _workers(len(items))
-    if workers <= 1:
-        return [fn(x) for x in items]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, items))
-
-
-def prefetched(fn: Any, items: Sequence[Any]) -> Iterable[Any]:
-    """``fn(x)`` for each of ``items`` in order, the next one computed in a thread while the
-    caller works on this one (on one core: in order, no thread). For a loop that alternates
-    kernel work (``fn``: NumPy or torch, which release the GIL) with Python work.
-
-    >>> list(prefetched(lambda x: x + 1, [1, 2, 3]))
-    [2, 3, 4]
-    """
-    items = list(items)
-    if _workers(len(items)) <= 1:
-        yield from (fn(x) for x in items)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(fn, items[0])
-        for i in range(len(items)):
-            now = ahead
-            if i + 1 < len(items):
-                ahead = pool.submit(fn, items[i + 1])
-            yield now.result()
 
 
 def cross_fit_head(
