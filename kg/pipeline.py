@@ -43,6 +43,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ from kg.notes.links import resolve_links
 from kg.notes.parse import MAX_FILE_BYTES
 from kg.notes.records import Extraction, Skipped
 from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
+from kg.parallel import background
 
 __all__ = [
     "BuildReport",
@@ -66,6 +68,8 @@ __all__ = [
     "extract_all",
     "assemble",
     "write_outputs",
+    "prepare_outputs",
+    "PreparedOutputs",
     "DEFAULT_EXT",
     "HTML_NAME",
     "PARALLEL_MIN_FILES",
@@ -678,7 +682,57 @@ def _sort_results(
     return extractions
 
 
-# -- 5. outputs ---------------------------------------------------------------------------
+# -- 5. outputs ---------------------------------------------------------------------------------
+@dataclass
+class PreparedOutputs:
+    """What :func:`write_outputs` needs from the graph alone, made ahead (see
+    :func:`prepare_outputs`): the graph files under temporary names, the page's placement.
+
+    Attributes:
+        targets: output name (``json``, ``graphml``, ``html``) -> final path.
+        temps: output name -> the temporary path it is written to first.
+        placement: :func:`kg.render.page_placement` of the graph (``None`` without a page).
+    """
+
+    targets: dict[str, Path]
+    temps: dict[str, Path]
+    placement: dict[str, Any] | None = None
+
+    def discard(self) -> None:
+        """Remove the temporary files (when :func:`write_outputs` will not run)."""
+        for p in self.temps.values():
+            p.unlink(missing_ok=True)
+
+
+def prepare_outputs(
+    kg: KnowledgeGraph, out: str | os.PathLike[str], *, html: bool = True
+) -> PreparedOutputs:
+    """Step 5a: write ``graph.json`` and ``graph.graphml`` into ``out`` under temporary names
+    and place the page's nodes (:func:`kg.render.page_placement`): all that depends on the
+    graph alone. ``kg build`` makes it in a second thread while the model trains (reading
+    ``kg`` only); :func:`write_outputs` finishes the job, or :meth:`PreparedOutputs.discard`
+    cleans up. Raises what writing raises (``OSError`` on a full disk, say), after removing
+    what it wrote.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = f".tmp-{os.getpid()}-{time.monotonic_ns()}"
+    targets = {"json": out / GRAPH_JSON, "graphml": out / GRAPH_GRAPHML}
+    if html:
+        targets["html"] = out / HTML_NAME
+    prepared = PreparedOutputs(targets, {k: p.with_name(f".{p.name}{stamp}") for k, p in targets.items()})
+    try:
+        _write_graph_files(kg, prepared.temps)
+        if html:
+            from kg.render import page_placement
+
+            prepared.placement = page_placement(kg)
+    except BaseException:
+        prepared.discard()
+        raise
+    return prepared
+
+
 def write_outputs(
     kg: KnowledgeGraph,
     out: str | os.PathLike[str],
@@ -687,40 +741,40 @@ def write_outputs(
     suggestions: dict[str, list[dict[str, Any]]] | None = None,
     symmetry: dict[str, int] | None = None,
     title: str | None = None,
+    prepared: PreparedOutputs | None = None,
 ) -> dict[str, Path]:
     """Write ``graph.json``, ``graph.graphml`` and (``html=True``) ``graph.html`` into ``out``.
 
     All-or-nothing: every file is first written to a temporary name in ``out``; only when
     all of them are complete are they renamed over the old ones. If anything fails, the
-    old files stay as they were and the temporary ones are removed.
+    old files stay as they were and the temporary ones are removed. ``prepared``: the
+    :func:`prepare_outputs` of ``kg`` into ``out`` with the same ``html``, when the caller
+    made it ahead.
 
     Returns:
         ``{"json": ..., "graphml": ..., "html": ...}`` paths of the files written.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = f".tmp-{os.getpid()}-{time.monotonic_ns()}"
-    targets = {"json": out / GRAPH_JSON, "graphml": out / GRAPH_GRAPHML}
-    if html:
-        targets["html"] = out / HTML_NAME
-    temps = {k: p.with_name(f".{p.name}{stamp}") for k, p in targets.items()}
     try:
-        _write_graph_files(kg, temps)
+        if prepared is None:
+            prepared = prepare_outputs(kg, out, html=html)
+        elif set(prepared.targets) != ({"json", "graphml", "html"} if html else {"json", "graphml"}):
+            raise ValueError("prepared outputs made for another set of files")
         fault("write")
         if html:
             from kg.render import write_html
             from kg.render.payload import read_report_data
 
             write_html(
-                kg, temps["html"], suggestions=suggestions, symmetry=symmetry, title=title,
-                symmetry_report=read_report_data(out),  # orbits, when `kg symmetry` has run
+                kg, prepared.temps["html"], suggestions=suggestions, title=title,
+                symmetry=symmetry, placement=prepared.placement,
+                symmetry_report=read_report_data(Path(out)),  # orbits, when `kg symmetry` has run
             )
-        for k, p in targets.items():
-            os.replace(temps[k], p)
+        for k, p in prepared.targets.items():
+            os.replace(prepared.temps[k], p)
     finally:
-        for p in temps.values():
-            p.unlink(missing_ok=True)
-    return targets
+        if prepared is not None:
+            prepared.discard()
+    return prepared.targets
 
 
 def _write_graph_files(kg: KnowledgeGraph, temps: dict[str, Path]) -> None:
@@ -815,11 +869,22 @@ def _build_to(
             commit.discard = True
             return result
         suggestions = suggester = None
-        if train:
-            result.predictor, suggester, suggestions, result.train_error = _train_step(
-                kg, out, seed=seed, progress=progress, batch_size=batch_size, retrain=retrain
-            )
-        result.files = _write_step(kg, out, stage, paths, result.predictor, suggester, suggestions)
+        # the graph files and the page's layout need no model: made on the second core
+        # while it trains (the training only reads kg)
+        early = background(prepare_outputs, kg, stage) if train else None
+        try:
+            if train:
+                result.predictor, suggester, suggestions, result.train_error = _train_step(
+                    kg, out, seed=seed, progress=progress, batch_size=batch_size, retrain=retrain
+                )
+            prepared = early.result() if early is not None else None
+        except BaseException:  # the stage is removed next: let the thread stop writing into it
+            if early is not None:
+                wait([early])
+            raise
+        result.files = _write_step(
+            kg, out, stage, paths, result.predictor, suggester, suggestions, prepared
+        )
     if result.predictor is not None:
         result.predictor.path = Path(out)
     return result
@@ -869,12 +934,14 @@ def _write_step(
     predictor: Any,
     suggester: Any,
     suggestions: dict[str, list[dict[str, Any]]] | None,
+    prepared: PreparedOutputs | None = None,
 ) -> dict[str, Path]:
     """Write the graph files, the page and (with a model) the model and the suggest index
-    into ``stage``; returns output name -> its path under ``out``."""
+    into ``stage`` (``prepared``: :func:`prepare_outputs` into ``stage``, made ahead);
+    returns output name -> its path under ``out``."""
     names = [Path(p).name or str(p) for p in paths]
     title = f"Knowledge graph: {', '.join(names)}" if names else None
-    written = write_outputs(kg, stage, suggestions=suggestions, title=title)
+    written = write_outputs(kg, stage, suggestions=suggestions, title=title, prepared=prepared)
     if predictor is not None:
         from kg.suggest.index import write_suggest_index
 

@@ -267,6 +267,31 @@ def test_write_outputs_all_or_nothing(seed_kg: KnowledgeGraph, tmp_path: Path, m
     assert after == before  # old files intact, no temporary files left
 
 
+def test_outputs_prepared_ahead_are_the_same_files(seed_kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """kg build writes the graph files and lays out the page while the model trains
+    (prepare_outputs), then finishes them: the files are those of one write_outputs."""
+    from kg.pipeline import prepare_outputs
+
+    big = _big_graph(1200)  # large enough for a layout computed in Python
+    for name, graph in (("seed", seed_kg), ("big", big)):
+        at_once, ahead = tmp_path / f"{name}-once", tmp_path / f"{name}-ahead"
+        write_outputs(graph, at_once, title="T")
+        prepared = prepare_outputs(graph, ahead)
+        graph_files = sorted(prepared.temps[k].name for k in ("json", "graphml"))
+        assert sorted(p.name for p in ahead.iterdir()) == graph_files  # under temporary names
+        write_outputs(graph, ahead, title="T", prepared=prepared)
+        assert {p.name: p.read_bytes() for p in ahead.iterdir()} == {
+            p.name: p.read_bytes() for p in at_once.iterdir()
+        }
+    dropped = prepare_outputs(seed_kg, tmp_path / "dropped")
+    dropped.discard()
+    assert list((tmp_path / "dropped").iterdir()) == []
+    other = prepare_outputs(seed_kg, tmp_path / "dropped")  # with a page
+    with pytest.raises(ValueError, match="another set of files"):
+        write_outputs(seed_kg, tmp_path / "dropped", html=False, prepared=other)
+    assert list((tmp_path / "dropped").iterdir()) == []  # the temporaries are removed
+
+
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_blog_corpus_builds(blog_dir: Path) -> None:

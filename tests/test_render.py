@@ -16,7 +16,9 @@ from kg.render import (
     HTML_NAME,
     LARGE_SUGGESTIONS,
     LAYOUT_THRESHOLD,
+    MAP_ABOVE,
     open_in_browser,
+    page_placement,
     render_html,
     write_html,
 )
@@ -288,6 +290,18 @@ def test_threshold_switches_to_python_layout_and_keeps_physics_below():
     )
     assert page_data(render_html(small_kg(), layout=True))["xy"] is not None
     assert needs_layout(LAYOUT_THRESHOLD + 1) and not needs_layout(LAYOUT_THRESHOLD)
+
+
+def test_a_placement_made_ahead_gives_the_same_page():
+    """page_placement depends on the graph alone: made before the suggestions exist and
+    passed in, the page is the one render_html makes by itself (map, layout, physics)."""
+    for kg, options in ((small_kg(100), {}), (small_kg(30), {"threshold": 20}), (small_kg(30), {})):
+        placement = page_placement(kg, **options)
+        assert (placement["xy"] is None) == (len(kg) <= options.get("threshold", LAYOUT_THRESHOLD)
+                                             and len(kg) <= MAP_ABOVE)
+        assert render_html(kg, title="t", placement=placement, **options) == render_html(kg, title="t", **options)
+    with pytest.raises(ValueError, match="coordinates for"):
+        render_html(small_kg(30), placement=page_placement(small_kg(100)))
 
 
 def test_layout_xy_spacing_components_apart_and_seeded():

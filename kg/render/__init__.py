@@ -41,6 +41,7 @@ from kg.render.payload import MAX_SUGGESTIONS, build_payload, orbit_payload
 
 __all__ = [
     "render_html",
+    "page_placement",
     "write_html",
     "open_in_browser",
     "BrowserUnavailable",
@@ -73,6 +74,7 @@ def render_html(
     colour_by: str = "type",
     view: str = "auto",
     symmetry_report: Mapping[str, Any] | None = None,
+    placement: Mapping[str, Any] | None = None,
 ) -> str:
     """The page for ``kg`` as a string.
 
@@ -92,20 +94,14 @@ def render_html(
             ``"full"`` (every node at once) or ``"auto"`` (a map above :data:`MAP_ABOVE` nodes).
         symmetry_report: the data of ``symmetry.json`` (``kg symmetry``): selecting a node with
             orbit-mates highlights them and says why a GNN cannot tell them apart.
+        placement: :func:`page_placement` of ``kg`` with the same ``layout``, ``threshold``,
+            ``seed`` and ``view``, when the caller made it already (it depends on the graph
+            alone and is most of the work on a large graph).
     """
     title = title or "Knowledge graph"
-    if colour_by not in ("type", "symmetry"):
-        raise ValueError(f"colour_by={colour_by!r}: expected 'type' or 'symmetry'")
-    if view not in ("auto", "map", "full"):
-        raise ValueError(f"view={view!r}: expected 'auto', 'map' or 'full'")
-    if not isinstance(kg, KnowledgeGraph):
-        raise TypeError(
-            f"render_html takes a KnowledgeGraph, not {type(kg).__name__}; "
-            "wrap a networkx graph first: KnowledgeGraph(g)"
-        )
+    _check_view(kg, colour_by, view)
     n = len(kg)
-    as_map = n > 1 and (view == "map" or (view == "auto" and n > MAP_ABOVE))
-    large = as_map or (needs_layout(n, threshold) if layout is None else layout)
+    as_map, large = _page_kind(n, view, layout, threshold)
     data = build_payload(
         kg,
         suggestions=suggestions,
@@ -114,18 +110,13 @@ def render_html(
         max_suggestions=LARGE_SUGGESTIONS if large else MAX_SUGGESTIONS,
         colour_by=colour_by,
     )
-    e = data["edges"]
     data["map"] = data["orbit"] = data["orbitNote"] = None
-    if as_map:
-        names = data["types"]
-        found = community_map(
-            n, list(zip(e[0::3], e[1::3], strict=True)),
-            [names[t] for t in data["nodes"]["type"]], data["nodes"]["label"], seed=seed,
-        )
-        data["xy"] = [round(c) for c in found.pop("xy")]
-        data["map"] = found
-    elif large:
-        data["xy"] = [round(c) for c in layout_xy(n, zip(e[0::3], e[1::3], strict=True), seed=seed)]
+    if placement is None:
+        placement = _placement(data, as_map, large, seed)
+    elif placement.get("xy") is not None and len(placement["xy"]) != 2 * n:
+        raise ValueError(f"placement: {len(placement['xy'])} coordinates for {n} nodes")
+    if placement.get("xy") is not None:
+        data["xy"], data["map"] = list(placement["xy"]), placement.get("map")
     if symmetry_report:
         nodes = data["nodes"]
         data.update(orbit_payload(symmetry_report, nodes["id"], nodes["type"]) or {})
@@ -141,6 +132,65 @@ def render_html(
     return _SLOT.sub(lambda m: slots[m.group(1)], assets["template"])
 
 
+def page_placement(
+    kg: KnowledgeGraph,
+    *,
+    layout: bool | None = None,
+    threshold: int = LAYOUT_THRESHOLD,
+    seed: int = 0,
+    view: str = "auto",
+) -> dict[str, Any]:
+    """Where :func:`render_html` draws the nodes of ``kg``: ``{"xy": [x0, y0, ...] or None,
+    "map": the map of communities or None}`` (``None``: the page lays itself out). It
+    depends on the graph alone, so a caller can make it before the page's suggestions exist
+    and pass it as ``render_html(..., placement=...)``; the page is the same.
+
+    >>> import networkx as nx
+    >>> from kg.graph.knowledge_graph import KnowledgeGraph
+    >>> page_placement(KnowledgeGraph(nx.path_graph(3, create_using=nx.MultiDiGraph)))
+    {'xy': None, 'map': None}
+    """
+    _check_view(kg, "type", view)
+    as_map, large = _page_kind(len(kg), view, layout, threshold)
+    if not large:
+        return {"xy": None, "map": None}
+    return _placement(build_payload(kg), as_map, large, seed)
+
+
+def _check_view(kg: Any, colour_by: str, view: str) -> None:
+    if colour_by not in ("type", "symmetry"):
+        raise ValueError(f"colour_by={colour_by!r}: expected 'type' or 'symmetry'")
+    if view not in ("auto", "map", "full"):
+        raise ValueError(f"view={view!r}: expected 'auto', 'map' or 'full'")
+    if not isinstance(kg, KnowledgeGraph):
+        raise TypeError(
+            f"render_html takes a KnowledgeGraph, not {type(kg).__name__}; "
+            "wrap a networkx graph first: KnowledgeGraph(g)"
+        )
+
+
+def _page_kind(n: int, view: str, layout: bool | None, threshold: int) -> tuple[bool, bool]:
+    """``(as_map, large)``: whether the page opens as a map, and whether it is laid out here."""
+    as_map = n > 1 and (view == "map" or (view == "auto" and n > MAP_ABOVE))
+    return as_map, as_map or (needs_layout(n, threshold) if layout is None else layout)
+
+
+def _placement(data: Mapping[str, Any], as_map: bool, large: bool, seed: int) -> dict[str, Any]:
+    """:func:`page_placement` from the page data (:func:`build_payload`) of the graph."""
+    n, e = len(data["nodes"]["id"]), data["edges"]
+    if as_map:
+        names = data["types"]
+        found = community_map(
+            n, list(zip(e[0::3], e[1::3], strict=True)),
+            [names[t] for t in data["nodes"]["type"]], data["nodes"]["label"], seed=seed,
+        )
+        return {"xy": [round(c) for c in found.pop("xy")], "map": found}
+    if large:
+        return {"xy": [round(c) for c in layout_xy(n, zip(e[0::3], e[1::3], strict=True), seed=seed)],
+                "map": None}  # fmt: skip
+    return {"xy": None, "map": None}
+
+
 def write_html(
     kg: KnowledgeGraph,
     path: str | os.PathLike[str],
@@ -153,7 +203,7 @@ def write_html(
     """Write the page for ``kg`` to ``path`` (UTF-8, atomically) and return the path.
 
     ``options`` are passed to :func:`render_html` (``layout``, ``threshold``, ``seed``,
-    ``colour_by``, ``view``, ``symmetry_report``).
+    ``colour_by``, ``view``, ``symmetry_report``, ``placement``).
     """
     text = render_html(kg, suggestions=suggestions, symmetry=symmetry, title=title, **options)
     return atomic_write_text(path, text)
