@@ -1,35 +1,39 @@
-"""Threads on a machine's spare core: independent work side by side, same results as in order.
+"""A machine's spare core: independent work side by side, with the results of it in order.
 
 kg runs one torch and one BLAS thread per process (:mod:`kg.learn.device`): on a busy
 two-core machine more threads inside one product cost far more than they save. What does
-use a second core is running *independent* pieces of work side by side, when they spend
-their time in NumPy or torch kernels (which release the GIL) or wait on the disk:
+use a second core is running *independent* pieces of work side by side: in threads when
+they spend their time in NumPy or torch kernels (which release the GIL), in a child
+process when they are Python work:
 
 * :func:`parallel_map`: ``[fn(x) for x in items]`` over up to :data:`PARALLEL_MAX` threads
   (the relatedness head's cross-fits, the page's suggestions);
 * :func:`prefetched`: a loop whose next item is computed while the caller works on this one;
-* :func:`background`: one job started now, its result collected later (the parts of a
-  build's outputs that do not depend on the model, made while the model trains).
+* :func:`in_child`: one job started now in a forked child process, its result collected
+  later (the parts of a build's outputs that do not depend on the model, made while the
+  model trains: Python work, which a thread would run only by taking turns with the
+  training loop).
 
 With one usable core every helper runs the work in order, in the caller's thread. Each is
-for deterministic work only, so the results never depend on the thread that made them.
+for deterministic work only, so the results never depend on where they were made.
 
 Example
 -------
 >>> parallel_map(lambda x: x * x, [1, 2, 3])
 [1, 4, 9]
->>> background(sum, [1, 2, 3]).result()
+>>> in_child(sum, [1, 2, 3]).result()
 6
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-__all__ = ["PARALLEL_MAX", "parallel_map", "prefetched", "background"]
+__all__ = ["PARALLEL_MAX", "ChildJob", "parallel_map", "prefetched", "in_child"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,24 +89,75 @@ def prefetched(fn: Callable[[T], R], items: Iterable[T]) -> Iterable[R]:
             yield now.result()
 
 
-def background(fn: Callable[..., R], *args: Any, **kwargs: Any) -> Future[R]:
-    """``fn(*args, **kwargs)`` started in a thread of its own; ``.result()`` waits for it and
-    returns its value (or raises its exception). With one usable core it runs here, now,
-    and the future comes back done. The caller must not change what ``fn`` reads until
-    the result is in.
+class ChildJob(Generic[R]):
+    """A job run by :func:`in_child`: ``result()`` waits for it, ``stop()`` ends it now."""
 
-    >>> background(max, 3, 5).result()
+    def __init__(self, future: Future[R], pool: Any = None) -> None:
+        self.future, self._pool = future, pool
+        #: the child process (none when the job ran here)
+        self.processes = list((getattr(pool, "_processes", None) or {}).values())
+
+    def result(self, timeout: float | None = None) -> R:
+        """The job's value (or its exception, raised here)."""
+        return self.future.result(timeout)
+
+    def stop(self) -> None:
+        """End the child now (nothing when it ran here); its result is never collected."""
+        if self._pool is None:
+            return
+        for proc in self.processes:
+            proc.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for proc in self.processes:
+            proc.join(2)
+
+
+_PENDING: dict[int, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {}
+_KEYS = itertools.count()
+
+
+def _run_pending(key: int) -> Any:
+    fn, args, kwargs = _PENDING[key]
+    return fn(*args, **kwargs)
+
+
+def in_child(fn: Callable[..., R], *args: Any, **kwargs: Any) -> ChildJob[R]:
+    """``fn(*args, **kwargs)`` run in a forked child process, beside this one; ``.result()``
+    waits for it and returns its value (or raises its exception).
+
+    The arguments are not copied out (the child is a copy of this process: a large graph
+    costs nothing to hand over); the result is pickled back. A child shares no interpreter
+    lock with its parent, so Python work there (writing files, a layout) leaves this
+    process's loops (a torch training loop) at full speed, where a thread would slow them.
+    The child dies with this process, however it dies. With one usable core, or where
+    processes cannot be forked, the job runs here, now, and comes back done. Only for work
+    whose effects are its result and the files it writes.
+
+    >>> in_child(max, 3, 5).result()
     5
     """
-    if _workers(2) <= 1:
+    import multiprocessing
+
+    if _workers(2) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         done: Future[R] = Future()
         try:
             done.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed over to .result(), as a thread would
+        except Exception as exc:  # handed over to .result(), as from a child
             done.set_exception(exc)
-        return done
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-background")
-    try:
-        return pool.submit(fn, *args, **kwargs)
+        return ChildJob(done)
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kg.outdir import die_with_parent
+
+    key = next(_KEYS)
+    _PENDING[key] = (fn, args, kwargs)
+    try:  # a fork pool forks its worker in submit, with the job's arguments in _PENDING
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent, initargs=(os.getpid(),),
+        )
+        job = ChildJob(pool.submit(_run_pending, key), pool)
     finally:
-        pool.shutdown(wait=False)  # the thread ends with its job
+        del _PENDING[key]
+    pool.shutdown(wait=False)  # the worker ends with its job
+    return job

@@ -43,7 +43,6 @@ import json
 import os
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ from kg.notes.links import resolve_links
 from kg.notes.parse import MAX_FILE_BYTES
 from kg.notes.records import Extraction, Skipped
 from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
-from kg.parallel import background
+from kg.parallel import ChildJob, in_child
 
 __all__ = [
     "BuildReport",
@@ -714,6 +713,7 @@ def prepare_outputs(
     cleans up. Raises what writing raises (``OSError`` on a full disk, say), after removing
     what it wrote.
     """
+    fault("prepare")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stamp = f".tmp-{os.getpid()}-{time.monotonic_ns()}"
@@ -869,18 +869,24 @@ def _build_to(
             commit.discard = True
             return result
         suggestions = suggester = None
-        # the graph files and the page's layout need no model: made on the second core
-        # while it trains (the training only reads kg)
-        early = background(prepare_outputs, kg, stage) if train else None
+        early: list[ChildJob[PreparedOutputs]] = []
+
+        def start_outputs() -> None:
+            # the graph files and the page's layout need no model: made on the second core,
+            # in a child process, while the model fits
+            early.append(in_child(prepare_outputs, kg, stage))
+            fault("fit")
+
         try:
             if train:
                 result.predictor, suggester, suggestions, result.train_error = _train_step(
-                    kg, out, seed=seed, progress=progress, batch_size=batch_size, retrain=retrain
+                    kg, out, seed=seed, progress=progress, batch_size=batch_size, retrain=retrain,
+                    on_fit=start_outputs,
                 )
-            prepared = early.result() if early is not None else None
-        except BaseException:  # the stage is removed next: let the thread stop writing into it
-            if early is not None:
-                wait([early])
+            prepared = early[0].result() if early else None
+        except BaseException:  # the stage is removed next: stop the child writing into it
+            for job in early:
+                job.stop()
             raise
         result.files = _write_step(
             kg, out, stage, paths, result.predictor, suggester, suggestions, prepared
@@ -898,8 +904,10 @@ def _train_step(
     progress: bool,
     batch_size: int | None,
     retrain: bool,
+    on_fit: Any = None,
 ) -> tuple[Any, Any, dict[str, list[dict[str, Any]]] | None, str | None]:
-    """Train (or fine-tune the model in ``out``) and rank the page's suggestions.
+    """Train (or fine-tune the model in ``out``) and rank the page's suggestions
+    (``on_fit``: passed to :func:`kg.learn.training.train`).
 
     Returns ``(predictor, suggester, suggestions, None)``, or ``(None, None, None, error)``
     with the one-line reason when training failed (the graph is still worth writing).
@@ -913,7 +921,7 @@ def _train_step(
 
         init = None if retrain else previous_model(out, kg, seed=seed)
         predictor = train_predictor(
-            kg, seed=seed, progress=progress, batch_size=batch_size, init=init
+            kg, seed=seed, progress=progress, batch_size=batch_size, init=init, on_fit=on_fit
         )
         # trained on kg just now: no fingerprint to compare (seconds on a large graph)
         suggester = Suggester.from_predictor(predictor, graph=kg, check=False)

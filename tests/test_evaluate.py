@@ -76,6 +76,15 @@ def test_model_of_another_graph_is_refused(trained) -> None:
         evaluate(toy_kg(posts=5), p)
 
 
+def test_without_the_check_and_the_heuristics_the_gnn_row_is_the_same(trained) -> None:
+    """What `kg build` prints: the GNN's row alone, the fingerprint not recomputed."""
+    kg, p = trained
+    full = evaluate(kg, p)
+    alone = evaluate(kg, p, baselines=(), check=False)
+    assert list(alone["results"]) == ["gnn"]
+    assert alone["results"]["gnn"] == full["results"]["gnn"] and alone["split"] == full["split"]
+
+
 def test_heuristics_do_not_see_test_edges(trained) -> None:
     kg, p = trained
     seen = seen_graph(kg, p)

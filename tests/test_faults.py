@@ -116,7 +116,7 @@ def notes(tmp_path: Path) -> Path:
     return d
 
 
-@pytest.mark.parametrize("stage", ["parse", "train", "write", "switch", "switch-link"])
+@pytest.mark.parametrize("stage", ["parse", "train", "fit", "write", "switch", "switch-link"])
 def test_killed_build_leaves_old_set_and_next_build_cleans(out: Path, stage: str) -> None:
     before = hashes(out)
     res = kg_run("build", str(SEED), "--out", str(out), fault=f"{stage}:kill")
@@ -162,6 +162,46 @@ def test_parent_killed_during_extraction_takes_its_workers(out: Path, notes: Pat
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
     assert_complete(out)
+
+
+def _need_two_cores() -> None:
+    from kg.parallel import _workers
+
+    if _workers(2) < 2:
+        pytest.skip("one usable core: the outputs are made in order, no child process")
+
+
+def test_killed_while_the_outputs_are_made_beside_the_fit_leaves_no_process(out: Path) -> None:
+    """The graph files are written by a child process while the model fits; the build
+    killed then (the child still at work) takes the child with it and keeps the old set."""
+    _need_two_cores()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_FAULT": "prepare:stall,fit:kill"}
+    before = hashes(out)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", str(SEED), "--out", str(out)],
+        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    assert proc.wait(60) == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while session_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = session_alive(proc.pid)
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+    assert hashes(out) == before
+    assert_complete(out)
+
+
+def test_sigterm_while_the_outputs_are_made_stops_the_child(out: Path) -> None:
+    _need_two_cores()
+    before = hashes(out)
+    t = time.monotonic()
+    proc = kg_run("build", str(SEED), "--out", str(out), fault="prepare:stall,fit:term")
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert time.monotonic() - t < 50  # the stalled child was stopped, not waited for
+    assert "Traceback" not in proc.stderr
+    assert hashes(out) == before and leftovers(out) == []
 
 
 def test_second_build_waits_for_the_lock(out: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -45,23 +46,38 @@ def test_prefetched_yields_in_order_and_runs_ahead(two_cores: None) -> None:
     assert threading.current_thread().name not in threads  # computed in the worker thread
 
 
-def test_background_runs_beside_the_caller_and_hands_back_its_result(two_cores: None) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    def job(x: int) -> int:
-        started.set()
-        release.wait(5)  # waits for the caller: it can only finish if it runs elsewhere
-        return x + 1
-
-    future = parallel.background(job, 41)
-    assert started.wait(5) and not future.done()
-    release.set()
-    assert future.result(5) == 42
+def _pid_and(x: int) -> tuple[int, int]:
+    return os.getpid(), x + 1
 
 
-def test_background_hands_back_its_exception(two_cores: None) -> None:
+def test_in_child_runs_in_a_child_process_and_hands_back_its_result(two_cores: None) -> None:
+    big = list(range(200_000))  # handed over by the fork, not pickled
+    pid, got = parallel.in_child(_pid_and, len(big)).result(30)
+    assert pid != os.getpid() and got == 200_001
+
+
+def test_in_child_hands_back_its_exception(two_cores: None) -> None:
     with pytest.raises(KeyError, match="missing"):
-        parallel.background(lambda: {}["missing"]).result(5)
+        parallel.in_child(dict.__getitem__, {}, "missing").result(30)
+
+
+def test_a_stopped_child_is_gone(two_cores: None, tmp_path) -> None:
+    flag = tmp_path / "started"
+    job = parallel.in_child(_sleep_after_touching, flag)
+    deadline = time.monotonic() + 30
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pids = [p.pid for p in job.processes]
+    assert pids and os.getpid() not in pids
+    job.stop()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def _sleep_after_touching(path) -> None:
+    path.write_text("x")
+    time.sleep(60)
 
 
 def test_one_core_runs_everything_here_in_order(one_core: None) -> None:
@@ -74,10 +90,11 @@ def test_one_core_runs_everything_here_in_order(one_core: None) -> None:
 
     assert parallel.parallel_map(work, [1, 2]) == [-1, -2]
     assert list(parallel.prefetched(work, [3])) == [-3]
-    future = parallel.background(work, 4)
-    assert future.done() and future.result() == -4
+    job = parallel.in_child(work, 4)
+    assert job.future.done() and job.result() == -4
+    job.stop()  # nothing to stop
     with pytest.raises(ValueError):
-        parallel.background(int, "x").result()
+        parallel.in_child(int, "x").result()
     assert seen == [here] * 4
 
 

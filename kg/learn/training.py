@@ -410,6 +410,7 @@ def train(
     neg_ratio: int | None = None,
     loss: str | None = None,
     select: str | None = None,
+    on_fit: Callable[[], Any] | None = None,
 ) -> LinkPredictor:
     """Train a link predictor on ``kg`` and return it as a :class:`kg.learn.predictor.LinkPredictor`.
 
@@ -452,6 +453,8 @@ def train(
             :func:`kg.learn.fitting.link_loss`).
         select: the validation figure that picks the best epoch: ``"auc"`` (default) or
             ``"mrr"`` (:func:`kg.learn.fitting.probe_mrr`; full batch only).
+        on_fit: called once when the fitting starts (features and split made): ``kg build``
+            starts the outputs that need no model then, on the core the fit leaves free.
 
     Raises:
         ValueError: a graph without target edges to learn from, or a bad option.
@@ -533,6 +536,8 @@ def train(
         "seed": seed,
         "device": dev,
     }
+    if on_fit is not None:
+        on_fit()
     with _Progress(progress, int(cfg["epochs"])) as bar:
         if minibatch:
             fit = fit_link_model_minibatch(
