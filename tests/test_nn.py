@@ -101,3 +101,26 @@ def test_hetero_encoder_gives_every_node_an_embedding() -> None:
     assert z.shape == (6, 6) and bool((z.abs().sum(dim=1) > 0).all())
     with pytest.raises(ValueError, match="needs node_type"):
         LinkModel(5, encoder="hetero")
+
+
+@pytest.mark.parametrize("encoder", ENCODERS)
+@pytest.mark.parametrize("layers", [1, 2, 3])
+@pytest.mark.parametrize("node_dim", [0, 4])
+def test_a_few_nodes_encoded_on_their_receptive_field_equal_the_whole_graph(
+    encoder: str, layers: int, node_dim: int
+) -> None:
+    """encode_nodes gives the rows of encode: GraphSAGE runs each layer only for the nodes
+    the next reads (input wider than the layers, so the first is a ProjectedSAGEConv),
+    the other encoders encode the whole graph."""
+    torch.manual_seed(0)
+    n = 300
+    model = LinkModel(40, hidden=8, layers=layers, encoder=encoder, num_nodes=n, node_dim=node_dim).eval()
+    ei = torch.randint(0, n, (2, 900))
+    ei = torch.cat([ei, ei.flip(0), torch.tensor([[0, 1], [1, 0]])], dim=1)  # 299 may be isolated
+    x = torch.randn(n, 40)
+    nodes = torch.tensor([7, 0, 299, 150, 1])
+    with torch.no_grad():
+        whole = model.encode(x, ei)[nodes]
+        part = model.encode_nodes(x, ei, nodes)
+    torch.testing.assert_close(part, whole, rtol=1e-5, atol=1e-6)
+    assert model.encoder.local == (encoder == "sage")

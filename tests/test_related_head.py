@@ -90,8 +90,12 @@ def test_note_pairs_see_embeddings_without_the_note(trained) -> None:
     full = torch.cat([lg.target, lg.context, lg.target.flip(0), lg.context.flip(0)], dim=1)
     encode = _encoder_without(p.ids, model, lg.x, full)
     np.testing.assert_allclose(encode([]), p.z, rtol=1e-4, atol=1e-5)
-    _, _, hidden = note_holdout(kg)[0]
-    assert not np.allclose(encode(hidden), p.z)  # the note no longer passes messages
+    _, papers, hidden = note_holdout(kg)[0]
+    without_note = encode(hidden)
+    assert not np.allclose(without_note, p.z)  # the note no longer passes messages
+    few = sorted(papers)[:5] + [p.ids[0]]  # a few nodes: their receptive field only, same rows
+    np.testing.assert_allclose(encode(hidden, few), without_note[[p.ids.index(v) for v in few]],
+                               rtol=1e-5, atol=1e-6)
     X, y, queries, zq, zc = note_pair_rows(
         kg, TextIndex(without(kg, [])), p.ids, encode, p.decoder)
     # two notes of 15 papers, each ranked against the 14 others: 4 related each

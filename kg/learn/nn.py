@@ -101,7 +101,15 @@ class ProjectedSAGEConv(MessagePassing):
         self.lin_l = nn.Linear(in_channels, out_channels, bias=False)
         self.lin_r = nn.Linear(in_channels, out_channels, bias=True)
 
-    def forward(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor | tuple[torch.Tensor, torch.Tensor], edge_index: torch.Tensor
+    ) -> torch.Tensor:
+        """``x``: node features, or ``(x_source, x_target)`` of a bipartite graph (edges from
+        rows of ``x_source`` to rows of ``x_target``, as ``SAGEConv`` takes them)."""
+        if isinstance(x, tuple):
+            src, dst = x
+            agg = self.propagate(edge_index, x=(self.lin_l(src), None), size=(src.size(0), dst.size(0)))
+            return agg + self.lin_r(dst)
         return self.propagate(edge_index, x=self.lin_l(x)) + self.lin_r(x)
 
 
@@ -152,6 +160,43 @@ class Encoder(nn.Module):
                 x = nn.functional.dropout(x, p=self.dropout, training=self.training)
             x = conv(x, edge_index)
         return x
+
+    @property
+    def local(self) -> bool:
+        """Whether :meth:`forward_nodes` can run (GraphSAGE: a node reads only its in-edges)."""
+        return all(isinstance(c, (SAGEConv, ProjectedSAGEConv)) for c in self.convs)
+
+    def forward_nodes(self, x: torch.Tensor, edge_index: torch.Tensor, nodes: torch.Tensor) -> torch.Tensor:
+        """The rows ``nodes`` of ``forward(x, edge_index)``, each layer run only for the
+        nodes the next one reads (the last layer for ``nodes``, the one before for them and
+        the sources of their in-edges, ...): on a large graph, a few nodes' embeddings cost
+        their receptive field, not the graph. GraphSAGE convolutions only (:attr:`local`).
+        """
+        if not self.local:
+            raise ValueError("forward_nodes needs GraphSAGE convolutions")
+        src, dst = edge_index
+        n = x.size(0)
+        # needed[l]: the nodes layer l computes, those of layer l + 1 first
+        needed = [nodes]
+        for _ in self.convs:
+            last = needed[-1]
+            inside = torch.zeros(n, dtype=torch.bool, device=x.device)
+            inside[last] = True
+            more = torch.unique(src[inside[dst]])
+            needed.append(torch.cat([last, more[~inside[more]]]))
+        h = x[needed[-1]]
+        for i, conv in enumerate(self.convs):
+            if i > 0:
+                h = torch.relu(h)
+                h = nn.functional.dropout(h, p=self.dropout, training=self.training)
+            sources, targets = needed[len(self.convs) - i], needed[len(self.convs) - i - 1]
+            at = torch.full((n,), -1, dtype=torch.long, device=x.device)
+            at[sources] = torch.arange(sources.numel(), device=x.device)
+            into = at[dst] >= 0
+            into &= at[dst] < targets.numel()
+            local = torch.stack([at[src[into]], at[dst[into]]])
+            h = conv((h, h[: targets.numel()]), local)
+        return h
 
 
 class _BipartiteSAGE(nn.Module):
@@ -293,6 +338,19 @@ class LinkModel(nn.Module):
         if self.node_emb is not None:
             x = torch.cat([x, self.node_emb.weight], dim=-1)
         return self.encoder(x, edge_index)
+
+    def encode_nodes(self, x: torch.Tensor, edge_index: torch.Tensor, nodes: torch.Tensor) -> torch.Tensor:
+        """The rows ``nodes`` of :meth:`encode`: with a GraphSAGE encoder computed on their
+        receptive field only (:meth:`Encoder.forward_nodes`; the degrees are still those
+        of the whole ``edge_index``), else by encoding the whole graph."""
+        if not isinstance(self.encoder, Encoder) or not self.encoder.local:
+            return self.encode(x, edge_index)[nodes]
+        if self.degree:
+            deg = node_degree(edge_index[0], x.size(0), dtype=x.dtype)
+            x = torch.cat([x, torch.log1p(deg).unsqueeze(-1)], dim=-1)
+        if self.node_emb is not None:
+            x = torch.cat([x, self.node_emb.weight], dim=-1)
+        return self.encoder.forward_nodes(x, edge_index, nodes)
 
     def decode(self, z: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
         """Logits for the ``[2, k]`` node pairs ``pairs``."""

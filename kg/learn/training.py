@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -202,21 +202,27 @@ def fit_relatedness_head(
 
 
 def _encoder_without(ids: list[str], model: Any, x: torch.Tensor, mp: torch.Tensor) -> Callable[
-        [list[tuple[str, str]]], np.ndarray]:  # fmt: skip
-    """``encode(pairs)``: the embeddings with the edges between those node pairs (either
-    way) out of ``mp``, the message passing of the final embeddings."""
+        ..., np.ndarray]:  # fmt: skip
+    """``encode(pairs, nodes=None)``: the embeddings with the edges between those node pairs
+    (either way) out of ``mp``, the message passing of the final embeddings: of every node,
+    or (``nodes``) of those only, in their order (:meth:`LinkModel.encode_nodes`)."""
     row = {n: i for i, n in enumerate(ids)}
     n = len(ids)
 
     @torch.no_grad()
-    def encode(pairs: list[tuple[str, str]]) -> np.ndarray:
+    def encode(pairs: list[tuple[str, str]], nodes: Sequence[str] | None = None) -> np.ndarray:
         keep = mp
         if pairs:
             codes = torch.tensor([row[u] * n + row[v] for u, v in pairs if u in row and v in row]
                                  + [row[v] * n + row[u] for u, v in pairs if u in row and v in row],
                                  device=mp.device)  # fmt: skip
             keep = mp[:, ~torch.isin(mp[0] * n + mp[1], codes)]
-        return model.encode(x, keep).cpu().numpy().astype(np.float32)
+        if nodes is None:
+            z = model.encode(x, keep)
+        else:
+            at = torch.tensor([row[v] for v in nodes], dtype=torch.long, device=mp.device)
+            z = model.encode_nodes(x, keep, at)
+        return z.cpu().numpy().astype(np.float32)
 
     return encode
 

@@ -1693,8 +1693,9 @@ def fit_relatedness(
         seed: negative sampling seed.
         fit_head: trains the relatedness head on ``z_eval`` (see :func:`learn_ranker`;
             ``kg train`` passes :func:`kg.learn.training.fit_relatedness_head`), or ``None``.
-        encode_without: ``encode_without(pairs) -> z``, the embeddings with the edges
-            between those node pairs out of message passing: with it, whole notes held out
+        encode_without: ``encode_without(pairs, nodes) -> z``, the embeddings of ``nodes``
+            with the edges between those node pairs out of message passing: with it, whole
+            notes held out
             one at a time (:func:`note_pair_rows`) add pairs shaped like the protocol's.
     """
     from kg.suggest.scoring import score_pairs
@@ -1873,7 +1874,8 @@ def note_pair_rows(
     context: ContextIndex | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Features of protocol-shaped pairs: for each note of :func:`note_holdout`, out of the
-    graph (features, and GNN embeddings re-encoded by ``encode_without(pairs) -> z``), its
+    graph (features, and GNN embeddings re-encoded by ``encode_without(pairs, nodes) -> z``,
+    the rows of ``nodes`` with the edges of ``pairs`` out of message passing), its
     papers that other notes name ranked for each other, related when listed under one
     section. Returns ``(X, labels, queries, z_query, z_candidate)`` (``queries`` as
     ``post|paper``, one query per paper of a note with a related and an unrelated one;
@@ -1890,8 +1892,9 @@ def note_pair_rows(
     base_ctx = context
     notes = [(post, papers, hidden, members) for post, papers, hidden in note_holdout(kg, seed=seed, index=full)
              if len(members := sorted(p for p in papers if p in row)) >= NOTE_MIN_PAPERS]  # fmt: skip
-    # each note's re-encoding (torch) runs ahead, in a thread, of its features (Python)
-    encoded = prefetched(lambda note: encode_without(note[2]), notes)
+    # each note's re-encoding (torch: its papers' embeddings) runs ahead, in a thread, of
+    # its features (Python)
+    encoded = prefetched(lambda note: encode_without(note[2], note[3]), notes)
     for (post, papers, hidden, members), z_note in zip(notes, encoded, strict=True):
         if base_ctx is None:  # one index of the whole graph; each note's by what it touches
             base_ctx = ContextIndex(full, concepts, Evidence(full))
@@ -1899,20 +1902,21 @@ def note_pair_rows(
         seen = without(full, hidden)
         ev, changed = base_ctx.evidence.derive(seen, {n for pair in hidden for n in pair})
         ctx = base_ctx.derive(seen, ev, changed)
-        z = np.asarray(z_note, dtype=np.float64)
+        z = np.asarray(z_note, dtype=np.float64)  # rows follow members
         unit = unit_rows(z)
+        at = {m: i for i, m in enumerate(members)}
         for q in members:
             cands = [c for c in members if c != q]
             y = np.array([papers[c] == papers[q] for c in cands], dtype=np.float64)
             if y.min() == y.max():
                 continue
-            pairs = np.array([[row[q]] * len(cands), [row[c] for c in cands]], dtype=np.int64)
+            pairs = np.array([[at[q]] * len(cands), [at[c] for c in cands]], dtype=np.int64)
             logits = score_pairs(z, pairs, dict(decoder), logits=True)
-            gnn = np.column_stack([logits, unit[pairs[1]] @ unit[row[q]]])
+            gnn = np.column_stack([logits, unit[pairs[1]] @ unit[at[q]]])
             rows.append(pair_features(ev, text, q, cands, gnn, context=ctx))
             labels.extend(y.tolist())
             queries.extend([f"{post}|{q}"] * len(cands))
-            zq.append(np.repeat(z[[row[q]]], len(cands), axis=0))
+            zq.append(np.repeat(z[[at[q]]], len(cands), axis=0))
             zc.append(z[pairs[1]])
     if not rows:
         empty = np.zeros((0, len(FEATURES)))
