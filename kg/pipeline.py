@@ -63,6 +63,7 @@ __all__ = [
     "build",
     "build_to",
     "BuildResult",
+    "ranking_row",
     "discover",
     "extract_all",
     "assemble",
@@ -791,12 +792,16 @@ class BuildResult:
         files: output name -> path (empty when nothing could be parsed).
         predictor: the trained link predictor, or ``None``.
         train_error: one line saying why training did not happen or failed, or ``None``.
+        ranking: the model's row of ``kg eval`` (its default sample of held-out links:
+            ``mrr``, ``hits@10``, ...), computed while the files were written; ``None``
+            without a model or a split to rank.
     """
 
     kg: KnowledgeGraph
     files: dict[str, Path] = field(default_factory=dict)
     predictor: Any = None
     train_error: str | None = None
+    ranking: dict[str, float] | None = None
 
 
 def build_to(
@@ -884,13 +889,17 @@ def _build_to(
                     on_fit=start_outputs,
                 )
             prepared = early[0].result() if early else None
-        except BaseException:  # the stage is removed next: stop the child writing into it
+            if result.predictor is not None:  # kg eval's figure, beside the writing
+                early.append(in_child(ranking_row, kg, result.predictor))
+            result.files = _write_step(
+                kg, out, stage, paths, result.predictor, suggester, suggestions, prepared
+            )
+            if result.predictor is not None:
+                result.ranking = early[-1].result()
+        except BaseException:  # the stage is removed next: stop a child writing into it
             for job in early:
                 job.stop()
             raise
-        result.files = _write_step(
-            kg, out, stage, paths, result.predictor, suggester, suggestions, prepared
-        )
     if result.predictor is not None:
         result.predictor.path = Path(out)
     return result
@@ -962,6 +971,19 @@ def _write_step(
 
 #: files ``kg symmetry`` adds to an output folder; a rebuild carries them into the new version
 SYMMETRY_FILES = SYMMETRY_NAMES
+
+
+def ranking_row(kg: KnowledgeGraph, predictor: Any) -> dict[str, float] | None:
+    """The model's row of ``kg eval`` by default (a fixed sample of held-out links ranked
+    against every candidate), for a model just trained on ``kg``; ``None`` when it has no
+    split to rank."""
+    from kg.learn.evaluation import DEFAULT_QUERIES, evaluate
+
+    try:
+        found = evaluate(kg, predictor, baselines=(), max_queries=DEFAULT_QUERIES, check=False)
+    except ValueError:
+        return None
+    return found["results"]["gnn"]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -369,6 +369,20 @@ def test_training_failure_still_writes_the_graph(
     ]
 
 
+def test_build_ranks_held_out_links_as_kg_eval_does(seed_post: Path, tmp_path: Path) -> None:
+    """The training line's figure, computed beside the writing, is kg eval's by default."""
+    from kg.learn.evaluation import DEFAULT_QUERIES, evaluate
+    from kg.learn.predictor import LinkPredictor
+    from kg.pipeline import build_to
+
+    result = build_to([seed_post], tmp_path / "out", train=True)
+    assert result.predictor is not None and result.ranking is not None
+    saved = LinkPredictor.load(tmp_path / "out")
+    again = evaluate(KnowledgeGraph.load(tmp_path / "out"), saved, baselines=(),
+                     max_queries=DEFAULT_QUERIES)["results"]["gnn"]
+    assert result.ranking == pytest.approx(again, rel=1e-9)
+
+
 def _paper_index(kg: KnowledgeGraph) -> dict[str, dict]:
     from kg.notes.names import title_key
 
