@@ -21,7 +21,7 @@ PKG = ROOT / "kg"
 
 # lowest first; a module belongs to the first layer whose prefix it has (after "kg.")
 LAYERS: list[tuple[str, ...]] = [
-    ("", "io", "terminal", "outdir"),  # "" is the package itself (version, lazy API)
+    ("", "io", "terminal", "outdir", "parallel"),  # "" is the package itself (version, lazy API)
     ("notes",),
     ("graph",),
     ("suggest",),
