@@ -42,7 +42,6 @@ even odds and the same number means the same thing for every query.
 Example
 -------
 >>> from kg.graph.adjacency import GraphIndex
-from kg.parallel import parallel_map, prefetched
 >>> data = {"nodes": [{"id": "topic:fs", "type": "topic", "label": "Few-shot"},
 ...     {"id": "venue:nips", "type": "venue", "label": "NeurIPS"},
 ...     {"id": "paper:a", "type": "paper", "label": "Matching networks for one shot"},
