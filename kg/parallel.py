@@ -121,6 +121,16 @@ def _run_pending(key: int) -> Any:
     return fn(*args, **kwargs)
 
 
+def _here(fn: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> ChildJob[R]:
+    """The job run in this process, now, as a finished :class:`ChildJob`."""
+    done: Future[R] = Future()
+    try:
+        done.set_result(fn(*args, **kwargs))
+    except Exception as exc:  # handed over to .result(), as from a child
+        done.set_exception(exc)
+    return ChildJob(done)
+
+
 def in_child(fn: Callable[..., R], *args: Any, **kwargs: Any) -> ChildJob[R]:
     """``fn(*args, **kwargs)`` run in a forked child process, beside this one; ``.result()``
     waits for it and returns its value (or raises its exception).
@@ -130,7 +140,8 @@ def in_child(fn: Callable[..., R], *args: Any, **kwargs: Any) -> ChildJob[R]:
     lock with its parent, so Python work there (writing files, a layout) leaves this
     process's loops (a torch training loop) at full speed, where a thread would slow them.
     The child dies with this process, however it dies. With one usable core, or where
-    processes cannot be forked, the job runs here, now, and comes back done. Only for work
+    no process can be forked (no ``fork``; a memory or process limit), the job runs here,
+    now, and comes back done. Only for work
     whose effects are its result and the files it writes.
 
     >>> in_child(max, 3, 5).result()
@@ -139,12 +150,7 @@ def in_child(fn: Callable[..., R], *args: Any, **kwargs: Any) -> ChildJob[R]:
     import multiprocessing
 
     if _workers(2) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        done: Future[R] = Future()
-        try:
-            done.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # handed over to .result(), as from a child
-            done.set_exception(exc)
-        return ChildJob(done)
+        return _here(fn, args, kwargs)
     from concurrent.futures import ProcessPoolExecutor
 
     from kg.outdir import die_with_parent
@@ -157,6 +163,8 @@ def in_child(fn: Callable[..., R], *args: Any, **kwargs: Any) -> ChildJob[R]:
             initializer=die_with_parent, initargs=(os.getpid(),),
         )
         job = ChildJob(pool.submit(_run_pending, key), pool)
+    except OSError:  # no process to be had (a memory or process limit): the job runs here
+        return _here(fn, args, kwargs)
     finally:
         del _PENDING[key]
     pool.shutdown(wait=False)  # the worker ends with its job

@@ -98,6 +98,18 @@ def test_one_core_runs_everything_here_in_order(one_core: None) -> None:
     assert seen == [here] * 4
 
 
+def test_a_child_that_cannot_be_forked_runs_here(two_cores: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def no_fork(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - as a memory limit would
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_fork)
+    job = parallel.in_child(_pid_and, 1)
+    assert job.future.done() and job.result() == (os.getpid(), 2) and job.processes == []
+    assert parallel._PENDING == {}
+
+
 def test_workers_never_exceed_the_cores_or_the_tasks() -> None:
     assert parallel._workers(1) == 1
     assert 1 <= parallel._workers(100) <= parallel.PARALLEL_MAX
