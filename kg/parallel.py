@@ -92,14 +92,22 @@ def prefetched(fn: Callable[[T], R], items: Iterable[T]) -> Iterable[R]:
 class ChildJob(Generic[R]):
     """A job run by :func:`in_child`: ``result()`` waits for it, ``stop()`` ends it now."""
 
-    def __init__(self, future: Future[R], pool: Any = None) -> None:
-        self.future, self._pool = future, pool
+    def __init__(self, future: Future[R], pool: Any = None, again: Callable[[], R] | None = None) -> None:
+        self.future, self._pool, self._again = future, pool, again
         #: the child process (none when the job ran here)
         self.processes = list((getattr(pool, "_processes", None) or {}).values())
 
     def result(self, timeout: float | None = None) -> R:
-        """The job's value (or its exception, raised here)."""
-        return self.future.result(timeout)
+        """The job's value (or its exception, raised here). A child that died before it
+        answered (killed, out of memory) is replaced by running the job here."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.future.result(timeout)
+        except BrokenProcessPool:
+            if self._again is None:
+                raise
+            return self._again()
 
     def stop(self) -> None:
         """End the child now (nothing when it ran here); its result is never collected."""
@@ -162,7 +170,7 @@ def in_child(fn: Callable[..., R], *args: Any, **kwargs: Any) -> ChildJob[R]:
             max_workers=1, mp_context=multiprocessing.get_context("fork"),
             initializer=die_with_parent, initargs=(os.getpid(),),
         )
-        job = ChildJob(pool.submit(_run_pending, key), pool)
+        job = ChildJob(pool.submit(_run_pending, key), pool, lambda: fn(*args, **kwargs))
     except OSError:  # no process to be had (a memory or process limit): the job runs here
         return _here(fn, args, kwargs)
     finally:

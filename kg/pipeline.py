@@ -874,12 +874,12 @@ def _build_to(
             commit.discard = True
             return result
         suggestions = suggester = None
-        early: list[ChildJob[PreparedOutputs]] = []
+        children: list[ChildJob[Any]] = []  # stopped if the build fails
 
         def start_outputs() -> None:
             # the graph files and the page's layout need no model: made on the second core,
             # in a child process, while the model fits
-            early.append(in_child(prepare_outputs, kg, stage))
+            children.append(in_child(prepare_outputs, kg, stage))
             fault("fit")
 
         try:
@@ -888,16 +888,18 @@ def _build_to(
                     kg, out, seed=seed, progress=progress, batch_size=batch_size, retrain=retrain,
                     on_fit=start_outputs,
                 )
-            prepared = early[0].result() if early else None
+            prepared = children[0].result() if children else None
+            ranking = None
             if result.predictor is not None:  # kg eval's figure, beside the writing
-                early.append(in_child(ranking_row, kg, result.predictor))
+                ranking = in_child(ranking_row, kg, result.predictor)
+                children.append(ranking)
             result.files = _write_step(
                 kg, out, stage, paths, result.predictor, suggester, suggestions, prepared
             )
-            if result.predictor is not None:
-                result.ranking = early[-1].result()
+            if ranking is not None:
+                result.ranking = ranking.result()
         except BaseException:  # the stage is removed next: stop a child writing into it
-            for job in early:
+            for job in children:
                 job.stop()
             raise
     if result.predictor is not None:

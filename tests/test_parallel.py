@@ -110,6 +110,23 @@ def test_a_child_that_cannot_be_forked_runs_here(two_cores: None, monkeypatch: p
     assert parallel._PENDING == {}
 
 
+def test_a_child_killed_before_it_answers_is_replaced_by_the_job_run_here(two_cores: None, tmp_path) -> None:
+    flag = tmp_path / "started"
+    job = parallel.in_child(_pid_after_touching, flag, 3)
+    deadline = time.monotonic() + 30
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(job.processes[0].pid, 9)  # as the out-of-memory killer would
+    assert job.result(30) == (os.getpid(), 4)
+
+
+def _pid_after_touching(path, x: int) -> tuple[int, int]:
+    if not path.exists():  # the child waits to be killed; the rerun here answers at once
+        path.write_text("x")
+        time.sleep(60)
+    return os.getpid(), x + 1
+
+
 def test_workers_never_exceed_the_cores_or_the_tasks() -> None:
     assert parallel._workers(1) == 1
     assert 1 <= parallel._workers(100) <= parallel.PARALLEL_MAX
