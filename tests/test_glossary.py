@@ -178,3 +178,32 @@ def test_alias_file_overrides_a_rejection(tmp_path: Path) -> None:
         kg = build([notes], aliases=aliases, jobs=jobs)
         assert {n["label"] for n in kg.nodes("topic")} == {"Design Choices", "Graph Pooling"}
     assert {n["label"] for n in build([notes]).nodes("topic")} == {"Graph Pooling"}
+
+
+def test_contains_finds_the_longest_name_inside_a_text_as_a_scan_of_every_name_does() -> None:
+    """contains reads only the names starting with one of the text's character pairs; it
+    must answer what reading every name, longest first, answers."""
+    import random
+
+    from kg.notes.glossary import _CJK, default_glossary, term_key
+
+    g = default_glossary()
+    names = sorted(((k, t) for k, t in g._by_key.items() if len(k) >= (2 if _CJK.search(k) else 4)),
+                   key=lambda kt: -len(kt[0]))
+
+    def scan(text: str):  # noqa: ANN202 - a term or None
+        key = term_key(text)
+        return next((t for k, t in names if k in key), None)
+
+    rng = random.Random(0)
+    pool = [k for k, _ in names]
+    texts = ["", "x", "元学习方法论", "Graph neural networks for few-shot learning", "度量学习与原型网络"]
+    for _ in range(500):  # names glued together and cut, with noise around them
+        parts = [rng.choice(pool)[rng.randrange(3):] for _ in range(rng.randrange(1, 4))]
+        texts.append(rng.choice(["", "the ", "基于"]) + " ".join(parts) + rng.choice(["", " tips", "综述"]))
+    found = 0
+    for text in texts:
+        got, want = g.contains(text), scan(text)
+        assert got is want, text
+        found += got is not None
+    assert found > 300

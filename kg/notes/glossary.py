@@ -158,8 +158,21 @@ class Glossary:
         if self._part_names is None:  # names long enough to count, longest first
             names = [(k, t) for k, t in self._by_key.items() if len(k) >= (2 if _CJK.search(k) else 4)]
             self._part_names = sorted(names, key=lambda kt: -len(kt[0]))  # stable: first wins
+            # each name under its first two characters, in that order: a name inside the text
+            # starts with one of the text's character pairs, so only those lists are read
+            self._part_index: dict[str, list[tuple[int, str, Term]]] = {}
+            for i, (k, t) in enumerate(self._part_names):
+                self._part_index.setdefault(k[:2], []).append((i, k, t))
         key = term_key(text)
-        return next((term for k, term in self._part_names if k in key), None)
+        best: tuple[int, Term] | None = None
+        for pair in {key[i : i + 2] for i in range(len(key) - 1)}:
+            for i, k, term in self._part_index.get(pair, ()):
+                if best is not None and i >= best[0]:
+                    break
+                if k in key:
+                    best = (i, term)
+                    break
+        return best[1] if best is not None else None
 
     def extended(self, terms: Iterable[Term]) -> Glossary:
         """A new glossary with ``terms`` laid over this one (their names win)."""
