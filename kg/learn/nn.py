@@ -330,14 +330,19 @@ class LinkModel(nn.Module):
             self.encoder = Encoder(width, hidden, layers, encoder, dropout)
         self.decoder = MLPDecoder(hidden) if decoder == "mlp" else None
 
-    def encode(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
-        """Node embeddings ``z`` from features and the message-passing edges."""
+    def inputs(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        """What the encoder reads: the features, then ``log(1 + degree)`` in ``edge_index``
+        and the per-node embedding when the model has them."""
         if self.degree:
             deg = node_degree(edge_index[0], x.size(0), dtype=x.dtype)
             x = torch.cat([x, torch.log1p(deg).unsqueeze(-1)], dim=-1)
         if self.node_emb is not None:
             x = torch.cat([x, self.node_emb.weight], dim=-1)
-        return self.encoder(x, edge_index)
+        return x
+
+    def encode(self, x: torch.Tensor, edge_index: torch.Tensor) -> torch.Tensor:
+        """Node embeddings ``z`` from features and the message-passing edges."""
+        return self.encoder(self.inputs(x, edge_index), edge_index)
 
     def encode_nodes(self, x: torch.Tensor, edge_index: torch.Tensor, nodes: torch.Tensor) -> torch.Tensor:
         """The rows ``nodes`` of :meth:`encode`: with a GraphSAGE encoder computed on their
@@ -345,12 +350,7 @@ class LinkModel(nn.Module):
         of the whole ``edge_index``), else by encoding the whole graph."""
         if not isinstance(self.encoder, Encoder) or not self.encoder.local:
             return self.encode(x, edge_index)[nodes]
-        if self.degree:
-            deg = node_degree(edge_index[0], x.size(0), dtype=x.dtype)
-            x = torch.cat([x, torch.log1p(deg).unsqueeze(-1)], dim=-1)
-        if self.node_emb is not None:
-            x = torch.cat([x, self.node_emb.weight], dim=-1)
-        return self.encoder.forward_nodes(x, edge_index, nodes)
+        return self.encoder.forward_nodes(self.inputs(x, edge_index), edge_index, nodes)
 
     def decode(self, z: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
         """Logits for the ``[2, k]`` node pairs ``pairs``."""
