@@ -34,7 +34,7 @@ def _prepare(out: Path) -> dict:
     import numpy as np
 
     from kg.graph.knowledge_graph import KnowledgeGraph
-    from kg.learn.evaluation import _pairs_by_role
+    from kg.learn.evaluation import _pairs_by_role, known_targets
     from kg.learn.pyg import to_link_graph
     from kg.learn.training import training_split
 
@@ -42,10 +42,7 @@ def _prepare(out: Path) -> dict:
     lg = to_link_graph(kg, "full", seed=0)
     index = {n: i for i, n in enumerate(lg.ids)}
     tgt, _ = _pairs_by_role(kg, index, list(lg.relations))
-    known: dict[int, set[int]] = {}
-    for a, b in tgt:
-        known.setdefault(a, set()).add(b)
-        known.setdefault(b, set()).add(a)
+    known = known_targets(tgt)
     names = sorted(set(lg.types))
     codes = np.array([names.index(t) for t in lg.types])
     return {"x": lg.x, "split": training_split(lg, 0), "known": known, "codes": codes}

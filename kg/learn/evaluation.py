@@ -37,7 +37,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import networkx as nx
@@ -49,7 +49,7 @@ from kg.learn.metrics import auc_score, average_precision, rank_of, ranking_summ
 from kg.learn.predictor import LinkPredictor
 from kg.suggest.scoring import score_matrix, score_pairs
 
-__all__ = ["BASELINES", "METRICS", "DEFAULT_QUERIES", "evaluate", "seen_graph", "format_table"]
+__all__ = ["BASELINES", "METRICS", "DEFAULT_QUERIES", "evaluate", "known_targets", "seen_graph", "format_table"]
 
 #: Heuristics compared with the GNN (names of :data:`kg.learn.baselines.METHODS`).
 BASELINES: tuple[str, ...] = (
@@ -78,6 +78,20 @@ def _pairs_by_role(
         if a != b:
             (tgt if rel in targets else ctx).add((min(a, b), max(a, b)))
     return tgt, ctx - tgt
+
+
+def known_targets(pairs: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    """Each node's partners in the target ``pairs``, both ways: the answers a filtered ranking
+    leaves out of a query's candidates (all but the one asked).
+
+    >>> known_targets([(0, 1), (0, 2)])
+    {0: {1, 2}, 1: {0}, 2: {0}}
+    """
+    known: dict[int, set[int]] = {}
+    for a, b in pairs:
+        known.setdefault(a, set()).add(b)
+        known.setdefault(b, set()).add(a)
+    return known
 
 
 def seen_graph(kg: KnowledgeGraph, predictor: LinkPredictor) -> nx.Graph:
@@ -192,10 +206,7 @@ def evaluate(
     # the heuristics' graph only when one is compared (seconds on a large graph)
     scorer = HeuristicScorer(seen_graph(kg, predictor), nodelist=ids) if baselines else None
 
-    known: dict[int, set[int]] = {}
-    for a, b in tgt:
-        known.setdefault(a, set()).add(b)
-        known.setdefault(b, set()).add(a)
+    known = known_targets(tgt)
     type_names = sorted(set(predictor.types))
     type_codes = np.array([type_names.index(t) for t in predictor.types])
     queries = _queries(test_pos, max_queries, seed)
@@ -205,10 +216,9 @@ def evaluate(
     results: dict[str, dict[str, float]] = {}
     row_fns: dict[str, Any] = {"gnn": lambda h, c: score_matrix(z, h, dec, logits=True, candidates=c)}
     pair_fns: dict[str, Any] = {"gnn": lambda p: score_pairs(z, p, dec, logits=True)}
-    for m in baselines:
-        assert scorer is not None
-        row_fns[m] = lambda h, c, m=m, scorer=scorer: scorer.all(h, m)[:, c]
-        pair_fns[m] = lambda p, m=m, scorer=scorer: scorer.pairs(np.asarray(p).T.astype(np.int64), m)
+    for m in baselines:  # scorer is made whenever there is a baseline
+        row_fns[m] = lambda h, c, m=m: scorer.all(h, m)[:, c]
+        pair_fns[m] = lambda p, m=m: scorer.pairs(np.asarray(p).T.astype(np.int64), m)
     for name, pair_fn in pair_fns.items():
         pos, neg = pair_fn(test_pos), pair_fn(test_neg)
         row = {"auc": auc_score(pos, neg), "ap": average_precision(pos, neg)}
