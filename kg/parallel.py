@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
-__all__ = ["PARALLEL_MAX", "ChildJob", "parallel_map", "prefetched", "in_child"]
+__all__ = ["PARALLEL_MAX", "ChildJob", "parallel_map", "prefetched", "in_child", "stop_pool"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -111,13 +111,22 @@ class ChildJob(Generic[R]):
 
     def stop(self) -> None:
         """End the child now (nothing when it ran here); its result is never collected."""
-        if self._pool is None:
-            return
-        for proc in self.processes:
-            proc.terminate()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for proc in self.processes:
-            proc.join(2)
+        if self._pool is not None:
+            stop_pool(self._pool, self.processes)
+
+
+def stop_pool(pool: Any, processes: Iterable[Any] | None = None) -> None:
+    """Stop a process pool now: cancel what is queued and terminate its workers
+    (``processes``: them, when the pool was shut down already and no longer lists them)."""
+    procs = list(processes if processes is not None else (getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    for proc in procs:
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.join(2)
+    if manager is not None:  # it sees the workers gone and ends; then exit has nothing to do
+        manager.join(5)
 
 
 _PENDING: dict[int, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {}

@@ -56,7 +56,7 @@ from kg.notes.links import resolve_links
 from kg.notes.parse import MAX_FILE_BYTES
 from kg.notes.records import Extraction, Skipped
 from kg.outdir import Commit, die_with_parent, fault, terminate_as_exit
-from kg.parallel import ChildJob, in_child
+from kg.parallel import ChildJob, in_child, stop_pool
 
 __all__ = [
     "BuildReport",
@@ -322,23 +322,10 @@ def _run_pool(
         fault("pool")
         done = list(results)
     except BaseException:
-        _stop(pool)
+        stop_pool(pool)
         raise
     pool.shutdown()
     return done
-
-
-def _stop(pool: Any) -> None:
-    """Stop a process pool now: cancel what is queued and terminate its workers."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    manager = getattr(pool, "_executor_manager_thread", None)
-    for proc in procs:
-        proc.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        proc.join(2)
-    if manager is not None:  # it sees the workers gone and ends; then exit has nothing to do
-        manager.join(5)
 
 
 def _init_worker(parent: int, names: Sequence[Any]) -> None:
