@@ -147,10 +147,12 @@ def test_sigterm_during_extraction_cleans_up_and_stops_workers(out: Path, notes:
     assert hashes(out) == before and leftovers(out) == []
 
 
-def test_parent_killed_during_extraction_takes_its_workers(out: Path, notes: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_FAULT": "pool:kill"}
+def survivors_of_killed_build(fault: str, *args: str) -> list[int]:
+    """Run ``kg build ARGS`` in its own session with ``KG_FAULT=fault`` (which kills it),
+    and return the pids of its session still alive 10 s later (killed, so none is left)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_FAULT": fault}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(notes), "--out", str(out), "--jobs", "2"],
+        [sys.executable, "-m", "kg", "build", *args],
         env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     assert proc.wait(60) == -signal.SIGKILL
@@ -160,7 +162,11 @@ def test_parent_killed_during_extraction_takes_its_workers(out: Path, notes: Pat
     survivors = session_alive(proc.pid)
     for pid in survivors:  # never leave them behind, even when the test fails
         os.kill(pid, signal.SIGKILL)
-    assert survivors == []
+    return survivors
+
+
+def test_parent_killed_during_extraction_takes_its_workers(out: Path, notes: Path) -> None:
+    assert survivors_of_killed_build("pool:kill", str(notes), "--out", str(out), "--jobs", "2") == []
     assert_complete(out)
 
 
@@ -175,20 +181,8 @@ def test_killed_while_the_outputs_are_made_beside_the_fit_leaves_no_process(out:
     """The graph files are written by a child process while the model fits; the build
     killed then (the child still at work) takes the child with it and keeps the old set."""
     _need_two_cores()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_FAULT": "prepare:stall,fit:kill"}
     before = hashes(out)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", str(SEED), "--out", str(out)],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    assert proc.wait(60) == -signal.SIGKILL
-    deadline = time.monotonic() + 10
-    while session_alive(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    survivors = session_alive(proc.pid)
-    for pid in survivors:
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == []
+    assert survivors_of_killed_build("prepare:stall,fit:kill", str(SEED), "--out", str(out)) == []
     assert hashes(out) == before
     assert_complete(out)
 
