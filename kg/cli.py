@@ -477,8 +477,9 @@ def train_command(
     """Train the link predictor on OUT/graph.json and save it beside the graph.
 
     Writes OUT/model.pt (state dict), OUT/model.json (config, graph fingerprint, metrics,
-    timings), OUT/embeddings.npz (node embeddings and decoder, for `kg suggest`) and
-    OUT/split.npz (the held-out split, for `kg eval`). Prints validation and test AUC/AP at
+    timings), OUT/embeddings.npz (node embeddings and decoder, for `kg suggest`),
+    OUT/split.npz (the held-out split, for `kg eval`) and OUT/suggest-index.npz (what
+    `kg suggest` reads instead of parsing the graph). Prints validation and test AUC/AP at
     the best validation epoch.
 
     Example:
@@ -489,6 +490,8 @@ def train_command(
     from kg.graph.knowledge_graph import KnowledgeGraph
     from kg.learn.training import train
     from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, current, terminate_as_exit
+    from kg.suggest.index import write_suggest_index
+    from kg.suggest.suggester import Suggester
 
     try:
         KnowledgeGraph.load(current(out))  # a missing or bad graph: say so before locking
@@ -508,10 +511,14 @@ def train_command(
                 progress=_show_progress(progress),
             )
             predictor.save(stage)
+            # what the first `kg suggest` would build, from what is in memory (as `kg build`)
+            indexed = write_suggest_index(
+                stage, predictor, Suggester.from_predictor(predictor, graph=graph, check=False))
     except (OSError, ValueError) as exc:
         raise click.ClickException(clean(exc)) from None
     _echo_training(predictor, graph)
-    echo(f"wrote {out}/model.pt, model.json, embeddings.npz, split.npz")
+    names = ["model.pt", "model.json", "embeddings.npz", "split.npz"]
+    echo(f"wrote {out}/" + ", ".join(names + ([indexed.name] if indexed else [])))
 
 
 # ---- eval ----------------------------------------------------------------------------------

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from _toy_kg import toy_kg
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.io import SUGGEST_CACHE
+from kg.suggest.store import read_index
+from kg.suggest.suggester import Suggester
 
 
 def test_train_then_eval(tmp_path) -> None:
@@ -38,6 +42,16 @@ def test_train_then_eval(tmp_path) -> None:
     assert (meta["encoder"], meta["hidden"], meta["seed"], meta["device"]) == ("gcn", 16, 1, "cpu")
     for name in ("model.pt", "embeddings.npz", "split.npz"):
         assert (tmp_path / name).exists()
+    # the suggest index is written with the model: the first `kg suggest` reads it, and it
+    # ranks as a suggester built from the files does
+    assert "suggest-index.npz" in res.output
+    hit = read_index(tmp_path / SUGGEST_CACHE)
+    assert hit is not None and hit["stale"] is False
+    query = next(n for n in hit["index"].nodes if n.startswith("paper:"))
+    warm = Suggester.load(tmp_path).suggest(query, k=5)
+    cold = Suggester.load(tmp_path, cache=False).suggest(query, k=5)
+    assert [s.id for s in warm] == [s.id for s in cold]
+    assert [s.score for s in warm] == pytest.approx([s.score for s in cold], abs=1e-9)
 
     res = runner.invoke(cli, ["eval", "--out", str(tmp_path), "--json"])
     assert res.exit_code == 0, res.output
