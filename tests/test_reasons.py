@@ -95,6 +95,28 @@ def test_explain_sentences(tmp_path) -> None:  # noqa: ANN001
     assert explain(idx, "paper:pfs", "paper:far", max_path=2)[0].startswith("no shared section")
 
 
+def test_paths_never_step_along_a_tag() -> None:
+    # two notes share only the front-matter category "AI" (a topic with few evidence edges,
+    # so no hub): the paper of one is no path away from the other note
+    data = {
+        "nodes": [{"id": "post:slam", "type": "post", "label": "SLAM notes"},
+                  {"id": "post:traffic", "type": "post", "label": "Traffic notes"},
+                  {"id": "topic:ai", "type": "topic", "label": "AI"},
+                  {"id": "paper:yolo", "type": "paper", "label": "YOLO for traffic signs"}],
+        "links": [{"source": "post:slam", "target": "topic:ai", "relation": "tagged"},
+                  {"source": "post:traffic", "target": "topic:ai", "relation": "tagged"},
+                  {"source": "post:traffic", "target": "paper:yolo", "relation": "mentions"}],
+    }
+    idx = GraphIndex.from_node_link(data)
+    assert short_path(idx, "post:slam", "paper:yolo") == [
+        "post:slam", "topic:ai", "post:traffic", "paper:yolo"]
+    assert explain(idx, "post:slam", "paper:yolo")[0].startswith("no shared section")
+    # named in both notes' text, the same topic is a research link
+    idx.add_edge("post:slam", "topic:ai", "mentions")
+    idx.add_edge("post:traffic", "topic:ai", "mentions")
+    assert explain(idx, "post:slam", "paper:yolo")[0].startswith("path: SLAM notes -mentions-> AI")
+
+
 def test_explain_skips_housekeeping_headings_and_names_shared_title_words() -> None:
     data = {
         "nodes": [{"id": "paper:a", "type": "paper", "label": "Graph attention networks"},

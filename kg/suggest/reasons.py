@@ -39,6 +39,7 @@ __all__ = [
     "GraphIndex",
     "COMPACT_ATTRS",
     "MAX_REASONS",
+    "PATH_SKIP",
     "explain",
     "shared_neighbors",
     "short_path",
@@ -49,6 +50,9 @@ __all__ = [
 
 #: Labels longer than this are shortened with "…" inside reasons.
 MAX_LABEL = 60
+#: Relations a path shown as a reason never steps along: a front-matter tag or a venue
+#: joins notes and papers that have nothing else in common.
+PATH_SKIP: frozenset[str] = frozenset({"tagged", "published_at"})
 
 
 def _short(text: str, limit: int = MAX_LABEL) -> str:
@@ -84,6 +88,7 @@ def short_path(
     max_len: int = 4,
     max_visits: int = 20_000,
     avoid: Any = None,
+    skip: Iterable[str] = (),
 ) -> list[str] | None:
     """A shortest undirected path ``[u, ..., v]`` of at most ``max_len`` edges, or ``None``.
 
@@ -91,16 +96,20 @@ def short_path(
     after ``max_visits`` node visits so a query near a huge hub stays fast. Among equally
     short paths it prefers steps through entities over steps through posts, then node ids,
     so the same graph always gives the same path. ``avoid(node) -> bool`` names nodes the
-    path may not pass through (the ends excepted), such as hubs.
+    path may not pass through (the ends excepted), such as hubs; a step is taken only along
+    an edge with a relation outside ``skip``.
 
     >>> idx = GraphIndex.from_node_link({"nodes": [{"id": i} for i in "abcd"],
     ...     "links": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"},
-    ...               {"source": "c", "target": "d"}]})
+    ...               {"source": "c", "target": "d", "relation": "tagged"}]})
     >>> short_path(idx, "a", "d")
     ['a', 'b', 'c', 'd']
     >>> short_path(idx, "a", "d", max_len=2) is None
     True
+    >>> short_path(idx, "a", "d", skip={"tagged"}) is None
+    True
     """
+    skip = frozenset(skip)
     if u == v:
         return [u]
     parents: tuple[dict[str, str | None], dict[str, str | None]] = ({u: None}, {v: None})
@@ -114,6 +123,8 @@ def short_path(
         for node in frontiers[side]:
             for nb in index.search_order(node):
                 if nb in mine or (avoid is not None and nb not in (u, v) and avoid(nb)):
+                    continue
+                if skip and all(r in skip for r, _ in index.neighbors(node)[nb]):
                     continue
                 mine[nb] = node
                 visits += 1
@@ -267,7 +278,8 @@ def explain(
       one section lists both;
     * ``both in post TITLE (PATH lines ...)`` — a note that names both, with the lines;
     * ``similar titles: w1, w2`` — the rarest words both labels share;
-    * ``path: A -rel-> B <-rel- C`` — a shortest path avoiding hubs, when nothing above holds;
+    * ``path: A -rel-> B <-rel- C`` — a shortest path avoiding hubs, tags and venues, when
+      nothing above holds;
     * ``noted at PATH:LINE`` — where the candidate appears, when no post names both;
     * ``no shared section, note or title words`` — the score comes from the model alone.
     """
@@ -300,7 +312,8 @@ def explain(
     if words:
         reasons.append("similar titles: " + ", ".join(words[:4]))
     if not shared:
-        path_nodes = short_path(index, query, candidate, max_len=max_path, avoid=ev.blocked)
+        path_nodes = short_path(index, query, candidate, max_len=max_path, avoid=ev.blocked,
+                                skip=PATH_SKIP)
         if path_nodes is not None:
             reasons.append(f"path: {format_path(index, path_nodes)}")
         elif not words:
