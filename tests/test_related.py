@@ -96,7 +96,20 @@ def test_text_index_matches_words_not_stop_words() -> None:
     t = TextIndex(idx)
     assert set(t.scores("a")) == {"b"}  # "networks", "for", "learning" are stop words
     assert t.shared_words("a", "b") == ["few", "shot"]
-    assert t.scores("d")["e"] > 0.5
+    assert t.scores("d")["e"] > 0.4  # through 图神: 神经, 经网 and 网络 are stop words
+    assert t.shared_words("d", "e") == ["图神"]
+
+
+def test_text_index_leaves_out_numbers_and_chinese_stop_words() -> None:
+    # a post's slug kept as an alias (dates), and 网络 ("network", an English stop word)
+    idx = _index({"a": {"label": "K-Search: kernel generation", "aliases": ["2026-07-29-k-search"]},
+                  "b": {"label": "ABBEL: belief states", "aliases": ["2026-07-26-abbel"]},
+                  "c": {"label": "DQN", "aliases": ["深度Q网络"]},
+                  "d": {"label": "Region proposal network", "aliases": ["区域建议网络"]},
+                  "e": {"label": "区域生成"}}, [])
+    t = TextIndex(idx)
+    assert "b" not in t.scores("a") and "d" not in t.scores("c")
+    assert t.shared_words("d", "e") == ["区域"]
 
 
 def test_pair_features_columns_and_the_evidence_ranker() -> None:

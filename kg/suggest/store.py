@@ -44,8 +44,9 @@ __all__ = [
 
 # -- the binary index `kg suggest` reads ---------------------------------------------------
 #: Bumped when the layout of :data:`kg.io.SUGGEST_CACHE` changes, or what it keeps (the page's
-#: suggestions and their reasons) would be made differently: older files are rebuilt.
-INDEX_FORMAT = 5
+#: suggestions and their reasons, the title words) would be made differently: older files are
+#: rebuilt.
+INDEX_FORMAT = 6
 #: The files an index was made from; it is used only while all of them are unchanged.
 INDEXED_FILES = ("graph.json", "model.json", "embeddings.npz")
 
