@@ -345,11 +345,6 @@ def test_title_falls_back_to_heading_then_stem() -> None:
     assert ex.post.title == "Must-read papers"
     assert [m.label for m in ex.mentions if m.type == "topic"] == ["Graph Pooling"]
     assert extract(parse_text("- NAS\n", "notes/plain-note.md")).post.title == "plain-note"
-    # a vault note: its H1s name its parts (several of them, or a section name), its file the note
-    vault = "# Overview\nDETR predicts boxes.\n# Related Work\n- Faster R-CNN\n"
-    assert extract(parse_text(vault, "vault/DETR.md")).post.title == "DETR"
-    assert extract(parse_text("# Abstract\nWe propose.\n", "vault/BERT.md")).post.title == "BERT"
-    assert extract(parse_text("# Pruning\n- NAS\n", "notes/p.md")).post.title == "Pruning"
 
 
 def test_helpers() -> None:

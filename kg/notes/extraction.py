@@ -1360,28 +1360,8 @@ def _link_in_prose(lines: list[Line]) -> bool:
     return rest[:1].islower()
 
 
-#: File names that say nothing about a note: its first top heading names it instead.
-_GENERIC_STEMS = frozenset({"readme", "index", "_index"})
-
-
 def _title_of(doc: Document) -> tuple[str, bool]:
-    """The post title and whether the first H1 is that title (and so not a topic).
-
-    The front-matter title; else a single H1 that opens the note and holds all its sections;
-    else the note's only H1 when it opens the note and is no section name; else the file
-    name, as an Obsidian vault names its notes (an H1 among others, or *Overview*, *Related
-    Work*, names a part of the note); but for a ``README`` or an ``index``, the first H1.
-
-    >>> from kg.notes.parse import parse_text
-    >>> _title_of(parse_text("# Overview\\ntext\\n# Related Work\\n", "vault/DETR.md"))
-    ('DETR', False)
-    >>> _title_of(parse_text("# Abstract\\nWe propose\\n", "vault/BERT.md"))
-    ('BERT', False)
-    >>> _title_of(parse_text("# 图神经网络\\n- GCN\\n", "notes/gnn.md"))
-    ('图神经网络', False)
-    >>> _title_of(parse_text("# Awesome GNN\\n## Models\\n- GCN\\n", "list/README.md"))
-    ('Awesome GNN', True)
-    """
+    """The post title and whether the first H1 is that title (and so not a topic)."""
     h1 = [s for s in doc.root.sections if s.level == 1]
     # a single H1 that opens the document and holds all its sections is the title
     only_h1 = (
@@ -1392,12 +1372,9 @@ def _title_of(doc: Document) -> tuple[str, bool]:
         return doc.title, bool(only_h1 and clean_heading(h1[0].title) == doc.title)
     if only_h1:
         return clean_heading(h1[0].title), True
-    stem = Path(doc.path).stem
-    first = clean_heading(h1[0].title) if h1 else ""
-    opens = len(h1) == 1 and doc.root.sections[0] is h1[0] and not _generic(first)
-    if first and (opens or stem.casefold() in _GENERIC_STEMS):
-        return first, False
-    return stem, False
+    if h1:
+        return clean_heading(h1[0].title), False
+    return Path(doc.path).stem, False
 
 
 def _cite(ex: _Extractor, doc: Document) -> None:
