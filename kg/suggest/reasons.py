@@ -121,10 +121,11 @@ def short_path(
         nxt: list[str] = []
         meet: str | None = None
         for node in frontiers[side]:
+            rels = index.neighbors(node)
             for nb in index.search_order(node):
                 if nb in mine or (avoid is not None and nb not in (u, v) and avoid(nb)):
                     continue
-                if skip and all(r in skip for r, _ in index.neighbors(node)[nb]):
+                if skip and all(r in skip for r, _ in rels[nb]):
                     continue
                 mine[nb] = node
                 visits += 1
