@@ -386,8 +386,8 @@ def _tokens(text: str) -> frozenset[str]:
         elif len(run) == 1:
             out.add(run)
         else:
-            out.update(b for b in (run[i : i + 2] for i in range(len(run) - 1)) if b not in _STOP_ZH)
-    return frozenset(out)
+            out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(out - _STOP_ZH)
 
 
 class TextIndex:
