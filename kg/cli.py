@@ -488,6 +488,7 @@ def train_command(
         kg train --out kg-out --epochs 200 --encoder sage --seed 0
     """
     from kg.graph.knowledge_graph import KnowledgeGraph
+    from kg.io import EMBEDDINGS_NPZ, MODEL_JSON, MODEL_PT, SPLIT_NPZ
     from kg.learn.training import train
     from kg.outdir import MODEL_NAMES, OUTPUT_NAMES, Commit, current, terminate_as_exit
     from kg.suggest.index import write_suggest_index
@@ -517,8 +518,8 @@ def train_command(
     except (OSError, ValueError) as exc:
         raise click.ClickException(clean(exc)) from None
     _echo_training(predictor, graph)
-    names = ["model.pt", "model.json", "embeddings.npz", "split.npz"]
-    echo(f"wrote {out}/" + ", ".join(names + ([indexed.name] if indexed else [])))
+    names = [MODEL_PT, MODEL_JSON, EMBEDDINGS_NPZ, SPLIT_NPZ] + ([indexed.name] if indexed else [])
+    echo(f"wrote {out}/" + ", ".join(names))
 
 
 # ---- eval ----------------------------------------------------------------------------------
