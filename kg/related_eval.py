@@ -53,6 +53,7 @@ SCORERS: tuple[str, ...] = (
     "gnn",
     "gnn_cosine",
     "gnn_related",
+    "semantic",
     "common_neighbors",
     "adamic_adar",
     "resource_allocation",
@@ -228,6 +229,7 @@ def _rest_paths(roots: Sequence[Path], held: Path) -> list[Path]:
 
 def _trained(graph: Any, cache_dir: Path | None, seed: int, train_options: dict[str, Any], progress: bool) -> Any:
     import kg.learn.nn as kg_nn
+    import kg.learn.titles as kg_titles
     import kg.learn.training as kg_train
     import kg.suggest.related as kg_related
     from kg.learn.predictor import LinkPredictor
@@ -235,7 +237,7 @@ def _trained(graph: Any, cache_dir: Path | None, seed: int, train_options: dict[
 
     # the code that trains enters the key: a changed model or ranker is trained afresh
     code = [hashlib.sha256(
-        Path(m.__file__).read_bytes()).hexdigest() for m in (kg_nn, kg_related, kg_train)]
+        Path(m.__file__).read_bytes()).hexdigest() for m in (kg_nn, kg_related, kg_train, kg_titles)]
     key = hashlib.sha256(
         json.dumps([graph.fingerprint(), seed, train_options, code], sort_keys=True).encode()
     ).hexdigest()[:20]
@@ -312,6 +314,7 @@ def evaluate_related(
                 "gnn": scores["gnn"],
                 "gnn_cosine": scores["gnn_cosine"],
                 "gnn_related": scores["gnn_related"],
+                "semantic": scores["semantic"],
                 "evidence": scores["evidence"],
                 "random": np.zeros(len(cands)),
             }

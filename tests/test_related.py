@@ -156,6 +156,7 @@ def test_ranker_kept_only_when_it_beats_every_feature() -> None:
     X1 = np.random.default_rng(0).normal(size=(300, len(FEATURES)))
     X1[:, 0] += 1.5 * y
     X1[:, 5] += 1.5 * y
+    X1[:, FEATURES.index("semantic")] += 1.5 * y
     r1 = fit_ranker(X1, y, q)
     v = r1.validation
     best = max(v[c]["mrr"] for c in COMBINATIONS)

@@ -128,6 +128,8 @@ class LinkPredictor:
         split: held-out split as index pairs (``train_pos``, ``val_pos``, ``val_neg``,
             ``test_pos``, ``test_neg``).
         z_eval: embeddings with only training + validation edges in message passing.
+        titles: the title vectors of the nodes (float16 unit rows, zeros for a node without
+            one; :mod:`kg.learn.titles`), or ``None`` (no encoder, or too many titles).
         state_dict: the torch weights when just trained (``None`` after :meth:`load` until
             :meth:`torch_state_dict` reads ``model.pt``).
         path: the folder it was loaded from or last saved to.
@@ -142,6 +144,7 @@ class LinkPredictor:
     decoder: dict[str, Any]
     split: dict[str, np.ndarray] = field(default_factory=dict)
     z_eval: np.ndarray | None = None
+    titles: np.ndarray | None = None
     state_dict: Any = None
     path: Path | None = None
 
@@ -242,6 +245,8 @@ class LinkPredictor:
             "z": np.asarray(self.z, dtype=np.float32),
             **{k: (np.array(v) if k == "decoder" else v) for k, v in self.decoder.items()},
         }
+        if self.titles is not None:
+            emb["titles"] = np.asarray(self.titles, dtype=np.float16)
         atomic_write_bytes(directory / EMBEDDINGS_NPZ, _npz_bytes(emb))
         split = dict(self.split)
         if self.z_eval is not None:
@@ -276,8 +281,11 @@ class LinkPredictor:
             z = np.asarray(arrays["z"], dtype=np.float32)
             decoder: dict[str, Any] = {"decoder": str(arrays["decoder"])}
             decoder.update({k: v for k, v in arrays.items() if k.startswith("dec_")})
+            titles = arrays.get("titles")
             if z.ndim != 2 or z.shape[0] != len(ids) or len(types) != len(ids):
                 raise ValueError(f"z {z.shape}, {len(ids)} ids, {len(types)} types")
+            if titles is not None and (titles.ndim != 2 or titles.shape[0] != len(ids)):
+                raise ValueError(f"titles {titles.shape}, {len(ids)} ids")
         except (TypeError, ValueError) as exc:
             raise ValueError(
                 f"{directory / EMBEDDINGS_NPZ}: not a kg embeddings file ({exc}); {again}"
@@ -302,5 +310,6 @@ class LinkPredictor:
             decoder=decoder,
             split=split,
             z_eval=z_eval,
+            titles=titles,
             path=directory,
         )

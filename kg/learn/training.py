@@ -54,6 +54,7 @@ from kg.learn.minibatch import MINIBATCH_LOSS
 from kg.learn.nn import LinkModel, decoder_arrays
 from kg.learn.predictor import LinkPredictor
 from kg.learn.split import LinkSplit, link_split, supervision_split, train_negatives
+from kg.learn.titles import title_vectors
 from kg.suggest.related import fit_relatedness, section_holdout
 
 __all__ = [
@@ -572,6 +573,10 @@ def train(
         z = model.encode(x, split.full_mp.to(dev)).cpu().numpy().astype(np.float32)
         z_eval = model.encode(x, split.test_mp.to(dev)).cpu().numpy().astype(np.float32)
     dec = decoder_arrays(model)
+    t_titles = time.perf_counter()
+    labels = [kg.graph.nodes[n].get("label") if n in kg.graph else None for n in lg.ids]
+    titles = title_vectors(lg.ids, lg.types, labels, device=dev.type)
+    t_titles = time.perf_counter() - t_titles
     from kg.learn.incremental import kept_ranker
 
     ranker = kept_ranker(init, kg) if start is not None else None  # fine-tuned: keep it
@@ -586,6 +591,7 @@ def train(
             kg, lg.ids, held, _relatedness_embeddings(kg, lg.ids, model, x, split, held),
             dec, seed=seed, fit_head=fit_relatedness_head,
             encode_without=_encoder_without(lg.ids, model, x, split.full_mp.to(dev)),
+            titles=titles,
         )
     t_end = time.perf_counter()
     config = {
@@ -613,6 +619,7 @@ def train(
         "train": fit.timings["train"],
         "epoch_ms": fit.timings["epoch_ms"],
         "embed": t_end - t_embed,
+        "titles": t_titles,
         "total": t_end - t_start,
     }
     return LinkPredictor(
@@ -625,5 +632,6 @@ def train(
         decoder=dec,
         split=split.arrays(),
         z_eval=z_eval,
+        titles=titles,
         state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
     )

@@ -239,7 +239,35 @@ def reusable_page(
         if listed & changed or not all(x in new.nodes for x in listed):
             continue
         kept[q] = found
-    return kept
+    return _without_newcomers(kept, suggester, renamed)
+
+
+def _without_newcomers(
+    kept: dict[str, list[dict[str, Any]]], suggester: Any, renamed: set[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """``kept`` less the lists a node added or renamed would now enter: the meaning of a
+    title (the ``semantic`` feature) ties a new paper to queries that share no word or
+    neighbour with it, so each such node is scored against each kept query (a handful of
+    pairs per query) and a list it would reach, at or above its lowest score, is dropped."""
+    rows = suggester.scorer.row
+    news = [n for n in renamed if n in suggester.index.nodes and n in rows]
+    if not news or suggester.ranker is None or not kept:
+        return kept
+    out = {}
+    for q, found in kept.items():
+        if not found:
+            out[q] = found
+            continue
+        wanted = suggester.answer_types(q)
+        linked = suggester.linked(q)
+        cands = np.array([rows[n] for n in news if n != q and n not in linked
+                          and suggester.index.type(n) in wanted], dtype=np.int64)  # fmt: skip
+        if cands.size:
+            p = 1.0 / (1.0 + np.exp(-np.clip(suggester.rank_logits(q, cands), -60.0, 60.0)))
+            if float(p.max()) >= min(float(s["score"]) for s in found) * (1 - 1e-6):
+                continue
+        out[q] = found
+    return out
 
 
 def _preselected(

@@ -85,6 +85,7 @@ __all__ = [
     "EVIDENCE_RANKER",
     "MIN_PAIRS",
     "pair_features",
+    "TitleCosines",
     "GNN_FEATURES",
     "unit_rows",
     "query_folds",
@@ -143,6 +144,7 @@ FEATURES: tuple[str, ...] = (
     "gnn_cosine",
     "gnn_related",
     "context",
+    "semantic",
 )
 #: The columns that come from the link predictor (``gnn_related``: the cosine of the two
 #: embeddings through the relatedness head, :attr:`Ranker.head`).
@@ -780,6 +782,7 @@ def pair_features(
     *,
     where: Any = None,
     context: ContextIndex | None = None,
+    semantic: np.ndarray | None = None,
 ) -> np.ndarray:
     """``[len(candidates), len(FEATURES)]`` features of ``(query, candidate)`` pairs.
 
@@ -789,7 +792,8 @@ def pair_features(
     two embeddings says how alike the model sees them where the logit may not. ``where`` (anything with ``.get(id)`` giving the row of
     a candidate or ``None``) saves building that map when the caller has one. ``context``
     (:class:`ContextIndex`) fills the ``context`` column: how alike the headings the two
-    are filed under in all the notes are (zeros when ``None``).
+    are filed under in all the notes are (zeros when ``None``). ``semantic``: the cosine of
+    the two title vectors for each candidate (:class:`TitleCosines`; zeros when ``None``).
     """
     if where is None:
         where = {c: i for i, c in enumerate(candidates)}
@@ -812,7 +816,31 @@ def pair_features(
     if gnn is not None:
         g = np.asarray(gnn, dtype=np.float64)
         X[:, 6 : 6 + (g.shape[1] if g.ndim == 2 else 1)] = g.reshape(len(candidates), -1)
+    if semantic is not None:
+        X[:, FEATURES.index("semantic")] = semantic
     return X
+
+
+class TitleCosines:
+    """``titles(query, candidates)``: cosines of the title vectors of
+    :mod:`kg.learn.titles` (rows follow ``ids``; a node without a vector gives 0).
+
+    >>> t = TitleCosines(["a", "b", "c"], np.array([[1, 0], [0.6, 0.8], [0, 0]], np.float16))
+    >>> [round(float(v), 3) for v in t("a", ["b", "c", "x"])]
+    [0.6, 0.0, 0.0]
+    """
+
+    def __init__(self, ids: Sequence[str], vectors: np.ndarray) -> None:
+        self.row = {n: i for i, n in enumerate(ids)}
+        self.vectors = np.asarray(vectors, dtype=np.float64)
+
+    def __call__(self, query: str, candidates: Sequence[str]) -> np.ndarray:
+        i = self.row.get(query)
+        if i is None:
+            return np.zeros(len(candidates))
+        rows = np.array([self.row.get(c, -1) for c in candidates], dtype=np.int64)
+        out = self.vectors[np.maximum(rows, 0)] @ self.vectors[i]
+        return np.where(rows >= 0, out, 0.0)
 
 
 @dataclass
@@ -861,9 +889,10 @@ class Ranker:
         return any(self.weights[FEATURES.index(f)] != 0.0 for f in GNN_FEATURES)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
-        """Raw scores of feature rows."""
+        """Raw scores of feature rows, each row summed on its own (not a matrix-vector
+        product, whose rounding can depend on how many rows are scored together)."""
         z = (np.asarray(X, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(self.scale)
-        return z @ np.asarray(self.weights) + self.bias
+        return (z * np.asarray(self.weights)).sum(axis=1) + self.bias
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:
         """``sigmoid(logits(X))``."""
@@ -922,11 +951,14 @@ class Ranker:
 
 #: Weight of the ``context`` cosine in :data:`EVIDENCE_RANKER`.
 CONTEXT_WEIGHT = 2.0
+#: Weight of the ``semantic`` cosine (title vectors) in :data:`EVIDENCE_RANKER`: that of
+#: the word-overlap ``text`` cosine, the other measure of how alike two titles are.
+SEMANTIC_WEIGHT = 3.0
 #: Fixed weights for graphs too small to learn from: shared groupings count most, then
 #: shared notes and text; no GNN.
 EVIDENCE_RANKER = Ranker(
     kind="evidence",
-    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0, 0.0, CONTEXT_WEIGHT],
+    weights=[2.5, 0.8, 0.0, 0.3, 0.5, 3.0, 0.0, 0.0, 0.0, CONTEXT_WEIGHT, SEMANTIC_WEIGHT],
     bias=-2.5,
     note="the graph is too small to learn relatedness from; ranked by the evidence in the "
     "notes (shared groupings and notes, similar titles and headings)",
@@ -1262,7 +1294,7 @@ def _listwise(Z: np.ndarray, y: np.ndarray, queries: np.ndarray, l2: float = 1.0
 COMBINATIONS: tuple[str, ...] = ("learned", "prior", "learned_on_prior", "fusion", "listwise")
 #: The columns :func:`fit_ranker`'s ``fusion`` gives one equal vote each, beside the
 #: evidence ranker's logit: the families of evidence that do not share a source.
-FUSION: tuple[str, ...] = ("text", "gnn_cosine", "gnn_related")
+FUSION: tuple[str, ...] = ("text", "gnn_cosine", "gnn_related", "semantic")
 #: Simplest first: fewer weights fitted on the user's pairs (the tie-break of the
 #: one-standard-error rule in :func:`fit_ranker`).
 SIMPLICITY: tuple[str, ...] = ("prior", "fusion", "learned_on_prior", "learned", "listwise")
@@ -1419,6 +1451,7 @@ def learn_ranker(
     fit_head: Any = None,
     extra: tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray] | None = None,
     context: ContextIndex | None = None,
+    titles: TitleCosines | None = None,
 ) -> Ranker:
     """Fit the ranker on the relatedness pairs of ``held_out`` edges (see :func:`fit_ranker`).
 
@@ -1440,6 +1473,7 @@ def learn_ranker(
             as :func:`note_pair_rows` gives (the GNN columns already filled).
         context: ``ContextIndex(seen, concepts)`` when the caller has it (its evidence is
             used too).
+        titles: the title-vector cosines (the ``semantic`` column), or ``None``.
     """
     edges = [(u, v) for a, b in held_out for u, v in ((a, b), (b, a))]
     pairs = relatedness_pairs(full, edges, seed=seed)
@@ -1457,7 +1491,8 @@ def learn_ranker(
     for qn in sorted(by_query):
         cands = [c for c, _ in by_query[qn]]
         logits = gnn(qn, cands) if gnn is not None else None
-        rows.append(pair_features(ev, tx, qn, cands, logits, context=ctx))
+        sem = titles(qn, cands) if titles is not None else None
+        rows.append(pair_features(ev, tx, qn, cands, logits, context=ctx, semantic=sem))
         labels.extend(y for _, y in by_query[qn])
         queries.extend([qn] * len(cands))
     X = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
@@ -1681,6 +1716,7 @@ def fit_relatedness(
     seed: int = 0,
     fit_head: Any = None,
     encode_without: Any = None,
+    titles: np.ndarray | None = None,
 ) -> Ranker:
     """The related-works ranker of a trained link predictor, fitted on its test edges.
 
@@ -1703,6 +1739,8 @@ def fit_relatedness(
             with the edges between those node pairs out of message passing: with it, whole
             notes held out
             one at a time (:func:`note_pair_rows`) add pairs shaped like the protocol's.
+        titles: title vectors, rows follow ``ids`` (:func:`kg.learn.titles.title_vectors`),
+            for the ``semantic`` column; ``None`` leaves it at zero.
     """
     from kg.suggest.scoring import score_pairs
 
@@ -1731,17 +1769,18 @@ def fit_relatedness(
     headings = context_headings(full, whole)
     concepts = heading_concepts(h for heads in headings.values() for h, _, _ in heads)
     base = ContextIndex(full, concepts, whole, headings=headings)
+    cosines = TitleCosines(ids, titles) if titles is not None else None
     extra = None
     if encode_without is not None and z_eval is not None:
         extra = note_pair_rows(kg, TextIndex(seen), ids, encode_without, decoder, seed=seed,
-                               concepts=concepts, index=full, context=base)
+                               concepts=concepts, index=full, context=base, titles=cosines)
     pairs = [(ids[a], ids[b]) for a, b in ho.T]
     # the features' graph differs from the whole one only at the held-out pairs' nodes
     ev, changed = whole.derive(seen, {str(n) for pair in out for n in pair})
     return learn_ranker(
         full, seen, pairs, gnn if z_eval is not None else None, seed=seed, concepts=concepts,
         embed=embed if z_eval is not None else None, fit_head=fit_head, extra=extra,
-        context=base.derive(seen, ev, changed),
+        context=base.derive(seen, ev, changed), titles=cosines,
     )
 
 
@@ -1878,6 +1917,7 @@ def note_pair_rows(
     concepts: Mapping[str, Sequence[str]] | None = None,
     index: GraphIndex | None = None,
     context: ContextIndex | None = None,
+    titles: TitleCosines | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
     """Features of protocol-shaped pairs: for each note of :func:`note_holdout`, out of the
     graph (features, and GNN embeddings re-encoded by ``encode_without(pairs, nodes) -> z``,
@@ -1887,7 +1927,7 @@ def note_pair_rows(
     ``post|paper``, one query per paper of a note with a related and an unrelated one;
     ``concepts``: the heading concepts of :class:`ContextIndex`, for the ``context`` column;
     ``index`` and ``context``: ``GraphIndex.from_graph(kg.graph)`` and its context index with
-    ``concepts``, when the caller has them). Each note's evidence and context index are
+    ``concepts``, when the caller has them; ``titles``: the ``semantic`` column). Each note's evidence and context index are
     derived from the whole graph's (:meth:`ContextIndex.derive`): what the note touches is
     read again, not the graph."""
     from kg.suggest.scoring import score_pairs
@@ -1919,7 +1959,8 @@ def note_pair_rows(
             pairs = np.array([[at[q]] * len(cands), [at[c] for c in cands]], dtype=np.int64)
             logits = score_pairs(z, pairs, dict(decoder), logits=True)
             gnn = np.column_stack([logits, unit[pairs[1]] @ unit[at[q]]])
-            rows.append(pair_features(ev, text, q, cands, gnn, context=ctx))
+            sem = titles(q, cands) if titles is not None else None
+            rows.append(pair_features(ev, text, q, cands, gnn, context=ctx, semantic=sem))
             labels.extend(y.tolist())
             queries.extend([f"{post}|{q}"] * len(cands))
             zq.append(np.repeat(z[[at[q]]], len(cands), axis=0))

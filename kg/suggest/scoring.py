@@ -150,6 +150,8 @@ class EmbeddingScorer:
         z: node embeddings ``[n, d]``.
         decoder: ``"dot"`` or ``"mlp"``.
         layers: for ``mlp``, ``(W_i, b_i)`` with ``W_i`` of shape ``[in, out]``.
+        titles: the title vectors (``[n, 384]`` unit rows, :mod:`kg.learn.titles`), or
+            ``None``.
 
     Example:
         >>> s = EmbeddingScorer(["a", "b"], ["paper", "paper"], np.eye(2, dtype=np.float32))
@@ -164,6 +166,7 @@ class EmbeddingScorer:
         z: np.ndarray,
         decoder: str = "dot",
         layers: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+        titles: np.ndarray | None = None,
     ) -> None:
         if decoder not in ("dot", "mlp"):
             raise ValueError(f"unknown decoder {decoder!r}; expected dot or mlp")
@@ -179,6 +182,9 @@ class EmbeddingScorer:
         self.decoder = decoder
         self.layers = [(np.asarray(w, np.float32), np.asarray(b, np.float32)) for w, b in layers]
         self.row = {nid: i for i, nid in enumerate(self.ids)}
+        self.titles = None if titles is None else np.asarray(titles)
+        if self.titles is not None and (self.titles.ndim != 2 or len(self.titles) != len(self.ids)):
+            raise ValueError(f"title vectors do not match: {self.titles.shape}, {len(self.ids)} ids")
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> EmbeddingScorer:
@@ -203,7 +209,8 @@ class EmbeddingScorer:
             while f"dec_w{i}" in arrays:
                 layers.append((arrays[f"dec_w{i}"], arrays[f"dec_b{i}"]))
                 i += 1
-            return cls(arrays["ids"].tolist(), arrays["types"].tolist(), arrays["z"], decoder, layers)
+            return cls(arrays["ids"].tolist(), arrays["types"].tolist(), arrays["z"], decoder, layers,
+                       arrays.get("titles"))
         except (KeyError, TypeError, ValueError) as exc:
             reason = " ".join(str(exc).split()) or type(exc).__name__
             raise ValueError(f"{path}: not a kg embeddings file ({reason}); {again}") from None

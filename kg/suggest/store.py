@@ -667,7 +667,8 @@ def load_scorer(path: str | os.PathLike[str], ids: list[str], types: list[str]) 
             while f"dec_w{len(layers)}" in npz.files:
                 i = len(layers)
                 layers.append((npz[f"dec_w{i}"], npz[f"dec_b{i}"]))
-        return EmbeddingScorer(ids, types, z, decoder, layers)
+            titles = npz["titles"] if "titles" in npz.files else None
+        return EmbeddingScorer(ids, types, z, decoder, layers, titles)
     except Exception as exc:  # a truncated zip, another format: one line
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise ValueError(f"{path}: not a readable embeddings file ({reason}); {again}") from None

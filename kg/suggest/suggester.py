@@ -193,6 +193,7 @@ class Suggester:
         self.ranker = ranker
         self._evidence: Evidence | None = None
         self._z: np.ndarray | None = None
+        self._t64: np.ndarray | None = None
         self._norms: dict[str, np.ndarray] | None = None
         self._norms_of: Ranker | None = None
         self._text: TextIndex | None = None
@@ -309,6 +310,7 @@ class Suggester:
         z: np.ndarray,
         decoder: str = "dot",
         layers: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+        titles: np.ndarray | None = None,
     ) -> Suggester:
         """A suggester over a graph in memory (KnowledgeGraph, networkx graph or node-link data)."""
         if isinstance(graph, Mapping):
@@ -322,7 +324,7 @@ class Suggester:
                     index.sections.setdefault(str(v), {})[str(u)] = str(attrs["section"])
         else:
             index = GraphIndex.from_graph(graph)
-        return cls(index, EmbeddingScorer(ids, types, z, decoder, layers))
+        return cls(index, EmbeddingScorer(ids, types, z, decoder, layers, titles))
 
     @classmethod
     def from_predictor(cls, predictor: Any, graph: Any = None, *, check: bool = True) -> Suggester:
@@ -355,7 +357,8 @@ class Suggester:
                     "was trained on) or save it into the build's output folder first"
                 )
             graph = _read_json(gpath)
-        self = cls.from_arrays(graph, predictor.ids, predictor.types, predictor.z, kind, layers)
+        self = cls.from_arrays(graph, predictor.ids, predictor.types, predictor.z, kind, layers,
+                               getattr(predictor, "titles", None))
         ranker = (getattr(predictor, "config", None) or {}).get("ranker")
         self.ranker = Ranker.from_json(ranker) if ranker is not None else None
         if trained_on is not None and check:
@@ -463,8 +466,18 @@ class Suggester:
         pos[cands] = np.arange(cands.size)
         return pair_features(
             self.evidence, self.text, query, cands, gnn, where=_Positions(self.scorer.row, pos),
-            context=self.context,
+            context=self.context, semantic=self._semantic(row, cands),
         )
+
+    def _semantic(self, row: int | None, cands: np.ndarray) -> np.ndarray | None:
+        """The ``semantic`` column: cosines of the title vectors (``None`` without them),
+        a product with every row then indexed, as the embedding cosines are, so a pair's
+        value does not depend on which other candidates are scored with it."""
+        if self.scorer.titles is None or row is None:
+            return None
+        if self._t64 is None:
+            self._t64 = np.asarray(self.scorer.titles, dtype=np.float64)
+        return (self._t64 @ self._t64[row])[cands]
 
     def _build_indexes(self) -> None:
         """Build every index made on first use (evidence, text, context, sections, embedding

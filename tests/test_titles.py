@@ -1,0 +1,48 @@
+"""Tests of kg.learn.titles: title vectors from the sentence encoder (real weights, no mocks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kg.learn import titles
+
+pytestmark = pytest.mark.skipif(not titles.encoder_available(), reason="sentence encoder not installed")
+
+FEW_SHOT = "Prototypical Networks for Few-shot Learning"
+ONE_SHOT = "Matching Networks for One Shot Learning"
+GRAPH = "Semi-Supervised Classification with Graph Convolutional Networks"
+GAT = "Graph Attention Networks"
+
+
+def test_related_titles_are_closer_than_unrelated_ones_without_sharing_the_words() -> None:
+    v = titles.encode([FEW_SHOT, ONE_SHOT, GRAPH, GAT])
+    cos = v.astype(np.float64) @ v.astype(np.float64).T
+    assert v.dtype == np.float16 and v.shape == (4, titles.TITLE_DIM)
+    np.testing.assert_allclose(np.diag(cos), 1.0, atol=2e-3)  # unit rows, rounded to float16
+    assert cos[0, 1] > cos[0, 2] + 0.2 and cos[0, 1] > cos[0, 3] + 0.2
+    assert cos[2, 3] > cos[2, 0] + 0.1
+
+
+def test_a_title_vector_does_not_depend_on_what_else_is_encoded() -> None:
+    words = ["graph", "learning", "networks", "meta", "attention", "few-shot", "neural", "deep"]
+    rng = np.random.default_rng(0)
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(2, 9)))) for _ in range(150)]
+    texts = list(dict.fromkeys(texts))
+    titles._MEMO.clear()
+    whole = titles.encode(texts)
+    titles._MEMO.clear()
+    part = titles.encode(texts[::7])
+    assert np.array_equal(whole[::7], part)
+
+
+def test_title_vectors_cover_content_types_only_and_respect_the_limit() -> None:
+    ids = ["paper:a", "venue:b", "post:c", "topic:d", "paper:e"]
+    types = ["paper", "venue", "post", "topic", "paper"]
+    labels = [FEW_SHOT, "NeurIPS", "My notes on graphs", "Meta-learning", None]
+    v = titles.title_vectors(ids, types, labels)
+    assert v is not None and v.shape == (5, titles.TITLE_DIM)
+    norms = np.linalg.norm(v.astype(np.float64), axis=1)
+    assert norms[1] == 0.0 and norms[4] == 0.0  # a venue; a paper without a label
+    np.testing.assert_allclose(norms[[0, 2, 3]], 1.0, atol=2e-3)
+    assert titles.title_vectors(ids, types, labels, limit=2) is None  # 3 titles > 2
