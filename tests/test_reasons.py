@@ -129,6 +129,24 @@ def test_explain_skips_housekeeping_headings_and_names_shared_title_words() -> N
     assert reasons == ["similar titles: attention, graph"]
 
 
+def test_titles_close_in_meaning_are_a_reason_when_no_word_is_shared() -> None:
+    data = {
+        "nodes": [{"id": "paper:a", "type": "paper", "label": "Matching networks for one shot learning"},
+                  {"id": "paper:b", "type": "paper", "label": "Prototypical nets for low-data classification"},
+                  {"id": "paper:c", "type": "paper", "label": "Graph attention for molecules"}],
+        "links": [],
+    }
+    idx = GraphIndex.from_node_link(data)
+    assert explain(idx, "paper:a", "paper:b", meaning=0.71) == ["titles close in meaning (0.71)"]
+    # below the bar, or without title vectors: the score is the model's
+    for meaning in (0.3, None):
+        assert explain(idx, "paper:a", "paper:c", meaning=meaning)[0].startswith("no shared section")
+    # shared words are named instead (they say more than a number)
+    idx2 = GraphIndex.from_node_link({**data, "nodes": [*data["nodes"][:1], {
+        "id": "paper:d", "type": "paper", "label": "Matching networks revisited"}]})
+    assert explain(idx2, "paper:a", "paper:d", meaning=0.9) == ["similar titles: matching"]
+
+
 def test_explain_limits_long_lists() -> None:
     data = {
         "nodes": [{"id": "paper:a", "label": "A"}, {"id": "paper:b", "label": "B"}]

@@ -469,6 +469,17 @@ class Suggester:
             context=self.context, semantic=self._semantic(row, cands),
         )
 
+    def _meaning(self, query: str, cand: int) -> float | None:
+        """The title-vector cosine of ``query`` and scorer row ``cand`` (``None`` without
+        title vectors, or when either has none)."""
+        row = self.scorer.row.get(query)
+        if self.scorer.titles is None or row is None:
+            return None
+        t = self.scorer.titles
+        if not t[row].any() or not t[cand].any():
+            return None
+        return float(np.asarray(t[row], dtype=np.float64) @ np.asarray(t[cand], dtype=np.float64))
+
     def _semantic(self, row: int | None, cands: np.ndarray) -> np.ndarray | None:
         """The ``semantic`` column: cosines of the title vectors (``None`` without them),
         a product with every row then indexed, as the embedding cosines are, so a pair's
@@ -657,7 +668,8 @@ class Suggester:
                     score=float(prob),
                     reasons=(
                         explain(self.index, query, nid, max_path=max_path, evidence=self.evidence,
-                                text=self.text, context=self.context)
+                                text=self.text, context=self.context,
+                                meaning=self._meaning(query, int(ranked[pos])))
                         if with_reasons
                         else []
                     ),
