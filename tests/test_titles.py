@@ -46,3 +46,45 @@ def test_title_vectors_cover_content_types_only_and_respect_the_limit() -> None:
     assert norms[1] == 0.0 and norms[4] == 0.0  # a venue; a paper without a label
     np.testing.assert_allclose(norms[[0, 2, 3]], 1.0, atol=2e-3)
     assert titles.title_vectors(ids, types, labels, limit=2) is None  # 3 titles > 2
+
+
+def test_a_rebuild_encodes_only_new_titles_and_gets_the_same_rows(tmp_path, monkeypatch) -> None:
+    from _toy_kg import toy_kg
+
+    from kg.learn.predictor import LinkPredictor
+    from kg.learn.training import train
+
+    kg = toy_kg(posts=4, papers_per_topic=2)
+    titles._MEMO.clear()
+    first = train(kg, hidden=8, epochs=3, progress=False)
+    first.save(tmp_path)
+    assert first.titles is not None and first.title_keys is not None
+    # the same notes plus one paper; the rebuild starts from the saved model
+    edited = toy_kg(posts=4, papers_per_topic=2)
+    edited.graph.add_node("paper:new", type="paper", label="Siamese networks for one-shot recognition",
+                          aliases=[], sources=[], notes=[])
+    edited.graph.add_edge("paper:new", "topic:sub0-0", key="part_of", relation="part_of")
+    encoded: list[str] = []
+    real = titles._encode
+    monkeypatch.setattr(titles, "_encode", lambda todo, device: (encoded.extend(todo), real(todo, device)))
+    titles._MEMO.clear()
+    again = train(edited, hidden=8, epochs=3, progress=False, init=LinkPredictor.load(tmp_path))
+    assert encoded == ["Siamese networks for one-shot recognition"]
+    rows = {n: i for i, n in enumerate(again.ids)}
+    for i, n in enumerate(first.ids):
+        assert np.array_equal(first.titles[i], again.titles[rows[n]])
+    # and a fresh encoding of every title gives those rows too
+    titles._MEMO.clear()
+    fresh = titles.title_vectors(again.ids, again.types,
+                                 [edited.graph.nodes[n].get("label") for n in again.ids])
+    assert np.array_equal(fresh, again.titles)
+
+
+def test_a_broken_encoder_gives_no_title_vectors_and_a_warning(monkeypatch) -> None:
+    def broken(device: str) -> None:
+        raise OSError("model.safetensors: truncated")
+
+    monkeypatch.setattr(titles, "_model", broken)
+    titles._MEMO.clear()
+    with pytest.warns(RuntimeWarning, match="title vectors skipped: .*truncated"):
+        assert titles.title_vectors(["paper:a"], ["paper"], ["An unseen title of a paper"]) is None

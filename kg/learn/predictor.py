@@ -130,6 +130,8 @@ class LinkPredictor:
         z_eval: embeddings with only training + validation edges in message passing.
         titles: the title vectors of the nodes (float16 unit rows, zeros for a node without
             one; :mod:`kg.learn.titles`), or ``None`` (no encoder, or too many titles).
+        title_keys: a digest of each row's title (:func:`kg.learn.titles.title_keys`), so a
+            rebuild encodes only titles that changed.
         state_dict: the torch weights when just trained (``None`` after :meth:`load` until
             :meth:`torch_state_dict` reads ``model.pt``).
         path: the folder it was loaded from or last saved to.
@@ -145,6 +147,7 @@ class LinkPredictor:
     split: dict[str, np.ndarray] = field(default_factory=dict)
     z_eval: np.ndarray | None = None
     titles: np.ndarray | None = None
+    title_keys: np.ndarray | None = None
     state_dict: Any = None
     path: Path | None = None
 
@@ -247,6 +250,8 @@ class LinkPredictor:
         }
         if self.titles is not None:
             emb["titles"] = np.asarray(self.titles, dtype=np.float16)
+            if self.title_keys is not None:
+                emb["title_keys"] = np.asarray(self.title_keys, dtype="S16")
         atomic_write_bytes(directory / EMBEDDINGS_NPZ, _npz_bytes(emb))
         split = dict(self.split)
         if self.z_eval is not None:
@@ -282,10 +287,13 @@ class LinkPredictor:
             decoder: dict[str, Any] = {"decoder": str(arrays["decoder"])}
             decoder.update({k: v for k, v in arrays.items() if k.startswith("dec_")})
             titles = arrays.get("titles")
+            title_keys = arrays.get("title_keys")
             if z.ndim != 2 or z.shape[0] != len(ids) or len(types) != len(ids):
                 raise ValueError(f"z {z.shape}, {len(ids)} ids, {len(types)} types")
             if titles is not None and (titles.ndim != 2 or titles.shape[0] != len(ids)):
                 raise ValueError(f"titles {titles.shape}, {len(ids)} ids")
+            if title_keys is not None and title_keys.shape != (len(ids),):
+                raise ValueError(f"title_keys {title_keys.shape}, {len(ids)} ids")
         except (TypeError, ValueError) as exc:
             raise ValueError(
                 f"{directory / EMBEDDINGS_NPZ}: not a kg embeddings file ({exc}); {again}"
@@ -311,5 +319,6 @@ class LinkPredictor:
             split=split,
             z_eval=z_eval,
             titles=titles,
+            title_keys=title_keys,
             path=directory,
         )

@@ -18,7 +18,8 @@ feature of the related-works ranker.
   :data:`TITLE_THREADS` threads (the GNN's one thread suits its small products, not these),
   and graphs with more than :data:`TITLE_LIMIT` titles go without (``None``): at 40,000
   titles it would take longer than the rest of the build. A title is encoded once per
-  process (:data:`_MEMO`).
+  process (:data:`_MEMO`), and once per output folder: a rebuild passes the previous
+  build's rows (:func:`title_keys`) and encodes only new titles.
 * **Reproducible to the bit.** Titles are encoded in groups of equal token length, so no
   title is padded with blank tokens, and in passes of exactly :data:`BATCH` titles, so the
   matrix products have one shape per length: a title's vector does not depend on what else
@@ -34,14 +35,16 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 __all__ = ["TITLE_TYPES", "TITLE_LIMIT", "TITLE_DIM", "TITLE_THREADS", "encoder_available",
-           "encode", "title_vectors"]
+           "encode", "title_keys", "title_vectors"]
 
 #: Node types whose labels are encoded (venues are names, not content).
 TITLE_TYPES: tuple[str, ...] = ("paper", "method", "topic", "post")
@@ -125,6 +128,26 @@ def _encode(todo: list[str], device: str) -> None:
                 _MEMO[text] = vec.astype(np.float16)
 
 
+def _titled(types: Sequence[str], labels: Sequence[str | None]) -> dict[int, str]:
+    """``{row: title}`` of the rows that get a title vector."""
+    return {i: " ".join(str(lab).split()) for i, (t, lab) in enumerate(zip(types, labels, strict=True))
+            if t in TITLE_TYPES and lab and str(lab).strip()}  # fmt: skip
+
+
+def title_keys(types: Sequence[str], labels: Sequence[str | None]) -> np.ndarray:
+    """A 16-byte digest of each row's title (``b""`` for a row without one): what
+    :func:`title_vectors` takes as ``known`` on the next build, so an unchanged title is not
+    encoded again.
+
+    >>> keys = title_keys(["paper", "venue"], ["Graph  attention", "ICML"])
+    >>> bytes(keys[1]), bool(keys[0] == title_keys(["paper"], ["Graph attention"])[0])
+    (b'', True)
+    """
+    titled = _titled(types, labels)
+    return np.array([hashlib.blake2b(titled[i].encode("utf-8"), digest_size=16).digest()
+                     if i in titled else b"" for i in range(len(types))], dtype="S16")  # fmt: skip
+
+
 def title_vectors(
     ids: Sequence[str],
     types: Sequence[str],
@@ -132,14 +155,30 @@ def title_vectors(
     *,
     limit: int = TITLE_LIMIT,
     device: str = "cpu",
+    known: Mapping[bytes, np.ndarray] | None = None,
 ) -> np.ndarray | None:
     """One float16 unit row per node (rows follow ``ids``): the encoded label of a node of
     :data:`TITLE_TYPES`, zeros for the others and for an empty label. ``None`` when the
-    encoder is not installed or more than ``limit`` labels would be encoded."""
-    at = [i for i, (t, lab) in enumerate(zip(types, labels, strict=True))
-          if t in TITLE_TYPES and lab and str(lab).strip()]  # fmt: skip
-    if not at or len(at) > limit or not encoder_available():
+    encoder is not installed or more than ``limit`` labels would be encoded. ``known``:
+    ``{title_keys digest: row}`` of an earlier build; those titles are not encoded again
+    (their rows are the same, bit for bit: see the module docstring), and when every title
+    is known the encoder is not even loaded. A failure to load or run the encoder gives
+    ``None`` with a warning, never a failed build."""
+    titled = _titled(types, labels)
+    if not titled or len(titled) > limit or not encoder_available():
         return None
+    if known:
+        keys = title_keys(types, labels)
+        for i, text in titled.items():
+            row = known.get(bytes(keys[i]))
+            if row is not None and text not in _MEMO:
+                _MEMO[text] = np.asarray(row, dtype=np.float16)
     out = np.zeros((len(ids), TITLE_DIM), dtype=np.float16)
-    out[at] = encode([" ".join(str(labels[i]).split()) for i in at], device=device)
+    try:
+        out[list(titled)] = encode(list(titled.values()), device=device)
+    except Exception as exc:  # a broken install of the encoder: rank without the column
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        warnings.warn(f"title vectors skipped: the sentence encoder failed ({reason})",
+                      RuntimeWarning, stacklevel=2)
+        return None
     return out

@@ -54,7 +54,7 @@ from kg.learn.minibatch import MINIBATCH_LOSS
 from kg.learn.nn import LinkModel, decoder_arrays
 from kg.learn.predictor import LinkPredictor
 from kg.learn.split import LinkSplit, link_split, supervision_split, train_negatives
-from kg.learn.titles import title_vectors
+from kg.learn.titles import title_keys, title_vectors
 from kg.suggest.related import fit_relatedness, section_holdout
 
 __all__ = [
@@ -575,7 +575,10 @@ def train(
     dec = decoder_arrays(model)
     t_titles = time.perf_counter()
     labels = [kg.graph.nodes[n].get("label") if n in kg.graph else None for n in lg.ids]
-    titles = title_vectors(lg.ids, lg.types, labels, device=dev.type)
+    known = None  # the previous build's title vectors: only new titles are encoded
+    if init is not None and init.titles is not None and init.title_keys is not None:
+        known = {bytes(k): v for k, v in zip(init.title_keys, init.titles, strict=True) if k}
+    titles = title_vectors(lg.ids, lg.types, labels, device=dev.type, known=known)
     t_titles = time.perf_counter() - t_titles
     from kg.learn.incremental import kept_ranker
 
@@ -633,5 +636,6 @@ def train(
         split=split.arrays(),
         z_eval=z_eval,
         titles=titles,
+        title_keys=title_keys(lg.types, labels) if titles is not None else None,
         state_dict={k: v.detach().cpu() for k, v in model.state_dict().items()},
     )
