@@ -138,9 +138,13 @@ def test_titles_close_in_meaning_are_a_reason_when_no_word_is_shared() -> None:
     }
     idx = GraphIndex.from_node_link(data)
     assert explain(idx, "paper:a", "paper:b", meaning=0.71) == ["titles close in meaning (0.71)"]
-    # below the bar, or without title vectors: the score is the model's
-    for meaning in (0.3, None):
-        assert explain(idx, "paper:a", "paper:c", meaning=meaning)[0].startswith("no shared section")
+    # below the bar, or without title vectors: no reason of its own, but the score's source
+    assert explain(idx, "paper:a", "paper:c", meaning=0.3)[0].endswith(
+        "the score comes from the model and how alike the titles read (0.30)")
+    assert explain(idx, "paper:a", "paper:c", meaning=0.3, model=False)[0].endswith(
+        "the score comes from how alike the titles read (0.30)")
+    assert explain(idx, "paper:a", "paper:c")[0].endswith("the score comes from the model alone")
+    assert explain(idx, "paper:a", "paper:c", model=False)[0].endswith("nothing in the notes ties them")
     # shared words are named instead (they say more than a number)
     idx2 = GraphIndex.from_node_link({**data, "nodes": [*data["nodes"][:1], {
         "id": "paper:d", "type": "paper", "label": "Matching networks revisited"}]})

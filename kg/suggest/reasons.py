@@ -258,6 +258,18 @@ def _filed_under(index: GraphIndex, node: str, group: str) -> bool:
     return any(r in ("part_of", "subtopic_of") and out for r, out in index.neighbors(node).get(group, []))
 
 
+def _score_source(model: bool, meaning: float | None) -> str:
+    """What a score with no evidence in the notes comes from.
+
+    >>> _score_source(True, None), _score_source(False, 0.31)
+    ('the score comes from the model alone', 'the score comes from how alike the titles read (0.31)')
+    """
+    if meaning is not None:
+        alike = f"how alike the titles read ({meaning:.2f})"
+        return f"the score comes from the model and {alike}" if model else f"the score comes from {alike}"
+    return "the score comes from the model alone" if model else "nothing in the notes ties them"
+
+
 def explain(
     index: GraphIndex,
     query: str,
@@ -269,6 +281,7 @@ def explain(
     text: Any = None,
     context: Any = None,
     meaning: float | None = None,
+    model: bool = True,
 ) -> list[str]:
     """Research reasons why ``candidate`` may relate to ``query``, most telling first (at
     most :data:`MAX_REASONS`, each at most :data:`MAX_REASON_CHARS` characters).
@@ -290,7 +303,9 @@ def explain(
     * ``path: A -rel-> B <-rel- C`` — a shortest path avoiding hubs, tags and venues, when
       nothing above holds;
     * ``noted at PATH:LINE`` — where the candidate appears, when no post names both;
-    * ``no shared section, note or title words`` — the score comes from the model alone.
+    * ``no shared section, note or title words`` — then what the score comes from: the
+      model (``model``: the ranking uses the GNN) and how alike the titles read
+      (``meaning``), or nothing in the notes.
     """
     ev = evidence if evidence is not None else Evidence(index)
     reasons: list[str] = []
@@ -330,7 +345,7 @@ def explain(
         elif not words and (meaning is None or meaning < MEANING_REASON):
             reasons.append(
                 f"no shared section, note or title words (no path within {max_path} steps "
-                "past hubs): the score comes from the model alone"
+                f"past hubs): {_score_source(model, meaning)}"
             )
     if not posts:
         sources = index.nodes.get(candidate, {}).get("sources") or []

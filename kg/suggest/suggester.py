@@ -669,7 +669,8 @@ class Suggester:
                     reasons=(
                         explain(self.index, query, nid, max_path=max_path, evidence=self.evidence,
                                 text=self.text, context=self.context,
-                                meaning=self._meaning(query, int(ranked[pos])))
+                                meaning=self._meaning(query, int(ranked[pos])),
+                                model=self.ranker is None or self.ranker.uses_gnn)
                         if with_reasons
                         else []
                     ),
