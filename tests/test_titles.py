@@ -88,3 +88,31 @@ def test_a_broken_encoder_gives_no_title_vectors_and_a_warning(monkeypatch) -> N
     titles._MEMO.clear()
     with pytest.warns(RuntimeWarning, match="title vectors skipped: .*truncated"):
         assert titles.title_vectors(["paper:a"], ["paper"], ["An unseen title of a paper"]) is None
+
+
+def test_titles_the_encoder_cannot_read_get_no_vector() -> None:
+    # mostly Chinese: the English encoder puts such titles close together whatever they say
+    labels = ["图注意力网络", "人声分离", "「论文解读」 Weakly supervised 3D Reconstruction", "Graph attention"]
+    v = titles.title_vectors(["a", "b", "c", "d"], ["paper", "topic", "post", "paper"], labels)
+    assert v is not None
+    assert [bool(r.any()) for r in v] == [False, False, True, True]
+
+
+def test_the_suggester_and_the_training_pairs_fill_a_missing_title_alike() -> None:
+    from _toy_kg import toy_kg
+
+    from kg.learn.training import train
+    from kg.suggest.related import TitleCosines, title_fill
+    from kg.suggest.suggester import Suggester
+
+    kg = toy_kg(posts=4, papers_per_topic=2)  # topic 图神经网络: no vector
+    p = train(kg, hidden=8, epochs=3, progress=False)
+    assert p.titles is not None
+    untitled = [n for n, r in zip(p.ids, p.titles, strict=True) if not r.any() and n.startswith("topic:")]
+    assert untitled
+    sg = Suggester.from_predictor(p, graph=kg, check=False)
+    tc = TitleCosines(p.ids, p.titles)
+    cands = np.arange(len(p.ids))
+    for q in (untitled[0], "paper:x1-0-0"):
+        np.testing.assert_array_equal(sg._semantic(sg.scorer.row[q], cands), tc(q, p.ids))
+    assert tc(untitled[0], ["paper:x1-0-0"])[0] == title_fill(p.titles) > 0

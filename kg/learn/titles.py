@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -44,12 +45,15 @@ from typing import Any
 import numpy as np
 
 __all__ = ["TITLE_TYPES", "TITLE_LIMIT", "TITLE_DIM", "TITLE_THREADS", "encoder_available",
-           "encode", "title_keys", "title_vectors"]
+           "encode", "readable", "title_keys", "title_vectors"]
 
 #: Node types whose labels are encoded (venues are names, not content).
 TITLE_TYPES: tuple[str, ...] = ("paper", "method", "topic", "post")
 #: Graphs with more titles than this go without title vectors (time; module docstring).
 TITLE_LIMIT = 10_000
+#: A title with a larger share of its letters outside the Latin script gets no vector
+#: (:func:`readable`).
+MAX_FOREIGN = 0.2
 #: Width of a title vector.
 TITLE_DIM = 384
 #: Titles per forward pass, always this many (a short pass is filled with copies of its
@@ -128,10 +132,31 @@ def _encode(todo: list[str], device: str) -> None:
                 _MEMO[text] = vec.astype(np.float16)
 
 
+def readable(title: str) -> bool:
+    """Whether the encoder can read ``title``: at most :data:`MAX_FOREIGN` of its letters
+    outside the Latin script. The encoder learnt English; on the shared corpus two titles
+    written mostly in Chinese have a median cosine of 0.45 (0.89 at the 90th percentile)
+    whatever they say, against 0.21 (0.38) for two Latin titles, while titles with a fifth
+    of their letters Chinese or less behave like Latin ones.
+
+    >>> readable("Graph attention networks"), readable("图注意力网络"), readable("「论文解读」 Weakly supervised 3D Reconstruction")
+    (True, False, True)
+    """
+    letters = [c for c in title if c.isalpha()]
+    if not letters:
+        return False
+    foreign = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
+    return foreign <= MAX_FOREIGN * len(letters)
+
+
 def _titled(types: Sequence[str], labels: Sequence[str | None]) -> dict[int, str]:
     """``{row: title}`` of the rows that get a title vector."""
-    return {i: " ".join(str(lab).split()) for i, (t, lab) in enumerate(zip(types, labels, strict=True))
-            if t in TITLE_TYPES and lab and str(lab).strip()}  # fmt: skip
+    out = {}
+    for i, (t, lab) in enumerate(zip(types, labels, strict=True)):
+        text = " ".join(str(lab or "").split())
+        if t in TITLE_TYPES and text and readable(text):
+            out[i] = text
+    return out
 
 
 def title_keys(types: Sequence[str], labels: Sequence[str | None]) -> np.ndarray:
@@ -158,7 +183,8 @@ def title_vectors(
     known: Mapping[bytes, np.ndarray] | None = None,
 ) -> np.ndarray | None:
     """One float16 unit row per node (rows follow ``ids``): the encoded label of a node of
-    :data:`TITLE_TYPES`, zeros for the others and for an empty label. ``None`` when the
+    :data:`TITLE_TYPES`, zeros for the others, for an empty label and for one the encoder
+    cannot read (:func:`readable`). ``None`` when the
     encoder is not installed or more than ``limit`` labels would be encoded. ``known``:
     ``{title_keys digest: row}`` of an earlier build; those titles are not encoded again
     (their rows are the same, bit for bit: see the module docstring), and when every title

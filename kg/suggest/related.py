@@ -86,6 +86,7 @@ __all__ = [
     "MIN_PAIRS",
     "pair_features",
     "TitleCosines",
+    "title_fill",
     "GNN_FEATURES",
     "unit_rows",
     "query_folds",
@@ -821,26 +822,45 @@ def pair_features(
     return X
 
 
+def title_fill(vectors: np.ndarray) -> float:
+    """The ``semantic`` value of a pair where one has no title vector: the expected cosine
+    of two titles drawn at random (the squared length of the mean title vector), so a
+    missing vector neither helps nor hurts a candidate against the typical one.
+
+    >>> title_fill(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]))
+    0.5
+    """
+    v = np.asarray(vectors, dtype=np.float64)
+    titled = v[v.any(axis=1)]
+    if not len(titled):
+        return 0.0
+    mu = titled.mean(axis=0)
+    return float(mu @ mu)
+
+
 class TitleCosines:
     """``titles(query, candidates)``: cosines of the title vectors of
-    :mod:`kg.learn.titles` (rows follow ``ids``; a node without a vector gives 0).
+    :mod:`kg.learn.titles` (rows follow ``ids``; where either has no vector,
+    :func:`title_fill`).
 
     >>> t = TitleCosines(["a", "b", "c"], np.array([[1, 0], [0.6, 0.8], [0, 0]], np.float16))
     >>> [round(float(v), 3) for v in t("a", ["b", "c", "x"])]
-    [0.6, 0.0, 0.0]
+    [0.6, 0.8, 0.8]
     """
 
     def __init__(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         self.row = {n: i for i, n in enumerate(ids)}
         self.vectors = np.asarray(vectors, dtype=np.float64)
+        self.titled = self.vectors.any(axis=1)
+        self.fill = title_fill(self.vectors)
 
     def __call__(self, query: str, candidates: Sequence[str]) -> np.ndarray:
         i = self.row.get(query)
-        if i is None:
-            return np.zeros(len(candidates))
+        if i is None or not self.titled[i]:
+            return np.full(len(candidates), self.fill)
         rows = np.array([self.row.get(c, -1) for c in candidates], dtype=np.int64)
         out = self.vectors[np.maximum(rows, 0)] @ self.vectors[i]
-        return np.where(rows >= 0, out, 0.0)
+        return np.where((rows >= 0) & self.titled[np.maximum(rows, 0)], out, self.fill)
 
 
 @dataclass

@@ -78,6 +78,7 @@ from kg.suggest.related import (
     Ranker,
     TextIndex,
     pair_features,
+    title_fill,
 )
 from kg.suggest.scoring import EmbeddingScorer, sigmoid
 
@@ -193,7 +194,7 @@ class Suggester:
         self.ranker = ranker
         self._evidence: Evidence | None = None
         self._z: np.ndarray | None = None
-        self._t64: np.ndarray | None = None
+        self._titles: tuple[np.ndarray, np.ndarray, float] | None = None
         self._norms: dict[str, np.ndarray] | None = None
         self._norms_of: Ranker | None = None
         self._text: TextIndex | None = None
@@ -486,9 +487,13 @@ class Suggester:
         value does not depend on which other candidates are scored with it."""
         if self.scorer.titles is None or row is None:
             return None
-        if self._t64 is None:
-            self._t64 = np.asarray(self.scorer.titles, dtype=np.float64)
-        return (self._t64 @ self._t64[row])[cands]
+        if self._titles is None:  # one tuple, set at once: threads may ask side by side
+            t64 = np.asarray(self.scorer.titles, dtype=np.float64)
+            self._titles = (t64, t64.any(axis=1), title_fill(t64))
+        t64, titled, fill = self._titles
+        if not titled[row]:  # as in kg.suggest.related.TitleCosines
+            return np.full(cands.size, fill)
+        return np.where(titled[cands], (t64 @ t64[row])[cands], fill)
 
     def _build_indexes(self) -> None:
         """Build every index made on first use (evidence, text, context, sections, embedding
