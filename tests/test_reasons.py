@@ -151,6 +151,16 @@ def test_titles_close_in_meaning_are_a_reason_when_no_word_is_shared() -> None:
     assert explain(idx2, "paper:a", "paper:d", meaning=0.9) == ["similar titles: matching"]
 
 
+def test_a_section_of_a_long_list_is_a_reason_and_not_followed_by_no_shared_section() -> None:
+    # a note listing 150 papers is a hub (no shared node through it), but its sections group
+    nodes = [{"id": "post:list", "type": "post", "label": "A long list"}] + [
+        {"id": f"paper:{i}", "type": "paper", "label": f"Zeta{i} qux{i}"} for i in range(150)]
+    links = [{"source": "post:list", "target": f"paper:{i}", "relation": "mentions",
+              "section": "Models > Analysis" if i < 3 else f"Other {i}"} for i in range(150)]
+    reasons = explain(GraphIndex.from_node_link({"nodes": nodes, "links": links}), "paper:0", "paper:1")
+    assert reasons == ["both listed under Models > Analysis in A long list"]
+
+
 def test_explain_limits_long_lists() -> None:
     data = {
         "nodes": [{"id": "paper:a", "label": "A"}, {"id": "paper:b", "label": "B"}]

@@ -337,7 +337,7 @@ def explain(
         reasons.append("similar titles: " + ", ".join(words[:4]))
     elif meaning is not None and meaning >= MEANING_REASON:
         reasons.append(f"titles close in meaning ({meaning:.2f})")
-    if not shared:
+    if not shared and not listed:  # (a note listing both may be a hub: no shared node then)
         path_nodes = short_path(index, query, candidate, max_len=max_path, avoid=ev.blocked,
                                 skip=PATH_SKIP)
         if path_nodes is not None:

@@ -46,7 +46,7 @@ __all__ = [
 #: Bumped when the layout of :data:`kg.io.SUGGEST_CACHE` changes, or what it keeps (the page's
 #: suggestions and their reasons, the title words) would be made differently: older files are
 #: rebuilt.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 #: The files an index was made from; it is used only while all of them are unchanged.
 INDEXED_FILES = ("graph.json", "model.json", "embeddings.npz")
 
