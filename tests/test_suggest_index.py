@@ -122,9 +122,11 @@ def test_a_renamed_node_that_would_enter_a_kept_list_drops_it(tmp_path) -> None:
     q = next(n for n, found in page.items() if len(found) == 3)
     # pretend the top suggestion is new: it scores at the top of q's list, so the list goes
     top = page[q][0]["id"]
-    assert q not in si._without_newcomers({q: page[q]}, sg, {top})
+    assert q not in si._without_newcomers({q: page[q]}, sg, {top}, 3)
     # a node ranked far below the list's last entry leaves it as it is
     full = sg.suggest(q, k=len(sg.scorer.ids), reasons=False)
     low = full[-1].id
     assert full[-1].score < page[q][-1]["score"]
-    assert si._without_newcomers({q: page[q]}, sg, {low}) == {q: page[q]}
+    assert si._without_newcomers({q: page[q]}, sg, {low}, 3) == {q: page[q]}
+    # a list shorter than k takes any newcomer of its types
+    assert q not in si._without_newcomers({q: page[q][:2]}, sg, {low}, 3)

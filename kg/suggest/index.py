@@ -239,16 +239,17 @@ def reusable_page(
         if listed & changed or not all(x in new.nodes for x in listed):
             continue
         kept[q] = found
-    return _without_newcomers(kept, suggester, renamed)
+    return _without_newcomers(kept, suggester, renamed, k)
 
 
 def _without_newcomers(
-    kept: dict[str, list[dict[str, Any]]], suggester: Any, renamed: set[str]
+    kept: dict[str, list[dict[str, Any]]], suggester: Any, renamed: set[str], k: int
 ) -> dict[str, list[dict[str, Any]]]:
     """``kept`` less the lists a node added or renamed would now enter: the meaning of a
     title (the ``semantic`` feature) ties a new paper to queries that share no word or
     neighbour with it, so each such node is scored against each kept query (a handful of
-    pairs per query) and a list it would reach, at or above its lowest score, is dropped."""
+    pairs per query) and a list it would reach, at or above its lowest score (or any list
+    shorter than ``k``), is dropped."""
     rows = suggester.scorer.row
     news = [n for n in renamed if n in suggester.index.nodes and n in rows]
     if not news or suggester.ranker is None or not kept:
@@ -263,6 +264,8 @@ def _without_newcomers(
         cands = np.array([rows[n] for n in news if n != q and n not in linked
                           and suggester.index.type(n) in wanted], dtype=np.int64)  # fmt: skip
         if cands.size:
+            if len(found) < k:
+                continue
             p = 1.0 / (1.0 + np.exp(-np.clip(suggester.rank_logits(q, cands), -60.0, 60.0)))
             if float(p.max()) >= min(float(s["score"]) for s in found) * (1 - 1e-6):
                 continue
