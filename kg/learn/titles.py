@@ -12,8 +12,8 @@ feature of the related-works ranker.
 
 * **Offline and optional.** The hub is never asked (``HF_HUB_OFFLINE``); without the
   encoder installed, :func:`title_vectors` gives ``None`` and the ranker weighs the column 0.
-* **Bounded cost.** The 3,820 paper, method and topic labels of the shared corpus take
-  9.9 s on two threads (the 2-core development machine, load 1.7), plus 3.9 s to import
+* **Bounded cost.** The 3,820 paper, method and topic labels of the shared corpora
+  (``corpus`` and ``corpus-extra``) take 9.9 s on two threads (the 2-core development machine, load 1.7), plus 3.9 s to import
   the encoder. (Before the fixed-shape passes below, 7.4–7.7 s on two threads against
   12.6–13.5 s on one, load about 1.) So the encoder runs on
   :data:`TITLE_THREADS` threads (the GNN's one thread suits its small products, not these),
