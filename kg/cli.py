@@ -263,6 +263,24 @@ def build_command(
             echo(f"warning: {exc}", err=True)
 
 
+def titles_line(predictor: Any) -> str | None:
+    """One line on the title vectors of the ranker's ``semantic`` feature (``None`` for a
+    model trained before them).
+
+    >>> class P: config = {"titles": {"titles": 3573, "encoded": 12}}; timings = {"titles": 0.4}
+    >>> titles_line(P())
+    'titles: 3,573 read by the sentence encoder (12 new), 0.4 s'
+    """
+    info = predictor.config.get("titles")
+    if not info:
+        return None
+    if info.get("skipped"):
+        return f"titles: none read ({info['skipped']}); the ranker goes without what titles mean"
+    n, new = int(info.get("titles", 0)), int(info.get("encoded", 0))
+    fresh = "" if new == n else f" ({new:,} new)"
+    return f"titles: {n:,} read by the sentence encoder{fresh}, {predictor.timings.get('titles', 0.0):.1f} s"
+
+
 def _echo_training(predictor: Any, graph: Any, ranking: dict[str, float] | None = None) -> None:
     """Print what training did: device, epochs, time, validation and test AUC/AP, test MRR
     (``ranking``: the model's row of ``kg eval``, when the caller has it)."""
@@ -284,6 +302,9 @@ def _echo_training(predictor: Any, graph: Any, ranking: dict[str, float] | None 
     if gnn is not None:
         line += f" MRR {gnn['mrr']:.4f} Hits@10 {gnn['hits@10']:.4f}"
     echo(line)
+    titles = titles_line(predictor)
+    if titles:
+        echo(titles)
 
 
 # ---- symmetry ------------------------------------------------------------------------------

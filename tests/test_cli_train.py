@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from _toy_kg import toy_kg
@@ -38,6 +39,10 @@ def test_train_then_eval(tmp_path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "test AUC" in res.output and "gcn/mlp" in res.output
+    from kg.learn.titles import encoder_available
+
+    if encoder_available():  # the toy's English labels (the Chinese topic has none)
+        assert re.search(r"^titles: \d+ read by the sentence encoder", res.output, re.M), res.output
     meta = json.loads((tmp_path / "model.json").read_text())
     assert (meta["encoder"], meta["hidden"], meta["seed"], meta["device"]) == ("gcn", 16, 1, "cpu")
     for name in ("model.pt", "embeddings.npz", "split.npz"):

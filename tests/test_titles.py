@@ -116,3 +116,17 @@ def test_the_suggester_and_the_training_pairs_fill_a_missing_title_alike() -> No
     for q in (untitled[0], "paper:x1-0-0"):
         np.testing.assert_array_equal(sg._semantic(sg.scorer.row[q], cands), tc(q, p.ids))
     assert tc(untitled[0], ["paper:x1-0-0"])[0] == title_fill(p.titles) > 0
+
+
+def test_the_report_says_why_there_are_no_title_vectors() -> None:
+    info: dict = {}
+    assert titles.title_vectors(["a", "b"], ["paper", "paper"], ["One title", "Another"], limit=1,
+                                report=info) is None
+    assert info == {"titles": 2, "encoded": 0, "skipped": "2 titles, more than 1"}
+    info = {}
+    assert titles.title_vectors(["a"], ["paper"], ["图注意力网络"], report=info) is None
+    assert info["skipped"] == "no title the encoder can read"
+    titles._MEMO.clear()
+    info = {}
+    assert titles.title_vectors(["a"], ["paper"], ["Graph attention networks"], report=info) is not None
+    assert info == {"titles": 1, "encoded": 1}

@@ -182,6 +182,7 @@ def title_vectors(
     limit: int = TITLE_LIMIT,
     device: str = "cpu",
     known: Mapping[bytes, np.ndarray] | None = None,
+    report: dict[str, Any] | None = None,
 ) -> np.ndarray | None:
     """One float16 unit row per node (rows follow ``ids``): the encoded label of a node of
     :data:`TITLE_TYPES`, zeros for the others, for an empty label and for one the encoder
@@ -190,9 +191,20 @@ def title_vectors(
     ``{title_keys digest: row}`` of an earlier build; those titles are not encoded again
     (their rows are the same, bit for bit: see the module docstring), and when every title
     is known the encoder is not even loaded. A failure to load or run the encoder gives
-    ``None`` with a warning, never a failed build."""
+    ``None`` with a warning, never a failed build. ``report`` (a dict) receives ``titles``
+    (how many rows have one), ``encoded`` (how many were encoded now) and, when there are
+    no vectors, ``skipped`` (why, in words)."""
     titled = _titled(types, labels)
-    if not titled or len(titled) > limit or not encoder_available():
+    info = report if report is not None else {}
+    info.update(titles=len(titled), encoded=0)
+    if not titled:
+        info["skipped"] = "no title the encoder can read"
+        return None
+    if len(titled) > limit:
+        info["skipped"] = f"{len(titled):,} titles, more than {limit:,}"
+        return None
+    if not encoder_available():
+        info["skipped"] = "the sentence encoder is not installed"
         return None
     if known:
         keys = title_keys(types, labels)
@@ -201,11 +213,13 @@ def title_vectors(
             if row is not None and text not in _MEMO:
                 _MEMO[text] = np.asarray(row, dtype=np.float16)
     out = np.zeros((len(ids), TITLE_DIM), dtype=np.float16)
+    info["encoded"] = len({t for t in titled.values() if t not in _MEMO})
     try:
         out[list(titled)] = encode(list(titled.values()), device=device)
     except Exception as exc:  # a broken install of the encoder: rank without the column
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
         warnings.warn(f"title vectors skipped: the sentence encoder failed ({reason})",
                       RuntimeWarning, stacklevel=2)
+        info.update(encoded=0, skipped=f"the sentence encoder failed ({reason})")
         return None
     return out

@@ -578,7 +578,9 @@ def train(
     known = None  # the previous build's title vectors: only new titles are encoded
     if init is not None and init.titles is not None and init.title_keys is not None:
         known = {bytes(k): v for k, v in zip(init.title_keys, init.titles, strict=True) if k}
-    titles = title_vectors(lg.ids, lg.types, labels, device=dev.type, known=known)
+    title_info: dict[str, Any] = {}
+    titles = title_vectors(lg.ids, lg.types, labels, device=dev.type, known=known,
+                           report=title_info)
     t_titles = time.perf_counter() - t_titles
     from kg.learn.incremental import kept_ranker
 
@@ -615,6 +617,7 @@ def train(
         "graph_fingerprint": kg.fingerprint(),
         "split": split.sizes(),
         "ranker": ranker.to_json(),
+        "titles": title_info,
     }
     timings = {
         "features": t_feat - t_start,
