@@ -96,6 +96,11 @@ def test_titles_the_encoder_cannot_read_get_no_vector() -> None:
     v = titles.title_vectors(["a", "b", "c", "d"], ["paper", "topic", "post", "paper"], labels)
     assert v is not None
     assert [bool(r.any()) for r in v] == [False, False, True, True]
+    # notes labelled by a heading that names a part of a paper, not a subject
+    labels = ["Related Work", "Approach", "Experiments", "Mask R-CNN"]
+    v = titles.title_vectors(["a", "b", "c", "d"], ["post", "post", "post", "paper"], labels)
+    assert v is not None
+    assert [bool(r.any()) for r in v] == [False, False, False, True]
 
 
 def test_the_suggester_and_the_training_pairs_fill_a_missing_title_alike() -> None:

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["TITLE_TYPES", "TITLE_LIMIT", "TITLE_DIM", "TITLE_THREADS", "encoder_available",
-           "encode", "readable", "title_keys", "title_vectors"]
+           "encode", "readable", "says_something", "title_keys", "title_vectors"]
 
 #: Node types whose labels are encoded (venues are names, not content).
 TITLE_TYPES: tuple[str, ...] = ("paper", "method", "topic", "post")
@@ -55,6 +55,13 @@ TITLE_LIMIT = 10_000
 #: A title with a larger share of its letters outside the Latin script gets no vector
 #: (:func:`readable`).
 MAX_FOREIGN = 0.2
+#: Names of the parts of a paper (compared without case, spaces or punctuation, and
+#: without a plural *s*): as a label they say nothing of the subject (:func:`says_something`).
+PAPER_PARTS: frozenset[str] = frozenset({
+    "abstract", "approach", "method", "methodology", "result", "experiment", "discussion",
+    "evaluation", "implementation", "limitation", "futurework", "conclusion", "motivation",
+    "problemstatement", "preliminarie", "setup", "experimentalsetup", "analysis", "idea",
+})
 #: Width of a title vector.
 TITLE_DIM = 384
 #: Titles per forward pass, always this many (a short pass is filled with copies of its
@@ -150,12 +157,27 @@ def readable(title: str) -> bool:
     return foreign <= MAX_FOREIGN * len(letters)
 
 
+def says_something(title: str) -> bool:
+    """Whether ``title`` names a subject: not a heading that organises a note (*Contents*,
+    *Introduction*, *Related Work*: :func:`kg.suggest.related.is_housekeeping`) nor the
+    name of a part of a paper (:data:`PAPER_PARTS`). A note labelled by its first heading
+    is often called so, and a title vector of *Approach* says nothing of the note.
+
+    >>> says_something("Related Work"), says_something("Approach"), says_something("Mask R-CNN")
+    (False, False, True)
+    """
+    from kg.suggest.related import is_housekeeping
+
+    key = "".join(c for c in unicodedata.normalize("NFKC", title).casefold() if c.isalnum())
+    return not is_housekeeping(title) and key not in PAPER_PARTS and key.rstrip("s") not in PAPER_PARTS
+
+
 def _titled(types: Sequence[str], labels: Sequence[str | None]) -> dict[int, str]:
     """``{row: title}`` of the rows that get a title vector."""
     out = {}
     for i, (t, lab) in enumerate(zip(types, labels, strict=True)):
         text = " ".join(str(lab or "").split())
-        if t in TITLE_TYPES and text and readable(text):
+        if t in TITLE_TYPES and text and readable(text) and says_something(text):
             out[i] = text
     return out
 
@@ -185,8 +207,8 @@ def title_vectors(
     report: dict[str, Any] | None = None,
 ) -> np.ndarray | None:
     """One float16 unit row per node (rows follow ``ids``): the encoded label of a node of
-    :data:`TITLE_TYPES`, zeros for the others, for an empty label and for one the encoder
-    cannot read (:func:`readable`). ``None`` when the
+    :data:`TITLE_TYPES`, zeros for the others, for an empty label, for one the encoder
+    cannot read (:func:`readable`) and for one that names no subject (:func:`says_something`). ``None`` when the
     encoder is not installed or more than ``limit`` labels would be encoded. ``known``:
     ``{title_keys digest: row}`` of an earlier build; those titles are not encoded again
     (their rows are the same, bit for bit: see the module docstring), and when every title
