@@ -180,6 +180,8 @@ def _measure_build(notes: Path, out: Path, extra: list[str]) -> dict[str, object
         "train_s": round(float(model["timings"]["total"]), 1),
         "epochs": model.get("epochs_trained"),
         "model_line": trained[0] if trained else "",
+        # what became of the title vectors (none past kg.learn.titles.TITLE_LIMIT titles)
+        "titles_line": next((line for line in stdout.splitlines() if line.startswith("titles:")), ""),
     }
 
 
