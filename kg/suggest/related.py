@@ -841,11 +841,13 @@ def title_fill(vectors: np.ndarray) -> float:
 class TitleCosines:
     """``titles(query, candidates)``: cosines of the title vectors of
     :mod:`kg.learn.titles` (rows follow ``ids``; where either has no vector,
-    :func:`title_fill`).
+    :func:`title_fill`). The training pairs and ``kg suggest`` both read the column here.
 
     >>> t = TitleCosines(["a", "b", "c"], np.array([[1, 0], [0.6, 0.8], [0, 0]], np.float16))
     >>> [round(float(v), 3) for v in t("a", ["b", "c", "x"])]
     [0.6, 0.8, 0.8]
+    >>> round(t.meaning(0, 1), 3), t.meaning(0, 2)
+    (0.6, None)
     """
 
     def __init__(self, ids: Sequence[str], vectors: np.ndarray) -> None:
@@ -855,12 +857,25 @@ class TitleCosines:
         self.fill = title_fill(self.vectors)
 
     def __call__(self, query: str, candidates: Sequence[str]) -> np.ndarray:
-        i = self.row.get(query)
-        if i is None or not self.titled[i]:
-            return np.full(len(candidates), self.fill)
         rows = np.array([self.row.get(c, -1) for c in candidates], dtype=np.int64)
-        out = self.vectors[np.maximum(rows, 0)] @ self.vectors[i]
-        return np.where((rows >= 0) & self.titled[np.maximum(rows, 0)], out, self.fill)
+        return self.at(self.row.get(query), rows)
+
+    def at(self, i: int | None, rows: np.ndarray) -> np.ndarray:
+        """The column for row ``i`` against ``rows`` (``-1``: a node without a row), from a
+        product with every row then indexed, so a pair's value does not depend on which
+        other candidates are scored with it."""
+        if i is None or not self.titled[i]:
+            return np.full(len(rows), self.fill)
+        ok = rows >= 0
+        at = np.where(ok, rows, 0)
+        return np.where(ok & self.titled[at], (self.vectors @ self.vectors[i])[at], self.fill)
+
+    def meaning(self, i: int, j: int) -> float | None:
+        """The cosine of rows ``i`` and ``j``, or ``None`` when either has no vector (what a
+        reason may cite: the fill is no reading of the titles)."""
+        if not (self.titled[i] and self.titled[j]):
+            return None
+        return float(self.vectors[i] @ self.vectors[j])
 
 
 @dataclass

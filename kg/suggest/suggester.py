@@ -77,8 +77,8 @@ from kg.suggest.related import (
     Evidence,
     Ranker,
     TextIndex,
+    TitleCosines,
     pair_features,
-    title_fill,
 )
 from kg.suggest.scoring import EmbeddingScorer, sigmoid
 
@@ -194,7 +194,7 @@ class Suggester:
         self.ranker = ranker
         self._evidence: Evidence | None = None
         self._z: np.ndarray | None = None
-        self._titles: tuple[np.ndarray, np.ndarray, float] | None = None
+        self._titles: TitleCosines | None = None
         self._norms: dict[str, np.ndarray] | None = None
         self._norms_of: Ranker | None = None
         self._text: TextIndex | None = None
@@ -470,30 +470,24 @@ class Suggester:
             context=self.context, semantic=self._semantic(row, cands),
         )
 
+    def _titles_of(self) -> TitleCosines | None:
+        """The title-vector cosines of the scorer's rows (``None`` without title vectors),
+        made once; one object assigned at once, as threads may ask side by side."""
+        if self._titles is None and self.scorer.titles is not None:
+            self._titles = TitleCosines(self.scorer.ids, self.scorer.titles)
+        return self._titles
+
     def _meaning(self, query: str, cand: int) -> float | None:
-        """The title-vector cosine of ``query`` and scorer row ``cand`` (``None`` without
-        title vectors, or when either has none)."""
-        row = self.scorer.row.get(query)
-        if self.scorer.titles is None or row is None:
-            return None
-        t = self.scorer.titles
-        if not t[row].any() or not t[cand].any():
-            return None
-        return float(np.asarray(t[row], dtype=np.float64) @ np.asarray(t[cand], dtype=np.float64))
+        """The title-vector cosine of ``query`` and scorer row ``cand`` for the reasons
+        (``None`` without title vectors, or when either has none)."""
+        titles, row = self._titles_of(), self.scorer.row.get(query)
+        return None if titles is None or row is None else titles.meaning(row, cand)
 
     def _semantic(self, row: int | None, cands: np.ndarray) -> np.ndarray | None:
-        """The ``semantic`` column: cosines of the title vectors (``None`` without them),
-        a product with every row then indexed, as the embedding cosines are, so a pair's
-        value does not depend on which other candidates are scored with it."""
-        if self.scorer.titles is None or row is None:
-            return None
-        if self._titles is None:  # one tuple, set at once: threads may ask side by side
-            t64 = np.asarray(self.scorer.titles, dtype=np.float64)
-            self._titles = (t64, t64.any(axis=1), title_fill(t64))
-        t64, titled, fill = self._titles
-        if not titled[row]:  # as in kg.suggest.related.TitleCosines
-            return np.full(cands.size, fill)
-        return np.where(titled[cands], (t64 @ t64[row])[cands], fill)
+        """The ``semantic`` column (``None`` without title vectors), as the training pairs
+        had it (:class:`kg.suggest.related.TitleCosines`)."""
+        titles = self._titles_of()
+        return None if titles is None or row is None else titles.at(row, cands)
 
     def _build_indexes(self) -> None:
         """Build every index made on first use (evidence, text, context, sections, embedding
