@@ -135,3 +135,12 @@ def test_the_report_says_why_there_are_no_title_vectors() -> None:
     info = {}
     assert titles.title_vectors(["a"], ["paper"], ["Graph attention networks"], report=info) is not None
     assert info == {"titles": 1, "encoded": 1}
+
+
+def test_a_title_whose_digest_ends_in_zero_bytes_is_still_found_on_a_rebuild() -> None:
+    # "title 418" hashes to 16 bytes ending in a zero byte, which an S16 array drops
+    keys = titles.title_keys(["paper"], ["title 418"])
+    known = {bytes(keys[0]): np.ones(titles.TITLE_DIM, dtype=np.float16)}
+    titles._MEMO.clear()
+    v = titles.title_vectors(["a"], ["paper"], ["title 418"], known=known, report=(info := {}))
+    assert info["encoded"] == 0 and v is not None and np.all(v[0] == 1)

@@ -192,8 +192,14 @@ def title_keys(types: Sequence[str], labels: Sequence[str | None]) -> np.ndarray
     (b'', True)
     """
     titled = _titled(types, labels)
-    return np.array([hashlib.blake2b(titled[i].encode("utf-8"), digest_size=16).digest()
-                     if i in titled else b"" for i in range(len(types))], dtype="S16")  # fmt: skip
+    return np.array([_digest(titled[i]) if i in titled else b"" for i in range(len(types))],
+                    dtype="S16")
+
+
+def _digest(title: str) -> bytes:
+    """A title's key in :func:`title_keys`, as an ``S16`` array gives it back (NumPy drops
+    trailing zero bytes)."""
+    return hashlib.blake2b(title.encode("utf-8"), digest_size=16).digest().rstrip(b"\0")
 
 
 def title_vectors(
@@ -229,10 +235,9 @@ def title_vectors(
         info["skipped"] = "the sentence encoder is not installed"
         return None
     if known:
-        keys = title_keys(types, labels)
-        for i, text in titled.items():
-            row = known.get(bytes(keys[i]))
-            if row is not None and text not in _MEMO:
+        for text in titled.values():
+            row = known.get(_digest(text)) if text not in _MEMO else None
+            if row is not None:
                 _MEMO[text] = np.asarray(row, dtype=np.float16)
     out = np.zeros((len(ids), TITLE_DIM), dtype=np.float16)
     info["encoded"] = len({t for t in titled.values() if t not in _MEMO})
