@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from kg.suggest.scoring import sigmoid
 from kg.suggest.store import _from_json_bytes, read_index, save_index
 
 __all__ = [
@@ -266,7 +267,7 @@ def _without_newcomers(
         if cands.size:
             if len(found) < k:
                 continue
-            p = 1.0 / (1.0 + np.exp(-np.clip(suggester.rank_logits(q, cands), -60.0, 60.0)))
+            p = sigmoid(suggester.rank_logits(q, cands))  # as the listed scores were made
             if float(p.max()) >= min(float(s["score"]) for s in found) * (1 - 1e-6):
                 continue
         out[q] = found
