@@ -257,6 +257,7 @@ def evaluate_related(
     seed: int = 0,
     cache_dir: str | Path | None = None,
     progress: bool = False,
+    keep_features: bool = False,
     **train_options: Any,
 ) -> dict[str, Any]:
     """Run the leave-one-list-out protocol (module docstring) and return its results.
@@ -268,6 +269,10 @@ def evaluate_related(
         cache_dir: keeps the extraction cache and the trained models (one per held-out list,
             keyed by the graph's fingerprint, the seed and the options), so reruns are quick.
         progress: show training progress.
+        keep_features: also return each query's ranker feature rows and answers, under
+            ``"features"`` of its list: ``{"names": FEATURES, "queries": [{"rows": [[...]],
+            "relevant": [...]}]}`` (rows follow the candidates, columns ``names``), for
+            analyses of what any weighting of the features could reach.
         **train_options: passed to :func:`kg.learn.training.train` (``epochs=``...).
 
     Returns:
@@ -280,6 +285,7 @@ def evaluate_related(
     """
     from kg.learn.baselines import HeuristicScorer
     from kg.pipeline import build
+    from kg.suggest.related import FEATURES
     from kg.suggest.suggester import Suggester
 
     roots = [Path(p) for p in notes]
@@ -301,6 +307,7 @@ def evaluate_related(
         heur = HeuristicScorer(rest.graph)
         rows: dict[str, list[dict[str, float]]] = {s: [] for s in SCORERS}
         n_cands = []
+        kept_rows: list[dict[str, list[Any]]] = []
         for q in kept:
             cands = [c for c in kept if c != q]
             rel = np.array([bool(gold[q] & gold[c]) for c in cands])
@@ -323,6 +330,9 @@ def evaluate_related(
             for name in SCORERS:
                 rows[name].append(_query_metrics(by[name], rel))
             n_cands.append(len(cands))
+            if keep_features:
+                X = np.column_stack([scores[f] for f in FEATURES])
+                kept_rows.append({"rows": X.tolist(), "relevant": rel.tolist()})
         results = {
             name: {m: float(np.nanmean([r[m] for r in rs])) if rs else float("nan") for m in METRICS}
             for name, rs in rows.items()
@@ -338,6 +348,8 @@ def evaluate_related(
             "results": results,
             "seconds": time.perf_counter() - t0,
         }
+        if keep_features:
+            out["lists"][held.name]["features"] = {"names": list(FEATURES), "queries": kept_rows}
     used = [v for v in out["lists"].values() if v["queries"] > 0]
     out["mean"] = {
         name: {m: float(np.mean([v["results"][name][m] for v in used])) if used else float("nan")

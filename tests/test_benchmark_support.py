@@ -9,7 +9,8 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "name", ["benchmarks.planetoid", "benchmarks.planetoid_labeling", "benchmarks.headless"]
+    "name", ["benchmarks.planetoid", "benchmarks.planetoid_labeling", "benchmarks.headless",
+     "benchmarks.related_ceiling"]
 )
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)

@@ -155,3 +155,43 @@ def test_paper_lists_are_found_by_their_shape(notes: Path, monkeypatch: pytest.M
     monkeypatch.setattr(related_eval, "MIN_LIST_PAPERS", 3)
     monkeypatch.setattr(related_eval, "MIN_PAPERS_PER_NOTE", 3)
     assert [p.name for p in find_lists([notes])] == ["list-a", "list-b"]  # not the blog, not c (2)
+
+
+def test_kept_features_are_the_rows_the_scores_came_from(
+    notes: Path, result: dict, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from kg.suggest.related import EVIDENCE_RANKER, FEATURES
+
+    cache = tmp_path_factory.mktemp("cache-features")
+    lists = [notes / "list-a", notes / "list-b", notes / "list-c"]
+    got = evaluate_related([notes], lists, cache_dir=cache, epochs=3, patience=3, keep_features=True)
+    for entry in got["lists"].values():
+        kept = entry["features"]
+        assert kept["names"] == list(FEATURES) and len(kept["queries"]) == entry["queries"]
+        if not entry["queries"]:
+            continue
+        # the evidence ranker's logits of the kept rows give the evidence row of the table
+        per = [_query_metrics(EVIDENCE_RANKER.logits(np.asarray(q["rows"])), np.asarray(q["relevant"]))
+               for q in kept["queries"]]
+        for m in ("mrr", "p@5", "auc"):
+            assert np.nanmean([r[m] for r in per]) == pytest.approx(entry["results"]["evidence"][m])
+    assert "features" not in result["lists"]["list-a"]
+
+
+def test_the_ceiling_search_does_at_least_as_well_as_any_feature_alone(
+    notes: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from benchmarks.related_ceiling import _means, ceiling, standardised
+
+    cache = tmp_path_factory.mktemp("cache-ceiling")
+    got = evaluate_related([notes], [notes / "list-a", notes / "list-b"], cache_dir=cache,
+                           epochs=3, patience=3, keep_features=True)
+    out = ceiling(got, tries=60)
+    names, lists = standardised(got)
+    alone = max(_means(lists, np.eye(len(names))[j])["mrr"] for j in range(len(names)))
+    for sign in ("weights >= 0", "any sign"):
+        row = out["rows"][f"fitted to the answers for MRR, {sign}"]
+        assert row["mrr"] >= alone - 1e-12 and 0.0 <= row["p@5"] <= 1.0
+    assert all(v >= 0 for v in out["rows"]["fitted to the answers for MRR, weights >= 0"]["weights"].values())
+    assert out["floor"]["mrr"] == pytest.approx(
+        1.3 * max(got["mean"][h]["mrr"] for h in ("common_neighbors", "adamic_adar", "resource_allocation")))
