@@ -166,9 +166,10 @@ def says_something(title: str) -> bool:
     >>> says_something("Related Work"), says_something("Approach"), says_something("Mask R-CNN")
     (False, False, True)
     """
+    from kg.notes.names import match_key
     from kg.suggest.related import is_housekeeping
 
-    key = "".join(c for c in unicodedata.normalize("NFKC", title).casefold() if c.isalnum())
+    key = match_key(title)
     return not is_housekeeping(title) and key not in PAPER_PARTS and key.rstrip("s") not in PAPER_PARTS
 
 

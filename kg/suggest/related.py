@@ -72,6 +72,7 @@ from typing import Any
 import numpy as np
 
 from kg.graph.adjacency import GraphIndex
+from kg.notes.names import match_key
 from kg.parallel import parallel_map, prefetched
 
 __all__ = [
@@ -163,7 +164,6 @@ OUTER_HEADING = 0.5
 #: Sections of notes sampled by :func:`section_holdout` for training pairs.
 SECTION_QUERIES = 300
 
-_NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _WORDS = re.compile(r"[a-z0-9]+|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 _STOP = frozenset(
     ["a", "an", "and", "are", "as", "at", "based", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "the", "to", "via", "with", "using", "towards", "toward", "through", "without", "beyond", "what", "how", "we", "our", "you", "your", "can", "do", "does", "new", "learning", "deep", "network", "networks", "neural", "model", "models", "approach", "method", "methods"]
@@ -182,7 +182,7 @@ def is_housekeeping(label: str) -> bool:
     >>> is_housekeeping("Table of Contents"), is_housekeeping("Meta-learning")
     (True, False)
     """
-    key = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", label).casefold())
+    key = match_key(label)
     return key in HOUSEKEEPING or key.rstrip("s") in HOUSEKEEPING
 
 
