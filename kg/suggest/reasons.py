@@ -333,16 +333,17 @@ def explain(
         reasons.append(f"and {len(named) - max_shared} more posts mention both")
     tx = text if text is not None else TextIndex(index)
     words = tx.shared_words(query, candidate)
+    close = meaning is not None and meaning >= MEANING_REASON
     if words:
         reasons.append("similar titles: " + ", ".join(words[:4]))
-    elif meaning is not None and meaning >= MEANING_REASON:
+    elif close:
         reasons.append(f"titles close in meaning ({meaning:.2f})")
     if not shared and not listed:  # (a note listing both may be a hub: no shared node then)
         path_nodes = short_path(index, query, candidate, max_len=max_path, avoid=ev.blocked,
                                 skip=PATH_SKIP)
         if path_nodes is not None:
             reasons.append(f"path: {format_path(index, path_nodes)}")
-        elif not words and (meaning is None or meaning < MEANING_REASON):
+        elif not words and not close:
             reasons.append(
                 f"no shared section, note or title words (no path within {max_path} steps "
                 f"past hubs): {_score_source(model, meaning)}"
