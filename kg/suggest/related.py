@@ -842,6 +842,7 @@ class TitleCosines:
     """``titles(query, candidates)``: cosines of the title vectors of
     :mod:`kg.learn.titles` (rows follow ``ids``; where either has no vector,
     :func:`title_fill`). The training pairs and ``kg suggest`` both read the column here.
+    ``row``: the ``{id: row}`` map of ``ids``, when the caller has one.
 
     >>> t = TitleCosines(["a", "b", "c"], np.array([[1, 0], [0.6, 0.8], [0, 0]], np.float16))
     >>> [round(float(v), 3) for v in t("a", ["b", "c", "x"])]
@@ -850,8 +851,8 @@ class TitleCosines:
     (0.6, None)
     """
 
-    def __init__(self, ids: Sequence[str], vectors: np.ndarray) -> None:
-        self.row = {n: i for i, n in enumerate(ids)}
+    def __init__(self, ids: Sequence[str], vectors: np.ndarray, row: Mapping[str, int] | None = None) -> None:
+        self.row = row if row is not None else {n: i for i, n in enumerate(ids)}
         self.vectors = np.asarray(vectors, dtype=np.float64)
         self.titled = self.vectors.any(axis=1)
         self.fill = title_fill(self.vectors)

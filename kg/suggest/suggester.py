@@ -474,7 +474,7 @@ class Suggester:
         """The title-vector cosines of the scorer's rows (``None`` without title vectors),
         made once; one object assigned at once, as threads may ask side by side."""
         if self._titles is None and self.scorer.titles is not None:
-            self._titles = TitleCosines(self.scorer.ids, self.scorer.titles)
+            self._titles = TitleCosines(self.scorer.ids, self.scorer.titles, self.scorer.row)
         return self._titles
 
     def _meaning(self, query: str, cand: int) -> float | None:
