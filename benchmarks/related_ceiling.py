@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -44,9 +43,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.related_works import add_protocol_arguments, protocol_notes, timing  # noqa: E402
 from kg.related_eval import _query_metrics, evaluate_related  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
 #: The classic heuristics the floor is set against, and the floor's factor.
 HEURISTICS = ("common_neighbors", "adamic_adar", "resource_allocation")
 FLOOR = 1.3
@@ -137,27 +136,20 @@ def ceiling(result: dict[str, Any], *, tries: int = TRIES, seed: int = 0) -> dic
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notes", nargs="?", default=str(SHARED / "corpus"))
-    parser.add_argument("--extra", action="append", default=None,
-                        help="more notes, never held out (default: ../shared/corpus-extra's two)")
-    parser.add_argument("--list", action="append", default=None, dest="lists")
-    parser.add_argument("--cache", default="/tmp/kg-related-cache")
-    parser.add_argument("--tries", type=int, default=TRIES)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true")
+    add_protocol_arguments(parser)
+    parser.add_argument("--tries", type=int, default=TRIES, help="weight vectors per search")
+    parser.add_argument("--seed", type=int, default=0, help="the search's seed")
+    parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
-    extra = args.extra if args.extra is not None else [
-        str(SHARED / "corpus-extra" / "blog-bair-en"), str(SHARED / "corpus-extra" / "vault-ericwiener-en")]
     if not Path(args.notes).exists():
         print(f"{args.notes}: no such folder", file=sys.stderr)
         return 1
+    options = {"epochs": args.epochs} if args.epochs else {}
     t0, cpu0 = time.perf_counter(), time.process_time()
-    result = evaluate_related([args.notes, *[e for e in extra if Path(e).exists()]], args.lists,
-                              cache_dir=args.cache, keep_features=True)
+    result = evaluate_related(protocol_notes(args), args.lists, cache_dir=args.cache,
+                              keep_features=True, **options)
     out = ceiling(result, tries=args.tries, seed=args.seed)
-    out["timing"] = {"wall_s": round(time.perf_counter() - t0, 1),
-                     "cpu_s": round(time.process_time() - cpu0, 1),
-                     "load_average": [round(x, 2) for x in os.getloadavg()]}
+    out["timing"] = timing(t0, cpu0)
     if args.json:
         print(json.dumps(out, indent=1))
         return 0

@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,8 +32,9 @@ from kg.related_eval import evaluate_related, format_related  # noqa: E402
 SHARED = ROOT.parent / "shared"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_protocol_arguments(parser: argparse.ArgumentParser) -> None:
+    """The protocol's arguments (notes, ``--extra``, ``--list``, ``--cache``, ``--epochs``),
+    shared with ``benchmarks/related_ceiling.py``."""
     parser.add_argument("notes", nargs="?", default=str(SHARED / "corpus"),
                         help="folder whose sub-folders hold the paper lists (and other notes)")
     parser.add_argument("--extra", action="append", default=None,
@@ -43,26 +45,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default="/tmp/kg-related-cache",
                         help="extraction and model cache (reruns are quick)")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default kg's)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true", help="print JSON")
-    args = parser.parse_args(argv)
+
+
+def protocol_notes(args: argparse.Namespace) -> list[str]:
+    """The notes the protocol builds from: ``args.notes`` and the ``--extra`` folders that
+    exist (by default the English blog and the vault in ``../shared/corpus-extra``)."""
     extra = args.extra if args.extra is not None else [
         str(SHARED / "corpus-extra" / "blog-bair-en"),
         str(SHARED / "corpus-extra" / "vault-ericwiener-en"),
     ]
-    notes = [args.notes, *[e for e in extra if Path(e).exists()]]
+    return [args.notes, *[e for e in extra if Path(e).exists()]]
+
+
+def timing(t0: float, cpu0: float) -> dict[str, Any]:
+    """Wall and CPU seconds since ``t0`` / ``cpu0`` and the load average now."""
+    return {
+        "wall_s": round(time.perf_counter() - t0, 1),
+        "cpu_s": round(time.process_time() - cpu0, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_protocol_arguments(parser)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    args = parser.parse_args(argv)
     if not Path(args.notes).exists():
         print(f"{args.notes}: no such folder", file=sys.stderr)
         return 1
     options = {"epochs": args.epochs} if args.epochs else {}
     t0 = time.perf_counter()
     cpu0 = time.process_time()
-    result = evaluate_related(notes, args.lists, seed=args.seed, cache_dir=args.cache, **options)
-    result["timing"] = {
-        "wall_s": round(time.perf_counter() - t0, 1),
-        "cpu_s": round(time.process_time() - cpu0, 1),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-    }
+    result = evaluate_related(protocol_notes(args), args.lists, seed=args.seed, cache_dir=args.cache,
+                              **options)
+    result["timing"] = timing(t0, cpu0)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
